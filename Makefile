@@ -1,0 +1,38 @@
+# Precinct: `make run` serves the platform on the embedded default (SQLite + the Wuhan demo city,
+# with simulated incidents flowing); `make test` runs the whole suite (SQLite and PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PRECINCT_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup db demo bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: $(STAMP)
+	$(BIN)/precinct db upgrade
+
+demo: db
+	$(BIN)/precinct demo load
+
+run: demo
+	$(BIN)/precinct serve --simulate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/planning.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,85 @@
+"""Request dependencies: the database session, the current user and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.core.errors import AuthenticationError, PermissionDeniedError
+from precinct.core.security import ALL_ROLES, Actor, Role, decode_access_token
+from precinct.core.settings import Settings
+from precinct.users.models import User
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: routes commit; anything left uncommitted is rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_current_actor(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Actor:
+    if not token:
+        raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+    claims = decode_access_token(token, secret_key=settings.secret_key)
+    user = session.scalar(select(User).where(User.username == claims["sub"]))
+    if user is None or not user.is_active:
+        raise AuthenticationError("the account behind this token no longer exists or is disabled")
+    if user.locked_at is not None:
+        raise AuthenticationError("the account is locked; ask an admin to unlock it")
+    return Actor(username=user.username, role=user.role, ip=client_ip(request), user_id=user.id)
+
+
+class RoleChecker:
+    """A dependency that admits only the listed roles; the role-matrix test reads ``roles``."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+
+    def __call__(self, actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+        if actor.role not in self.roles:
+            raise PermissionDeniedError(
+                f"role {actor.role} may not do this; allowed: {', '.join(sorted(r.value for r in self.roles))}"
+            )
+        return actor
+
+
+def allow(*roles: Role) -> Any:
+    return Depends(RoleChecker(frozenset(roles) or ALL_ROLES))
+
+
+R = Role
+ANY_ROLE = tuple(ALL_ROLES)
+READ_INCIDENTS = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R.ADMIN)
+INTAKE = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN)
+DISPATCH = (R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
+FIELD_STATUS = (R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN)
+PERSONAL_DATA = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR)
+MANAGE_UNITS = (R.SUPERVISOR, R.ADMIN)
+AUDIT = (R.AUDITOR,)
+ADMIN = (R.ADMIN,)

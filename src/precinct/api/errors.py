@@ -1,0 +1,91 @@
+"""The one place where exceptions become HTTP responses, all with one body shape:
+
+    {"error": {"code": "...", "title": "...", "message": "...", "fields": [...]}}
+
+``title`` follows the request's Accept-Language (zh-CN by default). No stack trace ever reaches a
+client; unexpected errors are logged with an id that the response repeats.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from precinct.core import errors
+from precinct.core.i18n import t
+
+logger = logging.getLogger("precinct.api")
+
+STATUS_BY_ERROR: list[tuple[type[errors.PrecinctError], int]] = [
+    (errors.AccountLockedError, 423),
+    (errors.AuthenticationError, 401),
+    (errors.PermissionDeniedError, 403),
+    (errors.NotFoundError, 404),
+    (errors.ConflictError, 409),
+    (errors.ValidationError, 422),
+    (errors.ConfigurationError, 500),
+]
+
+HTTP_CODES = {400: "bad_request", 401: "authentication_failed", 403: "permission_denied", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 422: "validation_error"}
+
+
+def error_body(request: Request, code: str, message: str, fields: list[dict[str, Any]] | None = None) -> dict:
+    title = t(f"error.{code}", request.headers.get("accept-language"))
+    if title == f"error.{code}":
+        title = t("error.error", request.headers.get("accept-language"))
+    body: dict[str, Any] = {"code": code, "title": title, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def _status_for(exc: errors.PrecinctError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+async def _domain_error(request: Request, exc: errors.PrecinctError) -> JSONResponse:
+    status = _status_for(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(request, exc.code, str(exc)), status_code=status, headers=headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = [
+        {"field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"), "reason": err.get("msg", "")}
+        for err in exc.errors()
+    ]
+    message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+    return JSONResponse(error_body(request, "validation_error", message, fields), status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return JSONResponse(
+        error_body(request, code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    incident_id = uuid.uuid4().hex[:12]
+    logger.exception("unhandled error %s on %s %s", incident_id, request.method, request.url.path)
+    return JSONResponse(
+        error_body(request, "internal_error", f"unexpected error; reference {incident_id} in the server log"),
+        status_code=500,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.PrecinctError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,65 @@
+"""Audit log routes (auditors only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, allow
+from precinct.audit import service
+from precinct.core.security import Actor
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    ip: str | None
+    purpose: str | None
+    detail: dict[str, Any] | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class AuditVerifyRead(BaseModel):
+    ok: bool
+    entries: int
+    first_bad_seq: int | None
+    reason: str | None
+
+
+@router.get("/audit", response_model=AuditPage)
+def list_audit(
+    session: SessionDep, _: Annotated[Actor, allow(*deps.AUDIT)],
+    actor: str | None = None, action: str | None = None, resource_type: str | None = None,
+    resource_id: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+):
+    items, total = service.list_(
+        session, actor=actor, action=action, resource_type=resource_type, resource_id=resource_id,
+        page=page, page_size=page_size,
+    )
+    return AuditPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/audit/verify", response_model=AuditVerifyRead)
+def verify_audit(session: SessionDep, _: Annotated[Actor, allow(*deps.AUDIT)]):
+    result = service.verify(session)
+    return AuditVerifyRead(ok=result.ok, entries=result.entries, first_bad_seq=result.first_bad_seq, reason=result.reason)

@@ -1,0 +1,182 @@
+"""The tamper-evident audit log.
+
+Services call :func:`record` inside their unit of work; the entries are chained and written just
+before the session commits, in the same transaction as the change they describe. Each entry's hash
+is ``SHA-256(prev_hash || canonical JSON of the entry)``; the single ``audit_head`` row is updated
+first, which takes a row lock on PostgreSQL and the write lock on SQLite, so concurrent writers,
+even in several processes, extend one chain. :func:`verify` recomputes the chain and reports the
+first changed, inserted or deleted row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from precinct.audit.models import AuditEntry, AuditHead
+from precinct.core.db import utcnow
+from precinct.core.security import Actor
+
+GENESIS_HASH = "0" * 64
+_PENDING_KEY = "precinct_audit_pending"
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    resource_type: str,
+    resource_id: object = None,
+    purpose: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Queue an audit entry; it is written when ``session`` commits, or dropped on rollback."""
+    session.info.setdefault(_PENDING_KEY, []).append(
+        {
+            "at": utcnow(),
+            "actor": actor.username,
+            "actor_role": actor.role.value if actor.role else None,
+            "action": action,
+            "resource_type": resource_type,
+            "resource_id": None if resource_id is None else str(resource_id),
+            "ip": actor.ip,
+            "purpose": purpose,
+            "detail": detail,
+        }
+    )
+
+
+def entry_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        {
+            "seq": seq,
+            "at": _iso(fields["at"]),
+            "actor": fields["actor"],
+            "actor_role": fields["actor_role"],
+            "action": fields["action"],
+            "resource_type": fields["resource_type"],
+            "resource_id": fields["resource_id"],
+            "ip": fields["ip"],
+            "purpose": fields["purpose"],
+            "detail": fields["detail"],
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def flush_pending(session: Session) -> None:
+    """Write the queued entries, extending the chain under the head-row lock."""
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING_KEY, None) or []
+    if not pending:
+        return
+    new_seq, prev_hash = session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(pending))
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one()
+    seq = new_seq - len(pending)
+    rows = []
+    for fields in pending:
+        seq += 1
+        digest = entry_hash(prev_hash, seq, fields)
+        rows.append({**fields, "seq": seq, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    session.execute(AuditEntry.__table__.insert(), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+
+
+def discard_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session, *, batch_size: int = 5000) -> VerifyResult:
+    """Recompute the whole chain; report the first entry that was changed, inserted or deleted."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    last_seq = 0
+    while True:
+        batch = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch_size)
+        ).all()
+        if not batch:
+            break
+        for entry in batch:
+            if entry.seq != expected_seq:
+                return VerifyResult(False, count, expected_seq, f"entry {expected_seq} is missing")
+            if entry.prev_hash != expected_prev:
+                return VerifyResult(False, count, entry.seq, "previous-hash link broken")
+            fields = {
+                "at": entry.at,
+                "actor": entry.actor,
+                "actor_role": entry.actor_role,
+                "action": entry.action,
+                "resource_type": entry.resource_type,
+                "resource_id": entry.resource_id,
+                "ip": entry.ip,
+                "purpose": entry.purpose,
+                "detail": entry.detail,
+            }
+            if entry_hash(expected_prev, entry.seq, fields) != entry.hash:
+                return VerifyResult(False, count, entry.seq, "entry content does not match its hash")
+            expected_prev = entry.hash
+            expected_seq += 1
+            count += 1
+        last_seq = batch[-1].seq
+    head = session.get(AuditHead, 1)
+    if head is None:
+        return VerifyResult(False, count, None, "audit head row is missing")
+    if head.seq != count or head.last_hash != expected_prev:
+        return VerifyResult(
+            False, count, count + 1, f"chain ends at entry {count} but the head records {head.seq}"
+        )
+    return VerifyResult(True, count)
+
+
+def list_(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[AuditEntry], int]:
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if resource_type:
+        query = query.where(AuditEntry.resource_type == resource_type)
+    if resource_id:
+        query = query.where(AuditEntry.resource_id == resource_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(AuditEntry.seq.desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return list(items), total

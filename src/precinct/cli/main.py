@@ -1,0 +1,206 @@
+"""The ``precinct`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from precinct.cli.common import cli_actor, console, error_console, handle_errors, load_settings, open_session
+from precinct.core.i18n import both
+
+app = typer.Typer(help="Precinct 情指行一体化平台 / intelligence-led policing platform", no_args_is_help=True)
+db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
+demo_app = typer.Typer(help="演示城市 / demo city", no_args_is_help=True)
+user_app = typer.Typer(help="用户 / accounts", no_args_is_help=True)
+audit_app = typer.Typer(help="审计 / audit log", no_args_is_help=True)
+import_app = typer.Typer(help="导入 / import", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(import_app, name="import")
+
+
+@db_app.command("upgrade")
+@handle_errors
+def db_upgrade() -> None:
+    """迁移数据库到最新版本并载入默认警情类别 / migrate the database and load the default type list."""
+    from precinct.core import migrate
+    from precinct.incidents import service as incident_service
+
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    with open_session(settings) as session:
+        added = incident_service.load_default_types(session)
+        session.commit()
+    console.print(f"{both('cli.migrated')} ({settings.database_url.split('@')[-1]}); +{added} incident types")
+
+
+@demo_app.command("load")
+@handle_errors
+def demo_load(
+    credentials_file: Annotated[Path, typer.Option(help="where demo passwords are kept")] = Path("var/demo-credentials.json"),
+) -> None:
+    """载入武汉演示城市（分局、派出所、警务区、警力、演示账户）/ load the Wuhan demo city."""
+    from precinct.demo import city
+
+    settings = load_settings()
+    with open_session(settings) as session:
+        summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file)
+        session.commit()
+    console.print(f"{both('cli.demo_loaded')}: {summary.describe()}")
+    table = Table(title="演示账户 / demo accounts")
+    for column in ("用户名 / username", "角色 / role", "密码 / password"):
+        table.add_column(column)
+    for account in summary.accounts:
+        table.add_row(account["username"], account["role"], account["password"])
+    console.print(table)
+
+
+@user_app.command("add")
+@handle_errors
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="call_taker, dispatcher, patrol_officer, analyst, supervisor, auditor, admin")],
+    display_name: str = "",
+) -> None:
+    """创建用户，密码从标准输入读取 / create an account; the password is read from stdin."""
+    from precinct.core.errors import ValidationError
+    from precinct.core.security import Role
+    from precinct.users import service as user_service
+
+    try:
+        role_value = Role(role)
+    except ValueError as exc:
+        raise ValidationError(f"--role must be one of {', '.join(r.value for r in Role)}") from exc
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError(both("cli.password_prompt"))
+    settings = load_settings()
+    with open_session(settings) as session:
+        user_service.create(session, username=name, password=password, role=role_value, actor=cli_actor(),
+                            display_name=display_name)
+        session.commit()
+    console.print(f"{both('cli.user_added')}: {name} ({role_value.value})")
+
+
+@user_app.command("unlock")
+@handle_errors
+def user_unlock(name: str) -> None:
+    """解锁被锁定的账户 / unlock an account locked by failed log-ins."""
+    from precinct.users import service as user_service
+
+    settings = load_settings()
+    with open_session(settings) as session:
+        user_service.unlock(session, username=name, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.user_unlocked')}: {name}")
+
+
+@audit_app.command("verify")
+@handle_errors
+def audit_verify() -> None:
+    """校验审计哈希链；被篡改时以非零状态退出 / verify the hash chain; exit 1 if it was tampered with."""
+    from precinct.audit import service as audit_service
+
+    settings = load_settings()
+    with open_session(settings) as session:
+        result = audit_service.verify(session)
+    if result.ok:
+        console.print(f"[green]{both('cli.audit_ok')}[/green]: {result.entries} entries")
+        return
+    error_console.print(
+        f"[red]{both('cli.audit_broken')}[/red]: entry {result.first_bad_seq}: {result.reason} "
+        f"({result.entries} entries verified before it)"
+    )
+    raise typer.Exit(1)
+
+
+@import_app.command("incidents")
+@handle_errors
+def import_incidents(
+    file: Annotated[Path, typer.Argument(help="canonical incident CSV (.csv or .csv.gz)")],
+    source: Annotated[str, typer.Option(help="source for rows without a 'source' column")] = "phone_110",
+    json_: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
+    errors_out: Annotated[Path | None, typer.Option(help="write every bad row (line, reason) to this CSV")] = None,
+) -> None:
+    """导入警情 CSV：坏行报告行号和原因，好行保留，重复导入不会重复 / import incidents from CSV."""
+    from precinct.core.errors import ValidationError
+    from precinct.incidents.importer import import_incidents as run_import
+    from precinct.incidents.models import IncidentSource
+
+    try:
+        default_source = IncidentSource(source)
+    except ValueError as exc:
+        raise ValidationError(f"--source must be one of {', '.join(s.value for s in IncidentSource)}") from exc
+    settings = load_settings()
+    with open_session(settings) as session, Progress(
+        TextColumn("导入 / importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=error_console, transient=True,
+    ) as progress:
+        task = progress.add_task("import", total=None)
+        report = run_import(session, file, actor=cli_actor(), default_source=default_source,
+                            progress=lambda n: progress.advance(task, n))
+        session.commit()
+    if errors_out is not None:
+        errors_out.write_text("line,reason\n" + "".join(f'{b.line},"{b.reason}"\n' for b in report.bad_rows), encoding="utf-8")
+    summary = {"rows": report.rows, "imported": report.imported, "skipped_existing": report.skipped_existing,
+               "bad_rows": len(report.bad_rows)}
+    if json_:
+        console.print_json(json.dumps({**summary, "errors": [{"line": b.line, "reason": b.reason} for b in report.bad_rows[:1000]]}))
+    else:
+        console.print(f"{both('cli.import_done')}: {summary}")
+        for bad in report.bad_rows[:50]:
+            error_console.print(f"  第 {bad.line} 行 / line {bad.line}: {bad.reason}")
+        if len(report.bad_rows) > 50:
+            error_console.print(f"  … {len(report.bad_rows) - 50} more (use --errors-out)")
+    if report.bad_rows:
+        raise typer.Exit(1)
+
+
+@app.command("serve")
+@handle_errors
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    simulate: Annotated[bool, typer.Option(help="also run the simulated incident stream")] = False,
+) -> None:
+    """启动 API 服务（可同时运行模拟警情流）/ serve the API, optionally with the simulated stream."""
+    import uvicorn
+
+    from precinct.api.app import create_app
+
+    settings = load_settings()
+    app_instance = create_app(settings)
+    if simulate:
+        from precinct.demo.simulate import start_background
+
+        start_background(app_instance.state.session_factory, settings)
+    console.print(f"Precinct: http://{host}:{port}  (API docs / 接口文档: http://{host}:{port}/docs)")
+    uvicorn.run(app_instance, host=host, port=port, log_level="info")
+
+
+@app.command("simulate")
+@handle_errors
+def simulate(
+    interval_s: Annotated[float | None, typer.Option(help="mean seconds between simulated calls")] = None,
+    duration_s: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+    seed: int | None = None,
+) -> None:
+    """运行模拟警情流（标注为模拟）/ run the simulated live stream of incidents (labelled simulated)."""
+    from precinct.core.db import make_engine, make_session_factory
+    from precinct.demo.simulate import run_forever
+
+    settings = load_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    run_forever(factory, settings, interval_s=interval_s, duration_s=duration_s, seed=seed, log=console.print)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,41 @@
+"""Domain exceptions. Only ``precinct.api.errors`` turns these into HTTP responses."""
+
+from __future__ import annotations
+
+
+class PrecinctError(Exception):
+    """Base class: every domain error carries a stable machine-readable code."""
+
+    code = "error"
+
+
+class ValidationError(PrecinctError, ValueError):
+    """Input is well-formed but breaks a domain rule (names the argument and the fix)."""
+
+    code = "validation_error"
+
+
+class NotFoundError(PrecinctError, LookupError):
+    code = "not_found"
+
+
+class ConflictError(PrecinctError):
+    """The request clashes with the current state (illegal transition, unit already busy)."""
+
+    code = "conflict"
+
+
+class PermissionDeniedError(PrecinctError, PermissionError):
+    code = "permission_denied"
+
+
+class AuthenticationError(PrecinctError):
+    code = "authentication_failed"
+
+
+class AccountLockedError(AuthenticationError):
+    code = "account_locked"
+
+
+class ConfigurationError(PrecinctError, RuntimeError):
+    code = "configuration_error"

@@ -1,0 +1,30 @@
+"""Import every ORM model so that metadata and Alembic see the whole schema."""
+
+from precinct.audit.models import AuditEntry, AuditHead
+from precinct.incidents.models import (
+    Assignment,
+    Incident,
+    IncidentEvent,
+    IncidentParty,
+    IncidentType,
+)
+from precinct.org.models import Beat, OrgUnit
+from precinct.units.models import Unit, UnitPosition, UnitStatusChange
+from precinct.users.models import LoginFailure, User
+
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "AuditHead",
+    "Beat",
+    "Incident",
+    "IncidentEvent",
+    "IncidentParty",
+    "IncidentType",
+    "LoginFailure",
+    "OrgUnit",
+    "Unit",
+    "UnitPosition",
+    "UnitStatusChange",
+    "User",
+]

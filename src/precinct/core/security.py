@@ -1,0 +1,87 @@
+"""Roles, password hashing (argon2) and access tokens (JWT)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from precinct.core.errors import AuthenticationError, ValidationError
+
+
+class Role(enum.StrEnum):
+    CALL_TAKER = "call_taker"
+    DISPATCHER = "dispatcher"
+    PATROL_OFFICER = "patrol_officer"
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ALL_ROLES = frozenset(Role)
+
+_hasher = PasswordHasher()
+TOKEN_ALGORITHM = "HS256"
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_access_token(
+    *, username: str, role: Role, secret_key: str, ttl: timedelta, now: datetime
+) -> tuple[str, datetime]:
+    expires_at = now + ttl
+    claims = {
+        "sub": username,
+        "role": role.value,
+        "iat": int(now.timestamp()),
+        "exp": int(expires_at.timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, secret_key, algorithm=TOKEN_ALGORITHM), expires_at
+
+
+def decode_access_token(token: str, *, secret_key: str) -> dict[str, object]:
+    try:
+        return jwt.decode(
+            token, secret_key, algorithms=[TOKEN_ALGORITHM], options={"require": ["sub", "exp"]}
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthenticationError("access token has expired; log in again") from exc
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError("access token is invalid") from exc
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a user, the CLI or the simulator; ``ip`` says from where."""
+
+    username: str
+    role: Role | None
+    ip: str | None = None
+    user_id: int | None = None
+
+
+SYSTEM_ACTOR = Actor(username="system", role=Role.ADMIN, ip="local")

@@ -1,0 +1,47 @@
+"""One settings class, read from the environment with the prefix ``PRECINCT_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from precinct.core.errors import ConfigurationError
+
+DEVELOPMENT_SECRET = "precinct-development-secret-change-me-0123456789"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Build it in ``create_app`` or via :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="PRECINCT_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/precinct.db"
+    secret_key: str = DEVELOPMENT_SECRET
+    token_ttl_minutes: int = Field(default=480, ge=1, le=24 * 60)
+    lockout_failures: int = Field(default=5, ge=1)
+    lockout_window_minutes: int = Field(default=15, ge=1)
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
+    demo_city: str = "wuhan"
+    simulate_interval_s: float = Field(default=20.0, gt=0)
+    simulate_seed: int | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "Settings":
+        if self.environment != "development" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ConfigurationError(
+                "PRECINCT_SECRET_KEY is the development default; set a random secret of at least "
+                "32 characters before running outside development"
+            )
+        if len(self.secret_key) < 32:
+            raise ConfigurationError("PRECINCT_SECRET_KEY must be at least 32 characters long")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

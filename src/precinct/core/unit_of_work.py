@@ -1,0 +1,18 @@
+"""Session hooks that make audit entries part of every commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from precinct.audit import service as audit_service
+
+
+@event.listens_for(Session, "before_commit")
+def _write_audit_entries(session: Session) -> None:
+    audit_service.flush_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_audit_entries(session: Session, _previous_transaction: object) -> None:
+    audit_service.discard_pending(session)

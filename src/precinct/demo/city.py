@@ -1,0 +1,226 @@
+"""The Wuhan demo city: real districts and roads, generated stations, beats, units and accounts.
+
+Districts and roads are real (see ``data/ATTRIBUTION.md``). Stations are placed on the road network
+in proportion to each district's road length (k-means on road points, seeded), their jurisdictions
+are the Voronoi cells of the stations clipped to the district, and each station area is split the
+same way into community beats. All of this is generated and labelled so in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import shapely
+import shapely.ops
+from pyproj import Transformer
+from scipy.cluster.vq import kmeans2
+from shapely.geometry import mapping, shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.core.security import Actor, Role, generate_password
+from precinct.org import service as org_service
+from precinct.org.models import OrgTier, OrgUnit
+from precinct.units import service as unit_service
+from precinct.units.models import UnitStatus, UnitType
+from precinct.users import service as user_service
+from precinct.users.models import User
+
+CITY_CODE = "WH"
+ROADS_CRS = "EPSG:32650"
+SEED = 20261122
+ROAD_KM_PER_STATION = 110.0
+MAX_STATIONS_PER_DISTRICT = 9
+BEATS_PER_STATION = 3
+
+DISTRICT_NAMES_EN = {
+    "156420102": ("Jiang'an", "JA"), "156420103": ("Jianghan", "JH"), "156420104": ("Qiaokou", "QK"),
+    "156420105": ("Hanyang", "HY"), "156420106": ("Wuchang", "WC"), "156420107": ("Qingshan", "QS"),
+    "156420111": ("Hongshan", "HS"), "156420112": ("Dongxihu", "DXH"), "156420113": ("Hannan", "HN"),
+    "156420114": ("Caidian", "CD"), "156420115": ("Jiangxia", "JX"), "156420116": ("Huangpi", "HP"),
+    "156420117": ("Xinzhou", "XZ"),
+}
+DEMO_ACCOUNTS = [
+    ("admin", Role.ADMIN), ("calltaker", Role.CALL_TAKER), ("dispatcher", Role.DISPATCHER),
+    ("officer", Role.PATROL_OFFICER), ("analyst", Role.ANALYST), ("supervisor", Role.SUPERVISOR),
+    ("auditor", Role.AUDITOR),
+]
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("precinct.demo").joinpath("data", name)))
+
+
+@dataclass(frozen=True)
+class RoadPoints:
+    """Midpoints of the demo road edges, in metres (EPSG:32650) and lon/lat, with lengths."""
+
+    x_m: np.ndarray
+    y_m: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    length_m: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def road_points() -> RoadPoints:
+    table = pq.read_table(_data_file("wuhan_roads.parquet"), columns=["geometry"])
+    lines = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+    midpoints = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+    x, y = shapely.get_x(midpoints), shapely.get_y(midpoints)
+    lon, lat = Transformer.from_crs(ROADS_CRS, "EPSG:4326", always_xy=True).transform(x, y)
+    return RoadPoints(x, y, np.asarray(lon), np.asarray(lat), shapely.length(lines))
+
+
+def districts() -> list[dict]:
+    data = json.loads(_data_file("wuhan_districts.geojson").read_text(encoding="utf-8"))
+    return data["features"]
+
+
+@dataclass
+class LoadSummary:
+    districts: int = 0
+    stations: int = 0
+    beats: int = 0
+    units: int = 0
+    already_loaded: bool = False
+    accounts: list[dict] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.already_loaded:
+            return "已存在 / already loaded"
+        return (f"{self.districts} 分局/districts, {self.stations} 派出所/stations, {self.beats} 警务区/beats, "
+                f"{self.units} 警力/units")
+
+
+def load(session: Session, *, actor: Actor, credentials_file: Path) -> LoadSummary:
+    """Create the demo city once (idempotent) and make sure the demo accounts exist."""
+    summary = LoadSummary()
+    if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
+        _build_city(session, actor=actor, summary=summary)
+    else:
+        summary.already_loaded = True
+    summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file)
+    return summary
+
+
+def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None:
+    features = districts()
+    polygons = [shape(f["geometry"]) for f in features]
+    city_polygon = shapely.union_all(polygons)
+    city = org_service.create_unit(
+        session, code=CITY_CODE, name_zh="武汉市公安局", name_en="Wuhan Public Security Bureau",
+        tier=OrgTier.CITY, boundary_geojson=mapping(city_polygon),
+        lon=city_polygon.representative_point().x, lat=city_polygon.representative_point().y,
+    )
+    points = road_points()
+    rng = np.random.default_rng(SEED)
+    to_lonlat = Transformer.from_crs(ROADS_CRS, "EPSG:4326", always_xy=True)
+    to_metres = Transformer.from_crs("EPSG:4326", ROADS_CRS, always_xy=True)
+    road_xy = np.column_stack([points.x_m, points.y_m])
+    for feature, polygon in sorted(zip(features, polygons, strict=True), key=lambda fp: fp[0]["properties"]["gb"]):
+        gb = feature["properties"]["gb"]
+        name_en, short = DISTRICT_NAMES_EN[gb]
+        anchor = polygon.representative_point()
+        district = org_service.create_unit(
+            session, code=f"{CITY_CODE}-{short}", name_zh=f"{feature['properties']['name']}分局",
+            name_en=f"{name_en} District Branch", tier=OrgTier.DISTRICT, parent_id=city.id,
+            boundary_geojson=mapping(polygon), lon=anchor.x, lat=anchor.y,
+        )
+        summary.districts += 1
+        inside = shapely.contains_xy(polygon, points.lon, points.lat)
+        km = float(points.length_m[inside].sum()) / 1000
+        k = int(np.clip(round(km / ROAD_KM_PER_STATION), 1, MAX_STATIONS_PER_DISTRICT))
+        polygon_m = shapely.ops.transform(to_metres.transform, polygon)
+        sites_m = _sites(road_xy[inside], k, rng, fallback=polygon_m.representative_point())
+        cells = _cells(sites_m, polygon_m)
+        for number, (site, cell_m) in enumerate(zip(sites_m, cells, strict=True), start=1):
+            lon, lat = to_lonlat.transform(site[0], site[1])
+            cell = shapely.ops.transform(to_lonlat.transform, cell_m)
+            station = org_service.create_unit(
+                session, code=f"{CITY_CODE}-{short}-{number:02d}",
+                name_zh=f"{feature['properties']['name']}第{number}派出所", name_en=f"{name_en} Station {number}",
+                tier=OrgTier.STATION, parent_id=district.id, boundary_geojson=mapping(cell), lon=lon, lat=lat,
+            )
+            summary.stations += 1
+            in_cell = shapely.contains_xy(cell_m, road_xy[:, 0], road_xy[:, 1])
+            beat_sites = _sites(road_xy[in_cell], BEATS_PER_STATION, rng, fallback=cell_m.representative_point())
+            for beat_number, beat_m in enumerate(_cells(beat_sites, cell_m), start=1):
+                org_service.create_beat(
+                    session, code=f"{station.code}-{beat_number}",
+                    name_zh=f"{station.name_zh}第{beat_number}警务区", name_en=f"{station.name_en} beat {beat_number}",
+                    station_id=station.id, boundary_geojson=mapping(shapely.ops.transform(to_lonlat.transform, beat_m)),
+                )
+                summary.beats += 1
+            summary.units += _station_units(session, station.id, f"{short}{number:02d}", lon, lat, actor,
+                                            rapid_response=number == 1)
+    session.flush()
+
+
+def _sites(xy: np.ndarray, k: int, rng: np.random.Generator, *, fallback: shapely.Point) -> np.ndarray:
+    """k sites on the road network (k-means centres snapped to the nearest road point)."""
+    if len(xy) == 0:
+        return np.array([[fallback.x, fallback.y]])
+    k = min(k, len(xy))
+    if k == 1:
+        centres = xy.mean(axis=0, keepdims=True)
+    else:
+        centres, _ = kmeans2(xy, k, seed=rng, minit="++")
+    nearest = np.argmin(((xy[None, :, :] - centres[:, None, :]) ** 2).sum(axis=2), axis=1)
+    return np.unique(xy[nearest], axis=0)
+
+
+def _cells(sites: np.ndarray, area: shapely.Geometry) -> list[shapely.Geometry]:
+    """Voronoi cells of ``sites`` clipped to ``area``, in the order of ``sites``."""
+    if len(sites) == 1:
+        return [area]
+    regions = shapely.voronoi_polygons(shapely.MultiPoint(sites), extend_to=area)
+    cells = list(regions.geoms)
+    ordered = []
+    for site in sites:
+        point = shapely.Point(site)
+        cell = next(c for c in cells if c.covers(point))
+        ordered.append(shapely.make_valid(cell.intersection(area)))
+    return ordered
+
+
+def _station_units(session, station_id, prefix, lon, lat, actor, *, rapid_response) -> int:  # type: ignore[no-untyped-def]
+    kinds = [UnitType.PATROL_CAR, UnitType.PATROL_CAR, UnitType.PATROL_CAR, UnitType.MOTORCYCLE, UnitType.FOOT_PATROL]
+    if rapid_response:
+        kinds.append(UnitType.RAPID_RESPONSE)
+    for number, kind in enumerate(kinds, start=1):
+        unit_service.create(
+            session, call_sign=f"{prefix}-{number}", unit_type=kind, home_station_id=station_id,
+            status=UnitStatus.AVAILABLE, lon=lon, lat=lat, actor=actor, simulated=True,
+        )
+    return len(kinds)
+
+
+def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) -> list[dict]:
+    known: dict[str, str] = {}
+    if credentials_file.exists():
+        known = {a["username"]: a["password"] for a in json.loads(credentials_file.read_text(encoding="utf-8"))}
+    accounts = []
+    first_station = session.scalar(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.STATION).order_by(OrgUnit.id))
+    for username, role in DEMO_ACCOUNTS:
+        user = session.scalar(select(User).where(User.username == username))
+        password = known.get(username)
+        if user is None:
+            password = password or generate_password()
+            user = user_service.create(session, username=username, password=password, role=role, actor=actor,
+                                       station_id=first_station if role == Role.PATROL_OFFICER else None)
+        elif password is None:
+            password = generate_password()
+            user_service.set_password(session, username=username, password=password, actor=actor)
+        accounts.append({"username": username, "role": role.value, "password": password})
+    credentials_file.parent.mkdir(parents=True, exist_ok=True)
+    credentials_file.write_text(json.dumps(accounts, indent=1), encoding="utf-8")
+    os.chmod(credentials_file, 0o600)
+    return accounts

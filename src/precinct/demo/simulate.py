@@ -1,0 +1,263 @@
+"""The simulated live stream: calls arrive and are worked through the real service layer.
+
+Arrivals are Poisson with a rate that follows a daily profile (quiet before dawn, peaks late morning
+and evening) and a weekly profile (busier Friday and Saturday). Places are drawn from the road
+network, with a share concentrated on a fixed set of busy places so that hot spots and repeat-call
+places exist. Every simulated incident is flagged ``simulated`` and its description says so. The
+simulator dispatches the nearest available unit, moves it, puts it on scene and closes the call;
+it touches only simulated incidents, so dispatchers can work real calls beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from precinct.core.db import utcnow
+from precinct.core.errors import PrecinctError
+from precinct.core.security import Actor, Role
+from precinct.core.settings import Settings
+from precinct.demo.city import road_points
+from precinct.incidents import service as incident_service
+from precinct.incidents.models import Assignment, Disposition, Incident, IncidentSource, IncidentStatus
+from precinct.incidents.schemas import IncidentCreate
+from precinct.incidents.status import OPEN_STATUSES
+from precinct.units import service as unit_service
+from precinct.units.models import Unit, UnitStatus
+
+logger = logging.getLogger("precinct.simulate")
+
+SIMULATOR = Actor(username="simulator", role=Role.DISPATCHER, ip="local")
+LABEL = "[模拟 SIMULATED]"
+CHINA_OFFSET = timedelta(hours=8)
+
+# Relative call volume by local hour (0-23); mean 1.
+HOURLY_PROFILE = np.array([
+    0.80, 0.62, 0.48, 0.38, 0.34, 0.38, 0.55, 0.80, 1.00, 1.15, 1.25, 1.28,
+    1.20, 1.12, 1.15, 1.18, 1.20, 1.22, 1.30, 1.38, 1.42, 1.35, 1.18, 1.00,
+])
+HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.mean()
+WEEKDAY_FACTOR = np.array([0.97, 0.95, 0.96, 0.98, 1.05, 1.10, 1.00])  # Monday .. Sunday
+
+TYPE_MIX = {
+    "dispute": 14, "assist_public": 12, "traffic_collision": 11, "theft": 8, "bicycle_theft": 6, "noise": 6,
+    "fraud": 6, "domestic": 5, "disturbance": 5, "suspicious": 5, "lost_property": 4, "assault": 4,
+    "burglary": 3, "traffic_hazard": 3, "welfare_check": 3, "pickpocket": 2, "missing_person": 1,
+    "fight": 1, "robbery": 0.5, "drink_driving": 1, "medical": 1, "fire": 0.5, "alarm": 2, "other": 2,
+}
+SOURCE_MIX = {
+    IncidentSource.PHONE_110: 80, IncidentSource.ONLINE_REPORT: 7, IncidentSource.ALARM_BUTTON: 3,
+    IncidentSource.TRANSFER: 3, IncidentSource.OFFICER_INITIATED: 7,
+}
+DISPOSITION_MIX = {
+    Disposition.RESOLVED: 70, Disposition.REFERRED: 10, Disposition.FALSE_ALARM: 8,
+    Disposition.ARRESTED: 5, Disposition.DUPLICATE: 4, Disposition.CANCELLED: 3,
+}
+HOT_PLACES = 60
+HOT_SHARE = 0.35
+DISPATCH_DELAY_S = 25.0
+EN_ROUTE_DELAY_S = 15.0
+SPEED_M_PER_S = 30 / 3.6
+SERVICE_S = (180.0, 720.0)
+
+
+def _mix(mapping: dict) -> tuple[list, np.ndarray]:
+    keys = list(mapping)
+    weights = np.array([mapping[k] for k in keys], dtype=float)
+    return keys, weights / weights.sum()
+
+
+def distance_m(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * np.arcsin(np.sqrt(a))
+
+
+@dataclass
+class StepReport:
+    created: int = 0
+    dispatched: int = 0
+    closed: int = 0
+
+
+class Simulator:
+    """Generates and works simulated calls; call :meth:`step` every few seconds."""
+
+    def __init__(self, session_factory: sessionmaker[Session], *, interval_s: float, seed: int | None = None) -> None:
+        self.session_factory = session_factory
+        self.interval_s = interval_s
+        self.rng = np.random.default_rng(seed)
+        self.points = road_points()
+        weights = self.points.length_m / self.points.length_m.sum()
+        self.weights = weights
+        self.hot = self.rng.choice(len(weights), size=HOT_PLACES, replace=False, p=weights)
+        self.types, self.type_p = _mix(TYPE_MIX)
+        self.sources, self.source_p = _mix(SOURCE_MIX)
+        self.dispositions, self.disposition_p = _mix(DISPOSITION_MIX)
+        self.started = False
+
+    def expected_calls(self, now: datetime, dt_s: float) -> float:
+        local = now + CHINA_OFFSET
+        return dt_s / self.interval_s * HOURLY_PROFILE[local.hour] * WEEKDAY_FACTOR[local.weekday()]
+
+    def step(self, dt_s: float, *, now: datetime | None = None) -> StepReport:
+        now = now or utcnow()
+        report = StepReport()
+        arrivals = int(self.rng.poisson(self.expected_calls(now, dt_s)))
+        if not self.started:
+            arrivals = max(arrivals, 1)
+            self.started = True
+        with self.session_factory() as session:
+            for _ in range(arrivals):
+                self._create(session)
+                report.created += 1
+            session.commit()
+            for incident in self._open_incidents(session):
+                try:
+                    outcome = self._advance(session, incident, now)
+                    session.commit()
+                except PrecinctError as exc:
+                    session.rollback()
+                    logger.info("simulator skipped incident %s: %s", incident.id, exc)
+                    continue
+                report.dispatched += outcome == "dispatched"
+                report.closed += outcome == "closed"
+        return report
+
+    def _create(self, session: Session) -> Incident:
+        if self.rng.random() < HOT_SHARE:
+            index = int(self.rng.choice(self.hot))
+        else:
+            index = int(self.rng.choice(len(self.weights), p=self.weights))
+        jitter = self.rng.normal(0, 0.0004, size=2)
+        type_code = str(self.rng.choice(self.types, p=self.type_p))
+        source = self.sources[int(self.rng.choice(len(self.sources), p=self.source_p))]
+        return incident_service.create(
+            session,
+            IncidentCreate(
+                source=source, type_code=type_code,
+                lon=float(self.points.lon[index] + jitter[0]), lat=float(self.points.lat[index] + jitter[1]),
+                description=f"{LABEL} 模拟警情，用于演示 / simulated call for the demo",
+                address=f"{LABEL} road point {index}",
+            ),
+            actor=SIMULATOR, simulated=True,
+        )
+
+    def _open_incidents(self, session: Session) -> list[Incident]:
+        return list(session.scalars(
+            select(Incident).where(Incident.simulated.is_(True), Incident.status.in_(OPEN_STATUSES))
+            .order_by(Incident.priority, Incident.received_at).limit(500)
+        ))
+
+    def _advance(self, session: Session, incident: Incident, now: datetime) -> str | None:
+        age_s = (now - incident.received_at).total_seconds()
+        if incident.status == IncidentStatus.RECEIVED:
+            if age_s < DISPATCH_DELAY_S:
+                return None
+            unit = self._nearest_available(session, incident)
+            if unit is None:
+                return None
+            incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
+            return "dispatched"
+        assignment = session.scalar(
+            select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
+            .order_by(Assignment.id)
+        )
+        if assignment is None:
+            return None
+        unit = session.get(Unit, assignment.unit_id)
+        if unit is None:
+            return None
+        if unit.status == UnitStatus.DISPATCHED:
+            if (now - assignment.dispatched_at).total_seconds() >= EN_ROUTE_DELAY_S:
+                unit_service.set_status(session, unit.id, UnitStatus.EN_ROUTE, actor=SIMULATOR)
+            return None
+        if unit.status == UnitStatus.EN_ROUTE and assignment.en_route_at is not None:
+            return self._drive(session, unit, incident, assignment, now)
+        if unit.status == UnitStatus.ON_SCENE and assignment.on_scene_at is not None:
+            service_s = SERVICE_S[0] + (incident.id * 7919 % 1000) / 1000 * (SERVICE_S[1] - SERVICE_S[0])
+            if (now - assignment.on_scene_at).total_seconds() >= service_s:
+                disposition = self.dispositions[int(self.rng.choice(len(self.dispositions), p=self.disposition_p))]
+                incident_service.transition(session, incident.id, IncidentStatus.CLOSED, actor=SIMULATOR,
+                                            disposition=disposition)
+                return "closed"
+        return None
+
+    def _drive(self, session, unit, incident, assignment, now) -> None:  # type: ignore[no-untyped-def]
+        start_lon = unit.lon if unit.lon is not None else incident.lon
+        start_lat = unit.lat if unit.lat is not None else incident.lat
+        remaining = float(distance_m(start_lon, start_lat, np.array([incident.lon]), np.array([incident.lat]))[0])
+        elapsed = (now - (unit.position_at or assignment.en_route_at)).total_seconds()
+        step_m = max(elapsed, 0.0) * SPEED_M_PER_S
+        if remaining <= max(step_m, 30.0):
+            unit_service.report_position(session, unit.id, lon=incident.lon, lat=incident.lat, actor=SIMULATOR, at=now)
+            unit_service.set_status(session, unit.id, UnitStatus.ON_SCENE, actor=SIMULATOR)
+            return None
+        share = step_m / remaining
+        lon = start_lon + (incident.lon - start_lon) * share
+        lat = start_lat + (incident.lat - start_lat) * share
+        heading = float(np.degrees(np.arctan2(incident.lon - start_lon, incident.lat - start_lat)) % 360)
+        unit_service.report_position(session, unit.id, lon=lon, lat=lat, heading_deg=heading,
+                                     speed_kph=SPEED_M_PER_S * 3.6, actor=SIMULATOR, at=now)
+        return None
+
+    def _nearest_available(self, session: Session, incident: Incident) -> Unit | None:
+        units = list(session.scalars(
+            select(Unit).where(Unit.status == UnitStatus.AVAILABLE, Unit.lon.is_not(None))
+        ))
+        if not units:
+            return None
+        distances = distance_m(incident.lon, incident.lat, np.array([u.lon for u in units]), np.array([u.lat for u in units]))
+        return units[int(np.argmin(distances))]
+
+
+def run_forever(
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    interval_s: float | None = None,
+    duration_s: float | None = None,
+    seed: int | None = None,
+    tick_s: float = 2.0,
+    stop: threading.Event | None = None,
+    log: Callable[[str], None] | None = None,
+) -> None:
+    simulator = Simulator(session_factory, interval_s=interval_s or settings.simulate_interval_s,
+                          seed=seed if seed is not None else settings.simulate_seed)
+    stop = stop or threading.Event()
+    started = time.monotonic()
+    last = started
+    while not stop.is_set():
+        now = time.monotonic()
+        try:
+            report = simulator.step(now - last if now > last else tick_s)
+        except Exception:  # the stream must survive a database hiccup; the error is logged in full
+            logger.exception("simulator step failed; retrying")
+            report = StepReport()
+        last = now
+        if log and (report.created or report.closed):
+            log(f"模拟 / simulated: +{report.created} new, {report.dispatched} dispatched, {report.closed} closed")
+        if duration_s is not None and now - started >= duration_s:
+            return
+        stop.wait(tick_s)
+
+
+def start_background(session_factory: sessionmaker[Session], settings: Settings) -> threading.Event:
+    """Run the stream in a daemon thread beside the server; set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_forever, args=(session_factory, settings), kwargs={"stop": stop, "log": logger.info},
+        name="precinct-simulator", daemon=True,
+    )
+    thread.start()
+    return stop

@@ -1,0 +1,135 @@
+"""Incidents (calls for service), their append-only event log, personal data and assignments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from precinct.core.db import Base, UTCDateTime, enum_type, utcnow
+
+
+class IncidentSource(enum.StrEnum):
+    PHONE_110 = "phone_110"
+    ONLINE_REPORT = "online_report"
+    ALARM_BUTTON = "alarm_button"
+    TRANSFER = "transfer"
+    OFFICER_INITIATED = "officer_initiated"
+
+
+REPORTED_SOURCES = frozenset(set(IncidentSource) - {IncidentSource.OFFICER_INITIATED})
+
+
+class IncidentStatus(enum.StrEnum):
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    CLOSED = "closed"
+    TRANSFERRED = "transferred"
+
+
+class Disposition(enum.StrEnum):
+    RESOLVED = "resolved"
+    ARRESTED = "arrested"
+    REFERRED = "referred"
+    FALSE_ALARM = "false_alarm"
+    DUPLICATE = "duplicate"
+    CANCELLED = "cancelled"
+
+
+class PartyKind(enum.StrEnum):
+    CALLER = "caller"
+    VICTIM = "victim"
+    WITNESS = "witness"
+
+
+class IncidentType(Base):
+    __tablename__ = "incident_types"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    default_priority: Mapped[int] = mapped_column(Integer)
+    aliases: Mapped[list[str] | None] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_status_received", "status", "received_at"),
+        Index("ix_incidents_district_received", "district_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    source: Mapped[IncidentSource] = mapped_column(enum_type(IncidentSource), index=True)
+    type_code: Mapped[str] = mapped_column(ForeignKey("incident_types.code"), index=True)
+    priority: Mapped[int] = mapped_column(Integer)
+    status: Mapped[IncidentStatus] = mapped_column(enum_type(IncidentStatus))
+    disposition: Mapped[Disposition | None] = mapped_column(enum_type(Disposition))
+    description: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(256), default="")
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    beat_id: Mapped[int | None] = mapped_column(ForeignKey("beats.id"), index=True)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IncidentEvent(Base):
+    """Append-only history: every change of an incident, with time and actor."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class IncidentParty(Base):
+    """Personal data (caller, victim, witness): readable only by roles that need it, audited."""
+
+    __tablename__ = "incident_parties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind))
+    name: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Assignment(Base):
+    """A unit sent to an incident, with the timestamps response-time figures need."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    en_route_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    on_scene_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dispatched_by: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,121 @@
+"""Incident routes under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, allow
+from precinct.core.security import Actor
+from precinct.incidents import service
+from precinct.incidents.models import IncidentSource, IncidentStatus
+from precinct.incidents.schemas import (
+    AssignmentRead,
+    AssignUnit,
+    IncidentCreate,
+    IncidentEventRead,
+    IncidentPage,
+    IncidentRead,
+    IncidentTransition,
+    IncidentTypeRead,
+    PartyRead,
+)
+
+router = APIRouter(tags=["incidents"])
+
+
+@router.get("/incident-types", response_model=list[IncidentTypeRead])
+def list_incident_types(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+    return service.list_types(session)
+
+
+@router.post("/incidents", response_model=IncidentRead, status_code=status.HTTP_201_CREATED)
+def create_incident(body: IncidentCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.INTAKE)]):
+    incident = service.create(session, body, actor=actor)
+    session.commit()
+    return incident
+
+
+@router.get("/incidents", response_model=IncidentPage)
+def list_incidents(
+    session: SessionDep,
+    _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    status_: Annotated[list[IncidentStatus] | None, Query(alias="status")] = None,
+    source: Annotated[list[IncidentSource] | None, Query()] = None,
+    type_code: str | None = None,
+    priority: Annotated[int | None, Query(ge=1, le=4)] = None,
+    district_id: int | None = None,
+    station_id: int | None = None,
+    beat_id: int | None = None,
+    simulated: bool | None = None,
+    received_from: AwareDatetime | None = None,
+    received_to: AwareDatetime | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+):
+    filters = service.IncidentFilter(
+        status=tuple(status_ or ()), source=tuple(source or ()), type_code=type_code, priority=priority,
+        district_id=district_id, station_id=station_id, beat_id=beat_id, simulated=simulated,
+        received_from=received_from, received_to=received_to,
+    )
+    items, total = service.list_(session, filters, page=page, page_size=page_size)
+    return IncidentPage(
+        items=[IncidentRead.model_validate(i) for i in items], total=total, page=page, page_size=page_size
+    )
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentRead)
+def get_incident(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+    return service.get(session, incident_id)
+
+
+@router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
+def transition_incident(
+    incident_id: int, body: IncidentTransition, session: SessionDep,
+    actor: Annotated[Actor, allow(*deps.FIELD_STATUS)],
+):
+    incident = service.transition(
+        session, incident_id, body.status, actor=actor, disposition=body.disposition, note=body.note
+    )
+    session.commit()
+    return incident
+
+
+@router.post(
+    "/incidents/{incident_id}/assignments", response_model=AssignmentRead, status_code=status.HTTP_201_CREATED
+)
+def assign_unit(
+    incident_id: int, body: AssignUnit, session: SessionDep, actor: Annotated[Actor, allow(*deps.DISPATCH)]
+):
+    assignment = service.assign_unit(session, incident_id, body.unit_id, actor=actor)
+    session.commit()
+    return assignment
+
+
+@router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
+def list_assignments(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+    return service.assignments(session, incident_id)
+
+
+@router.get("/incidents/{incident_id}/events", response_model=list[IncidentEventRead])
+def list_events(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+    return service.events(session, incident_id)
+
+
+@router.get("/incidents/{incident_id}/parties", response_model=list[PartyRead])
+def list_parties(
+    incident_id: int,
+    session: SessionDep,
+    actor: Annotated[Actor, allow(*deps.PERSONAL_DATA)],
+    purpose: Annotated[str, Query(min_length=4, max_length=256, description="why you read personal data")],
+):
+    parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose)
+    session.commit()
+    return parties
+
+
+__all__ = ["router", "datetime"]

@@ -1,0 +1,117 @@
+"""Request and response shapes for incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from precinct.incidents.models import (
+    Disposition,
+    IncidentSource,
+    IncidentStatus,
+    PartyKind,
+)
+
+
+class PartyCreate(BaseModel):
+    kind: PartyKind
+    name: str = Field(default="", max_length=128)
+    phone: str = Field(default="", max_length=32, pattern=r"^[0-9+\-() ]*$")
+    notes: str = Field(default="", max_length=2000)
+
+
+class PartyRead(PartyCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+
+
+class IncidentCreate(BaseModel):
+    source: IncidentSource
+    type_code: str = Field(min_length=1, max_length=32)
+    priority: int | None = Field(default=None, ge=1, le=4, description="1 most urgent; default from the type")
+    description: str = Field(default="", max_length=4000)
+    address: str = Field(default="", max_length=256)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    received_at: AwareDatetime | None = None
+    external_id: str | None = Field(default=None, max_length=64)
+    parties: list[PartyCreate] = Field(default_factory=list, max_length=50)
+
+
+class IncidentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_id: str | None
+    source: IncidentSource
+    type_code: str
+    priority: int
+    status: IncidentStatus
+    disposition: Disposition | None
+    description: str
+    address: str
+    lon: float
+    lat: float
+    received_at: datetime
+    closed_at: datetime | None
+    district_id: int | None
+    station_id: int | None
+    beat_id: int | None
+    simulated: bool
+    extra: dict[str, Any] | None
+    created_by: str
+    updated_at: datetime
+    version: int
+
+
+class IncidentPage(BaseModel):
+    items: list[IncidentRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class IncidentTransition(BaseModel):
+    status: IncidentStatus
+    disposition: Disposition | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class AssignUnit(BaseModel):
+    unit_id: int
+
+
+class AssignmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    unit_id: int
+    dispatched_at: datetime
+    en_route_at: datetime | None
+    on_scene_at: datetime | None
+    cleared_at: datetime | None
+    dispatched_by: str
+
+
+class IncidentEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: datetime
+    actor: str
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    data: dict[str, Any] | None
+
+
+class IncidentTypeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    default_priority: int
+    active: bool

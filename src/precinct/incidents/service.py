@@ -1,0 +1,287 @@
+"""Incidents: intake, queries, status changes, unit assignment and audited personal data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from precinct.audit import service as audit_service
+from precinct.core.db import utcnow
+from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.incidents.models import (
+    Assignment,
+    Incident,
+    IncidentEvent,
+    IncidentParty,
+    IncidentSource,
+    IncidentStatus,
+    IncidentType,
+)
+from precinct.incidents.schemas import IncidentCreate
+from precinct.incidents.status import FINAL_STATUSES, check_transition
+from precinct.org import service as org_service
+from precinct.units import service as unit_service
+from precinct.units.models import Unit, UnitStatus
+
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+
+
+# ---- incident types -------------------------------------------------------------------------
+
+
+def default_types() -> list[dict]:
+    text = resources.files("precinct.incidents").joinpath("types.json").read_text(encoding="utf-8")
+    return json.loads(text)["types"]
+
+
+def load_default_types(session: Session) -> int:
+    """Insert the shipped code list's types that are missing; returns how many were added."""
+    existing = set(session.scalars(select(IncidentType.code)))
+    added = 0
+    for row in default_types():
+        if row["code"] not in existing:
+            session.add(IncidentType(**row, active=True))
+            added += 1
+    session.flush()
+    return added
+
+
+def list_types(session: Session) -> list[IncidentType]:
+    return list(session.scalars(select(IncidentType).order_by(IncidentType.code)))
+
+
+def get_type(session: Session, code: str) -> IncidentType:
+    incident_type = session.get(IncidentType, code)
+    if incident_type is None or not incident_type.active:
+        raise ValidationError(f"type_code {code!r} is not in the incident type list; see GET /api/v1/incident-types")
+    return incident_type
+
+
+def type_lookup(session: Session) -> dict[str, str]:
+    """Map codes, names and aliases (case-insensitive) to type codes, for imports."""
+    lookup: dict[str, str] = {}
+    for incident_type in list_types(session):
+        for key in [incident_type.code, incident_type.name_en, incident_type.name_zh, *(incident_type.aliases or [])]:
+            lookup.setdefault(key.strip().lower(), incident_type.code)
+    return lookup
+
+
+# ---- intake and queries ---------------------------------------------------------------------
+
+
+def create(session: Session, data: IncidentCreate, *, actor: Actor, simulated: bool = False) -> Incident:
+    """Take a call: validate its type, resolve jurisdiction, store it with its parties, audit."""
+    incident_type = get_type(session, data.type_code)
+    now = utcnow()
+    received_at = data.received_at or now
+    if received_at > now + MAX_FUTURE_SKEW:
+        raise ValidationError("received_at lies in the future; send the time the call was received")
+    if data.external_id and session.scalar(select(Incident.id).where(Incident.external_id == data.external_id)):
+        raise ConflictError(f"an incident with external_id {data.external_id!r} already exists")
+    place = org_service.resolve(session, data.lon, data.lat)
+    incident = Incident(
+        external_id=data.external_id,
+        source=data.source,
+        type_code=incident_type.code,
+        priority=data.priority or incident_type.default_priority,
+        status=IncidentStatus.RECEIVED,
+        description=data.description,
+        address=data.address,
+        lon=data.lon,
+        lat=data.lat,
+        received_at=received_at,
+        district_id=place.district_id,
+        station_id=place.station_id,
+        beat_id=place.beat_id,
+        simulated=simulated,
+        created_by=actor.username,
+        updated_at=now,
+    )
+    session.add(incident)
+    session.flush()
+    _event(session, incident, actor, "created", None, IncidentStatus.RECEIVED, at=now,
+           data={"source": data.source.value, "type_code": incident_type.code, "simulated": simulated})
+    for party in data.parties:
+        session.add(IncidentParty(incident_id=incident.id, **party.model_dump()))
+    audit_service.record(
+        session, actor=actor, action="incident.create", resource_type="incident", resource_id=incident.id,
+        detail={"parties": len(data.parties), "simulated": simulated},
+    )
+    return incident
+
+
+def get(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFoundError(f"incident {incident_id} does not exist")
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    status: tuple[IncidentStatus, ...] = ()
+    source: tuple[IncidentSource, ...] = ()
+    type_code: str | None = None
+    priority: int | None = None
+    district_id: int | None = None
+    station_id: int | None = None
+    beat_id: int | None = None
+    simulated: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+
+
+def list_(
+    session: Session, filters: IncidentFilter, *, page: int = 1, page_size: int = 50
+) -> tuple[list[Incident], int]:
+    query = select(Incident)
+    if filters.status:
+        query = query.where(Incident.status.in_(filters.status))
+    if filters.source:
+        query = query.where(Incident.source.in_(filters.source))
+    for column, value in [
+        (Incident.type_code, filters.type_code),
+        (Incident.priority, filters.priority),
+        (Incident.district_id, filters.district_id),
+        (Incident.station_id, filters.station_id),
+        (Incident.beat_id, filters.beat_id),
+        (Incident.simulated, filters.simulated),
+    ]:
+        if value is not None:
+            query = query.where(column == value)
+    if filters.received_from is not None:
+        query = query.where(Incident.received_at >= filters.received_from)
+    if filters.received_to is not None:
+        query = query.where(Incident.received_at < filters.received_to)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(Incident.received_at.desc(), Incident.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(items), total
+
+
+def events(session: Session, incident_id: int) -> list[IncidentEvent]:
+    get(session, incident_id)
+    return list(session.scalars(
+        select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
+    ))
+
+
+def assignments(session: Session, incident_id: int) -> list[Assignment]:
+    get(session, incident_id)
+    return list(session.scalars(
+        select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.id)
+    ))
+
+
+# ---- status and dispatch --------------------------------------------------------------------
+
+
+def transition(
+    session: Session,
+    incident_id: int,
+    target: IncidentStatus,
+    *,
+    actor: Actor,
+    disposition=None,
+    note: str = "",
+) -> Incident:
+    """Move an incident along its status machine; closing or transferring frees its units."""
+    incident = get(session, incident_id)
+    if target == IncidentStatus.DISPATCHED:
+        raise ValidationError("an incident becomes dispatched by assigning a unit: POST /incidents/{id}/assignments")
+    check_transition(incident.status, target, disposition)
+    now = utcnow()
+    previous = incident.status
+    incident.status = target
+    incident.updated_at = now
+    if target in FINAL_STATUSES:
+        incident.disposition = disposition
+        incident.closed_at = now
+        _release_units(session, incident, actor=actor, at=now)
+    _event(session, incident, actor, "status", previous, target, at=now,
+           data={"disposition": disposition.value if disposition else None, "note": note or None})
+    unit_service.flush_or_conflict(session, f"incident {incident.id}")
+    audit_service.record(
+        session, actor=actor, action="incident.transition", resource_type="incident", resource_id=incident.id,
+        detail={"from": previous.value, "to": target.value, "disposition": disposition.value if disposition else None},
+    )
+    return incident
+
+
+def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Actor) -> Assignment:
+    """Send an available unit. Two dispatchers racing for one unit: exactly one wins."""
+    incident = get(session, incident_id)
+    if incident.status in FINAL_STATUSES:
+        raise ConflictError(f"incident {incident.id} is {incident.status.value}; it takes no more units")
+    unit = unit_service.get(session, unit_id)
+    if unit.status != UnitStatus.AVAILABLE:
+        raise ConflictError(f"unit {unit.call_sign} is {unit.status.value}, not available")
+    now = utcnow()
+    unit_service.apply_status(session, unit, UnitStatus.DISPATCHED, actor=actor, at=now, incident_id=incident.id)
+    assignment = Assignment(incident_id=incident.id, unit_id=unit.id, dispatched_at=now, dispatched_by=actor.username)
+    session.add(assignment)
+    previous = incident.status
+    if previous == IncidentStatus.RECEIVED:
+        incident.status = IncidentStatus.DISPATCHED
+    incident.updated_at = now
+    _event(session, incident, actor, "assigned", previous, incident.status, at=now,
+           data={"unit_id": unit.id, "call_sign": unit.call_sign})
+    unit_service.flush_or_conflict(session, f"unit {unit.call_sign}")
+    audit_service.record(
+        session, actor=actor, action="incident.assign", resource_type="incident", resource_id=incident.id,
+        detail={"unit_id": unit.id},
+    )
+    return assignment
+
+
+def _release_units(session: Session, incident: Incident, *, actor: Actor, at: datetime) -> None:
+    active = session.scalars(
+        select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
+    ).all()
+    for assignment in active:
+        assignment.cleared_at = at
+        unit = session.get(Unit, assignment.unit_id)
+        if unit is not None and unit.status in unit_service.BUSY_STATUSES:
+            unit_service.apply_status(session, unit, UnitStatus.AVAILABLE, actor=actor, at=at, incident_id=incident.id)
+
+
+def _event(session, incident, actor, kind, from_status, to_status, *, at, data=None) -> None:  # type: ignore[no-untyped-def]
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id, at=at, actor=actor.username, kind=kind,
+            from_status=from_status.value if from_status else None,
+            to_status=to_status.value if to_status else None,
+            data=data,
+        )
+    )
+
+
+# ---- personal data --------------------------------------------------------------------------
+
+
+def list_parties(session: Session, incident_id: int, *, actor: Actor, purpose: str) -> list[IncidentParty]:
+    """Read callers, victims and witnesses; the read is written to the audit log with its purpose.
+
+    The caller must already have checked the actor's role (routes declare it).
+    """
+    purpose = purpose.strip()
+    if len(purpose) < 4:
+        raise ValidationError("state the purpose of reading personal data (at least 4 characters)")
+    get(session, incident_id)
+    parties = list(session.scalars(
+        select(IncidentParty).where(IncidentParty.incident_id == incident_id).order_by(IncidentParty.id)
+    ))
+    audit_service.record(
+        session, actor=actor, action="personal_data.read", resource_type="incident",
+        resource_id=incident_id, purpose=purpose, detail={"party_ids": [p.id for p in parties]},
+    )
+    return parties

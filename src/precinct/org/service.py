@@ -1,0 +1,209 @@
+"""Organisation queries and jurisdiction resolution (point -> district, station, beat).
+
+Resolution is vectorised with a Shapely STRtree built from the stored polygons and cached per
+database; the cache is rebuilt whenever the organisation tables change.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from precinct.core.errors import NotFoundError, ValidationError
+from precinct.org.models import Beat, OrgTier, OrgUnit
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    district_id: int | None
+    station_id: int | None
+    beat_id: int | None
+
+
+@dataclass(frozen=True)
+class _Layer:
+    ids: np.ndarray
+    tree: shapely.STRtree | None
+
+    def lookup(self, points: np.ndarray) -> np.ndarray:
+        result = np.full(len(points), -1, dtype=np.int64)
+        if self.tree is None or len(points) == 0:
+            return result
+        point_index, polygon_index = self.tree.query(points, predicate="within")
+        # The first polygon wins where boundaries overlap (they should not).
+        order = np.argsort(point_index, kind="stable")[::-1]
+        result[point_index[order]] = self.ids[polygon_index[order]]
+        return result
+
+
+@dataclass(frozen=True)
+class JurisdictionIndex:
+    fingerprint: tuple[int, ...]
+    districts: _Layer
+    stations: _Layer
+    beats: _Layer
+
+    def resolve_many(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+        """District, station and beat ids for each point; -1 where a point lies outside."""
+        points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return (
+            self.districts.lookup(points),
+            self.stations.lookup(points),
+            self.beats.lookup(points),
+        )
+
+
+_cache: dict[str, JurisdictionIndex] = {}
+_cache_lock = threading.Lock()
+
+
+def _fingerprint(session: Session) -> tuple[int, ...]:
+    org = session.execute(select(func.count(OrgUnit.id), func.coalesce(func.max(OrgUnit.id), 0))).one()
+    beats = session.execute(select(func.count(Beat.id), func.coalesce(func.max(Beat.id), 0))).one()
+    return (int(org[0]), int(org[1]), int(beats[0]), int(beats[1]))
+
+
+def _layer(rows: list[tuple[int, str | None]]) -> _Layer:
+    rows = [(row_id, text) for row_id, text in rows if text]
+    if not rows:
+        return _Layer(np.empty(0, dtype=np.int64), None)
+    geometries = [shape(json.loads(text)) for _, text in rows]
+    return _Layer(np.array([row_id for row_id, _ in rows], dtype=np.int64), shapely.STRtree(geometries))
+
+
+def jurisdiction_index(session: Session) -> JurisdictionIndex:
+    key = str(session.get_bind().engine.url)
+    fingerprint = _fingerprint(session)
+    cached = _cache.get(key)
+    if cached is not None and cached.fingerprint == fingerprint:
+        return cached
+    with _cache_lock:
+        units = session.execute(select(OrgUnit.id, OrgUnit.tier, OrgUnit.boundary_geojson)).all()
+        beats = session.execute(select(Beat.id, Beat.boundary_geojson)).all()
+        index = JurisdictionIndex(
+            fingerprint=fingerprint,
+            districts=_layer([(i, g) for i, tier, g in units if tier == OrgTier.DISTRICT]),
+            stations=_layer([(i, g) for i, tier, g in units if tier == OrgTier.STATION]),
+            beats=_layer([(i, g) for i, g in beats]),
+        )
+        _cache[key] = index
+        return index
+
+
+def invalidate_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def resolve(session: Session, lon: float, lat: float) -> Jurisdiction:
+    """The district, station and beat whose polygons contain (lon, lat); None outside them."""
+    districts, stations, beats = jurisdiction_index(session).resolve_many(
+        np.array([lon]), np.array([lat])
+    )
+    return Jurisdiction(
+        district_id=int(districts[0]) if districts[0] >= 0 else None,
+        station_id=int(stations[0]) if stations[0] >= 0 else None,
+        beat_id=int(beats[0]) if beats[0] >= 0 else None,
+    )
+
+
+def create_unit(
+    session: Session,
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    tier: OrgTier,
+    parent_id: int | None = None,
+    boundary_geojson: dict | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+) -> OrgUnit:
+    if tier != OrgTier.CITY and parent_id is None:
+        raise ValidationError(f"a {tier.value} needs a parent_id (its higher tier)")
+    if parent_id is not None:
+        parent = session.get(OrgUnit, parent_id)
+        expected = {OrgTier.DISTRICT: OrgTier.CITY, OrgTier.STATION: OrgTier.DISTRICT}.get(tier)
+        if parent is None or parent.tier != expected:
+            raise ValidationError(f"parent_id of a {tier.value} must name a {expected}")
+    unit = OrgUnit(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        tier=tier,
+        parent_id=parent_id,
+        boundary_geojson=_geometry_text(boundary_geojson),
+        lon=lon,
+        lat=lat,
+    )
+    session.add(unit)
+    session.flush()
+    invalidate_cache()
+    return unit
+
+
+def create_beat(
+    session: Session, *, code: str, name_zh: str, name_en: str, station_id: int, boundary_geojson: dict
+) -> Beat:
+    station = session.get(OrgUnit, station_id)
+    if station is None or station.tier != OrgTier.STATION:
+        raise ValidationError("station_id of a beat must name a police station")
+    beat = Beat(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        station_id=station_id,
+        boundary_geojson=_geometry_text(boundary_geojson),
+    )
+    session.add(beat)
+    session.flush()
+    invalidate_cache()
+    return beat
+
+
+def _geometry_text(geometry: dict | None) -> str | None:
+    if geometry is None:
+        return None
+    polygon = shape(geometry)
+    if polygon.geom_type not in {"Polygon", "MultiPolygon"} or not polygon.is_valid:
+        raise ValidationError("boundary must be a valid GeoJSON Polygon or MultiPolygon in lon/lat")
+    return json.dumps(geometry, separators=(",", ":"))
+
+
+def get_unit(session: Session, org_id: int) -> OrgUnit:
+    unit = session.get(OrgUnit, org_id)
+    if unit is None:
+        raise NotFoundError(f"organisation unit {org_id} does not exist")
+    return unit
+
+
+def list_units(
+    session: Session, *, tier: OrgTier | None = None, parent_id: int | None = None
+) -> list[OrgUnit]:
+    query = select(OrgUnit).order_by(OrgUnit.id)
+    if tier is not None:
+        query = query.where(OrgUnit.tier == tier)
+    if parent_id is not None:
+        query = query.where(OrgUnit.parent_id == parent_id)
+    return list(session.scalars(query))
+
+
+def get_beat(session: Session, beat_id: int) -> Beat:
+    beat = session.get(Beat, beat_id)
+    if beat is None:
+        raise NotFoundError(f"beat {beat_id} does not exist")
+    return beat
+
+
+def list_beats(session: Session, *, station_id: int | None = None) -> list[Beat]:
+    query = select(Beat).order_by(Beat.id)
+    if station_id is not None:
+        query = query.where(Beat.station_id == station_id)
+    return list(session.scalars(query))

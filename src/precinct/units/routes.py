@@ -1,0 +1,57 @@
+"""Unit routes under /api/v1."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, allow
+from precinct.core.security import Actor
+from precinct.units import service
+from precinct.units.models import UnitStatus, UnitType
+from precinct.units.schemas import PositionReport, UnitCreate, UnitRead, UnitStatusUpdate
+
+router = APIRouter(tags=["units"])
+
+
+@router.post("/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED)
+def create_unit(body: UnitCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.MANAGE_UNITS)]):
+    unit = service.create(session, actor=actor, **body.model_dump())
+    session.commit()
+    return unit
+
+
+@router.get("/units", response_model=list[UnitRead])
+def list_units(
+    session: SessionDep,
+    _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    status_: Annotated[list[UnitStatus] | None, Query(alias="status")] = None,
+    station_id: int | None = None,
+    unit_type: UnitType | None = None,
+):
+    return service.list_(session, status=status_, station_id=station_id, unit_type=unit_type)
+
+
+@router.get("/units/{unit_id}", response_model=UnitRead)
+def get_unit(unit_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+    return service.get(session, unit_id)
+
+
+@router.post("/units/{unit_id}/status", response_model=UnitRead)
+def set_unit_status(
+    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]
+):
+    unit = service.set_status(session, unit_id, body.status, actor=actor)
+    session.commit()
+    return unit
+
+
+@router.post("/units/{unit_id}/positions", status_code=status.HTTP_204_NO_CONTENT)
+def report_position(
+    unit_id: int, body: PositionReport, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]
+) -> Response:
+    service.report_position(session, unit_id, actor=actor, **body.model_dump())
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,45 @@
+"""Request and response shapes for units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from precinct.units.models import UnitStatus, UnitType
+
+
+class UnitCreate(BaseModel):
+    call_sign: str = Field(min_length=1, max_length=32)
+    unit_type: UnitType
+    home_station_id: int | None = None
+    status: UnitStatus = UnitStatus.OFF_DUTY
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+
+
+class UnitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    call_sign: str
+    unit_type: UnitType
+    home_station_id: int | None
+    status: UnitStatus
+    status_at: datetime
+    lon: float | None
+    lat: float | None
+    heading_deg: float | None
+    position_at: datetime | None
+    simulated: bool
+
+
+class UnitStatusUpdate(BaseModel):
+    status: UnitStatus
+
+
+class PositionReport(BaseModel):
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    heading_deg: float | None = Field(default=None, ge=0, lt=360)
+    speed_kph: float | None = Field(default=None, ge=0, le=400)
+    at: AwareDatetime | None = None

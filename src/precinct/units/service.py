@@ -1,0 +1,232 @@
+"""Units: registry, status changes (with their effect on assignments) and position reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from precinct.audit import service as audit_service
+from precinct.core.db import utcnow
+from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
+from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
+from precinct.org.models import OrgTier, OrgUnit
+from precinct.units.models import (
+    BUSY_STATUSES,
+    Unit,
+    UnitPosition,
+    UnitStatus,
+    UnitStatusChange,
+    UnitType,
+)
+
+U = UnitStatus
+
+UNIT_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
+    U.AVAILABLE: frozenset({U.DISPATCHED, U.OFF_DUTY, U.OUT_OF_SERVICE}),
+    U.DISPATCHED: frozenset({U.EN_ROUTE, U.ON_SCENE, U.AVAILABLE}),
+    U.EN_ROUTE: frozenset({U.ON_SCENE, U.AVAILABLE}),
+    U.ON_SCENE: frozenset({U.AVAILABLE}),
+    U.OFF_DUTY: frozenset({U.AVAILABLE, U.OUT_OF_SERVICE}),
+    U.OUT_OF_SERVICE: frozenset({U.AVAILABLE, U.OFF_DUTY}),
+}
+
+_INCIDENT_STATUS_FOR_UNIT = {U.EN_ROUTE: IncidentStatus.EN_ROUTE, U.ON_SCENE: IncidentStatus.ON_SCENE}
+
+
+def flush_or_conflict(session: Session, what: str) -> None:
+    """Flush; a concurrent change to the same row becomes a ConflictError naming ``what``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(f"{what} was changed by someone else at the same time; reload and retry") from exc
+
+
+def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
+    if for_update:
+        unit = session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update())
+    else:
+        unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFoundError(f"unit {unit_id} does not exist")
+    return unit
+
+
+def list_(
+    session: Session,
+    *,
+    status: list[UnitStatus] | None = None,
+    station_id: int | None = None,
+    unit_type: UnitType | None = None,
+) -> list[Unit]:
+    query = select(Unit).order_by(Unit.call_sign)
+    if status:
+        query = query.where(Unit.status.in_(status))
+    if station_id is not None:
+        query = query.where(Unit.home_station_id == station_id)
+    if unit_type is not None:
+        query = query.where(Unit.unit_type == unit_type)
+    return list(session.scalars(query))
+
+
+def create(
+    session: Session,
+    *,
+    call_sign: str,
+    unit_type: UnitType,
+    home_station_id: int | None,
+    actor: Actor,
+    status: UnitStatus = U.OFF_DUTY,
+    lon: float | None = None,
+    lat: float | None = None,
+    simulated: bool = False,
+) -> Unit:
+    if status in BUSY_STATUSES:
+        raise ValidationError("a new unit starts available, off duty or out of service")
+    if session.scalar(select(Unit.id).where(Unit.call_sign == call_sign)) is not None:
+        raise ConflictError(f"call sign {call_sign!r} is already in use")
+    if home_station_id is not None:
+        station = session.get(OrgUnit, home_station_id)
+        if station is None or station.tier != OrgTier.STATION:
+            raise ValidationError("home_station_id must name a police station")
+    now = utcnow()
+    unit = Unit(
+        call_sign=call_sign,
+        unit_type=unit_type,
+        home_station_id=home_station_id,
+        status=status,
+        status_at=now,
+        lon=lon,
+        lat=lat,
+        position_at=now if lon is not None else None,
+        simulated=simulated,
+    )
+    session.add(unit)
+    session.flush()
+    session.add(UnitStatusChange(unit_id=unit.id, at=now, from_status=None, to_status=status.value, actor=actor.username))
+    audit_service.record(
+        session, actor=actor, action="unit.create", resource_type="unit", resource_id=unit.id,
+        detail={"call_sign": call_sign, "unit_type": unit_type.value},
+    )
+    return unit
+
+
+def active_assignment(session: Session, unit_id: int) -> Assignment | None:
+    return session.scalar(
+        select(Assignment).where(Assignment.unit_id == unit_id, Assignment.cleared_at.is_(None))
+    )
+
+
+def apply_status(
+    session: Session,
+    unit: Unit,
+    target: UnitStatus,
+    *,
+    actor: Actor,
+    at: datetime,
+    incident_id: int | None = None,
+) -> None:
+    """Move a unit to ``target`` and log it (no assignment bookkeeping; see :func:`set_status`)."""
+    if target not in UNIT_TRANSITIONS[unit.status]:
+        allowed = ", ".join(sorted(s.value for s in UNIT_TRANSITIONS[unit.status]))
+        raise ConflictError(
+            f"unit {unit.call_sign} cannot go from {unit.status.value} to {target.value}; allowed: {allowed}"
+        )
+    session.add(
+        UnitStatusChange(
+            unit_id=unit.id, at=at, from_status=unit.status.value, to_status=target.value,
+            actor=actor.username, incident_id=incident_id,
+        )
+    )
+    unit.status = target
+    unit.status_at = at
+
+
+def set_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor) -> Unit:
+    """Change a unit's status as reported by the unit or a dispatcher.
+
+    ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
+    forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
+    by assigning the unit to an incident.
+    """
+    if target == U.DISPATCHED:
+        raise ValidationError("a unit becomes dispatched by being assigned to an incident")
+    unit = get(session, unit_id)
+    now = utcnow()
+    assignment = active_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
+    apply_status(session, unit, target, actor=actor, at=now, incident_id=assignment.incident_id if assignment else None)
+    if assignment is not None:
+        if target == U.EN_ROUTE:
+            assignment.en_route_at = now
+        elif target == U.ON_SCENE:
+            assignment.on_scene_at = now
+        elif target == U.AVAILABLE:
+            assignment.cleared_at = now
+        if target in _INCIDENT_STATUS_FOR_UNIT:
+            _advance_incident(session, assignment.incident_id, _INCIDENT_STATUS_FOR_UNIT[target], actor=actor, at=now, unit=unit)
+    flush_or_conflict(session, f"unit {unit.call_sign}")
+    audit_service.record(
+        session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
+        detail={"status": target.value, "incident_id": assignment.incident_id if assignment else None},
+    )
+    return unit
+
+
+def _advance_incident(
+    session: Session, incident_id: int, target: IncidentStatus, *, actor: Actor, at: datetime, unit: Unit
+) -> None:
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.status not in OPEN_STATUSES:
+        return
+    if PROGRESS_RANK.get(incident.status, 99) >= PROGRESS_RANK[target]:
+        return
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id, at=at, actor=actor.username, kind="status",
+            from_status=incident.status.value, to_status=target.value,
+            data={"unit_id": unit.id, "call_sign": unit.call_sign},
+        )
+    )
+    incident.status = target
+    incident.updated_at = at
+
+
+def report_position(
+    session: Session,
+    unit_id: int,
+    *,
+    lon: float,
+    lat: float,
+    actor: Actor,
+    heading_deg: float | None = None,
+    speed_kph: float | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Record a position report.
+
+    Telemetry goes to the append-only position log, not the audit log (it is not a decision and
+    arrives many times a second). The unit's current position is updated with a plain UPDATE that
+    does not bump its version, so a position report never conflicts with a status change, and an
+    older report arriving late never overwrites a newer one.
+    """
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationError("lon must be within [-180, 180] and lat within [-90, 90]")
+    at = at or utcnow()
+    if session.scalar(select(Unit.id).where(Unit.id == unit_id)) is None:
+        raise NotFoundError(f"unit {unit_id} does not exist")
+    session.execute(
+        UnitPosition.__table__.insert().values(
+            unit_id=unit_id, at=at, lon=lon, lat=lat, heading_deg=heading_deg, speed_kph=speed_kph,
+            reported_by=actor.username,
+        )
+    )
+    session.execute(
+        update(Unit)
+        .where(Unit.id == unit_id, or_(Unit.position_at.is_(None), Unit.position_at <= at))
+        .values(lon=lon, lat=lat, heading_deg=heading_deg, position_at=at)
+        .execution_options(synchronize_session=False)
+    )

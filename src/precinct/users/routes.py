@@ -1,0 +1,84 @@
+"""Log-in and account routes under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, ConfigDict, Field
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, SettingsDep, allow, client_ip
+from precinct.core.security import Actor, Role
+from precinct.users import service
+
+router = APIRouter(tags=["auth"])
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    username: str
+    role: Role
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    is_active: bool
+    locked_at: datetime | None
+    station_id: int | None
+    unit_id: int | None
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=3, max_length=64)
+    password: str = Field(min_length=10, max_length=256)
+    role: Role
+    display_name: str = ""
+    station_id: int | None = None
+    unit_id: int | None = None
+
+
+@router.post("/auth/token", response_model=TokenRead)
+def issue_token(
+    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
+    settings: SettingsDep,
+):
+    issued = service.authenticate(
+        session, username=form.username, password=form.password, ip=client_ip(request), settings=settings
+    )
+    return TokenRead(
+        access_token=issued.access_token, expires_at=issued.expires_at, username=issued.user.username,
+        role=issued.user.role,
+    )
+
+
+@router.get("/auth/me", response_model=UserRead)
+def who_am_i(session: SessionDep, actor: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+    return service.get_by_username(session, actor.username)
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(session: SessionDep, _: Annotated[Actor, allow(*deps.ADMIN)]):
+    return service.list_(session)
+
+
+@router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.ADMIN)]):
+    user = service.create(session, actor=actor, **body.model_dump())
+    session.commit()
+    return user
+
+
+@router.post("/users/{username}/unlock", response_model=UserRead)
+def unlock_user(username: str, session: SessionDep, actor: Annotated[Actor, allow(*deps.ADMIN)]):
+    user = service.unlock(session, username=username, actor=actor)
+    session.commit()
+    return user

@@ -1,0 +1,163 @@
+"""Accounts, log-in with lockout, and unlocking. Every log-in attempt is audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from precinct.audit import service as audit_service
+from precinct.core.db import utcnow
+from precinct.core.errors import (
+    AccountLockedError,
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from precinct.core.security import Actor, Role, create_access_token, hash_password, verify_password
+from precinct.core.settings import Settings
+from precinct.users.models import LoginFailure, User
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_at: datetime
+    user: User
+
+
+def get_by_username(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"user {username!r} does not exist")
+    return user
+
+
+def list_(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def create(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    actor: Actor,
+    display_name: str = "",
+    station_id: int | None = None,
+    unit_id: int | None = None,
+) -> User:
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError("username must be 3-64 letters, digits, '_', '.' or '-'")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ConflictError(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        password_hash=hash_password(password),
+        station_id=station_id,
+        unit_id=unit_id,
+        failures_reset_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session, actor=actor, action="user.create", resource_type="user", resource_id=user.id,
+        detail={"username": username, "role": role.value},
+    )
+    return user
+
+
+def set_password(session: Session, *, username: str, password: str, actor: Actor) -> User:
+    user = get_by_username(session, username)
+    user.password_hash = hash_password(password)
+    audit_service.record(
+        session, actor=actor, action="user.set_password", resource_type="user", resource_id=user.id
+    )
+    return user
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, ip: str | None, settings: Settings
+) -> IssuedToken:
+    """Check a password and issue a token.
+
+    ``settings.lockout_failures`` failures within ``settings.lockout_window_minutes`` lock the
+    account until an admin unlocks it. Failures are committed (and audited) before the error is
+    raised, so a failed attempt is never lost. Unknown users and wrong passwords get the same
+    message.
+    """
+    now = utcnow()
+    user = session.scalar(select(User).where(User.username == username))
+    anonymous = Actor(username=username[:64] or "?", role=None, ip=ip)
+    if user is None or not user.is_active:
+        audit_service.record(
+            session, actor=anonymous, action="auth.login_failed", resource_type="user",
+            detail={"reason": "unknown or inactive user"},
+        )
+        session.commit()
+        raise AuthenticationError("incorrect username or password")
+    actor = Actor(username=user.username, role=user.role, ip=ip, user_id=user.id)
+    if user.locked_at is not None:
+        audit_service.record(
+            session, actor=actor, action="auth.login_refused", resource_type="user",
+            resource_id=user.id, detail={"reason": "account locked"},
+        )
+        session.commit()
+        raise AccountLockedError("account is locked after repeated failed log-ins; ask an admin to unlock it")
+    if not verify_password(user.password_hash, password):
+        session.add(LoginFailure(user_id=user.id, at=now, ip=ip))
+        session.flush()
+        window_start = now - timedelta(minutes=settings.lockout_window_minutes)
+        if user.failures_reset_at is not None and user.failures_reset_at > window_start:
+            window_start = user.failures_reset_at
+        failures = session.scalar(
+            select(func.count(LoginFailure.id)).where(
+                LoginFailure.user_id == user.id, LoginFailure.at >= window_start
+            )
+        )
+        locked = (failures or 0) >= settings.lockout_failures
+        if locked:
+            user.locked_at = now
+        audit_service.record(
+            session, actor=actor, action="auth.login_failed", resource_type="user",
+            resource_id=user.id, detail={"recent_failures": failures, "locked": locked},
+        )
+        session.commit()
+        if locked:
+            raise AccountLockedError(
+                f"{settings.lockout_failures} failed log-ins within "
+                f"{settings.lockout_window_minutes} minutes: the account is now locked; ask an admin to unlock it"
+            )
+        raise AuthenticationError("incorrect username or password")
+    user.failures_reset_at = now
+    token, expires_at = create_access_token(
+        username=user.username,
+        role=user.role,
+        secret_key=settings.secret_key,
+        ttl=timedelta(minutes=settings.token_ttl_minutes),
+        now=now,
+    )
+    audit_service.record(
+        session, actor=actor, action="auth.login", resource_type="user", resource_id=user.id
+    )
+    session.commit()
+    return IssuedToken(access_token=token, expires_at=expires_at, user=user)
+
+
+def unlock(session: Session, *, username: str, actor: Actor) -> User:
+    user = get_by_username(session, username)
+    user.locked_at = None
+    user.failures_reset_at = utcnow()
+    audit_service.record(
+        session, actor=actor, action="user.unlock", resource_type="user", resource_id=user.id
+    )
+    return user

@@ -1,0 +1,139 @@
+"""Intake, jurisdiction, listing, dispatch bookkeeping, errors and personal data."""
+
+from __future__ import annotations
+
+from precinct.core.security import Role
+
+
+def _create(client, headers, **overrides):
+    body = {"source": "phone_110", "type_code": "assault", "lon": 114.02, "lat": 30.02, "description": "fight in a bar",
+            "parties": [{"kind": "caller", "name": "张三", "phone": "13800000000"},
+                        {"kind": "victim", "name": "李四", "phone": ""}]}
+    body.update(overrides)
+    return client.post("/api/v1/incidents", headers=headers, json=body)
+
+
+def test_create_resolves_jurisdiction_and_defaults_priority(client, auth, ids):
+    response = _create(client, auth(Role.CALL_TAKER))
+    assert response.status_code == 201, response.text
+    incident = response.json()
+    assert incident["status"] == "received"
+    assert incident["priority"] == 2  # the default priority of 'assault'
+    assert (incident["district_id"], incident["station_id"], incident["beat_id"]) == (ids["west"], ids["west_station"], ids["beat"])
+    assert "parties" not in incident and "张三" not in response.text
+
+    east = _create(client, auth(Role.CALL_TAKER), lon=114.15, lat=30.05, parties=[]).json()
+    assert (east["district_id"], east["station_id"], east["beat_id"]) == (ids["east"], ids["east_station"], None)
+    outside = _create(client, auth(Role.CALL_TAKER), lon=113.5, lat=30.5, parties=[]).json()
+    assert (outside["district_id"], outside["station_id"], outside["beat_id"]) == (None, None, None)
+
+
+def test_bad_input_names_the_field(client, auth):
+    response = _create(client, auth(Role.CALL_TAKER), lat=123, priority=9)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert {f["field"] for f in error["fields"]} == {"lat", "priority"}
+    assert "Traceback" not in response.text
+
+    unknown = _create(client, auth(Role.CALL_TAKER), type_code="no_such_type")
+    assert unknown.status_code == 422
+    assert "no_such_type" in unknown.json()["error"]["message"]
+
+
+def test_error_titles_follow_accept_language(client, auth):
+    headers = auth(Role.DISPATCHER)
+    zh = client.get("/api/v1/incidents/999999", headers=headers).json()["error"]
+    en = client.get("/api/v1/incidents/999999", headers={**headers, "Accept-Language": "en-GB"}).json()["error"]
+    assert (zh["code"], zh["title"], en["title"]) == ("not_found", "未找到", "Not found")
+    assert "999999" in en["message"]
+
+
+def test_list_filters_and_pagination(client, auth):
+    headers = auth(Role.DISPATCHER)
+    for i in range(5):
+        _create(client, headers, type_code="theft" if i % 2 else "noise", parties=[])
+    _create(client, headers, source="officer_initiated", type_code="drugs", parties=[])
+    page = client.get("/api/v1/incidents", headers=headers, params={"page_size": 2, "page": 2}).json()
+    assert page["total"] == 6 and page["page"] == 2 and len(page["items"]) == 2
+    thefts = client.get("/api/v1/incidents", headers=headers, params={"type_code": "theft"}).json()
+    assert thefts["total"] == 2
+    reported = client.get("/api/v1/incidents", headers=headers,
+                          params=[("source", "phone_110"), ("source", "online_report")]).json()
+    assert reported["total"] == 5
+    officer = client.get("/api/v1/incidents", headers=headers, params={"source": "officer_initiated"}).json()
+    assert [i["type_code"] for i in officer["items"]] == ["drugs"]
+    assert client.get("/api/v1/incidents", headers=headers, params={"page_size": 501}).status_code == 422
+
+
+def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth):
+    dispatcher, officer = auth(Role.DISPATCHER), auth(Role.PATROL_OFFICER)
+    incident_id = _create(client, dispatcher).json()["id"]
+    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
+        "call_sign": "W-101", "unit_type": "patrol_car", "status": "available"}).json()
+    assignment = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher,
+                             json={"unit_id": unit["id"]})
+    assert assignment.status_code == 201
+    second = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher, json={"unit_id": unit["id"]})
+    assert second.status_code == 409 and "not available" in second.json()["error"]["message"]
+
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "en_route"}).status_code == 200
+    assert client.get(f"/api/v1/incidents/{incident_id}", headers=officer).json()["status"] == "en_route"
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"}).status_code == 200
+    assert client.get(f"/api/v1/incidents/{incident_id}", headers=officer).json()["status"] == "on_scene"
+    closed = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=officer,
+                         json={"status": "closed", "disposition": "arrested"})
+    assert closed.status_code == 200 and closed.json()["disposition"] == "arrested"
+
+    stamps = client.get(f"/api/v1/incidents/{incident_id}/assignments", headers=officer).json()[0]
+    assert stamps["dispatched_at"] <= stamps["en_route_at"] <= stamps["on_scene_at"] <= stamps["cleared_at"]
+    assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["status"] == "available"
+
+
+def test_unit_status_rules(client, auth):
+    officer = auth(Role.PATROL_OFFICER)
+    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
+        "call_sign": "W-102", "unit_type": "foot_patrol"}).json()
+    assert unit["status"] == "off_duty"
+    refused = client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"})
+    assert refused.status_code == 409
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "dispatched"}).status_code == 422
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "available"}).status_code == 200
+    position = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
+                           json={"lon": 114.01, "lat": 30.01, "heading_deg": 90})
+    assert position.status_code == 204
+    now = client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()
+    assert (now["lon"], now["lat"], now["heading_deg"]) == (114.01, 30.01, 90)
+    stale = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
+                        json={"lon": 114.09, "lat": 30.09, "at": "2020-01-01T00:00:00Z"})
+    assert stale.status_code == 204
+    assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.01
+    duplicate = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={"call_sign": "W-102", "unit_type": "foot_patrol"})
+    assert duplicate.status_code == 409
+
+
+def test_personal_data_needs_role_and_purpose_and_is_audited(client, auth):
+    incident_id = _create(client, auth(Role.CALL_TAKER)).json()["id"]
+    url = f"/api/v1/incidents/{incident_id}/parties"
+    assert client.get(url, headers=auth(Role.ANALYST), params={"purpose": "statistics"}).status_code == 403
+    assert client.get(url, headers=auth(Role.ADMIN), params={"purpose": "curiosity"}).status_code == 403
+    assert client.get(url, headers=auth(Role.DISPATCHER)).status_code == 422  # no stated purpose
+
+    parties = client.get(url, headers=auth(Role.DISPATCHER), params={"purpose": "call the caller back"})
+    assert parties.status_code == 200
+    assert [(p["kind"], p["name"]) for p in parties.json()] == [("caller", "张三"), ("victim", "李四")]
+
+    log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"action": "personal_data.read"}).json()
+    assert log["total"] == 1
+    entry = log["items"][0]
+    assert (entry["actor"], entry["resource_id"], entry["purpose"]) == ("dispatcher", str(incident_id), "call the caller back")
+    assert entry["ip"] == "testclient" and len(entry["detail"]["party_ids"]) == 2
+    assert client.get("/api/v1/audit", headers=auth(Role.ADMIN)).status_code == 403
+
+
+def test_health_and_types(client, auth):
+    health = client.get("/api/v1/health").json()
+    assert health["status"] == "ok" and health["database"] in {"sqlite", "postgresql"}
+    types = client.get("/api/v1/incident-types", headers=auth(Role.ANALYST)).json()
+    burglary = next(t for t in types if t["code"] == "burglary")
+    assert (burglary["name_zh"], burglary["category"]) == ("入室盗窃", "burglary")
