@@ -157,3 +157,45 @@ def token_for(role: Role) -> str:
 def auth():
     """``auth(Role.DISPATCHER)`` -> headers with a valid bearer token for that role's seeded user."""
     return lambda role: {"Authorization": f"Bearer {token_for(role)}"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """An empty, migrated database of its own (for CLI commands, which commit), set as
+    ``PRECINCT_DATABASE_URL``; dropped afterwards."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'cli.db'}"
+        admin_engine = None
+    else:
+        base = _postgres_url()
+        if not base:
+            if os.environ.get("CI"):
+                pytest.fail("PRECINCT_TEST_DATABASE_URL must be set in CI")
+            pytest.skip("PRECINCT_TEST_DATABASE_URL is not set")
+        scratch = f"precinct_cli_{uuid.uuid4().hex[:10]}"
+        admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+        url = make_url(base).set(database=scratch).render_as_string(hide_password=False)
+    monkeypatch.setenv("PRECINCT_DATABASE_URL", url)
+    monkeypatch.setenv("PRECINCT_ENVIRONMENT", "development")
+    from precinct.cli.main import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    yield url
+    if admin_engine is not None:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def cli():
+    """``cli("user", "add", ...)`` runs the real command line in-process and returns the result."""
+    from precinct.cli.main import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    return lambda *args, input=None: runner.invoke(app, list(args), input=input)

@@ -20,7 +20,7 @@ from precinct.core.security import Actor, Role
 from precinct.core.settings import Settings
 
 console = Console()
-error_console = Console(stderr=True)
+error_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

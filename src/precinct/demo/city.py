@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import shapely
-import shapely.ops
 from pyproj import Transformer
 from scipy.cluster.vq import kmeans2
 from shapely.geometry import mapping, shape
@@ -138,12 +137,12 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
         inside = shapely.contains_xy(polygon, points.lon, points.lat)
         km = float(points.length_m[inside].sum()) / 1000
         k = int(np.clip(round(km / ROAD_KM_PER_STATION), 1, MAX_STATIONS_PER_DISTRICT))
-        polygon_m = shapely.ops.transform(to_metres.transform, polygon)
+        polygon_m = shapely.transform(polygon, to_metres.transform, interleaved=False)
         sites_m = _sites(road_xy[inside], k, rng, fallback=polygon_m.representative_point())
         cells = _cells(sites_m, polygon_m)
         for number, (site, cell_m) in enumerate(zip(sites_m, cells, strict=True), start=1):
             lon, lat = to_lonlat.transform(site[0], site[1])
-            cell = shapely.ops.transform(to_lonlat.transform, cell_m)
+            cell = shapely.transform(cell_m, to_lonlat.transform, interleaved=False)
             station = org_service.create_unit(
                 session, code=f"{CITY_CODE}-{short}-{number:02d}",
                 name_zh=f"{feature['properties']['name']}第{number}派出所", name_en=f"{name_en} Station {number}",
@@ -156,7 +155,7 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
                 org_service.create_beat(
                     session, code=f"{station.code}-{beat_number}",
                     name_zh=f"{station.name_zh}第{beat_number}警务区", name_en=f"{station.name_en} beat {beat_number}",
-                    station_id=station.id, boundary_geojson=mapping(shapely.ops.transform(to_lonlat.transform, beat_m)),
+                    station_id=station.id, boundary_geojson=mapping(shapely.transform(beat_m, to_lonlat.transform, interleaved=False)),
                 )
                 summary.beats += 1
             summary.units += _station_units(session, station.id, f"{short}{number:02d}", lon, lat, actor,

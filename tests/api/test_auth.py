@@ -1,0 +1,104 @@
+"""Log-in, tokens, lockout after repeated failures, unlocking, and default-secret refusal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import PASSWORD, TEST_SECRET
+from precinct.core.errors import ConfigurationError
+from precinct.core.security import Role, create_access_token
+from precinct.core.settings import DEVELOPMENT_SECRET, Settings
+
+
+def login(client, username, password):
+    return client.post("/api/v1/auth/token", data={"username": username, "password": password})
+
+
+def audit_actions(client, auth, **params):
+    log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"page_size": 100, **params}).json()
+    return [e["action"] for e in log["items"]]
+
+
+def test_login_issues_a_working_token(client):
+    response = login(client, "dispatcher", PASSWORD)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["role"] == "dispatcher" and body["token_type"] == "bearer"
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.json()["username"] == "dispatcher"
+
+
+def test_wrong_password_and_unknown_user_look_the_same_and_are_audited(client, auth):
+    wrong = login(client, "dispatcher", "not-the-password")
+    unknown = login(client, "nobody-here", "whatever-password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
+    assert audit_actions(client, auth, action="auth.login_failed") == ["auth.login_failed"] * 2
+    login(client, "dispatcher", PASSWORD)
+    assert "auth.login" in audit_actions(client, auth, actor="dispatcher")
+
+
+def test_five_failures_lock_until_an_admin_unlocks(client, auth):
+    for attempt in range(4):
+        assert login(client, "analyst", f"wrong-{attempt}-password").status_code == 401
+    fifth = login(client, "analyst", "wrong-5-password")
+    assert fifth.status_code == 423
+    assert fifth.json()["error"]["code"] == "account_locked"
+    assert login(client, "analyst", PASSWORD).status_code == 423  # even the right password
+    locked_token = client.get("/api/v1/auth/me", headers=auth(Role.ANALYST))
+    assert locked_token.status_code == 401  # an existing token stops working too
+
+    assert client.post("/api/v1/users/analyst/unlock", headers=auth(Role.SUPERVISOR)).status_code == 403
+    unlocked = client.post("/api/v1/users/analyst/unlock", headers=auth(Role.ADMIN))
+    assert unlocked.status_code == 200 and unlocked.json()["locked_at"] is None
+    assert login(client, "analyst", PASSWORD).status_code == 200
+    # the failures before the unlock no longer count
+    assert login(client, "analyst", "wrong-again-password").status_code == 401
+    assert "user.unlock" in audit_actions(client, auth, action="user.unlock")
+
+
+def test_failures_outside_the_window_do_not_count(session, settings):
+    from precinct.core.errors import AuthenticationError
+    from precinct.users import service
+    from precinct.users.models import LoginFailure
+
+    user = service.get_by_username(session, "auditor")
+    old = datetime.now(UTC) - timedelta(minutes=settings.lockout_window_minutes + 1)
+    user.failures_reset_at = old - timedelta(minutes=1)
+    session.add_all([LoginFailure(user_id=user.id, at=old, ip=None) for _ in range(4)])
+    session.flush()
+    with pytest.raises(AuthenticationError, match="incorrect"):
+        service.authenticate(session, username="auditor", password="wrong-password", ip=None, settings=settings)
+    assert service.get_by_username(session, "auditor").locked_at is None
+
+
+def test_expired_and_forged_tokens_are_refused(client):
+    expired, _ = create_access_token(username="admin", role=Role.ADMIN, secret_key=TEST_SECRET,
+                                     ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=2))
+    response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401 and "expired" in response.json()["error"]["message"]
+    forged, _ = create_access_token(username="admin", role=Role.ADMIN, secret_key="x" * 40,
+                                    ttl=timedelta(minutes=5), now=datetime.now(UTC))
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_admin_creates_users_with_strong_passwords(client, auth):
+    short = client.post("/api/v1/users", headers=auth(Role.ADMIN), json={"username": "newbie", "password": "short", "role": "analyst"})
+    assert short.status_code == 422
+    created = client.post("/api/v1/users", headers=auth(Role.ADMIN),
+                          json={"username": "newbie", "password": "long-enough-pass", "role": "analyst"})
+    assert created.status_code == 201 and "password" not in created.text
+    again = client.post("/api/v1/users", headers=auth(Role.ADMIN),
+                        json={"username": "newbie", "password": "long-enough-pass", "role": "analyst"})
+    assert again.status_code == 409
+
+
+def test_default_secret_is_refused_outside_development():
+    assert Settings(environment="development").secret_key == DEVELOPMENT_SECRET
+    with pytest.raises(ConfigurationError, match="PRECINCT_SECRET_KEY"):
+        Settings(environment="production")
+    with pytest.raises(ConfigurationError, match="at least 32"):
+        Settings(environment="production", secret_key="too-short")
+    assert Settings(environment="production", secret_key="k" * 40).environment == "production"

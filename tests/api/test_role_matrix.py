@@ -1,0 +1,95 @@
+"""Who may call what: the declared roles of every route, checked against this table and by calling."""
+
+from __future__ import annotations
+
+import pytest
+
+from precinct.api.app import api_routes
+from precinct.api.deps import RoleChecker
+from precinct.core.security import Role
+
+R = Role
+EVERYONE = set(Role)
+READ = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R.ADMIN}
+INTAKE = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
+DISPATCH = {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
+FIELD = {R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
+
+PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
+EXPECTED: dict[tuple[str, str], set[Role]] = {
+    ("GET", "/api/v1/auth/me"): EVERYONE,
+    ("GET", "/api/v1/users"): {R.ADMIN},
+    ("POST", "/api/v1/users"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/unlock"): {R.ADMIN},
+    ("GET", "/api/v1/incident-types"): EVERYONE,
+    ("POST", "/api/v1/incidents"): INTAKE,
+    ("GET", "/api/v1/incidents"): READ,
+    ("GET", "/api/v1/incidents/{incident_id}"): READ,
+    ("POST", "/api/v1/incidents/{incident_id}/transitions"): FIELD,
+    ("POST", "/api/v1/incidents/{incident_id}/assignments"): DISPATCH,
+    ("GET", "/api/v1/incidents/{incident_id}/assignments"): READ,
+    ("GET", "/api/v1/incidents/{incident_id}/events"): READ,
+    ("GET", "/api/v1/incidents/{incident_id}/parties"): {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR},
+    ("POST", "/api/v1/units"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/units"): READ,
+    ("GET", "/api/v1/units/{unit_id}"): READ,
+    ("POST", "/api/v1/units/{unit_id}/status"): FIELD,
+    ("POST", "/api/v1/units/{unit_id}/positions"): FIELD,
+    ("GET", "/api/v1/org/units"): EVERYONE,
+    ("GET", "/api/v1/org/units/{org_id}"): EVERYONE,
+    ("GET", "/api/v1/beats"): EVERYONE,
+    ("GET", "/api/v1/beats/{beat_id}"): EVERYONE,
+    ("GET", "/api/v1/audit"): {R.AUDITOR},
+    ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
+}
+
+
+def declared_roles(route) -> set[Role] | None:
+    def walk(dependant):
+        for sub in dependant.dependencies:
+            if isinstance(sub.call, RoleChecker):
+                return set(sub.call.roles)
+            found = walk(sub)
+            if found is not None:
+                return found
+        return None
+
+    return walk(route.dependant)
+
+
+ROUTES = [(m, p, r) for m, p, r in api_routes() if m != "HEAD"]
+
+
+def test_every_route_is_in_the_table():
+    served = {(m, p) for m, p, _ in ROUTES}
+    assert served == set(EXPECTED) | PUBLIC
+
+
+@pytest.mark.parametrize(("method", "path", "route"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_declared_roles_match_the_table(method, path, route):
+    assert declared_roles(route) == (None if (method, path) in PUBLIC else EXPECTED[(method, path)])
+
+
+def _url(path: str) -> str:
+    return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
+        "{unit_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
+
+
+CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), CALLS, ids=[f"{m} {p} {r.value}" for m, p, r in CALLS])
+def test_calling_each_route_as_each_role(client, auth, method, path, role):
+    response = client.request(method, _url(path), headers=auth(role), json={} if method == "POST" else None)
+    if role in EXPECTED[(method, path)]:
+        assert response.status_code not in (401, 403), response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[f"{m} {p}" for m, p in EXPECTED])
+def test_without_a_token_every_protected_route_says_401(client, method, path):
+    response = client.request(method, _url(path))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"

@@ -1,0 +1,65 @@
+"""The Wuhan demo city loads on both databases, covers the road network, and the stream moves."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+
+from precinct.core.db import make_engine, make_session_factory, utcnow
+from precinct.demo.city import road_points
+from precinct.demo.simulate import HOURLY_PROFILE, LABEL, Simulator
+from precinct.incidents.models import Incident, IncidentEvent
+from precinct.org import service as org_service
+from precinct.org.models import Beat, OrgTier, OrgUnit
+from precinct.units.models import Unit
+
+
+def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
+    credentials = tmp_path / "credentials.json"
+    loaded = cli("demo", "load", "--credentials-file", str(credentials))
+    assert loaded.exit_code == 0, loaded.output
+    accounts = json.loads(credentials.read_text())
+    assert {a["role"] for a in accounts} == {"admin", "call_taker", "dispatcher", "patrol_officer", "analyst",
+                                              "supervisor", "auditor"}
+    assert oct(credentials.stat().st_mode & 0o777) == "0o600"
+    again = cli("demo", "load", "--credentials-file", str(credentials))
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert json.loads(credentials.read_text()) == accounts  # same passwords on a re-run
+
+    factory = make_session_factory(make_engine(fresh_database_url))
+    with factory() as session:
+        tiers = dict(session.execute(select(OrgUnit.tier, func.count()).group_by(OrgUnit.tier)).all())
+        assert tiers[OrgTier.CITY] == 1 and tiers[OrgTier.DISTRICT] == 13
+        assert 40 <= tiers[OrgTier.STATION] <= 90
+        assert session.scalar(select(func.count(Beat.id))) >= 2 * tiers[OrgTier.STATION]
+        assert session.scalar(select(func.count(Unit.id))) >= 5 * tiers[OrgTier.STATION]
+        # every road point of the demo city lies in exactly one district, station and beat
+        points = road_points()
+        districts, stations, beats = org_service.jurisdiction_index(session).resolve_many(points.lon, points.lat)
+        assert (districts >= 0).mean() > 0.999 and (stations >= 0).mean() > 0.999 and (beats >= 0).mean() > 0.99
+
+    simulator = Simulator(factory, interval_s=5.0, seed=7)
+    first = simulator.step(10.0)
+    assert first.created >= 1
+    now = utcnow()
+    for minutes in (1, 2, 3, 30, 31, 32):  # fast-forward: dispatch, en route, drive, on scene, close
+        simulator.step(2.0, now=now + timedelta(minutes=minutes))
+    with factory() as session:
+        incidents = session.scalars(select(Incident)).all()
+        assert incidents and all(i.simulated and i.description.startswith(LABEL) for i in incidents)
+        assert all(i.district_id is not None for i in incidents)
+        closed = [i for i in incidents if i.status.value == "closed"]
+        assert closed, [i.status for i in incidents]
+        kinds = session.scalars(select(IncidentEvent.kind).where(IncidentEvent.incident_id == closed[0].id)
+                                .order_by(IncidentEvent.id)).all()
+        assert kinds[0] == "created" and "assigned" in kinds and kinds[-1] == "status"
+    factory.kw["bind"].dispose()
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_daily_profile_has_a_quiet_night_and_busy_evening():
+    assert HOURLY_PROFILE.mean() == np.float64(1.0) or abs(HOURLY_PROFILE.mean() - 1) < 1e-12
+    assert HOURLY_PROFILE[4] < 0.5 < 1.2 < HOURLY_PROFILE[20]
