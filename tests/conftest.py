@@ -21,12 +21,10 @@ import precinct.core.models  # noqa: F401
 import precinct.core.unit_of_work  # noqa: F401
 from precinct.core import migrate
 from precinct.core.db import make_engine
-from precinct.core.security import Actor, Role, create_access_token
+from precinct.core.security import Role, create_access_token
 from precinct.core.settings import Settings
 
-TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
-PASSWORD = "correct-horse-battery"
-ADMIN_ACTOR = Actor(username="tester", role=Role.ADMIN, ip="127.0.0.1")
+from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET
 
 
 def _square(lon0: float, lat0: float, size: float) -> dict:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import PASSWORD, TEST_SECRET
+from testkit import PASSWORD, TEST_SECRET
 from precinct.core.errors import ConfigurationError
 from precinct.core.security import Role, create_access_token
 from precinct.core.settings import DEVELOPMENT_SECRET, Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from conftest import ADMIN_ACTOR
+from testkit import ADMIN_ACTOR
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
 

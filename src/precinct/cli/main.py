@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from precinct.cli.route import route as route_command
 from precinct.cli.common import cli_actor, console, error_console, handle_errors, load_settings, open_session
 from precinct.core.i18n import both
 
@@ -25,6 +26,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
+app.command("route", help="最短行车路线 / fastest road route between two points")(route_command)
 
 
 @db_app.command("upgrade")

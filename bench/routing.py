@@ -1,0 +1,158 @@
+"""Routing benchmark on the Wuhan demo network; prints one JSON object.
+
+Run: ``.venv/bin/python bench/routing.py`` (about 1-2 minutes on 2 cores). Measures precinct.geo
+(scipy.sparse.csgraph Dijkstra with virtual nodes and bounded searches) against igraph and networkx
+on the same graph in the same run. Fixed seed; times are wall clock (time.perf_counter).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+import precinct
+from precinct.geo.graph import graph_from_edges_file
+from precinct.geo.projection import xy_to_lonlat
+
+WUHAN = Path(precinct.__file__).parent / "demo" / "data" / "wuhan_roads.parquet"
+SEED = 20240601
+UNITS, INCIDENTS, CANDIDATES, POSTS = 1000, 300, 20, 300
+
+
+def _ms(samples: list[float]) -> dict[str, float]:
+    values = np.asarray(samples) * 1000
+    return {"p50": round(float(np.percentile(values, 50)), 3), "p99": round(float(np.percentile(values, 99)), 3)}
+
+
+def _random_lonlat(graph, rng, count: int) -> np.ndarray:
+    """Points 0-40 m off random nodes of the largest connected part of the network."""
+    from scipy.sparse.csgraph import connected_components
+
+    _, labels = connected_components(graph.forward, directed=True, connection="strong")
+    main = np.flatnonzero(labels == np.bincount(labels).argmax())
+    nodes = rng.choice(main, count)
+    offset = rng.uniform(-20, 20, (count, 2))
+    lon, lat = xy_to_lonlat(graph.crs, graph.node_xy[nodes, 0] + offset[:, 0], graph.node_xy[nodes, 1] + offset[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    out: dict[str, object] = {}
+    t0 = time.perf_counter()
+    graph = graph_from_edges_file(WUHAN)
+    out["graph_build_s"] = round(time.perf_counter() - t0, 3)
+    out["nodes"], out["edges"], out["arcs"] = graph.node_count, graph.edge_count, int(graph.forward.nnz)
+
+    units_lonlat = _random_lonlat(graph, rng, UNITS)
+    t0 = time.perf_counter()
+    units = graph.snap(units_lonlat[:, 0], units_lonlat[:, 1])
+    out["snap_1000_units_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+    incidents = _random_lonlat(graph, rng, INCIDENTS)
+
+    # Hot path: snap the incident, pick the 20 nearest units by straight line, one reversed Dijkstra.
+    samples, samples_limited, samples_all = [], [], []
+    for lon, lat in incidents:
+        for limit_s, bucket in ((None, samples), (900.0, samples_limited)):
+            t0 = time.perf_counter()
+            target = graph.snap(lon, lat)
+            crow = np.hypot(units.x - target.x[0], units.y - target.y[0])
+            nearest = np.argpartition(crow, CANDIDATES)[:CANDIDATES]
+            times = graph.travel_times_to(target, units.take(nearest), hour=8, limit_s=limit_s)
+            bucket.append(time.perf_counter() - t0)
+            assert times.shape == (CANDIDATES,)
+    for lon, lat in incidents[:100]:
+        t0 = time.perf_counter()
+        graph.travel_times_to((lon, lat), units, hour=8)
+        samples_all.append(time.perf_counter() - t0)
+    hot, limited, full = _ms(samples), _ms(samples_limited), _ms(samples_all)
+    out["travel_times_to_20_p50_ms"], out["travel_times_to_20_p99_ms"] = hot["p50"], hot["p99"]
+    out["travel_times_to_20_limit_15min_p50_ms"] = limited["p50"]
+    out["travel_times_to_20_limit_15min_p99_ms"] = limited["p99"]
+    out["travel_times_to_1000_p50_ms"], out["travel_times_to_1000_p99_ms"] = full["p50"], full["p99"]
+
+    pairs = _random_lonlat(graph, rng, 2 * 100).reshape(100, 2, 2)
+    samples = []
+    for start, end in pairs:
+        t0 = time.perf_counter()
+        graph.route(start, end)
+        samples.append(time.perf_counter() - t0)
+    r = _ms(samples)
+    out["route_p50_ms"], out["route_p99_ms"] = r["p50"], r["p99"]
+
+    posts = _random_lonlat(graph, rng, POSTS)
+    t0 = time.perf_counter()
+    areas = graph.reachable_within(posts, (1, 3, 5))
+    out["reachable_within_300_posts_s"] = round(time.perf_counter() - t0, 3)
+    out["reachable_5min_nodes_mean"] = round(float(np.mean([len(a[2].node_index) for a in areas])), 1)
+
+    # Engine choice: same single-source search, scipy (bounded / unbounded) vs igraph with target early exit.
+    sources = units.take(np.arange(50))
+    source_nodes = graph.edge_v[sources.edge]
+    out["scipy_full_dijkstra_p50_ms"] = _ms(_timed(lambda s: dijkstra(graph.backward, indices=s), source_nodes))["p50"]
+    bounded = _timed(lambda s: dijkstra(graph.backward, indices=s, limit=600), source_nodes)
+    out["scipy_bounded_600s_p50_ms"] = _ms(bounded)["p50"]
+    out.update(_igraph(graph, source_nodes, units))
+    out.update(_networkx(graph, rng, posts))
+    print(json.dumps(out, indent=1))
+
+
+def _timed(fn, items) -> list[float]:
+    samples = []
+    for item in items:
+        t0 = time.perf_counter()
+        fn(item)
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def _igraph(graph, source_nodes: np.ndarray, units) -> dict[str, float]:
+    import igraph
+
+    coo = graph.backward.tocoo()
+    g = igraph.Graph(n=graph.node_count, edges=np.column_stack([coo.row, coo.col]).tolist(), directed=True)
+    g.es["w"] = coo.data.tolist()
+    unit_nodes = graph.edge_v[units.edge]
+    samples = []
+    for s in source_nodes:
+        crow = np.hypot(*(graph.node_xy[unit_nodes] - graph.node_xy[s]).T)
+        targets = np.unique(unit_nodes[np.argpartition(crow, CANDIDATES)[:CANDIDATES]]).tolist()
+        t0 = time.perf_counter()
+        g.distances(source=[int(s)], target=targets, weights="w")
+        samples.append(time.perf_counter() - t0)
+    r = _ms(samples)
+    return {"igraph_20_targets_p50_ms": r["p50"], "igraph_20_targets_p99_ms": r["p99"]}
+
+
+def _networkx(graph, rng, posts: np.ndarray) -> dict[str, float]:
+    import networkx as nx
+
+    coo = graph.forward.tocoo()
+    g = nx.DiGraph()
+    g.add_weighted_edges_from(zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True))
+    nodes = list(g.nodes)
+    samples = []
+    for _ in range(30):
+        s, t = (int(x) for x in rng.choice(nodes, 2))
+        t0 = time.perf_counter()
+        try:
+            nx.single_source_dijkstra(g, s, target=t, weight="weight")
+        except nx.NetworkXNoPath:
+            pass
+        samples.append(time.perf_counter() - t0)
+    r = _ms(samples)
+    post_nodes = [int(n) for n in graph.edge_v[graph.snap(posts[:, 0], posts[:, 1]).edge]]
+    t0 = time.perf_counter()
+    for node in post_nodes:
+        for minutes in (1, 3, 5):
+            nx.ego_graph(g, node, radius=minutes * 60, distance="weight")
+    coverage_s = round(time.perf_counter() - t0, 3)
+    return {"baseline_route_p50_ms": r["p50"], "baseline_route_p99_ms": r["p99"], "baseline_coverage_s": coverage_s}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""``precinct route``: fastest route between two points on a local roads file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from precinct.core.errors import NotFoundError, ValidationError
+
+app = typer.Typer(help="Road routing on local files (GeoParquet, GeoPackage, OSM).")
+
+EXIT_BAD_INPUT = 2
+
+
+def _lonlat(text: str, option: str) -> tuple[float, float]:
+    try:
+        lon_text, lat_text = text.split(",")
+        return float(lon_text), float(lat_text)
+    except ValueError:
+        raise ValidationError(f"{option} must be 'LON,LAT' in degrees, e.g. 114.30,30.58; got {text!r}") from None
+
+
+def _human(distance_m: float, travel_time_s: float) -> str:
+    minutes, seconds = divmod(round(travel_time_s), 60)
+    distance = f"{distance_m / 1000:.1f} km" if distance_m >= 1000 else f"{distance_m:.0f} m"
+    return f"距离 / distance: {distance}, 用时 / time: {minutes} min {seconds} s"
+
+
+@app.command("route")
+def route(
+    roads: Annotated[Path, typer.Option("--roads", help="Roads file: .parquet, .gpkg, .osm or .osm.pbf")],
+    from_: Annotated[str, typer.Option("--from", help="Start as LON,LAT (WGS84 degrees)")],
+    to: Annotated[str, typer.Option("--to", help="Destination as LON,LAT (WGS84 degrees)")],
+    hour: Annotated[
+        int | None, typer.Option("--hour", help="Hour of day 0-23 for congestion; omit for free flow")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON with a GeoJSON LineString path")] = False,
+) -> None:
+    """Print the fastest driving route between two points (distance, time, path)."""
+    from precinct.geo.graph import graph_from_file
+    from precinct.geo.routing import NoRouteError
+
+    try:
+        start = _lonlat(from_, "--from")
+        end = _lonlat(to, "--to")
+        graph = graph_from_file(roads)
+        result = graph.route(start, end, hour=hour)
+    except (ValidationError, NotFoundError, NoRouteError) as exc:
+        typer.echo(f"错误 / error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if json_:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(_human(result.distance_m, result.travel_time_s))

@@ -1,0 +1,79 @@
+"""Explicit conversions between WGS84 lon/lat and a graph's metric CRS."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+from precinct.core.errors import ValidationError
+
+WGS84 = CRS.from_epsg(4326)
+
+
+def utm_crs_for(lon: float, lat: float) -> CRS:
+    """Return the WGS84 UTM zone CRS (EPSG:326xx north, 327xx south) containing ``(lon, lat)``."""
+    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
+    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+def require_metric_crs(crs: CRS, source: str) -> None:
+    """Raise ValidationError unless ``crs`` is projected with metre units."""
+    units = {axis.unit_name for axis in crs.axis_info}
+    if not crs.is_projected or not units <= {"metre", "meter", "m"}:
+        raise ValidationError(f"{source}: CRS {crs.name!r} is not projected in metres; reproject it (e.g. to UTM)")
+
+
+@lru_cache(maxsize=32)
+def _transformer(source: CRS, target: CRS) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def lonlat_to_xy(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS84 lon/lat (degrees) to ``crs`` x/y (metres)."""
+    return _transformer(WGS84, crs).transform(lon, lat)
+
+
+def xy_to_lonlat(crs: CRS, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unproject ``crs`` x/y (metres) to WGS84 lon/lat (degrees)."""
+    return _transformer(crs, WGS84).transform(x, y)
+
+
+def project_lonlat_geometries(geometry: np.ndarray, crs: CRS) -> np.ndarray:
+    """Return shapely geometries in lon/lat transformed to ``crs``."""
+    transformer = _transformer(WGS84, crs)
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def geometry_to_lonlat(geometry: shapely.Geometry, crs: CRS) -> shapely.Geometry:
+    """Return a shapely geometry in ``crs`` transformed to WGS84 lon/lat."""
+    transformer = _transformer(crs, WGS84)
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def as_lonlat_array(points: object, name: str) -> np.ndarray:
+    """Validate lon/lat input (a pair or an (n, 2) array) and return a float (n, 2) array.
+
+    Raises
+    ------
+    ValidationError
+        If the shape is wrong or a coordinate is not finite or out of range.
+    """
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{name} must be (lon, lat) pairs of numbers") from exc
+    if array.ndim == 1 and array.shape == (2,):
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValidationError(f"{name} must be a (lon, lat) pair or an (n, 2) array, got shape {array.shape}")
+    if len(array) == 0:
+        raise ValidationError(f"{name} holds no points")
+    lon, lat = array[:, 0], array[:, 1]
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValidationError(f"{name}[{i}] = ({lon[i]}, {lat[i]}) is not a valid lon/lat in degrees")
+    return array
