@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PRECINCT_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup db demo bench clean
+.PHONY: run test setup db demo bench clean browser-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ demo: db
 run: demo
 	$(BIN)/precinct serve --simulate
 
-test: $(STAMP)
+browser-deps:
+	bash scripts/browser-deps.sh
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 import precinct.core.models  # noqa: F401  (register every table)
 import precinct.core.unit_of_work  # noqa: F401  (audit entries join every commit)
 from precinct import __version__
+from precinct import web
 from precinct.api import errors
 from precinct.api.deps import SessionDep
 from precinct.audit.routes import router as audit_router
@@ -64,4 +65,5 @@ def create_app(settings: Settings | None = None, *, session_factory=None) -> Fas
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    web.mount(app)
     return app

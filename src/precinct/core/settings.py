@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     lockout_window_minutes: int = Field(default=15, ge=1)
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     demo_city: str = "wuhan"
+    roads_file: str | None = Field(
+        default=None, description="road network for routing and the map; default: the bundled Wuhan demo roads"
+    )
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
 
