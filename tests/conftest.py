@@ -43,19 +43,19 @@ def seed(session: Session) -> dict:
 
     incident_service.load_default_types(session)
     city = org_service.create_unit(session, code="C", name_zh="市局", name_en="City Bureau", tier=OrgTier.CITY,
-                                   boundary_geojson=_square(114.0, 30.0, 0.2))
+                                   boundary_geojson=_square(114.0, 30.5, 0.2))
     west = org_service.create_unit(session, code="D1", name_zh="西区分局", name_en="West Branch", tier=OrgTier.DISTRICT,
-                                   parent_id=city.id, boundary_geojson=_square(114.0, 30.0, 0.1))
+                                   parent_id=city.id, boundary_geojson=_square(114.0, 30.5, 0.1))
     east = org_service.create_unit(session, code="D2", name_zh="东区分局", name_en="East Branch", tier=OrgTier.DISTRICT,
-                                   parent_id=city.id, boundary_geojson=_square(114.1, 30.0, 0.1))
+                                   parent_id=city.id, boundary_geojson=_square(114.1, 30.5, 0.1))
     west_station = org_service.create_unit(session, code="S1", name_zh="西区派出所", name_en="West Station",
                                            tier=OrgTier.STATION, parent_id=west.id,
-                                           boundary_geojson=_square(114.0, 30.0, 0.1), lon=114.05, lat=30.05)
+                                           boundary_geojson=_square(114.0, 30.5, 0.1), lon=114.05, lat=30.55)
     east_station = org_service.create_unit(session, code="S2", name_zh="东区派出所", name_en="East Station",
                                            tier=OrgTier.STATION, parent_id=east.id,
-                                           boundary_geojson=_square(114.1, 30.0, 0.1), lon=114.15, lat=30.05)
+                                           boundary_geojson=_square(114.1, 30.5, 0.1), lon=114.15, lat=30.55)
     beat = org_service.create_beat(session, code="B1", name_zh="西一警务区", name_en="West beat 1",
-                                   station_id=west_station.id, boundary_geojson=_square(114.0, 30.0, 0.05))
+                                   station_id=west_station.id, boundary_geojson=_square(114.0, 30.5, 0.05))
     for role in Role:
         user_service.create(session, username=role.value.replace("_", "-"), password=PASSWORD, role=role,
                             actor=ADMIN_ACTOR)

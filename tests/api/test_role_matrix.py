@@ -14,6 +14,8 @@ READ = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R
 INTAKE = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
 DISPATCH = {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
 FIELD = {R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
+DESK = {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
+STREAM = ("GET", "/api/v1/stream")  # an endless response: only refusals are called here
 
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
 EXPECTED: dict[tuple[str, str], set[Role]] = {
@@ -39,6 +41,20 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/org/units/{org_id}"): EVERYONE,
     ("GET", "/api/v1/beats"): EVERYONE,
     ("GET", "/api/v1/beats/{beat_id}"): EVERYONE,
+    ("POST", "/api/v1/intake"): INTAKE,
+    ("GET", "/api/v1/incidents/duplicates"): DESK,
+    ("GET", "/api/v1/incidents/{incident_id}/recommendations"): DESK,
+    ("POST", "/api/v1/incidents/{incident_id}/duplicate-of"): DESK,
+    ("POST", "/api/v1/incidents/{incident_id}/handoffs"): DESK,
+    ("GET", "/api/v1/incidents/{incident_id}/handoffs"): READ,
+    ("GET", "/api/v1/response-plans"): EVERYONE,
+    ("GET", "/api/v1/response-plans/history"): EVERYONE,
+    ("POST", "/api/v1/response-plans"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/duty-levels"): EVERYONE,
+    ("POST", "/api/v1/duty-levels"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/officer/assignment"): {R.PATROL_OFFICER},
+    ("POST", "/api/v1/officer/assignment/ack"): {R.PATROL_OFFICER},
+    ("GET", "/api/v1/stream"): READ,
     ("GET", "/api/v1/audit"): {R.AUDITOR},
     ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
 }
@@ -75,7 +91,8 @@ def _url(path: str) -> str:
         "{unit_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
 
 
-CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role]
+CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role
+         if not ((m, p) == STREAM and role in EXPECTED[STREAM])]
 
 
 @pytest.mark.parametrize(("method", "path", "role"), CALLS, ids=[f"{m} {p} {r.value}" for m, p, r in CALLS])

@@ -6,7 +6,7 @@ from precinct.core.security import Role
 
 
 def _create(client, headers, **overrides):
-    body = {"source": "phone_110", "type_code": "assault", "lon": 114.02, "lat": 30.02, "description": "fight in a bar",
+    body = {"source": "phone_110", "type_code": "assault", "lon": 114.02, "lat": 30.52, "description": "fight in a bar",
             "parties": [{"kind": "caller", "name": "张三", "phone": "13800000000"},
                         {"kind": "victim", "name": "李四", "phone": ""}]}
     body.update(overrides)
@@ -22,7 +22,7 @@ def test_create_resolves_jurisdiction_and_defaults_priority(client, auth, ids):
     assert (incident["district_id"], incident["station_id"], incident["beat_id"]) == (ids["west"], ids["west_station"], ids["beat"])
     assert "parties" not in incident and "张三" not in response.text
 
-    east = _create(client, auth(Role.CALL_TAKER), lon=114.15, lat=30.05, parties=[]).json()
+    east = _create(client, auth(Role.CALL_TAKER), lon=114.15, lat=30.55, parties=[]).json()
     assert (east["district_id"], east["station_id"], east["beat_id"]) == (ids["east"], ids["east_station"], None)
     outside = _create(client, auth(Role.CALL_TAKER), lon=113.5, lat=30.5, parties=[]).json()
     assert (outside["district_id"], outside["station_id"], outside["beat_id"]) == (None, None, None)
@@ -100,12 +100,12 @@ def test_unit_status_rules(client, auth):
     assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "dispatched"}).status_code == 422
     assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "available"}).status_code == 200
     position = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
-                           json={"lon": 114.01, "lat": 30.01, "heading_deg": 90})
+                           json={"lon": 114.01, "lat": 30.51, "heading_deg": 90})
     assert position.status_code == 204
     now = client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()
-    assert (now["lon"], now["lat"], now["heading_deg"]) == (114.01, 30.01, 90)
+    assert (now["lon"], now["lat"], now["heading_deg"]) == (114.01, 30.51, 90)
     stale = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
-                        json={"lon": 114.09, "lat": 30.09, "at": "2020-01-01T00:00:00Z"})
+                        json={"lon": 114.09, "lat": 30.59, "at": "2020-01-01T00:00:00Z"})
     assert stale.status_code == 204
     assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.01
     duplicate = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={"call_sign": "W-102", "unit_type": "foot_patrol"})

@@ -53,14 +53,14 @@ PATH_TO = {
 
 def _new_incident(client, headers):
     response = client.post("/api/v1/incidents", headers=headers, json={
-        "source": "phone_110", "type_code": "theft", "lon": 114.02, "lat": 30.02, "description": "bike stolen"})
+        "source": "phone_110", "type_code": "theft", "lon": 114.02, "lat": 30.52, "description": "bike stolen"})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
 def _new_unit(client, auth, call_sign):
     response = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
-        "call_sign": call_sign, "unit_type": "patrol_car", "status": "available", "lon": 114.03, "lat": 30.03})
+        "call_sign": call_sign, "unit_type": "patrol_car", "status": "available", "lon": 114.03, "lat": 30.53})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 

@@ -11,16 +11,16 @@ from precinct.org.models import OrgTier
 
 
 def test_resolve_single_points(session, ids):
-    assert service.resolve(session, 114.02, 30.02) == service.Jurisdiction(ids["west"], ids["west_station"], ids["beat"])
-    assert service.resolve(session, 114.07, 30.07) == service.Jurisdiction(ids["west"], ids["west_station"], None)
-    assert service.resolve(session, 114.15, 30.05) == service.Jurisdiction(ids["east"], ids["east_station"], None)
+    assert service.resolve(session, 114.02, 30.52) == service.Jurisdiction(ids["west"], ids["west_station"], ids["beat"])
+    assert service.resolve(session, 114.07, 30.57) == service.Jurisdiction(ids["west"], ids["west_station"], None)
+    assert service.resolve(session, 114.15, 30.55) == service.Jurisdiction(ids["east"], ids["east_station"], None)
     assert service.resolve(session, 100.0, 10.0) == service.Jurisdiction(None, None, None)
 
 
 def test_resolve_many_is_vectorised(session, ids):
     index = service.jurisdiction_index(session)
     lon = np.array([114.02, 114.15, 99.0])
-    lat = np.array([30.02, 30.05, 10.0])
+    lat = np.array([30.52, 30.55, 10.0])
     districts, stations, beats = index.resolve_many(lon, lat)
     assert districts.tolist() == [ids["west"], ids["east"], -1]
     assert stations.tolist() == [ids["west_station"], ids["east_station"], -1]
@@ -28,11 +28,11 @@ def test_resolve_many_is_vectorised(session, ids):
 
 
 def test_new_beat_is_seen_immediately(session, ids):
-    assert service.resolve(session, 114.17, 30.02).beat_id is None
-    square = {"type": "Polygon", "coordinates": [[[114.15, 30.0], [114.2, 30.0], [114.2, 30.05], [114.15, 30.05], [114.15, 30.0]]]}
+    assert service.resolve(session, 114.17, 30.52).beat_id is None
+    square = {"type": "Polygon", "coordinates": [[[114.15, 30.5], [114.2, 30.5], [114.2, 30.55], [114.15, 30.55], [114.15, 30.5]]]}
     beat = service.create_beat(session, code="B9", name_zh="东九", name_en="East 9", station_id=ids["east_station"],
                                boundary_geojson=square)
-    assert service.resolve(session, 114.17, 30.02).beat_id == beat.id
+    assert service.resolve(session, 114.17, 30.52).beat_id == beat.id
 
 
 def test_bad_hierarchy_and_geometry_are_refused(session, ids):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 import precinct.core.models  # noqa: F401  (register every table)
 import precinct.core.unit_of_work  # noqa: F401  (audit entries join every commit)
@@ -15,7 +19,10 @@ from precinct.api.deps import SessionDep
 from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.settings import Settings, get_settings
+from precinct.dispatch.routes import router as dispatch_router
 from precinct.incidents.routes import router as incidents_router
+from precinct.live.hub import PostgresRelay
+from precinct.live.routes import router as live_router
 from precinct.org.routes import router as org_router
 from precinct.units.routes import router as units_router
 from precinct.users.routes import router as users_router
@@ -31,8 +38,10 @@ def health(session: SessionDep) -> dict:
     return {"status": "ok", "version": __version__, "database": session.get_bind().dialect.name}
 
 
+# Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
-    health_router, users_router, incidents_router, units_router, org_router, audit_router,
+    health_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
+    live_router,
 )
 
 
@@ -50,7 +59,18 @@ def api_routes() -> list[tuple[str, str, APIRoute]]:
 def create_app(settings: Settings | None = None, *, session_factory=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app. Tests pass their own settings and a session factory bound to a test transaction."""
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        relay = None
+        if make_url(settings.database_url).get_backend_name() == "postgresql":
+            relay = PostgresRelay(settings.database_url).start()
+        yield
+        if relay is not None:
+            relay.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Precinct",
         version=__version__,
         description="情指行一体化 — incidents, dispatch, analysis and planning for city police. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +46,10 @@ def get_current_actor(
 ) -> Actor:
     if not token:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+    return actor_from_token(request, session, settings, token)
+
+
+def actor_from_token(request: Request, session: Session, settings: Settings, token: str) -> Actor:
     claims = decode_access_token(token, secret_key=settings.secret_key)
     user = session.scalar(select(User).where(User.username == claims["sub"]))
     if user is None or not user.is_active:
@@ -67,6 +71,27 @@ class RoleChecker:
                 f"role {actor.role} may not do this; allowed: {', '.join(sorted(r.value for r in self.roles))}"
             )
         return actor
+
+
+class StreamRoleChecker(RoleChecker):
+    """For event streams: browsers' EventSource cannot send headers, so the token may come as
+    ``?access_token=``. Only stream routes accept a token in the URL. The check uses a session of
+    its own that is closed at once: a stream lives for hours and must hold no connection or lock."""
+
+    def __call__(  # type: ignore[override]
+        self, request: Request, settings: SettingsDep,
+        header_token: Annotated[str | None, Depends(oauth2_scheme)],
+        access_token: Annotated[str | None, Query()] = None,
+    ) -> Actor:
+        token = header_token or access_token
+        if not token:
+            raise AuthenticationError("log in first: pass ?access_token=<token> or an Authorization header")
+        with request.app.state.session_factory() as session:
+            try:
+                actor = actor_from_token(request, session, settings, token)
+            finally:
+                session.rollback()
+        return super().__call__(actor)
 
 
 def allow(*roles: Role) -> Any:

@@ -180,6 +180,9 @@ def serve(
 
     settings = load_settings()
     app_instance = create_app(settings)
+    from precinct.dispatch.watchdog import start_watchdog
+
+    start_watchdog(app_instance.state.session_factory, settings)
     if simulate:
         from precinct.demo.simulate import start_background
 

@@ -1,6 +1,7 @@
 """Import every ORM model so that metadata and Alembic see the whole schema."""
 
 from precinct.audit.models import AuditEntry, AuditHead
+from precinct.dispatch.models import DutyLevelChange, Handoff, ResponsePlan
 from precinct.incidents.models import (
     Assignment,
     Incident,
@@ -17,12 +18,15 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Beat",
+    "DutyLevelChange",
+    "Handoff",
     "Incident",
     "IncidentEvent",
     "IncidentParty",
     "IncidentType",
     "LoginFailure",
     "OrgUnit",
+    "ResponsePlan",
     "Unit",
     "UnitPosition",
     "UnitStatusChange",

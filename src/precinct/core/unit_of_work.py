@@ -16,3 +16,4 @@ def _write_audit_entries(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_audit_entries(session: Session, _previous_transaction: object) -> None:
     audit_service.discard_pending(session)
+import precinct.live.hooks  # noqa: E402,F401  (live events join every commit)

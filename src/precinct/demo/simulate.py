@@ -26,6 +26,7 @@ from precinct.core.errors import PrecinctError
 from precinct.core.security import Actor, Role
 from precinct.core.settings import Settings
 from precinct.demo.city import road_points
+from precinct.geo.distance import haversine_m as distance_m
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentSource, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -73,14 +74,6 @@ def _mix(mapping: dict) -> tuple[list, np.ndarray]:
     keys = list(mapping)
     weights = np.array([mapping[k] for k in keys], dtype=float)
     return keys, weights / weights.sum()
-
-
-def distance_m(lon1: float, lat1: float, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in metres (haversine)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * np.arcsin(np.sqrt(a))
 
 
 @dataclass

@@ -93,6 +93,8 @@ class AssignmentRead(BaseModel):
     en_route_at: datetime | None
     on_scene_at: datetime | None
     cleared_at: datetime | None
+    acknowledged_at: datetime | None = None
+    escalated_at: datetime | None = None
     dispatched_by: str
 
 

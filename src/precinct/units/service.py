@@ -14,6 +14,7 @@ from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
+from precinct.live import hooks as live
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.models import (
     BUSY_STATUSES,
@@ -230,3 +231,5 @@ def report_position(
         .values(lon=lon, lat=lat, heading_deg=heading_deg, position_at=at)
         .execution_options(synchronize_session=False)
     )
+    unit = session.scalars(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True)).one()
+    live.publish(session, "unit", unit_id, live.unit_payload(unit))

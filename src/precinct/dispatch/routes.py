@@ -1,0 +1,252 @@
+"""Dispatch routes: intake, recommendations, duplicates, plans, duty levels, hand-offs, officer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, SettingsDep, allow
+from precinct.core.security import Actor, Role
+from precinct.core.settings import Settings
+from precinct.dispatch import plans, service
+from precinct.dispatch.models import Agency, HandoffMode
+from precinct.dispatch.roads import road_graph
+from precinct.incidents import service as incident_service
+from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
+from precinct.units.schemas import UnitRead
+
+router = APIRouter(tags=["dispatch"])
+R = Role
+RECOMMEND = (R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
+INTAKE_DESK = (R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
+
+
+class ReasonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    zh: str
+    en: str
+
+
+class CandidateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    unit_id: int
+    call_sign: str
+    unit_type: str
+    status: str
+    travel_time_s: float
+    distance_m: float
+    rank: int
+    reasons: list[ReasonRead]
+
+
+class PassedRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    unit_id: int
+    call_sign: str
+    zh: str
+    en: str
+
+
+class MoveUpRead(PassedRead):
+    to_station_id: int
+
+
+class RecommendationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    incident_id: int
+    items: list[CandidateRead]
+    excluded: list[PassedRead]
+    move_ups: list[MoveUpRead]
+    warnings: list[ReasonRead]
+
+
+class DuplicateRead(BaseModel):
+    incident: IncidentRead
+    distance_m: float
+    minutes_ago: float
+
+
+class PlanRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    type_code: str
+    district_id: int | None
+    version: int
+    unit_types: list[dict]
+    checklist: list[dict]
+    notify: list[str]
+    built_in: bool = False
+
+
+class PlanWrite(BaseModel):
+    type_code: str
+    district_id: int | None = None
+    unit_types: list[dict] = Field(min_length=1)
+    checklist: list[dict[str, str]] = Field(default_factory=list)
+    notify: list[Agency] = Field(default_factory=list)
+
+
+class IntakeRead(BaseModel):
+    incident: IncidentRead
+    duplicates: list[DuplicateRead]
+    recommendations: RecommendationRead
+    response_plan: PlanRead
+
+
+class DutyLevelRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    district_id: int
+    level: int
+    set_at: datetime | None
+    set_by: str | None
+    reason: str
+    min_available_units: int
+    available_units: int
+    zh: str
+    en: str
+    patrol_zh: str
+    patrol_en: str
+
+
+class DutyLevelWrite(BaseModel):
+    district_id: int
+    level: int = Field(ge=1, le=4)
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class HandoffWrite(BaseModel):
+    agency: Agency
+    mode: HandoffMode
+    reason: str = Field(min_length=2, max_length=1000)
+
+
+class HandoffRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    agency: Agency
+    mode: HandoffMode
+    reason: str
+    at: datetime
+    actor: str
+
+
+class DuplicateOf(BaseModel):
+    original_id: int
+
+
+class OfficerAssignmentRead(BaseModel):
+    assignment: AssignmentRead
+    incident: IncidentRead
+    unit: UnitRead
+
+
+def policy(settings: Settings, k: int) -> service.DispatchPolicy:
+    return service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s,
+                                  divert_lower_priority=settings.dispatch_divert_lower_priority)
+
+
+@router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
+def intake(body: IncidentCreate, session: SessionDep, settings: SettingsDep,
+           actor: Annotated[Actor, allow(*deps.INTAKE)], k: Annotated[int, Query(ge=1, le=20)] = 5):
+    """Take a call in one round trip: store it, then return duplicates, ranked units and the plan."""
+    incident = incident_service.create(session, body, actor=actor)
+    session.commit()
+    duplicates = service.find_duplicates(session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
+                                         radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min,
+                                         exclude_id=incident.id)
+    recommendation = service.recommend(session, incident.id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
+    return IntakeRead(
+        incident=IncidentRead.model_validate(incident),
+        duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
+                                  minutes_ago=d.minutes_ago) for d in duplicates],
+        recommendations=RecommendationRead.model_validate(recommendation),
+        response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
+    )
+
+
+@router.get("/incidents/duplicates", response_model=list[DuplicateRead])
+def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, allow(*INTAKE_DESK)],
+               lon: Annotated[float, Query(ge=-180, le=180)], lat: Annotated[float, Query(ge=-90, le=90)], type_code: str):
+    found = service.find_duplicates(session, lon=lon, lat=lat, type_code=type_code, radius_m=settings.duplicate_radius_m,
+                                    window_min=settings.duplicate_window_min)
+    return [DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
+                          minutes_ago=d.minutes_ago) for d in found]
+
+
+@router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationRead)
+def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep,
+                    _: Annotated[Actor, allow(*RECOMMEND)], k: Annotated[int, Query(ge=1, le=20)] = 5):
+    return service.recommend(session, incident_id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
+
+
+@router.post("/incidents/{incident_id}/duplicate-of", response_model=IncidentRead)
+def duplicate_of(incident_id: int, body: DuplicateOf, session: SessionDep, actor: Annotated[Actor, allow(*INTAKE_DESK)]):
+    incident = service.attach_duplicate(session, incident_id, body.original_id, actor=actor)
+    session.commit()
+    return incident
+
+
+@router.post("/incidents/{incident_id}/handoffs", response_model=HandoffRead, status_code=status.HTTP_201_CREATED)
+def hand_off(incident_id: int, body: HandoffWrite, session: SessionDep, actor: Annotated[Actor, allow(*INTAKE_DESK)]):
+    handoff = service.hand_off(session, incident_id, agency=body.agency, mode=body.mode, reason=body.reason, actor=actor)
+    session.commit()
+    return handoff
+
+
+@router.get("/incidents/{incident_id}/handoffs", response_model=list[HandoffRead])
+def list_handoffs(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+    return service.list_handoffs(session, incident_id)
+
+
+@router.get("/response-plans", response_model=PlanRead)
+def get_plan(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)], type_code: str, district_id: int | None = None):
+    return plans.get_plan(session, type_code, district_id)
+
+
+@router.get("/response-plans/history", response_model=list[PlanRead])
+def plan_history(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)], type_code: str):
+    return plans.plan_history(session, type_code)
+
+
+@router.post("/response-plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
+def save_plan(body: PlanWrite, session: SessionDep, actor: Annotated[Actor, allow(R.SUPERVISOR, R.ADMIN)]):
+    plan = plans.save_plan(session, type_code=body.type_code, district_id=body.district_id, unit_types=body.unit_types,
+                           checklist=body.checklist, notify=[a.value for a in body.notify], actor=actor)
+    session.commit()
+    return plan
+
+
+@router.get("/duty-levels", response_model=list[DutyLevelRead])
+def duty_levels(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+    return plans.current_levels(session)
+
+
+@router.post("/duty-levels", response_model=DutyLevelRead, status_code=status.HTTP_201_CREATED)
+def set_duty_level(body: DutyLevelWrite, session: SessionDep, actor: Annotated[Actor, allow(R.SUPERVISOR, R.ADMIN)]):
+    plans.set_level(session, district_id=body.district_id, level=body.level, reason=body.reason, actor=actor)
+    session.commit()
+    return next(v for v in plans.current_levels(session) if v.district_id == body.district_id)
+
+
+@router.get("/officer/assignment", response_model=OfficerAssignmentRead,
+            responses={204: {"description": "no current assignment"}})
+def officer_assignment(session: SessionDep, actor: Annotated[Actor, allow(R.PATROL_OFFICER)]):
+    unit = service.officer_unit(session, actor)
+    assignment = service.current_assignment(session, unit.id)
+    if assignment is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return OfficerAssignmentRead(assignment=AssignmentRead.model_validate(assignment),
+                                 incident=IncidentRead.model_validate(incident_service.get(session, assignment.incident_id)),
+                                 unit=UnitRead.model_validate(unit))
+
+
+@router.post("/officer/assignment/ack", response_model=AssignmentRead)
+def acknowledge(session: SessionDep, actor: Annotated[Actor, allow(R.PATROL_OFFICER)]):
+    assignment = service.acknowledge(session, actor)
+    session.commit()
+    return assignment

@@ -1,0 +1,378 @@
+"""Unit recommendation, duplicate calls, hand-offs, and the officer's acknowledgement loop.
+
+Recommendation works in two stages: a straight-line prefilter over every eligible unit, then road
+travel time (one Dijkstra on the reversed graph from the incident) for the best candidates.
+Eligibility: available (or, if the policy allows, en route to a lower-priority call), a position
+reported within ``stale_after_s``, and a unit type that the incident type's response plan sends.
+Every recommendation carries its reasons, and nearer units that were passed over are listed with
+why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.audit import service as audit_service
+from precinct.core.db import utcnow
+from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.dispatch import plans
+from precinct.dispatch.models import Agency, Handoff, HandoffMode
+from precinct.geo import RoadGraph
+from precinct.geo.distance import haversine_m as distance_m
+from precinct.incidents import service as incident_service
+from precinct.incidents.models import Assignment, Disposition, Incident, IncidentEvent, IncidentStatus, IncidentType
+from precinct.incidents.status import OPEN_STATUSES
+from precinct.live import hooks as live
+from precinct.org.models import OrgTier, OrgUnit
+from precinct.units.models import Unit, UnitStatus
+
+CHINA_OFFSET = timedelta(hours=8)
+FALLBACK_SPEED_M_PER_S = 25 / 3.6
+STATUS_TEXT = {
+    UnitStatus.DISPATCHED: ("已派出", "dispatched to another call"),
+    UnitStatus.EN_ROUTE: ("正在赶赴其他警情", "en route to another call"),
+    UnitStatus.ON_SCENE: ("正在其他现场处置", "on scene at another call"),
+    UnitStatus.OFF_DUTY: ("不在岗", "off duty"),
+    UnitStatus.OUT_OF_SERVICE: ("暂停服务", "out of service"),
+}
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    k: int = 5
+    prefilter_min: int = 20
+    stale_after_s: float = 900.0
+    divert_lower_priority: bool = False
+    snap_max_m: float = 2000.0
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    unit_id: int
+    call_sign: str
+    unit_type: str
+    status: str
+    travel_time_s: float
+    distance_m: float
+    rank: int
+    reasons: list[Reason]
+
+
+@dataclass(frozen=True)
+class Passed:
+    unit_id: int
+    call_sign: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class MoveUp:
+    unit_id: int
+    call_sign: str
+    to_station_id: int
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    incident_id: int
+    items: list[Candidate]
+    excluded: list[Passed]
+    move_ups: list[MoveUp]
+    warnings: list[Reason] = field(default_factory=list)
+
+
+def format_duration(seconds: float) -> tuple[str, str]:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}分{secs:02d}秒", f"{minutes} min {secs:02d} s"
+
+
+def _unit_rows(session: Session) -> dict[str, np.ndarray]:
+    rows = session.execute(select(
+        Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
+    ).where(Unit.lon.is_not(None))).all()
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * 8
+    names = ["id", "call_sign", "unit_type", "status", "lon", "lat", "position_at", "station_id"]
+    return {name: np.array(values, dtype=object if name not in ("lon", "lat") else float)
+            for name, values in zip(names, columns, strict=True)}
+
+
+def recommend(
+    session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DispatchPolicy(),
+    now: datetime | None = None,
+) -> Recommendation:
+    """Rank units for an incident by road travel time, with reasons. ``graph=None`` ranks by
+    straight-line distance only (for cities without a road file)."""
+    incident = incident_service.get(session, incident_id)
+    now = now or utcnow()
+    plan = plans.get_plan(session, incident.type_code, incident.district_id)
+    allowed_types = plan.allowed_unit_types()
+    units = _unit_rows(session)
+    if len(units["id"]) == 0:
+        return Recommendation(incident.id, [], [], [], [Reason("no_units", "没有可用警力位置", "no unit has a position")])
+    straight = distance_m(incident.lon, incident.lat, units["lon"], units["lat"])
+    fresh = np.array([(now - at).total_seconds() <= policy.stale_after_s for at in units["position_at"]])
+    available = units["status"] == UnitStatus.AVAILABLE
+    if policy.divert_lower_priority:
+        available |= _divertible(session, units, incident)
+    type_ok = np.isin(units["unit_type"].astype(str), list(allowed_types))
+    eligible = available & fresh & type_ok
+
+    order = np.argsort(straight)
+    pool = [i for i in order if eligible[i]][: max(policy.k * 4, policy.prefilter_min)]
+    times = _road_times(graph, incident, units, pool, now, policy)
+    ranked = sorted((t, i) for t, i in zip(times, pool, strict=True) if np.isfinite(t))[: policy.k]
+    items = _candidates(ranked, units, straight, graph is not None)
+    best_straight = straight[ranked[0][1]] if ranked else np.inf
+    excluded = _passed_over(units, order, straight, best_straight, available, fresh, type_ok, now)
+    move_ups = _move_ups(session, units, ranked[0][1], straight, available & fresh) if ranked else []
+    warnings = _duty_warnings(session, incident, units, ranked)
+    if not ranked:
+        warnings.append(Reason("no_eligible_unit", "没有符合条件的可用警力", "no eligible unit is available"))
+    return Recommendation(incident.id, items, excluded, move_ups, warnings)
+
+
+def _divertible(session: Session, units: dict, incident: Incident) -> np.ndarray:
+    rows = session.execute(select(Assignment.unit_id, Incident.priority).join(Incident, Incident.id == Assignment.incident_id)
+                           .where(Assignment.cleared_at.is_(None))).all()
+    lower = {unit_id for unit_id, priority in rows if priority > incident.priority}
+    return np.array([uid in lower and status == UnitStatus.EN_ROUTE for uid, status in zip(units["id"], units["status"], strict=True)])
+
+
+def _road_times(graph, incident, units, pool, now, policy) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if not pool:
+        return np.empty(0)
+    if graph is None:
+        return distance_m(incident.lon, incident.lat, units["lon"][pool], units["lat"][pool]) / FALLBACK_SPEED_M_PER_S
+    hour = (now + CHINA_OFFSET).hour
+    try:
+        sources = graph.snap(units["lon"][pool], units["lat"][pool], max_distance_m=policy.snap_max_m)
+        return np.asarray(graph.travel_times_to((incident.lon, incident.lat), sources, hour=hour), dtype=float)
+    except ValidationError:
+        # the incident or a unit lies off the road network: fall back to straight-line estimates
+        return distance_m(incident.lon, incident.lat, units["lon"][pool], units["lat"][pool]) / FALLBACK_SPEED_M_PER_S
+
+
+def _candidates(ranked, units, straight, by_road) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    items = []
+    best_time = ranked[0][0] if ranked else 0.0
+    nearest_straight = min((straight[i] for _, i in ranked), default=0.0)
+    for rank, (seconds, i) in enumerate(ranked, start=1):
+        zh_time, en_time = format_duration(seconds)
+        how_zh, how_en = ("道路行程", "by road") if by_road else ("直线估算", "straight-line estimate")
+        if rank == 1:
+            reasons = [Reason("fastest", f"最快到达的可用警力，{how_zh}{zh_time}", f"fastest available unit, {en_time} {how_en}")]
+        else:
+            extra_zh, extra_en = format_duration(seconds - best_time)
+            reasons = [Reason("alternative", f"可用，{how_zh}{zh_time}（比最快慢{extra_zh}）",
+                              f"available, {en_time} {how_en} ({extra_en} slower than the fastest)")]
+        if straight[i] > nearest_straight + 1 and rank == 1:
+            reasons.append(Reason("road_beats_distance", "直线距离不是最近，但道路行程最快",
+                                  "not the nearest in a straight line, but the fastest by road"))
+        items.append(Candidate(int(units["id"][i]), str(units["call_sign"][i]), str(units["unit_type"][i]),
+                               str(units["status"][i]), float(seconds), float(straight[i]), rank, reasons))
+    return items
+
+
+def _passed_over(units, order, straight, best_straight, available, fresh, type_ok, now) -> list[Passed]:  # type: ignore[no-untyped-def]
+    passed = []
+    for i in order:
+        if straight[i] >= best_straight or len(passed) >= 5:
+            break
+        if available[i] and fresh[i] and type_ok[i]:
+            continue
+        sign = str(units["call_sign"][i])
+        if not available[i]:
+            zh, en = STATUS_TEXT.get(units["status"][i], ("不可用", "not available"))
+        elif not fresh[i]:
+            minutes = int((now - units["position_at"][i]).total_seconds() // 60)
+            zh, en = f"位置已{minutes}分钟未更新", f"position is {minutes} min old"
+        else:
+            zh, en = f"警力类型{units['unit_type'][i]}不在预案内", f"unit type {units['unit_type'][i]} is not in the response plan"
+        passed.append(Passed(int(units["id"][i]), sign, f"{sign} 更近，但{zh}", f"{sign} is nearer but {en}"))
+    return passed
+
+
+def _move_ups(session, units, chosen, straight, ready) -> list[MoveUp]:  # type: ignore[no-untyped-def]
+    station_id = units["station_id"][chosen]
+    if station_id is None:
+        return []
+    same_station = (units["station_id"] == station_id) & ready
+    same_station[chosen] = False
+    if same_station.any():
+        return []
+    station = session.get(OrgUnit, station_id)
+    if station is None or station.lon is None:
+        return []
+    others = ready & (units["station_id"] != station_id)
+    others[chosen] = False
+    if not others.any():
+        return []
+    to_station = distance_m(station.lon, station.lat, units["lon"], units["lat"])
+    to_station[~others] = np.inf
+    pick = int(np.argmin(to_station))
+    sign = str(units["call_sign"][pick])
+    return [MoveUp(int(units["id"][pick]), sign, int(station_id),
+                   f"派出后{station.name_zh}无可用警力：建议 {sign} 前移补位（{to_station[pick] / 1000:.1f} 公里）",
+                   f"{station.name_en} would have no available unit: move {sign} up to cover it ({to_station[pick] / 1000:.1f} km)")]
+
+
+def _duty_warnings(session, incident, units, ranked) -> list[Reason]:  # type: ignore[no-untyped-def]
+    if not ranked or incident.district_id is None:
+        return []
+    view = next((v for v in plans.current_levels(session) if v.district_id == incident.district_id), None)
+    if view is None or view.available_units - 1 >= view.min_available_units:
+        return []
+    return [Reason("duty_minimum", f"派出后本区可用警力将低于{view.zh}最低要求（{view.min_available_units}）",
+                   f"dispatching leaves the district below the {view.en} minimum of {view.min_available_units} available units")]
+
+
+# ---- duplicates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    incident: Incident
+    distance_m: float
+    minutes_ago: float
+
+
+def find_duplicates(
+    session: Session, *, lon: float, lat: float, type_code: str, radius_m: float = 300.0, window_min: float = 30.0,
+    exclude_id: int | None = None, now: datetime | None = None,
+) -> list[DuplicateCandidate]:
+    """Open incidents of the same category near (lon, lat) received within ``window_min``."""
+    now = now or utcnow()
+    category = incident_service.get_type(session, type_code).category
+    dlat = radius_m / 111_000
+    dlon = radius_m / (111_000 * max(np.cos(np.radians(lat)), 0.1))
+    query = (select(Incident).join(IncidentType, IncidentType.code == Incident.type_code).where(
+        Incident.status.in_(OPEN_STATUSES), IncidentType.category == category,
+        Incident.received_at >= now - timedelta(minutes=window_min),
+        Incident.lon.between(lon - dlon, lon + dlon), Incident.lat.between(lat - dlat, lat + dlat)))
+    if exclude_id is not None:
+        query = query.where(Incident.id != exclude_id)
+    found = []
+    for incident in session.scalars(query):
+        d = float(distance_m(lon, lat, np.array([incident.lon]), np.array([incident.lat]))[0])
+        if d <= radius_m:
+            found.append(DuplicateCandidate(incident, d, (now - incident.received_at).total_seconds() / 60))
+    return sorted(found, key=lambda c: c.distance_m)
+
+
+def attach_duplicate(session: Session, incident_id: int, original_id: int, *, actor: Actor) -> Incident:
+    """Close a new call as a duplicate of an open incident, linking both histories."""
+    if incident_id == original_id:
+        raise ValidationError("an incident cannot duplicate itself")
+    original = incident_service.get(session, original_id)
+    if original.status not in OPEN_STATUSES:
+        raise ConflictError(f"incident {original_id} is {original.status.value}; attach to an open incident")
+    incident = incident_service.transition(session, incident_id, IncidentStatus.CLOSED, actor=actor,
+                                           disposition=Disposition.DUPLICATE, note=f"duplicate of {original_id}")
+    session.add(IncidentEvent(incident_id=original.id, at=utcnow(), actor=actor.username, kind="duplicate_attached",
+                              data={"duplicate_id": incident_id}))
+    return incident
+
+
+# ---- hand-offs ----------------------------------------------------------------------------------
+
+
+def hand_off(session: Session, incident_id: int, *, agency: Agency, mode: HandoffMode, reason: str, actor: Actor) -> Handoff:
+    """Transfer to, or handle jointly with, fire, ambulance or the 12345 hotline."""
+    if len(reason.strip()) < 2:
+        raise ValidationError("give the reason for the hand-off")
+    incident = incident_service.get(session, incident_id)
+    if incident.status not in OPEN_STATUSES:
+        raise ConflictError(f"incident {incident_id} is {incident.status.value}; it cannot be handed off")
+    handoff = Handoff(incident_id=incident.id, agency=agency, mode=mode, reason=reason.strip(), at=utcnow(),
+                      actor=actor.username)
+    session.add(handoff)
+    if mode == HandoffMode.TRANSFER:
+        incident_service.transition(session, incident.id, IncidentStatus.TRANSFERRED, actor=actor,
+                                    note=f"transferred to {agency.value}: {reason}")
+    else:
+        session.add(IncidentEvent(incident_id=incident.id, at=handoff.at, actor=actor.username, kind="joint_handling",
+                                  data={"agency": agency.value, "reason": reason}))
+    session.flush()
+    audit_service.record(session, actor=actor, action="incident.handoff", resource_type="incident",
+                         resource_id=incident.id, detail={"agency": agency.value, "mode": mode.value})
+    return handoff
+
+
+def list_handoffs(session: Session, incident_id: int) -> list[Handoff]:
+    incident_service.get(session, incident_id)
+    return list(session.scalars(select(Handoff).where(Handoff.incident_id == incident_id).order_by(Handoff.id)))
+
+
+# ---- the officer's assignment -------------------------------------------------------------------
+
+
+def officer_unit(session: Session, actor: Actor) -> Unit:
+    from precinct.users.models import User
+
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None or user.unit_id is None:
+        raise NotFoundError("your account is not linked to a unit; ask a supervisor to link it")
+    unit = session.get(Unit, user.unit_id)
+    if unit is None:
+        raise NotFoundError(f"unit {user.unit_id} does not exist")
+    return unit
+
+
+def current_assignment(session: Session, unit_id: int) -> Assignment | None:
+    return session.scalar(select(Assignment).where(Assignment.unit_id == unit_id, Assignment.cleared_at.is_(None))
+                          .order_by(Assignment.id.desc()))
+
+
+def acknowledge(session: Session, actor: Actor) -> Assignment:
+    unit = officer_unit(session, actor)
+    assignment = current_assignment(session, unit.id)
+    if assignment is None:
+        raise NotFoundError("there is no assignment to acknowledge")
+    if assignment.acknowledged_at is None:
+        assignment.acknowledged_at = utcnow()
+        session.add(IncidentEvent(incident_id=assignment.incident_id, at=assignment.acknowledged_at, actor=actor.username,
+                                  kind="acknowledged", data={"unit_id": unit.id, "call_sign": unit.call_sign}))
+        audit_service.record(session, actor=actor, action="assignment.acknowledge", resource_type="assignment",
+                             resource_id=assignment.id)
+    return assignment
+
+
+def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor, now: datetime | None = None) -> list[Assignment]:
+    """Flag assignments not acknowledged within ``timeout_s``; each is escalated once."""
+    now = now or utcnow()
+    overdue = list(session.scalars(select(Assignment).where(
+        Assignment.cleared_at.is_(None), Assignment.acknowledged_at.is_(None), Assignment.escalated_at.is_(None),
+        Assignment.dispatched_at <= now - timedelta(seconds=timeout_s))))
+    for assignment in overdue:
+        assignment.escalated_at = now
+        session.add(IncidentEvent(incident_id=assignment.incident_id, at=now, actor=actor.username, kind="escalated",
+                                  data={"unit_id": assignment.unit_id, "reason": f"not acknowledged within {int(timeout_s)} s"}))
+        live.publish(session, "escalation", assignment.id, {
+            "assignment_id": assignment.id, "incident_id": assignment.incident_id, "unit_id": assignment.unit_id,
+            "zh": f"派警{int(timeout_s)}秒未确认", "en": f"assignment not acknowledged within {int(timeout_s)} s"})
+        audit_service.record(session, actor=actor, action="assignment.escalate", resource_type="assignment",
+                             resource_id=assignment.id)
+    return overdue
+
+
+def station_of(session: Session, station_id: int) -> OrgUnit:
+    station = session.get(OrgUnit, station_id)
+    if station is None or station.tier != OrgTier.STATION:
+        raise NotFoundError(f"station {station_id} does not exist")
+    return station

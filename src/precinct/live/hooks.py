@@ -1,0 +1,66 @@
+"""Session hooks that turn committed changes into live events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from precinct.incidents.models import Incident
+from precinct.incidents.schemas import IncidentRead
+from precinct.live.hub import CHANNEL, hub
+from precinct.units.models import Unit
+from precinct.units.schemas import UnitRead
+
+_KEY = "precinct_live_events"
+
+
+def _events(session: Session) -> dict[tuple[str, Any], dict[str, Any]]:
+    return session.info.setdefault(_KEY, {})
+
+
+def publish(session: Session, kind: str, key: Any, data: dict[str, Any]) -> None:
+    """Queue an event for delivery when ``session`` commits (the latest per kind and key wins)."""
+    _events(session)[(kind, key)] = {"kind": kind, "data": data}
+
+
+def incident_payload(incident: Incident) -> dict[str, Any]:
+    return IncidentRead.model_validate(incident).model_dump(mode="json", exclude={"extra"})
+
+
+def unit_payload(unit: Unit) -> dict[str, Any]:
+    return UnitRead.model_validate(unit).model_dump(mode="json")
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Incident):
+            publish(session, "incident", obj.id, incident_payload(obj))
+        elif isinstance(obj, Unit):
+            publish(session, "unit", obj.id, unit_payload(obj))
+
+
+@event.listens_for(Session, "before_commit")
+def _notify_postgres(session: Session) -> None:
+    if not session.info.get(_KEY):
+        return
+    session.flush()
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for item in session.info.pop(_KEY).values():
+        session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": json.dumps(item, ensure_ascii=False)})
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_locally(session: Session) -> None:
+    for item in (session.info.pop(_KEY, None) or {}).values():
+        hub.publish(item)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, _previous: Any) -> None:
+    session.info.pop(_KEY, None)
