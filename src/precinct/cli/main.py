@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
 from precinct.cli.common import cli_actor, console, error_console, handle_errors, load_settings, open_session
 from precinct.core.i18n import both
@@ -27,6 +28,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.command("route", help="最短行车路线 / fastest road route between two points")(route_command)
+app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, staffing, before/after")
 
 
 @db_app.command("upgrade")
