@@ -28,7 +28,7 @@ from precinct.core.security import Actor, Role, generate_password
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units import service as unit_service
-from precinct.units.models import UnitStatus, UnitType
+from precinct.units.models import Unit, UnitStatus, UnitType
 from precinct.users import service as user_service
 from precinct.users.models import User
 
@@ -208,13 +208,16 @@ def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) 
         known = {a["username"]: a["password"] for a in json.loads(credentials_file.read_text(encoding="utf-8"))}
     accounts = []
     first_station = session.scalar(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.STATION).order_by(OrgUnit.id))
+    officer_unit = session.scalar(select(Unit.id).where(Unit.home_station_id == first_station).order_by(Unit.id))
     for username, role in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.username == username))
         password = known.get(username)
         if user is None:
             password = password or generate_password()
+            officer = role == Role.PATROL_OFFICER
             user = user_service.create(session, username=username, password=password, role=role, actor=actor,
-                                       station_id=first_station if role == Role.PATROL_OFFICER else None)
+                                       station_id=first_station if officer else None,
+                                       unit_id=officer_unit if officer else None)
         elif password is None:
             password = generate_password()
             user_service.set_password(session, username=username, password=password, actor=actor)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.core.db import utcnow
@@ -27,12 +27,14 @@ from precinct.core.security import Actor, Role
 from precinct.core.settings import Settings
 from precinct.demo.city import road_points
 from precinct.geo.distance import haversine_m as distance_m
+from precinct.dispatch import service as dispatch_service
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentSource, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
 from precinct.incidents.status import OPEN_STATUSES
 from precinct.units import service as unit_service
-from precinct.units.models import Unit, UnitStatus
+from precinct.units.models import Unit, UnitPosition, UnitStatus
+from precinct.users.models import User
 
 logger = logging.getLogger("precinct.simulate")
 
@@ -68,6 +70,7 @@ DISPATCH_DELAY_S = 25.0
 EN_ROUTE_DELAY_S = 15.0
 SPEED_M_PER_S = 30 / 3.6
 SERVICE_S = (180.0, 720.0)
+HEARTBEAT_S = 240.0
 
 
 def _mix(mapping: dict) -> tuple[list, np.ndarray]:
@@ -111,6 +114,7 @@ class Simulator:
             arrivals = max(arrivals, 1)
             self.started = True
         with self.session_factory() as session:
+            self._heartbeat(session, now)
             for _ in range(arrivals):
                 self._create(session)
                 report.created += 1
@@ -126,6 +130,19 @@ class Simulator:
                 report.dispatched += outcome == "dispatched"
                 report.closed += outcome == "closed"
         return report
+
+    def _heartbeat(self, session: Session, now: datetime) -> None:
+        """Simulated AVL: idle simulated units report where they stand every few minutes."""
+        quiet = list(session.execute(select(Unit.id, Unit.lon, Unit.lat).where(
+            Unit.simulated.is_(True), Unit.lon.is_not(None), Unit.status == UnitStatus.AVAILABLE,
+            Unit.position_at < now - timedelta(seconds=HEARTBEAT_S))))
+        if not quiet:
+            return
+        session.execute(insert(UnitPosition), [
+            {"unit_id": uid, "at": now, "lon": lon, "lat": lat, "reported_by": SIMULATOR.username} for uid, lon, lat in quiet])
+        session.execute(update(Unit).where(Unit.id.in_([uid for uid, _, _ in quiet])).values(position_at=now)
+                        .execution_options(synchronize_session=False))
+        session.commit()
 
     def _create(self, session: Session) -> Incident:
         if self.rng.random() < HOT_SHARE:
@@ -160,7 +177,8 @@ class Simulator:
             unit = self._nearest_available(session, incident)
             if unit is None:
                 return None
-            incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
+            assignment = incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
+            dispatch_service.acknowledge_assignment(session, assignment, unit, actor=SIMULATOR)
             return "dispatched"
         assignment = session.scalar(
             select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
@@ -205,8 +223,10 @@ class Simulator:
         return None
 
     def _nearest_available(self, session: Session, incident: Incident) -> Unit | None:
+        crewed_by_people = select(User.unit_id).where(User.unit_id.is_not(None))
         units = list(session.scalars(
-            select(Unit).where(Unit.status == UnitStatus.AVAILABLE, Unit.lon.is_not(None))
+            select(Unit).where(Unit.status == UnitStatus.AVAILABLE, Unit.lon.is_not(None), Unit.simulated.is_(True),
+                               Unit.id.not_in(crewed_by_people))
         ))
         if not units:
             return None

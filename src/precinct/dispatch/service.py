@@ -340,17 +340,23 @@ def current_assignment(session: Session, unit_id: int) -> Assignment | None:
 
 
 def acknowledge(session: Session, actor: Actor) -> Assignment:
+    """The officer confirms their current assignment (idempotent)."""
     unit = officer_unit(session, actor)
     assignment = current_assignment(session, unit.id)
     if assignment is None:
         raise NotFoundError("there is no assignment to acknowledge")
-    if assignment.acknowledged_at is None:
-        assignment.acknowledged_at = utcnow()
-        session.add(IncidentEvent(incident_id=assignment.incident_id, at=assignment.acknowledged_at, actor=actor.username,
-                                  kind="acknowledged", data={"unit_id": unit.id, "call_sign": unit.call_sign}))
-        audit_service.record(session, actor=actor, action="assignment.acknowledge", resource_type="assignment",
-                             resource_id=assignment.id)
+    acknowledge_assignment(session, assignment, unit, actor=actor)
     return assignment
+
+
+def acknowledge_assignment(session: Session, assignment: Assignment, unit: Unit, *, actor: Actor) -> None:
+    if assignment.acknowledged_at is not None:
+        return
+    assignment.acknowledged_at = utcnow()
+    session.add(IncidentEvent(incident_id=assignment.incident_id, at=assignment.acknowledged_at, actor=actor.username,
+                              kind="acknowledged", data={"unit_id": unit.id, "call_sign": unit.call_sign}))
+    audit_service.record(session, actor=actor, action="assignment.acknowledge", resource_type="assignment",
+                         resource_id=assignment.id)
 
 
 def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor, now: datetime | None = None) -> list[Assignment]:

@@ -1,0 +1,184 @@
+"""Real concurrency on real databases: races for a unit, status storms, connections killed mid-intake."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import make_url
+
+from testkit import ADMIN_ACTOR
+from precinct.core.db import make_engine, make_session_factory
+from precinct.core.errors import ConflictError
+from precinct.incidents import service as incident_service
+from precinct.incidents.models import Assignment, Disposition, Incident, IncidentStatus
+from precinct.incidents.schemas import IncidentCreate
+from precinct.units import service as unit_service
+from precinct.units.models import Unit, UnitStatus, UnitType
+
+import precinct.core.unit_of_work  # noqa: F401
+
+
+@pytest.fixture
+def factory(fresh_database_url):
+    engine = make_engine(fresh_database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def _incident(session) -> int:
+    incident = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58),
+                                       actor=ADMIN_ACTOR)
+    session.flush()
+    return incident.id
+
+
+def _unit(session, sign) -> int:
+    unit = unit_service.create(session, call_sign=sign, unit_type=UnitType.PATROL_CAR, home_station_id=None,
+                               status=UnitStatus.AVAILABLE, lon=114.3, lat=30.58, actor=ADMIN_ACTOR)
+    session.flush()
+    return unit.id
+
+
+def _run_together(functions):
+    barrier = threading.Barrier(len(functions))
+    results: list[object] = [None] * len(functions)
+
+    def run(i, fn):
+        barrier.wait()
+        try:
+            results[i] = fn()
+        except Exception as exc:  # collected and asserted on by the caller
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_two_dispatchers_race_for_one_unit_exactly_one_wins(factory):
+    for round_ in range(8):
+        with factory() as session:
+            first, second = _incident(session), _incident(session)
+            unit_id = _unit(session, f"RACE-{round_}")
+            session.commit()
+
+        def assign(incident_id):
+            def go():
+                with factory() as session:
+                    assignment = incident_service.assign_unit(session, incident_id, unit_id, actor=ADMIN_ACTOR)
+                    session.commit()
+                    return assignment.incident_id
+            return go
+
+        results = _run_together([assign(first), assign(second)])
+        winners = [r for r in results if isinstance(r, int)]
+        losers = [r for r in results if isinstance(r, ConflictError)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        assert "available" in str(losers[0]) or "same time" in str(losers[0])
+        with factory() as session:
+            active = session.scalars(select(Assignment).where(Assignment.unit_id == unit_id,
+                                                              Assignment.cleared_at.is_(None))).all()
+            assert [a.incident_id for a in active] == winners
+            assert session.get(Unit, unit_id).status == UnitStatus.DISPATCHED
+
+
+def test_concurrent_status_storm_never_puts_a_unit_in_two_incidents(factory):
+    with factory() as session:
+        units = [_unit(session, f"STORM-{i}") for i in range(4)]
+        incidents = [_incident(session) for _ in range(40)]
+        session.commit()
+    outcomes = {"ok": 0, "conflict": 0}
+    lock = threading.Lock()
+
+    def worker(seed):
+        rng = random.Random(seed)
+        for _ in range(25):
+            action = rng.random()
+            try:
+                with factory() as session:
+                    if action < 0.5:
+                        incident_service.assign_unit(session, rng.choice(incidents), rng.choice(units), actor=ADMIN_ACTOR)
+                    elif action < 0.8:
+                        unit_service.set_status(session, rng.choice(units), rng.choice(
+                            [UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE]), actor=ADMIN_ACTOR)
+                    else:
+                        incident_service.transition(session, rng.choice(incidents), IncidentStatus.CLOSED,
+                                                    actor=ADMIN_ACTOR, disposition=Disposition.RESOLVED)
+                    session.commit()
+                key = "ok"
+            except ConflictError:
+                key = "conflict"
+            with lock:
+                outcomes[key] += 1
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert outcomes["ok"] > 10 and outcomes["ok"] + outcomes["conflict"] == 100
+    with factory() as session:
+        for unit_id in units:
+            unit = session.get(Unit, unit_id)
+            active = session.scalars(select(Assignment).where(Assignment.unit_id == unit_id,
+                                                              Assignment.cleared_at.is_(None))).all()
+            assert len(active) <= 1, (unit.call_sign, [a.incident_id for a in active])
+            if unit.status == UnitStatus.AVAILABLE:
+                assert active == []
+            else:
+                assert len(active) == 1
+                incident = session.get(Incident, active[0].incident_id)
+                assert incident.status not in (IncidentStatus.CLOSED, IncidentStatus.TRANSFERRED)
+
+
+def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_incident(fresh_database_url, factory):
+    if make_url(fresh_database_url).get_backend_name() != "postgresql":
+        pytest.skip("terminating server connections applies to PostgreSQL; SQLite is in-process")
+    acknowledged: list[int] = []
+    failures = 0
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def intake():
+        nonlocal failures
+        while not stop.is_set():
+            try:
+                with factory() as session:
+                    incident_id = _incident(session)
+                    session.commit()
+                with lock:
+                    acknowledged.append(incident_id)
+            except (OperationalError, DBAPIError):
+                with lock:
+                    failures += 1
+
+    threads = [threading.Thread(target=intake) for _ in range(3)]
+    for t in threads:
+        t.start()
+    database = make_url(fresh_database_url).database
+    admin = make_engine(make_url(fresh_database_url).set(database="postgres").render_as_string(hide_password=False))
+    killed = 0
+    for _ in range(3):
+        stop.wait(0.7)
+        with admin.connect() as conn:
+            killed += conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
+                {"db": database}).scalar()
+            conn.commit()
+    stop.wait(0.7)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    admin.dispose()
+    assert killed > 0 and len(acknowledged) > 20
+    with factory() as session:
+        stored = set(session.scalars(select(Incident.id)))
+        assert set(acknowledged) <= stored
+        assert session.scalar(select(func.count(Incident.id))) >= len(acknowledged)
