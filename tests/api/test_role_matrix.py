@@ -37,6 +37,7 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/units/{unit_id}"): READ,
     ("POST", "/api/v1/units/{unit_id}/status"): FIELD,
     ("POST", "/api/v1/units/{unit_id}/positions"): FIELD,
+    ("POST", "/api/v1/unit-positions"): FIELD,
     ("GET", "/api/v1/org/units"): EVERYONE,
     ("GET", "/api/v1/org/units/{org_id}"): EVERYONE,
     ("GET", "/api/v1/beats"): EVERYONE,
@@ -55,6 +56,8 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/officer/assignment"): {R.PATROL_OFFICER},
     ("POST", "/api/v1/officer/assignment/ack"): {R.PATROL_OFFICER},
     ("GET", "/api/v1/stream"): READ,
+    ("GET", "/api/v1/map/roads"): EVERYONE,
+    ("GET", "/api/v1/map/route"): READ,
     ("GET", "/api/v1/audit"): {R.AUDITOR},
     ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
 }
@@ -87,6 +90,8 @@ def test_declared_roles_match_the_table(method, path, route):
 
 
 def _url(path: str) -> str:
+    if path == "/api/v1/map/route":
+        return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
     return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
         "{unit_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
 

@@ -182,3 +182,25 @@ def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_inci
         stored = set(session.scalars(select(Incident.id)))
         assert set(acknowledged) <= stored
         assert session.scalar(select(func.count(Incident.id))) >= len(acknowledged)
+
+
+def test_concurrent_overlapping_position_batches_do_not_deadlock(factory):
+    with factory() as session:
+        units = [_unit(session, f"AVL-{i}") for i in range(60)]
+        session.commit()
+
+    def batch(seed):
+        rng = random.Random(seed)
+
+        def go():
+            for _ in range(5):
+                reports = [{"unit_id": uid, "lon": 114.3 + rng.random() / 100, "lat": 30.58}
+                           for uid in rng.sample(units, len(units))]
+                with factory() as session:
+                    unit_service.report_positions(session, reports, actor=ADMIN_ACTOR)
+                    session.commit()
+            return True
+        return go
+
+    results = _run_together([batch(seed) for seed in range(4)])
+    assert results == [True] * 4, results

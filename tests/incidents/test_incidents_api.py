@@ -137,3 +137,20 @@ def test_health_and_types(client, auth):
     types = client.get("/api/v1/incident-types", headers=auth(Role.ANALYST)).json()
     burglary = next(t for t in types if t["code"] == "burglary")
     assert (burglary["name_zh"], burglary["category"]) == ("入室盗窃", "burglary")
+
+
+def test_position_batches_are_all_or_nothing(client, auth):
+    officer = auth(Role.DISPATCHER)
+    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
+        "call_sign": "AVL-1", "unit_type": "patrol_car", "status": "available"}).json()
+    batch = {"reports": [
+        {"unit_id": unit["id"], "lon": 114.01, "lat": 30.51, "at": "2026-01-01T00:00:00Z"},
+        {"unit_id": unit["id"], "lon": 114.02, "lat": 30.52, "at": "2026-01-01T00:00:05Z"},
+    ]}
+    assert client.post("/api/v1/unit-positions", headers=officer, json=batch).json() == {"recorded": 2}
+    now = client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()
+    assert (now["lon"], now["lat"]) == (114.02, 30.52)  # the latest report wins
+    bad = client.post("/api/v1/unit-positions", headers=officer, json={"reports": [
+        {"unit_id": unit["id"], "lon": 114.05, "lat": 30.55}, {"unit_id": 987654, "lon": 114.0, "lat": 30.5}]})
+    assert bad.status_code == 422 and "987654" in bad.json()["error"]["message"]
+    assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.02

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from precinct.core import errors
@@ -75,6 +76,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     )
 
 
+async def _stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
+    return JSONResponse(error_body(request, "conflict", "the record was changed by someone else at the same time; "
+                                   "reload and retry"), status_code=409)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident_id = uuid.uuid4().hex[:12]
     logger.exception("unhandled error %s on %s %s", incident_id, request.method, request.url.path)
@@ -88,4 +94,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.PrecinctError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

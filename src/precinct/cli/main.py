@@ -168,6 +168,25 @@ def import_incidents(
         raise typer.Exit(1)
 
 
+@app.command("bench")
+@handle_errors
+def bench(
+    name: Annotated[str, typer.Argument(help="dispatch, planning, routing or forecast")],
+    json_: Annotated[bool, typer.Option("--json", help="print the JSON result (the default output)")] = True,
+) -> None:
+    """运行 bench/ 中的基准测试并输出 JSON / run a benchmark from the repository's bench/ folder."""
+    import runpy
+
+    from precinct.core.errors import ValidationError
+
+    script = Path.cwd() / "bench" / f"{name}.py"
+    if not script.exists():
+        available = sorted(p.stem for p in (Path.cwd() / "bench").glob("*.py")) if (Path.cwd() / "bench").exists() else []
+        raise ValidationError(f"no benchmark {name!r} in {script.parent} (run from the repository root); available: {available}")
+    sys.argv = [str(script)]
+    runpy.run_path(str(script), run_name="__main__")
+
+
 @app.command("serve")
 @handle_errors
 def serve(

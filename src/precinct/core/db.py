@@ -6,14 +6,22 @@ migrations run on both.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
+
+from precinct.core.errors import ConflictError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -107,3 +115,17 @@ def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn an optimistic-lock failure (a row changed by someone else meanwhile), wherever it
+    surfaces in ``func`` (an explicit flush or an autoflush), into a ConflictError."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError as exc:
+            raise ConflictError("the record was changed by someone else at the same time; reload and retry") from exc
+
+    return wrapper

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
-from precinct.core.db import utcnow
+from precinct.core.db import conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.dispatch import plans
@@ -102,7 +102,8 @@ def format_duration(seconds: float) -> tuple[str, str]:
     return f"{minutes}分{secs:02d}秒", f"{minutes} min {secs:02d} s"
 
 
-def _unit_rows(session: Session) -> dict[str, np.ndarray]:
+def unit_snapshot(session: Session) -> dict[str, np.ndarray]:
+    """Every positioned unit as column arrays (what :func:`recommend` ranks)."""
     rows = session.execute(select(
         Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
     ).where(Unit.lon.is_not(None))).all()
@@ -114,15 +115,16 @@ def _unit_rows(session: Session) -> dict[str, np.ndarray]:
 
 def recommend(
     session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DispatchPolicy(),
-    now: datetime | None = None,
+    now: datetime | None = None, units: dict[str, np.ndarray] | None = None,
 ) -> Recommendation:
     """Rank units for an incident by road travel time, with reasons. ``graph=None`` ranks by
-    straight-line distance only (for cities without a road file)."""
+    straight-line distance only (for cities without a road file). ``units`` may pass a
+    :func:`unit_snapshot` taken earlier (e.g. a cache refreshed by live events)."""
     incident = incident_service.get(session, incident_id)
     now = now or utcnow()
     plan = plans.get_plan(session, incident.type_code, incident.district_id)
     allowed_types = plan.allowed_unit_types()
-    units = _unit_rows(session)
+    units = units if units is not None else unit_snapshot(session)
     if len(units["id"]) == 0:
         return Recommendation(incident.id, [], [], [], [Reason("no_units", "没有可用警力位置", "no unit has a position")])
     straight = distance_m(incident.lon, incident.lat, units["lon"], units["lat"])
@@ -275,6 +277,7 @@ def find_duplicates(
     return sorted(found, key=lambda c: c.distance_m)
 
 
+@conflicts_as_domain_errors
 def attach_duplicate(session: Session, incident_id: int, original_id: int, *, actor: Actor) -> Incident:
     """Close a new call as a duplicate of an open incident, linking both histories."""
     if incident_id == original_id:
@@ -292,6 +295,7 @@ def attach_duplicate(session: Session, incident_id: int, original_id: int, *, ac
 # ---- hand-offs ----------------------------------------------------------------------------------
 
 
+@conflicts_as_domain_errors
 def hand_off(session: Session, incident_id: int, *, agency: Agency, mode: HandoffMode, reason: str, actor: Actor) -> Handoff:
     """Transfer to, or handle jointly with, fire, ambulance or the 12345 hotline."""
     if len(reason.strip()) < 2:

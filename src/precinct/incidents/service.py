@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
-from precinct.core.db import utcnow
+from precinct.core.db import conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import (
@@ -185,6 +185,7 @@ def assignments(session: Session, incident_id: int) -> list[Assignment]:
 # ---- status and dispatch --------------------------------------------------------------------
 
 
+@conflicts_as_domain_errors
 def transition(
     session: Session,
     incident_id: int,
@@ -217,6 +218,7 @@ def transition(
     return incident
 
 
+@conflicts_as_domain_errors
 def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Actor) -> Assignment:
     """Send an available unit. Two dispatchers racing for one unit: exactly one wins."""
     incident = get(session, incident_id)

@@ -11,7 +11,14 @@ from precinct.api.deps import SessionDep, allow
 from precinct.core.security import Actor
 from precinct.units import service
 from precinct.units.models import UnitStatus, UnitType
-from precinct.units.schemas import PositionReport, UnitCreate, UnitRead, UnitStatusUpdate
+from precinct.units.schemas import (
+    PositionBatch,
+    PositionBatchResult,
+    PositionReport,
+    UnitCreate,
+    UnitRead,
+    UnitStatusUpdate,
+)
 
 router = APIRouter(tags=["units"])
 
@@ -21,6 +28,14 @@ def create_unit(body: UnitCreate, session: SessionDep, actor: Annotated[Actor, a
     unit = service.create(session, actor=actor, **body.model_dump())
     session.commit()
     return unit
+
+
+@router.post("/unit-positions", response_model=PositionBatchResult)
+def report_positions(body: PositionBatch, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]):
+    """A batch of position reports (up to 5,000), e.g. from an AVL gateway; all or nothing."""
+    recorded = service.report_positions(session, [r.model_dump() for r in body.reports], actor=actor)
+    session.commit()
+    return PositionBatchResult(recorded=recorded)
 
 
 @router.get("/units", response_model=list[UnitRead])

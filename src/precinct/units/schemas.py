@@ -43,3 +43,15 @@ class PositionReport(BaseModel):
     heading_deg: float | None = Field(default=None, ge=0, lt=360)
     speed_kph: float | None = Field(default=None, ge=0, le=400)
     at: AwareDatetime | None = None
+
+
+class PositionBatchItem(PositionReport):
+    unit_id: int
+
+
+class PositionBatch(BaseModel):
+    reports: list[PositionBatchItem] = Field(min_length=1, max_length=5000)
+
+
+class PositionBatchResult(BaseModel):
+    recorded: int

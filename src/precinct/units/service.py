@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from precinct.audit import service as audit_service
-from precinct.core.db import utcnow
+from precinct.core.db import conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
@@ -147,6 +147,7 @@ def apply_status(
     unit.status_at = at
 
 
+@conflicts_as_domain_errors
 def set_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor) -> Unit:
     """Change a unit's status as reported by the unit or a dispatcher.
 
@@ -233,3 +234,39 @@ def report_position(
     )
     unit = session.scalars(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True)).one()
     live.publish(session, "unit", unit_id, live.unit_payload(unit))
+
+
+def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> int:
+    """Record a batch of position reports (an AVL gateway's feed) in three statements.
+
+    Each report is ``{"unit_id", "lon", "lat", "heading_deg"?, "speed_kph"?, "at"?}``. The batch is
+    checked first and refused whole (nothing written) if any unit is unknown.
+    """
+    if not reports:
+        return 0
+    now = utcnow()
+    ids = sorted({int(r["unit_id"]) for r in reports})
+    known = set(session.scalars(select(Unit.id).where(Unit.id.in_(ids))))
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValidationError(f"unknown unit_id(s) {unknown[:20]}; nothing in this batch was recorded")
+    rows = [{"unit_id": int(r["unit_id"]), "at": r.get("at") or now, "lon": r["lon"], "lat": r["lat"],
+             "heading_deg": r.get("heading_deg"), "speed_kph": r.get("speed_kph"), "reported_by": actor.username}
+            for r in reports]
+    session.execute(UnitPosition.__table__.insert(), rows)
+    table = Unit.__table__
+    latest: dict[int, dict] = {}
+    for row in rows:
+        if row["unit_id"] not in latest or row["at"] >= latest[row["unit_id"]]["at"]:
+            latest[row["unit_id"]] = row
+    session.execute(
+        table.update()
+        .where(table.c.id == bindparam("b_id"), or_(table.c.position_at.is_(None), table.c.position_at <= bindparam("b_at")))
+        .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"), heading_deg=bindparam("b_heading"), position_at=bindparam("b_at")),
+        # in unit-id order, so concurrent batches lock rows in one order and cannot deadlock
+        [{"b_id": r["unit_id"], "b_at": r["at"], "b_lon": r["lon"], "b_lat": r["lat"], "b_heading": r["heading_deg"]}
+         for _, r in sorted(latest.items())],
+    )
+    for unit in session.scalars(select(Unit).where(Unit.id.in_(list(latest))).execution_options(populate_existing=True)):
+        live.publish(session, "unit", unit.id, live.unit_payload(unit))
+    return len(rows)

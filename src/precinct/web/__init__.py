@@ -1,4 +1,7 @@
-"""The one-map console: static pages served by the API process (see ``mount``)."""
+"""The one-map console: static pages served by the API process (see ``mount``).
+
+Its map routes (``precinct.web.routes``) are registered with the API's other routers.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,6 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def mount(app: FastAPI) -> None:
-    """Serve the console's files at ``/`` when they are present."""
+    """Serve the console's files at ``/``."""
     if (STATIC_DIR / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="console")

@@ -1,0 +1,280 @@
+"""Dispatch benchmark: recommendation latency, HTTP intake throughput, position updates.
+
+    .venv/bin/python bench/dispatch.py            # or: precinct bench dispatch --json
+
+Runs on the Wuhan demo roads with 1,000 units and 10,000 calls at random road points, against a
+scratch PostgreSQL database (PRECINCT_BENCH_DATABASE_URL, default the test server) created and
+dropped by the run. Prints one JSON object. Baseline in the same run: networkx Dijkstra from the
+incident's nearest node to the same candidates (networkx's pure-Python heap).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+BENCH_URL = os.environ.get("PRECINCT_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+UNITS, CALLS = 1000, 10_000
+RECOMMEND_FULL_CALLS = 1000
+BASELINE_CALLS = 100
+INTAKE_SECONDS = 15.0
+INTAKE_CONCURRENCY = 24
+POSITION_BATCH, POSITION_BATCHES = 500, 40
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile_ms(samples: list[float], q: float) -> float:
+    return float(np.percentile(np.array(samples) * 1000, q))
+
+
+def scratch_database() -> tuple[str, object]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"precinct_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(BENCH_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(BENCH_URL).set(database=name).render_as_string(hide_password=False), (admin, name)
+
+
+def drop_database(handle: tuple) -> None:
+    from sqlalchemy import text
+
+    admin, name = handle
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Migrate, load the types, 1,000 available units and 10,000 calls at random road points."""
+    from sqlalchemy import insert
+
+    import precinct.core.unit_of_work  # noqa: F401
+    from precinct.core import migrate
+    from precinct.core.db import make_engine, make_session_factory
+    from precinct.demo.city import road_points
+    from precinct.incidents import service as incident_service
+    from precinct.incidents.models import Incident
+    from precinct.units.models import Unit
+
+    migrate.upgrade(url)
+    points = road_points()
+    picks = rng.choice(len(points.lon), size=UNITS + CALLS, replace=False)
+    lon, lat = points.lon[picks], points.lat[picks]
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        incident_service.load_default_types(session)
+        session.execute(insert(Unit), [
+            {"call_sign": f"B-{i:04d}", "unit_type": "patrol_car", "status": "available", "status_at": now,
+             "lon": float(lon[i]), "lat": float(lat[i]), "position_at": now, "simulated": True, "version": 1}
+            for i in range(UNITS)])
+        session.execute(insert(Incident), [
+            {"source": "phone_110", "type_code": "theft", "priority": 3, "status": "received", "description": "bench",
+             "address": "", "lon": float(lon[UNITS + j]), "lat": float(lat[UNITS + j]), "received_at": now,
+             "simulated": True, "created_by": "bench", "updated_at": now, "version": 1}
+            for j in range(CALLS)])
+        session.commit()
+    engine.dispose()
+    return lon[UNITS:], lat[UNITS:]
+
+
+def measure_recommendations(url: str) -> dict:
+    from sqlalchemy import select
+
+    from precinct.core.db import make_engine, make_session_factory
+    from precinct.dispatch import service
+    from precinct.dispatch.roads import road_graph
+    from precinct.incidents.models import Incident
+
+    graph = road_graph()
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
+        snapshot = service.unit_snapshot(session)
+        service.recommend(session, ids[0], graph=graph)  # warm caches
+        ranking = []
+        for incident_id in ids:
+            started = time.perf_counter()
+            result = service.recommend(session, incident_id, graph=graph, units=snapshot)
+            ranking.append(time.perf_counter() - started)
+            assert result.items, incident_id
+        full = []
+        for incident_id in ids[:RECOMMEND_FULL_CALLS]:
+            started = time.perf_counter()
+            service.recommend(session, incident_id, graph=graph)
+            full.append(time.perf_counter() - started)
+    engine.dispose()
+    return {"recommend_p50_ms": percentile_ms(ranking, 50), "recommend_p99_ms": percentile_ms(ranking, 99),
+            "recommend_calls": len(ranking),
+            "recommend_with_unit_query_p50_ms": percentile_ms(full, 50),
+            "recommend_with_unit_query_p99_ms": percentile_ms(full, 99)}
+
+
+def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.Generator) -> dict:
+    """networkx: nearest-node snapping by KD-tree, then single-source Dijkstra to the 20 candidates."""
+    import networkx as nx
+    import pyarrow.parquet as pq
+    import shapely
+    from pyproj import Transformer
+    from scipy.spatial import cKDTree
+
+    from precinct.demo.city import road_points
+    from precinct.dispatch.roads import default_roads_file
+    from precinct.geo import SpeedProfile
+
+    table = pq.read_table(default_roads_file(), columns=["u", "v", "highway", "geometry"])
+    lines = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+    speeds = SpeedProfile()
+    seconds = shapely.length(lines) / (np.array([speeds.class_speed_kph(h) for h in table.column("highway").to_pylist()]) / 3.6)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(zip(table.column("u").to_pylist(), table.column("v").to_pylist(), seconds.tolist(), strict=True))
+    starts = shapely.get_coordinates(shapely.get_point(lines, 0))
+    ends = shapely.get_coordinates(shapely.get_point(lines, -1))
+    node_ids = np.concatenate([table.column("u").to_numpy(), table.column("v").to_numpy()])
+    tree = cKDTree(np.concatenate([starts, ends]))
+    to_m = Transformer.from_crs("EPSG:4326", "EPSG:32650", always_xy=True)
+    points = road_points()
+    unit_idx = rng.choice(len(points.lon), size=UNITS, replace=False)
+    unit_x, unit_y = to_m.transform(points.lon[unit_idx], points.lat[unit_idx])
+    unit_nodes = node_ids[tree.query(np.column_stack([unit_x, unit_y]))[1]]
+    samples = []
+    for j in range(BASELINE_CALLS):
+        started = time.perf_counter()
+        x, y = to_m.transform(call_lon[j], call_lat[j])
+        source = node_ids[tree.query([x, y])[1]]
+        nearest = np.argsort((unit_x - x) ** 2 + (unit_y - y) ** 2)[:20]
+        lengths = nx.single_source_dijkstra_path_length(graph, source, weight="weight")
+        _ = [lengths.get(unit_nodes[k], np.inf) for k in nearest]
+        samples.append(time.perf_counter() - started)
+    return {"baseline_recommend_p50_ms": percentile_ms(samples, 50), "baseline_recommend_p99_ms": percentile_ms(samples, 99),
+            "baseline_calls": BASELINE_CALLS, "baseline": "networkx single_source_dijkstra + KD-tree snapping"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
+    import asyncio
+
+    import httpx
+
+    env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "development"}
+    subprocess.run([sys.executable, "-m", "precinct.cli.main", "user", "add", "bench", "--role", "dispatcher"],
+                   input="bench-password-1\n", text=True, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "precinct.api.app:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "2", "--log-level", "warning"], env=env)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        token = httpx.post(f"{base}/auth/token", data={"username": "bench", "password": "bench-password-1"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(20):  # warm both workers (graph load, caches)
+            httpx.post(f"{base}/intake", headers=headers, json={"source": "phone_110", "type_code": "theft",
+                                                                 "lon": float(call_lon[0]), "lat": float(call_lat[0])}, timeout=60)
+
+        async def intake() -> tuple[int, int, list[float]]:
+            ok = failed = 0
+            latencies: list[float] = []
+            stop_at = time.monotonic() + INTAKE_SECONDS
+            async with httpx.AsyncClient(headers=headers, timeout=30) as client:
+                async def worker(offset: int) -> None:
+                    nonlocal ok, failed
+                    i = offset
+                    while time.monotonic() < stop_at:
+                        started = time.perf_counter()
+                        response = await client.post(f"{base}/intake", json={
+                            "source": "phone_110", "type_code": "theft",
+                            "lon": float(call_lon[i % len(call_lon)]), "lat": float(call_lat[i % len(call_lat)])})
+                        latencies.append(time.perf_counter() - started)
+                        ok, failed = (ok + 1, failed) if response.status_code == 201 else (ok, failed + 1)
+                        i += INTAKE_CONCURRENCY
+                await asyncio.gather(*(worker(k) for k in range(INTAKE_CONCURRENCY)))
+            return ok, failed, latencies
+
+        started = time.monotonic()
+        ok, failed, latencies = asyncio.run(intake())
+        elapsed = time.monotonic() - started
+        units = httpx.get(f"{base}/units", headers=headers).json()
+        unit_ids = [u["id"] for u in units]
+        rng = np.random.default_rng(5)
+        at = datetime.now(UTC)
+        batches = []
+        for b in range(POSITION_BATCHES):
+            ids = rng.choice(unit_ids, size=POSITION_BATCH)
+            batches.append({"reports": [
+                {"unit_id": int(uid), "lon": 114.3 + float(rng.normal(0, 0.01)), "lat": 30.58 + float(rng.normal(0, 0.01)),
+                 "at": (at + timedelta(seconds=b)).isoformat()} for uid in ids]})
+
+        async def positions() -> int:
+            async with httpx.AsyncClient(headers=headers, timeout=60) as client:
+                sem = asyncio.Semaphore(4)
+
+                async def send(batch: dict) -> int:
+                    async with sem:
+                        response = await client.post(f"{base}/unit-positions", json=batch)
+                        return response.json()["recorded"] if response.status_code == 200 else 0
+                return sum(await asyncio.gather(*(send(b) for b in batches)))
+
+        started = time.monotonic()
+        recorded = asyncio.run(positions())
+        position_elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"intake_per_s": ok / elapsed, "intake_ok": ok, "intake_failed": failed,
+            "intake_p50_ms": percentile_ms(latencies, 50), "intake_p99_ms": percentile_ms(latencies, 99),
+            "intake_concurrency": INTAKE_CONCURRENCY, "server_workers": 2,
+            "position_updates_per_s": recorded / position_elapsed, "position_batch": POSITION_BATCH,
+            "positions_recorded": recorded}
+
+
+def main() -> None:
+    rng = np.random.default_rng(20261122)
+    started = time.monotonic()
+    url, handle = scratch_database()
+    try:
+        log("seeding 1,000 units and 10,000 calls…")
+        call_lon, call_lat = seed(url, rng)
+        log("recommendations…")
+        result = {"units": UNITS, "calls": CALLS, "database": "postgresql", "cpu_count": os.cpu_count()}
+        result.update(measure_recommendations(url))
+        log("networkx baseline…")
+        result.update(measure_baseline(call_lon, call_lat, rng))
+        log("HTTP intake and positions…")
+        result.update(measure_http(url, call_lon, call_lat))
+    finally:
+        drop_database(handle)
+    result["goals"] = {"recommend_p99_ms": 5.0, "intake_per_s": 200.0, "position_updates_per_s": 5000.0}
+    result["seconds"] = time.monotonic() - started
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+// Boot: log in, load reference data, build the views the role may use, start live updates.
+import { api, allPages, logIn, setToken, token, whenUnauthorised } from "./api.js";
+import { applyStatic, fmtTime, lang, onLangChange, setLang, t } from "./i18n.js";
+import { ConsoleMap, registerStandardLayers } from "./map.js";
+import { can, OPEN_STATUSES, on, store, upsertIncident, upsertUnit } from "./store.js";
+import { errorText, initDispatch } from "./dispatch.js";
+import { initOfficer, showOfficer } from "./officer.js";
+import { initAnalyst, showAnalyst } from "./analyst.js";
+import { refreshLiveLabel, startStream, stopStream } from "./stream.js";
+
+const $ = (id) => document.getElementById(id);
+let consoleMap = null;
+
+function showLogin(message = "") {
+  $("app").hidden = true;
+  $("login-screen").hidden = false;
+  $("login-error").textContent = message;
+  $("login-username").focus();
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  const button = $("login-submit");
+  button.disabled = true;
+  $("login-error").textContent = "";
+  try {
+    await logIn($("login-username").value.trim(), $("login-password").value);
+    $("login-password").value = "";
+    await boot();
+  } catch (error) {
+    $("login-error").textContent = errorText(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function logOut(message = "") {
+  stopStream();
+  setToken(null);
+  if (message) sessionStorage.setItem("precinct.logout", message);
+  location.reload();
+}
+
+function viewsFor(role) {
+  const views = ["map"];
+  if (role === "patrol_officer" || store.me.unit_id) views.push("officer");
+  if (["analyst", "supervisor", "admin", "dispatcher"].includes(role)) views.push("analyst");
+  return views;
+}
+
+export function showView(viewName) {
+  for (const v of ["map", "officer", "analyst"]) {
+    $(`view-${v}`).hidden = v !== viewName;
+    $(`tab-${v}`).classList.toggle("active", v === viewName);
+    $(`tab-${v}`).setAttribute("aria-pressed", String(v === viewName));
+  }
+  document.body.dataset.view = viewName;
+  if (viewName === "map") consoleMap?.map.invalidateSize();
+  if (viewName === "officer") showOfficer();
+  if (viewName === "analyst") showAnalyst();
+}
+
+function renderWho() {
+  $("who").textContent = `${store.me.display_name || store.me.username} · ${t(`role.${store.me.role}`)}`;
+}
+
+async function boot() {
+  store.me = await api("/auth/me");
+  document.body.dataset.role = store.me.role;
+  $("login-screen").hidden = true;
+  $("app").hidden = false;
+  renderWho();
+  const [types, districts, stations] = await Promise.all([
+    api("/incident-types"),
+    api("/org/units", { query: { tier: "district", boundaries: true } }),
+    api("/org/units", { query: { tier: "station", boundaries: true } }),
+  ]);
+  for (const type of types) store.types.set(type.code, type);
+  for (const d of districts) store.districts.set(d.id, d);
+  for (const s of stations) store.stations.set(s.id, s);
+
+  const readIncidents = can("readIncidents");
+  consoleMap = new ConsoleMap($("map"));
+  window.precinctMap = consoleMap; // for the browser tests and the curious
+  await registerStandardLayers(consoleMap, { withIncidents: readIncidents, withUnits: readIncidents });
+  on("duty_level", () => consoleMap.reload("duty"));
+
+  const views = viewsFor(store.me.role);
+  for (const v of ["map", "officer", "analyst"]) {
+    $(`tab-${v}`).hidden = !views.includes(v);
+    $(`tab-${v}`).onclick = () => showView(v);
+  }
+  if (readIncidents) {
+    initDispatch(consoleMap);
+    initOfficer();
+    initAnalyst();
+    const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: OPEN_STATUSES })]);
+    for (const unit of units) upsertUnit(unit);
+    for (const incident of open.items) upsertIncident(incident);
+    startStream();
+  } else {
+    $("side-tabs").hidden = true;
+    $("panel-queue").replaceChildren(Object.assign(document.createElement("p"), { className: "muted", id: "auditor-note", textContent: t("auditor_note") }));
+  }
+  const start = store.me.role === "patrol_officer" ? "officer" : store.me.role === "analyst" ? "analyst" : "map";
+  showView(views.includes(start) ? start : "map");
+  document.body.dataset.ready = "true";
+}
+
+function tick() {
+  $("clock").textContent = fmtTime(new Date());
+}
+
+function init() {
+  applyStatic();
+  for (const toggle of document.querySelectorAll(".lang-toggle")) toggle.addEventListener("click", () => setLang(lang() === "en" ? "zh-CN" : "en"));
+  onLangChange(() => {
+    if (store.me) renderWho();
+    refreshLiveLabel();
+    tick();
+  });
+  $("login-form").addEventListener("submit", onLogin);
+  $("logout").addEventListener("click", () => logOut());
+  whenUnauthorised((error) => logOut(error.message));
+  setInterval(tick, 1000);
+  tick();
+  const message = sessionStorage.getItem("precinct.logout") || "";
+  sessionStorage.removeItem("precinct.logout");
+  if (token()) {
+    boot().catch((error) => {
+      setToken(null);
+      showLogin(errorText(error));
+    });
+  } else {
+    showLogin(message);
+  }
+}
+
+init();

@@ -1,0 +1,172 @@
+// Officer view for a phone-sized screen: my assignment, acknowledge, status buttons, route to the scene.
+import { api, optional } from "./api.js";
+import { fmtDateTime, fmtDistance, fmtDuration, name, t, onLangChange } from "./i18n.js";
+import { addRoads, createBaseMap, el, escapeHtml, PRIORITY_COLOURS, UNIT_COLOURS } from "./map.js";
+import { on, store, typeName, upsertUnit } from "./store.js";
+import { errorText, toast } from "./dispatch.js";
+
+const L = window.L;
+let map = null;
+let overlay = null;
+let current = null; // {assignment, incident, unit} or null
+let available = true;
+let refreshTimer = null;
+
+function view() {
+  return document.getElementById("view-officer");
+}
+
+export function initOfficer() {
+  on("unit", (unit) => {
+    if (unit.id === store.me.unit_id) scheduleRefresh();
+  });
+  on("incident", (incident) => {
+    if (current?.incident?.id === incident.id) scheduleRefresh();
+  });
+  onLangChange(() => !view().hidden && render());
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => !view().hidden && refresh(), 300);
+}
+
+export async function showOfficer() {
+  if (!view().dataset.built) build();
+  await refresh();
+  map.invalidateSize();
+}
+
+function build() {
+  view().dataset.built = "1";
+  view().replaceChildren(el("div", { id: "officer-card", class: "officer-card", "aria-live": "polite" }), el("div", { id: "officer-map", class: "officer-map", role: "application", "aria-label": t("navigation") }));
+  map = createBaseMap(document.getElementById("officer-map"), { zoom: 13 });
+  addRoads(map);
+  overlay = L.layerGroup().addTo(map);
+}
+
+async function refresh() {
+  if (!store.me.unit_id) {
+    current = null;
+    render();
+    return;
+  }
+  try {
+    const [unit, result] = await Promise.all([api(`/units/${store.me.unit_id}`), optional("/officer/assignment")]);
+    upsertUnitQuietly(unit);
+    available = result.available;
+    current = result.available && result.data ? { ...result.data, unit } : { unit };
+  } catch (error) {
+    current = { error };
+  }
+  render();
+}
+
+function upsertUnitQuietly(unit) {
+  const known = store.units.get(unit.id);
+  if (!known || known.status !== unit.status || known.lon !== unit.lon || known.lat !== unit.lat) upsertUnit(unit);
+}
+
+function statusButton(labelKey, status, unit) {
+  const node = el("button", { type: "button", class: "big", "data-unit-status": status }, t(labelKey));
+  node.disabled = unit.status === status;
+  node.addEventListener("click", async () => {
+    node.disabled = true;
+    try {
+      upsertUnit(await api(`/units/${unit.id}/status`, { method: "POST", body: { status } }));
+      await refresh();
+    } catch (error) {
+      toast(errorText(error), "error");
+      node.disabled = false;
+    }
+  });
+  return node;
+}
+
+function render() {
+  const card = document.getElementById("officer-card");
+  if (!card) return;
+  card.replaceChildren();
+  overlay?.clearLayers();
+  if (!store.me.unit_id) {
+    card.append(el("p", { class: "muted", id: "officer-no-unit" }, t("no_unit")));
+    return;
+  }
+  if (current?.error) {
+    card.append(el("p", { class: "error" }, errorText(current.error)));
+    return;
+  }
+  const unit = current.unit;
+  const head = el("div", { class: "officer-unit" });
+  head.append(el("span", {}, t("my_unit")), el("strong", { id: "officer-unit" }, unit.call_sign),
+    el("span", { class: "unit-status", id: "officer-unit-status", "data-status": unit.status, style: `--c:${UNIT_COLOURS[unit.status]}` }, t(`unit.${unit.status}`)));
+  card.append(head);
+  if (unit.lon != null) {
+    L.circleMarker([unit.lat, unit.lon], { radius: 8, color: "#fff", weight: 2, fillColor: UNIT_COLOURS[unit.status], fillOpacity: 1 }).addTo(overlay).bindTooltip(escapeHtml(unit.call_sign));
+  }
+  if (!available) {
+    card.append(el("p", { class: "muted", id: "officer-unavailable" }, t("not_available")));
+    return;
+  }
+  const incident = current.incident;
+  if (!incident) {
+    card.append(el("p", { class: "muted", id: "officer-no-assignment" }, t("no_assignment")));
+    if (unit.status !== "available" && unit.status !== "off_duty") card.append(statusButton("set_available", "available", unit));
+    if (unit.lon != null) map.setView([unit.lat, unit.lon], 14);
+    return;
+  }
+  const box = el("section", { class: "assignment", id: "officer-assignment", "data-incident-id": String(incident.id) });
+  const title = el("h2", {}, `#${incident.id} ${typeName(incident.type_code, name)}`);
+  box.append(title);
+  const badges = el("p", { class: "badges" });
+  badges.append(el("span", { class: `badge badge-p${incident.priority}` }, t("priority_n", { n: incident.priority })),
+    el("span", { class: "badge badge-status", "data-status": incident.status }, t(`status.${incident.status}`)));
+  if (incident.simulated) badges.append(el("span", { class: "badge badge-sim" }, `[${t("simulated")}]`));
+  box.append(badges);
+  box.append(el("p", { class: "address" }, incident.address), el("p", {}, incident.description), el("p", { class: "muted" }, fmtDateTime(incident.received_at)));
+  const actions = el("div", { class: "officer-actions" });
+  const assignment = current.assignment || {};
+  if (assignment.acknowledged_at) {
+    actions.append(el("p", { class: "ok", id: "officer-acknowledged" }, `${t("acknowledged")} ${fmtDateTime(assignment.acknowledged_at)}`));
+  } else {
+    const ack = el("button", { type: "button", class: "big primary", id: "officer-ack" }, t("acknowledge"));
+    ack.addEventListener("click", async () => {
+      ack.disabled = true;
+      try {
+        await api("/officer/assignment/ack", { method: "POST" });
+        toast(t("acknowledged"));
+        await refresh();
+      } catch (error) {
+        ack.disabled = false;
+        toast(errorText(error), "error");
+      }
+    });
+    actions.append(ack);
+  }
+  actions.append(statusButton("set_en_route", "en_route", unit), statusButton("set_on_scene", "on_scene", unit), statusButton("set_available", "available", unit));
+  box.append(actions);
+  const route = el("p", { id: "officer-route", class: "muted" }, t("loading"));
+  box.append(el("h3", {}, t("navigation")), route);
+  card.append(box);
+
+  const scene = [incident.lat, incident.lon];
+  L.circleMarker(scene, { radius: 10, color: "#111", weight: 2, fillColor: PRIORITY_COLOURS[incident.priority], fillOpacity: 0.9 }).addTo(overlay);
+  if (unit.lon == null) {
+    map.setView(scene, 15);
+    route.textContent = "";
+    return;
+  }
+  map.fitBounds(L.latLngBounds([scene, [unit.lat, unit.lon]]).pad(0.3));
+  api("/map/route", { query: { from_lon: unit.lon, from_lat: unit.lat, to_lon: incident.lon, to_lat: incident.lat } })
+    .then((found) => {
+      const line = L.geoJSON(found.path, { style: { color: "#0d47a1", weight: 5, opacity: 0.85 } }).addTo(overlay);
+      map.fitBounds(line.getBounds().pad(0.2));
+      route.textContent = t("route_summary", { time: fmtDuration(found.travel_time_s), distance: fmtDistance(found.distance_m) });
+      route.dataset.kind = "road";
+    })
+    .catch(() => {
+      L.polyline([[unit.lat, unit.lon], scene], { color: "#0d47a1", weight: 3, dashArray: "6 6" }).addTo(overlay);
+      route.textContent = t("route_straight");
+      route.dataset.kind = "straight";
+    });
+}

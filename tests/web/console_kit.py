@@ -1,0 +1,168 @@
+"""Helpers for the console's browser tests (fixtures are in conftest.py beside this file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from testkit import TEST_SECRET
+
+CHROMIUM = os.environ.get("PRECINCT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ConsoleServer:
+    base_url: str
+    passwords: dict[str, str]
+    officer_unit_id: int
+    log_file: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            response = httpx.post(f"{self.base_url}/api/v1/auth/token",
+                                  data={"username": username, "password": self.passwords[username]})
+            response.raise_for_status()
+            self.tokens[username] = response.json()["access_token"]
+        return self.tokens[username]
+
+    def api(self, username: str, method: str, path: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+        headers = {"Authorization": f"Bearer {self.token(username)}"}
+        response = httpx.request(method, f"{self.base_url}/api/v1{path}", headers=headers, timeout=30, **kwargs)
+        assert response.status_code < 400, f"{method} {path}: {response.status_code} {response.text}"
+        return response
+
+
+def _seed(url: str, credentials_file: Path) -> int:
+    """Migrate, load the incident types and the Wuhan demo city; bind the demo officer to a unit."""
+    import precinct.core.models  # noqa: F401
+    import precinct.core.unit_of_work  # noqa: F401
+    from precinct.core import migrate
+    from precinct.core.db import make_engine
+    from precinct.core.security import Actor, Role
+    from precinct.demo import city
+    from precinct.incidents import service as incident_service
+    from precinct.units.models import Unit, UnitStatus, UnitType
+    from precinct.users.models import User
+
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            incident_service.load_default_types(session)
+            city.load(session, actor=Actor(username="web-tests", role=Role.ADMIN, ip="127.0.0.1"),
+                      credentials_file=credentials_file)
+            officer = session.scalar(select(User).where(User.username == "officer"))
+            if officer.unit_id is None:  # older demo data: crew a unit for the officer view
+                officer.unit_id = session.scalar(
+                    select(Unit.id).where(Unit.unit_type == UnitType.PATROL_CAR, Unit.status == UnitStatus.AVAILABLE,
+                                          Unit.lon.is_not(None)).order_by(Unit.id.desc())
+                )
+            session.commit()
+            return officer.unit_id
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def running_console(root: Path) -> Iterator[ConsoleServer]:
+    """Seed a fresh database under ``root`` and serve the app on a free port while the block runs."""
+    url = f"sqlite:///{root / 'console.db'}"
+    credentials = root / "demo-credentials.json"
+    officer_unit_id = _seed(url, credentials)
+    passwords = {a["username"]: a["password"] for a in json.loads(credentials.read_text(encoding="utf-8"))}
+    port = free_port()
+    env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "test",
+           "PRECINCT_SECRET_KEY": TEST_SECRET, "PYTHONWARNINGS": "default"}
+    log_file = root / "server.log"
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "precinct.api.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base_url}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start: {log_file.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+        yield ConsoleServer(base_url, passwords, officer_unit_id, log_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium under Playwright; fails (never skips) when it is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run 'bash scripts/browser-deps.sh' (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class Console:
+    """One browser context (a fresh profile) on the console, with page errors collected."""
+
+    def __init__(self, browser, server: ConsoleServer, *, viewport=(1400, 900), locale: str = "zh-CN") -> None:  # type: ignore[no-untyped-def]
+        self.server = server
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
+                                           accept_downloads=True)
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def log_in(self, username: str) -> "Console":
+        self.page.goto(self.server.base_url + "/")
+        self.page.fill("#login-username", username)
+        self.page.fill("#login-password", self.server.passwords[username])
+        self.page.click("#login-submit")
+        self.page.wait_for_selector("body[data-ready='true']")
+        return self
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.errors, f"JavaScript errors on the page: {self.errors}"

@@ -1,0 +1,234 @@
+"""The one-map console in real headless Chromium, against the real app (see conftest.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from console_kit import Console
+
+pytestmark = pytest.mark.browser
+
+CENTRE = (114.30, 30.585)  # on the Wuhan road network
+
+
+def create_incident(server, *, username: str = "calltaker", type_code: str = "theft", lon: float = CENTRE[0],
+                    lat: float = CENTRE[1], caller: str = "", description: str = "web test") -> dict:  # type: ignore[no-untyped-def]
+    body = {"source": "phone_110", "type_code": type_code, "description": description, "address": "测试路 1 号",
+            "lon": lon, "lat": lat}
+    if caller:
+        body["parties"] = [{"kind": "caller", "name": caller, "phone": "13800000000", "notes": ""}]
+    return server.api(username, "POST", "/incidents", json=body).json()
+
+
+def test_log_in_shows_offline_map_with_layers(open_console, console_server) -> None:
+    console = open_console("dispatcher")
+    page = console.page
+    page.wait_for_selector("#map[data-roads='major']")
+    assert page.locator(".leaflet-control-attribution").inner_text().strip() == "© OpenStreetMap contributors (ODbL)"
+    assert page.locator("#who").inner_text().endswith("调度员")
+    # Roads, districts and live layers are on; nothing is loaded from outside the app.
+    assert page.evaluate("() => window.precinctMap.map.hasLayer(window.precinctMap.incidents)")
+    positioned = [u for u in console_server.api("dispatcher", "GET", "/units").json() if u["lon"] is not None]
+    assert page.evaluate("() => window.precinctMap.unitMarkers.size") == len(positioned) > 0
+    external = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"
+                             ".filter(n => !n.startsWith(location.origin) && !n.startsWith('data:'))")
+    assert external == []
+    # A layer whose endpoint is not there yet says so honestly instead of drawing anything.
+    page.check("#layer-hotspots")
+    page.wait_for_selector("li[data-layer='hotspots'][data-state='not_available']")
+    assert "暂无数据" in page.locator("li[data-layer='hotspots']").inner_text()
+    page.check("#layer-beats")
+    page.wait_for_selector("li[data-layer='beats'][data-state='ready']")
+    console.screenshot("01-map-dispatcher")
+
+
+def test_wrong_password_is_refused_in_the_language_chosen(browser, console_server) -> None:  # type: ignore[no-untyped-def]
+    console = Console(browser, console_server)
+    page = console.page
+    page.goto(console_server.base_url + "/")
+    page.click("#login-screen .lang-toggle")
+    assert page.locator("#login-submit").inner_text() == "Log in"
+    page.fill("#login-username", "dispatcher")
+    page.fill("#login-password", "not-the-password")
+    page.click("#login-submit")
+    page.wait_for_selector("#login-error:has-text('Authentication failed')")
+    assert page.locator("#app").is_hidden()
+    console.close()
+
+
+def test_create_call_by_clicking_the_map(open_console, console_server) -> None:
+    console = open_console("dispatcher")
+    page = console.page
+    page.click("#stab-call")
+    # Keyboard: search the type list, move into it with the arrow key.
+    page.fill("#call-type-search", "盗窃")
+    page.press("#call-type-search", "ArrowDown")
+    assert page.locator("#call-type").input_value() != ""
+    type_code = page.locator("#call-type").input_value()
+    # Live layers off so that the click lands on the map itself, then pick the scene on the map.
+    page.uncheck("#layer-units")
+    page.uncheck("#layer-incidents")
+    page.evaluate(f"() => window.precinctMap.map.setView([{CENTRE[1]}, {CENTRE[0]}], 15, {{animate: false}})")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert float(page.locator("#call-lon").input_value()) == pytest.approx(CENTRE[0], abs=0.002)
+    assert float(page.locator("#call-lat").input_value()) == pytest.approx(CENTRE[1], abs=0.002)
+    page.fill("#call-address", "江汉路步行街")
+    page.fill("#call-description", "手机被盗 (browser test)")
+    page.fill("#caller-name", "张三")
+    page.fill("#caller-phone", "13800000001")
+    page.wait_for_selector("#duplicates h3")
+    console.screenshot("02-new-call")
+    page.click("#call-submit")
+    page.wait_for_selector("#panel-incident:not([hidden]) #incident-title")
+    incident_id = int(page.locator("#panel-incident").get_attribute("data-incident-id"))
+    assert page.locator("#incident-status").get_attribute("data-status") == "received"
+    stored = console_server.api("dispatcher", "GET", f"/incidents/{incident_id}").json()
+    assert stored["type_code"] == type_code
+    assert stored["address"] == "江汉路步行街"
+    # It appears in the queue and on the map.
+    page.check("#layer-incidents")
+    assert page.evaluate(f"() => window.precinctMap.incidentMarkers.has({incident_id})")
+    page.click("#incident-back")
+    page.wait_for_selector(f"#incident-list [data-incident-id='{incident_id}']")
+    # The dispatcher may read the caller's details, giving a purpose (audited).
+    page.click(f"#incident-list [data-incident-id='{incident_id}']")
+    page.click("#parties-show")
+    page.wait_for_selector("#parties-list table")
+    assert "张三" in page.locator("#parties-list").inner_text()
+    console.screenshot("03-incident-card")
+
+
+def test_dispatch_recommended_unit_updates_a_second_console_live(open_console, console_server) -> None:
+    incident = create_incident(console_server, description="dispatch test")
+    watcher = open_console("supervisor")
+    watcher.page.click("#stab-units")
+    watcher.page.wait_for_selector("#live-state[data-mode='push']")
+    dispatcher = open_console("dispatcher")
+    page = dispatcher.page
+    page.wait_for_selector(f"#incident-list [data-incident-id='{incident['id']}']").click()
+    first = page.wait_for_selector("#recommendation-list .recommendation")
+    unit_id = first.get_attribute("data-unit-id")
+    assert first.query_selector(".rec-travel").inner_text().strip() != ""
+    dispatcher.screenshot("04-recommendations")
+    page.click("#recommendation-list .recommendation .dispatch")  # one click
+    page.wait_for_selector("#incident-status[data-status='dispatched']")
+    # The second console sees the unit change without a reload.
+    watcher.page.wait_for_selector(f"#unit-list li[data-unit-id='{unit_id}'][data-status='dispatched']")
+    watcher.screenshot("05-second-console-unit-dispatched")
+    page.select_option("#close-disposition", "resolved")
+    page.click("#close-incident")
+    page.wait_for_selector("#incident-status[data-status='closed']")
+    watcher.page.wait_for_selector(f"#unit-list li[data-unit-id='{unit_id}'][data-status='available']")
+
+
+def test_unit_status_change_reaches_a_second_console_without_reload(open_console, console_server) -> None:
+    watcher = open_console("dispatcher")
+    watcher.page.click("#stab-units")
+    unit = console_server.api("dispatcher", "GET", "/units", params={"status": "available"}).json()[0]
+    row = f"#unit-list li[data-unit-id='{unit['id']}']"
+    assert watcher.page.locator(row).get_attribute("data-status") == "available"
+    watcher.page.evaluate("() => { window.__sameDocument = true; }")
+    console_server.api("supervisor", "POST", f"/units/{unit['id']}/status", json={"status": "out_of_service"})
+    watcher.page.wait_for_selector(f"{row}[data-status='out_of_service']", timeout=20_000)
+    assert watcher.page.evaluate("() => window.__sameDocument") is True
+    console_server.api("supervisor", "POST", f"/units/{unit['id']}/status", json={"status": "available"})
+    watcher.page.wait_for_selector(f"{row}[data-status='available']", timeout=20_000)
+
+
+def test_close_an_incident(open_console, console_server) -> None:
+    incident = create_incident(console_server, description="close test")
+    console = open_console("dispatcher")
+    page = console.page
+    page.wait_for_selector(f"#incident-list [data-incident-id='{incident['id']}']").click()
+    page.select_option("#close-disposition", "false_alarm")
+    page.fill("#close-note", "误报")
+    page.click("#close-incident")
+    page.wait_for_selector("#incident-status[data-status='closed']")
+    assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["disposition"] == "false_alarm"
+    page.click("#incident-back")
+    assert page.locator(f"#incident-list [data-incident-id='{incident['id']}']").count() == 0
+    assert not page.evaluate(f"() => window.precinctMap.incidentMarkers.has({incident['id']})")
+
+
+def test_analyst_sees_no_caller_details_but_gets_table_charts_and_csv(open_console, console_server) -> None:
+    incident = create_incident(console_server, caller="李四保密", description="privacy test")
+    console = open_console("analyst")
+    page = console.page
+    assert page.locator("#view-analyst").is_visible()
+    page.wait_for_selector("#incident-table tbody tr")
+    page.wait_for_selector("#charts-basis:has-text('图表基于')")
+    assert int(page.locator("#chart_type").get_attribute("data-total")) >= 1
+    assert page.locator("#analysis-spikes p").get_attribute("data-state") == "not_available"
+    with page.expect_download() as download_info:
+        page.click("#export-csv")
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert any(int(r["id"]) == incident["id"] for r in rows)
+    assert "李四保密" not in text
+    console.screenshot("06-analyst")
+    # On the map, the incident card tells the analyst that party details are not for this role.
+    page.click("#tab-map")
+    page.wait_for_selector(f"#incident-list [data-incident-id='{incident['id']}']").click()
+    page.wait_for_selector("#parties-hidden")
+    assert page.locator("#parties-form").count() == 0
+    assert page.locator("#stab-call").is_hidden()
+    assert page.locator("#recommendation-list").count() == 0
+    assert "李四保密" not in page.content()
+    console.screenshot("07-analyst-incident-no-parties")
+
+
+def test_language_switch_localises_texts_dates_and_numbers(open_console, console_server) -> None:
+    create_incident(console_server, description="language test")
+    console = open_console("dispatcher")
+    page = console.page
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("#tab-map").inner_text() == "一张图"
+    first_time = page.locator("#incident-list time").first.inner_text()
+    page.click("#lang-toggle")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("#tab-map").inner_text() == "Map"
+    assert page.locator("#stab-queue").inner_text() == "Incidents"
+    assert re.search(r"\d+ open incidents", page.locator("#queue-count").inner_text())
+    assert page.locator("#incident-list time").first.inner_text() != first_time  # Intl date format follows
+    assert "Live incidents" in page.locator("#layer-list").inner_text()
+    console.screenshot("08-english")
+    # The choice is kept across a reload.
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.locator("#tab-map").inner_text() == "Map"
+    page.click("#lang-toggle")
+    assert page.locator("#tab-map").inner_text() == "一张图"
+
+
+def test_officer_view_fits_a_phone(open_console, console_server) -> None:
+    console = open_console("officer", viewport=(390, 844))
+    page = console.page
+    assert page.locator("#view-officer").is_visible()
+    page.wait_for_selector("#officer-unit")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the officer view scrolls sideways ({width}px)"
+    assert page.locator("#officer-no-assignment, #officer-assignment").count() == 1
+    console.screenshot("09-officer-phone")
+
+
+def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, console_server) -> None:
+    incident = create_incident(console_server, description="officer test")
+    console_server.api("dispatcher", "POST", f"/incidents/{incident['id']}/assignments",
+                       json={"unit_id": console_server.officer_unit_id})
+    console = open_console("officer", viewport=(390, 844))
+    page = console.page
+    page.wait_for_selector(f"#officer-assignment[data-incident-id='{incident['id']}']")
+    page.click("#officer-ack")
+    page.wait_for_selector("#officer-acknowledged")
+    page.click("button[data-unit-status='en_route']")
+    page.wait_for_selector("#officer-unit-status[data-status='en_route']")
+    page.wait_for_selector("#officer-route[data-kind]")
+    console.screenshot("10-officer-assignment")
+    page.click("button[data-unit-status='on_scene']")
+    page.wait_for_selector("#officer-unit-status[data-status='on_scene']")
+    assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["status"] == "on_scene"
