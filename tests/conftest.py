@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import precinct.core.models  # noqa: F401
 import precinct.core.unit_of_work  # noqa: F401
 from precinct.core import migrate
+from precinct.core.cache import clear_all
 from precinct.core.db import make_engine
 from precinct.core.security import Role, create_access_token
 from precinct.core.settings import Settings
@@ -110,6 +111,7 @@ def connection(database):
     yield conn
     transaction.rollback()
     conn.close()
+    clear_all()
 
 
 @pytest.fixture

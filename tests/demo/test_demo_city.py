@@ -19,7 +19,7 @@ from precinct.units.models import Unit
 
 def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
     credentials = tmp_path / "credentials.json"
-    loaded = cli("demo", "load", "--credentials-file", str(credentials))
+    loaded = cli("demo", "load", "--credentials-file", str(credentials), "--history-days", "3")
     assert loaded.exit_code == 0, loaded.output
     accounts = json.loads(credentials.read_text())
     assert {a["role"] for a in accounts} == {"admin", "call_taker", "dispatcher", "patrol_officer", "analyst",
@@ -41,6 +41,13 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
         districts, stations, beats = org_service.jurisdiction_index(session).resolve_many(points.lon, points.lat)
         assert (districts >= 0).mean() > 0.999 and (stations >= 0).mean() > 0.999 and (beats >= 0).mean() > 0.99
 
+        history = session.scalars(select(Incident).where(Incident.external_id.like("demo-history-%"))).all()
+        assert 500 < len(history) < 1400  # ~300 a day for 3 days
+        assert all(i.simulated and i.description.startswith(LABEL) and i.status.value == "closed" for i in history)
+        assert {i.source.value for i in history} >= {"phone_110", "officer_initiated"}
+        hours = np.array([(i.received_at + timedelta(hours=8)).hour for i in history])
+        assert (hours == 4).sum() < (hours == 20).sum()  # quiet before dawn, busy in the evening
+
     simulator = Simulator(factory, interval_s=5.0, seed=7)
     first = simulator.step(10.0)
     assert first.created >= 1
@@ -48,7 +55,7 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
     for minutes in (1, 2, 3, 30, 31, 32):  # fast-forward: dispatch, en route, drive, on scene, close
         simulator.step(2.0, now=now + timedelta(minutes=minutes))
     with factory() as session:
-        incidents = session.scalars(select(Incident)).all()
+        incidents = session.scalars(select(Incident).where(Incident.external_id.is_(None))).all()
         assert incidents and all(i.simulated and i.description.startswith(LABEL) for i in incidents)
         assert all(i.district_id is not None for i in incidents)
         closed = [i for i in incidents if i.status.value == "closed"]

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from precinct.cli.forecast import app as forecast_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
 from precinct.cli.common import cli_actor, console, error_console, handle_errors, load_settings, open_session
@@ -29,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.command("route", help="最短行车路线 / fastest road route between two points")(route_command)
 app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, staffing, before/after")
+app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
 
 
 @db_app.command("upgrade")
@@ -50,13 +52,14 @@ def db_upgrade() -> None:
 @handle_errors
 def demo_load(
     credentials_file: Annotated[Path, typer.Option(help="where demo passwords are kept")] = Path("var/demo-credentials.json"),
+    history_days: Annotated[int, typer.Option(min=0, max=730, help="days of simulated past calls to add")] = 60,
 ) -> None:
-    """载入武汉演示城市（分局、派出所、警务区、警力、演示账户）/ load the Wuhan demo city."""
+    """载入武汉演示城市（分局、派出所、警务区、警力、模拟历史警情、演示账户）/ load the Wuhan demo city."""
     from precinct.demo import city
 
     settings = load_settings()
     with open_session(settings) as session:
-        summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file)
+        summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file, history_days=history_days)
         session.commit()
     console.print(f"{both('cli.demo_loaded')}: {summary.describe()}")
     table = Table(title="演示账户 / demo accounts")

@@ -89,6 +89,7 @@ class LoadSummary:
     stations: int = 0
     beats: int = 0
     units: int = 0
+    history_calls: int = 0
     already_loaded: bool = False
     accounts: list[dict] = field(default_factory=list)
 
@@ -96,14 +97,20 @@ class LoadSummary:
         if self.already_loaded:
             return "已存在 / already loaded"
         return (f"{self.districts} 分局/districts, {self.stations} 派出所/stations, {self.beats} 警务区/beats, "
-                f"{self.units} 警力/units")
+                f"{self.units} 警力/units, {self.history_calls} 模拟历史警情/simulated past calls")
 
 
-def load(session: Session, *, actor: Actor, credentials_file: Path) -> LoadSummary:
-    """Create the demo city once (idempotent) and make sure the demo accounts exist."""
+def load(
+    session: Session, *, actor: Actor, credentials_file: Path, history_days: int = 0, calls_per_day: float = 300.0,
+) -> LoadSummary:
+    """Create the demo city once (idempotent), optionally ``history_days`` of simulated past calls,
+    and make sure the demo accounts exist."""
+    from precinct.demo import history
+
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
         _build_city(session, actor=actor, summary=summary)
+        summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor)
     else:
         summary.already_loaded = True
     summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file)

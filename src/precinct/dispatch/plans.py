@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
+from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import ValidationError
 from precinct.core.security import Actor
@@ -80,17 +81,23 @@ def default_plan(type_code: str, category: str) -> PlanView:
                     [a.value for a in preset["notify"]], True)
 
 
+_active_plans = TTLCache[dict[tuple[str, int | None], PlanView]](ttl_s=30.0)
+
+
+def _plan_table(session: Session) -> dict[tuple[str, int | None], PlanView]:
+    return _active_plans.get_or_load(str(session.get_bind().engine.url), lambda: {
+        (p.type_code, p.district_id): PlanView(p.type_code, p.district_id, p.version, p.unit_types, p.checklist,
+                                               p.notify, False)
+        for p in session.scalars(select(ResponsePlan).where(ResponsePlan.active.is_(True)))})
+
+
 def get_plan(session: Session, type_code: str, district_id: int | None = None) -> PlanView:
     """The active plan for a type: the district's own if any, else the citywide one, else built-in."""
     incident_type = incident_service.get_type(session, type_code)
+    table = _plan_table(session)
     for scope in ([district_id, None] if district_id is not None else [None]):
-        plan = session.scalar(select(ResponsePlan).where(
-            ResponsePlan.type_code == type_code, ResponsePlan.active.is_(True),
-            ResponsePlan.district_id.is_(None) if scope is None else ResponsePlan.district_id == scope,
-        ))
-        if plan is not None:
-            return PlanView(plan.type_code, plan.district_id, plan.version, plan.unit_types, plan.checklist,
-                            plan.notify, False)
+        if (type_code, scope) in table:
+            return table[(type_code, scope)]
     return default_plan(type_code, incident_type.category)
 
 
@@ -116,6 +123,7 @@ def save_plan(
                         checklist=checklist, notify=notify, active=True, created_by=actor.username)
     session.add(plan)
     session.flush()
+    _active_plans.clear_when_done(session)
     audit_service.record(session, actor=actor, action="response_plan.save", resource_type="response_plan",
                          resource_id=plan.id, detail={"type_code": type_code, "district_id": district_id,
                                                       "version": plan.version})
@@ -193,3 +201,17 @@ def set_level(session: Session, *, district_id: int, level: int, reason: str, ac
     view = next(v for v in current_levels(session) if v.district_id == district_id)
     live.publish(session, "duty_level", district_id, {**view.__dict__, "set_at": change.set_at.isoformat()})
     return change
+
+
+def district_minimum(session: Session, district_id: int) -> tuple[int, int, int]:
+    """(available units, minimum required, level) for one district, in two small queries."""
+    change = session.scalar(select(DutyLevelChange).where(DutyLevelChange.district_id == district_id)
+                            .order_by(DutyLevelChange.id.desc()).limit(1))
+    level = change.level if change else DEFAULT_LEVEL
+    on_duty, available = session.execute(
+        select(func.count(Unit.id), func.coalesce(func.sum(case((Unit.status == UnitStatus.AVAILABLE, 1), else_=0)), 0))
+        .join(OrgUnit, OrgUnit.id == Unit.home_station_id)
+        .where(OrgUnit.parent_id == district_id, Unit.status.not_in([UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE]))
+    ).one()
+    minimum = math.ceil(DUTY_LEVELS[level]["min_available_share"] * int(on_duty))
+    return int(available), minimum, level

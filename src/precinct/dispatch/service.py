@@ -237,11 +237,12 @@ def _move_ups(session, units, chosen, straight, ready) -> list[MoveUp]:  # type:
 def _duty_warnings(session, incident, units, ranked) -> list[Reason]:  # type: ignore[no-untyped-def]
     if not ranked or incident.district_id is None:
         return []
-    view = next((v for v in plans.current_levels(session) if v.district_id == incident.district_id), None)
-    if view is None or view.available_units - 1 >= view.min_available_units:
+    available, minimum, level = plans.district_minimum(session, incident.district_id)
+    if available - 1 >= minimum:
         return []
-    return [Reason("duty_minimum", f"派出后本区可用警力将低于{view.zh}最低要求（{view.min_available_units}）",
-                   f"dispatching leaves the district below the {view.en} minimum of {view.min_available_units} available units")]
+    spec = plans.DUTY_LEVELS[level]
+    return [Reason("duty_minimum", f"派出后本区可用警力将低于{spec['zh']}最低要求（{minimum}）",
+                   f"dispatching leaves the district below the {spec['en']} minimum of {minimum} available units")]
 
 
 # ---- duplicates ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
+from precinct.core.cache import TTLCache
 from precinct.core.db import conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
@@ -40,6 +41,28 @@ def default_types() -> list[dict]:
     return json.loads(text)["types"]
 
 
+@dataclass(frozen=True)
+class TypeInfo:
+    """A detached, cacheable view of an incident type."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    default_priority: int
+    active: bool
+
+
+_types = TTLCache[dict[str, TypeInfo]](ttl_s=30.0)
+
+
+def _type_table(session: Session) -> dict[str, TypeInfo]:
+    key = str(session.get_bind().engine.url)
+    return _types.get_or_load(key, lambda: {
+        t.code: TypeInfo(t.code, t.name_zh, t.name_en, t.category, t.default_priority, t.active)
+        for t in session.scalars(select(IncidentType))})
+
+
 def load_default_types(session: Session) -> int:
     """Insert the shipped code list's types that are missing; returns how many were added."""
     existing = set(session.scalars(select(IncidentType.code)))
@@ -49,6 +72,7 @@ def load_default_types(session: Session) -> int:
             session.add(IncidentType(**row, active=True))
             added += 1
     session.flush()
+    _types.clear_when_done(session)
     return added
 
 
@@ -56,8 +80,8 @@ def list_types(session: Session) -> list[IncidentType]:
     return list(session.scalars(select(IncidentType).order_by(IncidentType.code)))
 
 
-def get_type(session: Session, code: str) -> IncidentType:
-    incident_type = session.get(IncidentType, code)
+def get_type(session: Session, code: str) -> TypeInfo:
+    incident_type = _type_table(session).get(code)
     if incident_type is None or not incident_type.active:
         raise ValidationError(f"type_code {code!r} is not in the incident type list; see GET /api/v1/incident-types")
     return incident_type

@@ -1,0 +1,254 @@
+"""Grid hotspot forecasts: the baselines, kernel density and prospective hotspotting.
+
+A forecaster scores every grid cell for one local day. It is called with a :class:`History` that
+holds only events *before* that day (a prefix of the time-sorted event table), so it cannot see the
+future. Forecasters keep incremental state between calls (running counts), which makes a 60-day
+rolling evaluation cost little more than one fit.
+
+Methods (see ``docs/forecasting.md``):
+
+``naive_all``
+    :math:`s_c = N_c(-\\infty, d)`: all past events in cell :math:`c`.
+``naive_365d``, ``naive_28d``
+    :math:`s_c = N_c[d - W, d)` with :math:`W` = 365 or 28 days.
+``kde``
+    Retrospective kernel density (Chainey, Tompson & Uhlig 2008): past counts convolved with a
+    Gaussian of bandwidth :math:`h`, :math:`s_c = \\sum_i \\phi_h(\\lVert x_c - x_i \\rVert)`.
+``prospective``
+    Prospective hotspotting (Bowers, Johnson & Pease 2004): events in the last :math:`T` weeks within
+    bandwidth :math:`b`, :math:`s_c = \\sum_i \\frac{1}{1 + r_{ci}} \\cdot \\frac{1}{1 + w_i}` with
+    :math:`r_{ci}` the distance in cells and :math:`w_i` the age in whole weeks.
+``sepp``, ``boosted``, ``ensemble``
+    In :mod:`precinct.analysis.sepp` and :mod:`precinct.analysis.boosted`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+from scipy import ndimage
+
+from precinct.analysis.events import EventTable
+from precinct.analysis.grid import SquareGrid
+from precinct.core.errors import ValidationError
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Events known at forecast time, with their grid cells and target flags (aligned arrays).
+
+    Attributes
+    ----------
+    events : EventTable
+    cells : int64 array
+        Grid cell of each event (-1 outside the grid).
+    is_target : bool array
+        Whether the event is in the forecast category.
+    """
+
+    events: EventTable
+    cells: np.ndarray
+    is_target: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def before_day(self, day: int) -> History:
+        """Only the events strictly before ``day``: a prefix view, never a later event."""
+        n_events = int(np.searchsorted(self.events.day, day, side="left"))
+        return History(self.events.head(n_events), self.cells[:n_events], self.is_target[:n_events])
+
+    def index_of_day(self, day: int) -> int:
+        """Position of the first event on or after ``day``."""
+        return int(np.searchsorted(self.events.day, day, side="left"))
+
+
+def history_for(events: EventTable, grid: SquareGrid, category: str | None) -> History:
+    """Attach grid cells and the category mask to an event table."""
+    return History(events, grid.cell_of(events.x_m, events.y_m), events.category_mask(category))
+
+
+class WindowCounts:
+    """Running event counts per cell over the last ``window_days`` days (all history if ``None``).
+
+    Incremental: each call adds the events that joined the history and removes those that left the
+    window, so a daily sequence of calls costs O(new events) per day.
+    """
+
+    def __init__(self, n_cells: int, window_days: int | None, *, target_only: bool = True) -> None:
+        self.n_cells = n_cells
+        self.window_days = window_days
+        self.target_only = target_only
+        self._reset()
+
+    def _reset(self) -> None:
+        self.counts = np.zeros(self.n_cells, dtype=np.int64)
+        self._added = 0
+        self._removed = 0
+
+    def _apply(self, history: History, part: slice, sign: int) -> None:
+        cells = history.cells[part]
+        keep = cells >= 0
+        if self.target_only:
+            keep &= history.is_target[part]
+        self.counts += sign * np.bincount(cells[keep], minlength=self.n_cells)
+
+    def at(self, history: History, day: int) -> np.ndarray:
+        """Counts of events in ``[day - window_days, day)`` per cell (a copy)."""
+        n_events = len(history)
+        if n_events < self._added:
+            self._reset()
+        self._apply(history, slice(self._added, n_events), +1)
+        self._added = n_events
+        if self.window_days is not None:
+            cut = history.index_of_day(day - self.window_days)
+            if cut < self._removed:
+                self._reset()
+                return self.at(history, day)
+            self._apply(history, slice(self._removed, cut), -1)
+            self._removed = cut
+        return self.counts.astype(np.float64)
+
+
+class Forecaster:
+    """Base class: ``predict(history, day)`` returns a score per grid cell (higher = riskier).
+
+    ``history`` must hold only events before ``day``; :func:`precinct.analysis.evaluation.evaluate_forecast`
+    guarantees it.
+    """
+
+    name = "base"
+
+    def __init__(self, grid: SquareGrid) -> None:
+        self.grid = grid
+
+    def predict(self, history: History, day: int) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _image(self, vector: np.ndarray) -> np.ndarray:
+        return vector.reshape(self.grid.shape)
+
+
+class CountForecaster(Forecaster):
+    """Naive baselines: counts in the cell over a trailing window (``None`` = all history).
+
+    Formulation: :math:`s_c(d) = \\#\\{i : c_i = c,\\ d - W \\le d_i < d\\}`.
+    """
+
+    def __init__(self, grid: SquareGrid, *, window_days: int | None = None) -> None:
+        super().__init__(grid)
+        self.name = "naive_all" if window_days is None else f"naive_{window_days}d"
+        self._counts = WindowCounts(grid.n_cells, window_days)
+
+    def predict(self, history: History, day: int) -> np.ndarray:
+        return self._counts.at(history, day)
+
+
+class KernelDensityForecaster(Forecaster):
+    """Retrospective kernel density estimate on the grid.
+
+    Formulation: :math:`s = G_h * N`, the per-cell counts of the last ``window_days`` days (all by
+    default) convolved with a Gaussian of standard deviation ``bandwidth_m``, plus a small share of
+    the raw counts so that cells with their own events rank above their neighbours.
+
+    Reference: Chainey, S., Tompson, L. & Uhlig, S. (2008). The utility of hotspot mapping for
+    predicting spatial patterns of crime. Security Journal 21, 4-28.
+    """
+
+    name = "kde"
+
+    def __init__(self, grid: SquareGrid, *, bandwidth_m: float = 100.0, window_days: int | None = None) -> None:
+        super().__init__(grid)
+        if bandwidth_m <= 0:
+            raise ValidationError(f"bandwidth_m: must be positive, got {bandwidth_m}")
+        self.bandwidth_m = bandwidth_m
+        self._counts = WindowCounts(grid.n_cells, window_days)
+
+    def predict(self, history: History, day: int) -> np.ndarray:
+        counts = self._counts.at(history, day)
+        return smooth_counts(counts, self.grid, self.bandwidth_m)
+
+
+def smooth_counts(counts: np.ndarray, grid: SquareGrid, bandwidth_m: float) -> np.ndarray:
+    """Gaussian-smoothed counts per cell (mass-preserving, zero outside the grid)."""
+    sigma_cells = bandwidth_m / grid.cell_m
+    image = ndimage.gaussian_filter(counts.reshape(grid.shape), sigma=sigma_cells, mode="constant", truncate=3.0)
+    return image.ravel()
+
+
+def ring_kernel(bandwidth_m: float, cell_m: float) -> np.ndarray:
+    """Bowers-Johnson-Pease spatial weights ``1 / (1 + r)`` for cells within ``bandwidth_m``."""
+    radius = int(np.floor(bandwidth_m / cell_m))
+    offsets = np.arange(-radius, radius + 1)
+    distance_cells = np.hypot(offsets[:, None], offsets[None, :])
+    return np.where(distance_cells * cell_m <= bandwidth_m, 1.0 / (1.0 + distance_cells), 0.0)
+
+
+class ProspectiveForecaster(Forecaster):
+    """Prospective hotspotting (Bowers, Johnson & Pease 2004).
+
+    Formulation: for events :math:`i` younger than ``window_days`` and within ``bandwidth_m`` of the
+    cell centre, :math:`s_c = \\sum_i \\frac{1}{1 + r_{ci}} \\frac{1}{1 + w_i}`, with :math:`r_{ci}`
+    the distance in cells and :math:`w_i = \\lfloor (d - 1 - d_i) / 7 \\rfloor` the age in weeks.
+
+    Reference: Bowers, K. J., Johnson, S. D. & Pease, K. (2004). Prospective hot-spotting: the
+    future of crime mapping? British Journal of Criminology 44(5), 641-658.
+    """
+
+    name = "prospective"
+
+    def __init__(self, grid: SquareGrid, *, bandwidth_m: float = 400.0, window_days: int = 56) -> None:
+        super().__init__(grid)
+        if bandwidth_m <= 0 or window_days <= 0:
+            raise ValidationError("bandwidth_m and window_days: must be positive")
+        self.window_days = window_days
+        self.kernel = ring_kernel(bandwidth_m, grid.cell_m)
+
+    def predict(self, history: History, day: int) -> np.ndarray:
+        start = history.index_of_day(day - self.window_days)
+        cells = history.cells[start:]
+        keep = (cells >= 0) & history.is_target[start:]
+        age_weeks = (day - 1 - history.events.day[start:][keep]) // 7
+        weights = np.bincount(cells[keep], weights=1.0 / (1.0 + age_weeks), minlength=self.grid.n_cells)
+        image = ndimage.convolve(weights.reshape(self.grid.shape), self.kernel, mode="constant")
+        return image.ravel()
+
+
+ForecasterFactory = Callable[..., Forecaster]
+
+
+def _registry() -> dict[str, ForecasterFactory]:
+    from precinct.analysis.boosted import BoostedForecaster, EnsembleForecaster
+    from precinct.analysis.sepp import SelfExcitingForecaster
+
+    return {
+        "naive_all": lambda grid, **kw: CountForecaster(grid, window_days=None, **kw),
+        "naive_365d": lambda grid, **kw: CountForecaster(grid, window_days=365, **kw),
+        "naive_28d": lambda grid, **kw: CountForecaster(grid, window_days=28, **kw),
+        "kde": KernelDensityForecaster,
+        "prospective": ProspectiveForecaster,
+        "sepp": SelfExcitingForecaster,
+        "boosted": BoostedForecaster,
+        "ensemble": EnsembleForecaster,
+    }
+
+
+BEST_METHOD = "boosted"
+METHODS = ("naive_all", "naive_365d", "naive_28d", "kde", "prospective", "sepp", "boosted", "ensemble", "best")
+
+
+def make_forecaster(method: str, grid: SquareGrid, **options: Any) -> Forecaster:
+    """Build a forecaster by name (see :data:`METHODS`; ``"best"`` is the recommended one).
+
+    Raises
+    ------
+    ValidationError
+        If the method is unknown.
+    """
+    registry = _registry()
+    name = BEST_METHOD if method == "best" else method
+    if name not in registry:
+        raise ValidationError(f"method: unknown method {method!r}; use one of {list(METHODS)}")
+    return registry[name](grid, **options)

@@ -1,0 +1,56 @@
+"""A tiny process-local cache for reference data that changes rarely (types, plans, boundaries).
+
+Writes in this process clear it at once; other processes see a change within ``ttl_s``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class TTLCache(Generic[V]):
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._items: dict[Hashable, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+        _ALL.add(self)
+
+    def get_or_load(self, key: Hashable, load: Callable[[], V]) -> V:
+        now = time.monotonic()
+        item = self._items.get(key)
+        if item is not None and now - item[0] < self.ttl_s:
+            return item[1]
+        value = load()
+        with self._lock:
+            self._items[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def clear_when_done(self, session: object) -> None:
+        """Clear now and again when ``session``'s transaction commits or rolls back."""
+        self.clear()
+        session.info.setdefault(SESSION_KEY, set()).add(self)  # type: ignore[attr-defined]
+
+
+SESSION_KEY = "precinct_caches_to_clear"
+_ALL: weakref.WeakSet[TTLCache] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Clear every cache (e.g. after a test rolls back a whole connection)."""
+    for cache in list(_ALL):
+        cache.clear()
+
+
+def clear_registered(session: object) -> None:
+    for cache in session.info.pop(SESSION_KEY, ()):  # type: ignore[attr-defined]
+        cache.clear()
