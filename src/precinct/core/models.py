@@ -1,7 +1,9 @@
 """Import every ORM model so that metadata and Alembic see the whole schema."""
 
+from precinct.analysis_store.models import StoredForecast
 from precinct.audit.models import AuditEntry, AuditHead
 from precinct.dispatch.models import DutyLevelChange, Handoff, ResponsePlan
+from precinct.drills.models import DrillRun
 from precinct.incidents.models import (
     Assignment,
     Incident,
@@ -18,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Beat",
+    "DrillRun",
     "DutyLevelChange",
     "Handoff",
     "Incident",
@@ -27,6 +30,7 @@ __all__ = [
     "LoginFailure",
     "OrgUnit",
     "ResponsePlan",
+    "StoredForecast",
     "Unit",
     "UnitPosition",
     "UnitStatusChange",
