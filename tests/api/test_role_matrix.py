@@ -58,6 +58,12 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/stream"): READ,
     ("GET", "/api/v1/map/roads"): EVERYONE,
     ("GET", "/api/v1/map/route"): READ,
+    ("GET", "/api/v1/analysis/hotspots/forecast"): READ,
+    ("GET", "/api/v1/analysis/forecasts"): READ,
+    ("POST", "/api/v1/analysis/forecasts"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/analysis/forecast-accuracy"): READ,
+    ("GET", "/api/v1/analysis/repeat-places"): READ,
+    ("GET", "/api/v1/analysis/spikes"): READ,
     ("GET", "/api/v1/audit"): {R.AUDITOR},
     ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
 }

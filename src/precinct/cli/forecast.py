@@ -115,3 +115,34 @@ def next_day(
         typer.echo(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@app.command("run")
+def run_stored(
+    method: str = typer.Option("best", "--method", help="forecast method (see `evaluate --help`)"),
+    category: str = typer.Option("all", "--category"),
+    cell_m: float = typer.Option(250.0, "--cell-m"),
+    coverage: float = typer.Option(0.05, "--coverage", help="share of the study area to flag"),
+    history_days: int = typer.Option(365, "--history-days"),
+    include_officer_initiated: bool = typer.Option(False, "--include-officer-initiated",
+                                                   help="also learn from patrol-found incidents"),
+) -> None:
+    """为今日生成预测并存储，供地图使用 / forecast today from the incident store and store it for the map."""
+    from precinct.analysis_store import service
+    from precinct.cli.common import cli_actor, handle_errors, load_settings, open_session
+
+    @handle_errors
+    def go() -> None:
+        settings = load_settings()
+        with open_session(settings) as session:
+            stored = service.run_forecast(session, actor=cli_actor(), method=method, category=category, cell_m=cell_m,
+                                          coverage=coverage, history_days=history_days,
+                                          include_officer_initiated=include_officer_initiated)
+            session.commit()
+            typer.echo(json.dumps({"forecast_id": stored.id, "method": stored.method, "category": stored.category,
+                                   "target_date": stored.target_date.isoformat(), "n_events": stored.n_events,
+                                   "flagged_cells": len(json.loads(stored.geojson)["features"]),
+                                   "district_shares": stored.district_shares, "seconds": round(stored.seconds, 2)},
+                                  ensure_ascii=False))
+
+    go()

@@ -207,6 +207,9 @@ def serve(
     from precinct.dispatch.watchdog import start_watchdog
 
     start_watchdog(app_instance.state.session_factory, settings)
+    from precinct.analysis_store.scheduler import start_forecast_scheduler
+
+    start_forecast_scheduler(app_instance.state.session_factory, method=settings.forecast_method)
     if simulate:
         from precinct.demo.simulate import start_background
 

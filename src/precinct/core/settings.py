@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     dispatch_ack_timeout_s: float = Field(default=120.0, gt=0)
     duplicate_radius_m: float = Field(default=300.0, gt=0)
     duplicate_window_min: float = Field(default=30.0, gt=0)
+    forecast_method: str = Field(default="best", description="method of the daily operational forecast")
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
 

@@ -1,0 +1,190 @@
+"""The edge between the incident store and the pure analysis core.
+
+Reads incidents into the analysis layout, runs forecasts (stored: slow work stays out of the
+request path) and the on-demand pattern analyses on bounded windows. Officer-initiated incidents
+are left out of forecasts and hot spots unless a user asks for them, so that what patrols find does
+not decide where patrols go.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.analysis import (
+    district_flag_shares,
+    event_table_from_frame,
+    forecast_next_day,
+    forecast_to_geojson,
+    repeat_call_places,
+    spike_alerts_for_areas,
+)
+from precinct.analysis.events import day_number
+from precinct.analysis_store.models import StoredForecast
+from precinct.audit import service as audit_service
+from precinct.core.db import utcnow
+from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.incidents.models import Incident, IncidentSource, IncidentType
+from precinct.org.models import OrgTier, OrgUnit
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def incident_frame(
+    session: Session, *, since: datetime, until: datetime | None = None, include_officer_initiated: bool = True,
+    district_id: int | None = None,
+) -> pd.DataFrame:
+    """Incidents received in [since, until) as the analysis layout: ``occurred_at`` (local, tz-aware),
+    ``category`` (the type's common category), ``type_code``, ``lat``, ``lon``, ``source``,
+    ``district_id``, ``address``."""
+    query = (select(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code, Incident.lat,
+                    Incident.lon, Incident.source, Incident.district_id, Incident.address)
+             .join(IncidentType, IncidentType.code == Incident.type_code)
+             .where(Incident.received_at >= since).order_by(Incident.received_at))
+    if until is not None:
+        query = query.where(Incident.received_at < until)
+    if not include_officer_initiated:
+        query = query.where(Incident.source != IncidentSource.OFFICER_INITIATED)
+    if district_id is not None:
+        query = query.where(Incident.district_id == district_id)
+    rows = session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["id", "received_at", "category", "type_code", "lat", "lon", "source",
+                                        "district_id", "address"])
+    frame["occurred_at"] = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(LOCAL_ZONE)
+    frame["source"] = frame["source"].map(lambda s: s.value if hasattr(s, "value") else s)
+    return frame.drop(columns=["received_at"])
+
+
+def _districts(session: Session) -> dict[str, shapely.Geometry]:
+    return {unit.name_zh: shape(json.loads(unit.boundary_geojson))
+            for unit in session.scalars(select(OrgUnit).where(OrgUnit.tier == OrgTier.DISTRICT))
+            if unit.boundary_geojson}
+
+
+def run_forecast(
+    session: Session, *, actor: Actor, method: str = "best", category: str = "all", cell_m: float = 250.0,
+    coverage: float = 0.05, history_days: int = 365, include_officer_initiated: bool = False,
+    target_date: date | None = None, now: datetime | None = None,
+) -> StoredForecast:
+    """Forecast ``target_date`` (default: today, local time) from the history before it; store it."""
+    if not 0 < coverage <= 0.5:
+        raise ValidationError("coverage must be a share of the study area in (0, 0.5]")
+    now = now or utcnow()
+    target_date = target_date or now.astimezone(LOCAL_ZONE).date()
+    start_of_target = datetime.combine(target_date, datetime.min.time(), tzinfo=LOCAL_ZONE)
+    started = time.perf_counter()
+    frame = incident_frame(session, since=start_of_target - timedelta(days=history_days), until=start_of_target,
+                           include_officer_initiated=include_officer_initiated)
+    if frame.empty:
+        raise ValidationError(f"no incidents in the {history_days} days before {target_date}: nothing to learn from")
+    events = event_table_from_frame(frame, include_officer_initiated=include_officer_initiated,
+                                    timezone="Asia/Shanghai")
+    forecast = forecast_next_day(events, method=method, category=category, cell_m=cell_m,
+                                 day=day_number(target_date.isoformat()))
+    geojson = forecast_to_geojson(forecast, coverage=coverage)
+    shares = district_flag_shares(forecast.top_cells(coverage), forecast.grid, _districts(session), events)
+    stored = StoredForecast(
+        created_by=actor.username, method=forecast.method, category=category, cell_m=cell_m, coverage=coverage,
+        target_date=target_date, history_days=history_days, include_officer_initiated=include_officer_initiated,
+        n_events=len(events), geojson=json.dumps(geojson, separators=(",", ":")),
+        district_shares=[_plain(asdict(s)) for s in shares], seconds=time.perf_counter() - started,
+    )
+    session.add(stored)
+    session.flush()
+    audit_service.record(session, actor=actor, action="forecast.run", resource_type="forecast", resource_id=stored.id,
+                         detail={"method": stored.method, "category": category, "target_date": target_date.isoformat()})
+    return stored
+
+
+def _plain(record: dict) -> dict:
+    return {k: (float(v) if isinstance(v, np.floating) else int(v) if isinstance(v, np.integer) else v)
+            for k, v in record.items()}
+
+
+def latest_forecast(session: Session, *, category: str = "all") -> StoredForecast:
+    forecast = session.scalar(select(StoredForecast).where(StoredForecast.category == category)
+                              .order_by(StoredForecast.id.desc()).limit(1))
+    if forecast is None:
+        raise NotFoundError("no forecast has been run yet: run `precinct forecast run` or POST /api/v1/analysis/forecasts")
+    return forecast
+
+
+def list_forecasts(session: Session, *, limit: int = 50) -> list[StoredForecast]:
+    return list(session.scalars(select(StoredForecast).order_by(StoredForecast.id.desc()).limit(limit)))
+
+
+def repeat_places(session: Session, *, window_days: int = 90, min_calls: int = 5, now: datetime | None = None) -> list[dict]:
+    """Places (addresses, else ~25 m spots) with at least ``min_calls`` calls in ``window_days`` (钉子警情)."""
+    now = now or utcnow()
+    frame = incident_frame(session, since=now - timedelta(days=window_days), include_officer_initiated=False)
+    if frame.empty:
+        return []
+    frame = frame.rename(columns={"type_code": "type"})
+    places = repeat_call_places(frame.assign(category=frame["type"]), as_of=now.astimezone(LOCAL_ZONE).date().isoformat(),
+                                window_days=window_days, min_calls=min_calls)
+    return [_plain(asdict(p)) for p in places]
+
+
+def spikes(session: Session, *, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
+           now: datetime | None = None) -> list[dict]:
+    """Per district: calls in the last ``window_days`` complete days against what the baseline predicts.
+
+    The baseline is clamped to the days the store actually covers (a store that starts 60 days ago
+    has no 182-day baseline; counting empty days would raise false alarms everywhere).
+    """
+    now = now or utcnow()
+    as_of = now.astimezone(LOCAL_ZONE).date()  # the window ends at local midnight: complete days only
+    as_of_start = datetime.combine(as_of, datetime.min.time(), tzinfo=LOCAL_ZONE)
+    frame = incident_frame(session, since=as_of_start - timedelta(days=window_days + baseline_days),
+                           until=as_of_start, include_officer_initiated=False)
+    frame = frame[frame["district_id"].notna()]
+    if frame.empty:
+        return []
+    first_day = frame["occurred_at"].min().date()
+    covered = (as_of - first_day).days - window_days
+    baseline = min(baseline_days, covered - covered % window_days)
+    if baseline < 2 * window_days:
+        raise ValidationError(
+            f"spikes need at least {3 * window_days} days of history; the store covers {covered + window_days}")
+    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name_zh).where(OrgUnit.tier == OrgTier.DISTRICT)).all())
+    frame = frame.assign(district=frame["district_id"].astype(int).map(names))
+    alerts = spike_alerts_for_areas(frame, area_column="district", as_of=as_of.isoformat(),
+                                    window_days=window_days, baseline_days=baseline, alpha=alpha)
+    return [{**_plain(asdict(a)), "window_days": window_days, "baseline_days": baseline} for a in alerts]
+
+
+def forecast_accuracy(session: Session, *, limit: int = 30, now: datetime | None = None) -> list[dict]:
+    """How stored forecasts did on their day: share of that day's reported incidents that fell in
+    the flagged cells (hit rate) and PAI = hit rate / share of the area flagged."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL_ZONE).date()
+    rows = []
+    for stored in session.scalars(select(StoredForecast).where(StoredForecast.target_date < today)
+                                  .order_by(StoredForecast.target_date.desc(), StoredForecast.id.desc()).limit(limit)):
+        day_start = datetime.combine(stored.target_date, datetime.min.time(), tzinfo=LOCAL_ZONE)
+        frame = incident_frame(session, since=day_start, until=day_start + timedelta(days=1),
+                               include_officer_initiated=stored.include_officer_initiated)
+        if stored.category != "all":
+            frame = frame[frame["category"] == stored.category]
+        cells = [shape(f["geometry"]) for f in json.loads(stored.geojson)["features"]]
+        hits = 0
+        if cells and not frame.empty:
+            tree = shapely.STRtree(cells)
+            points = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+            hits = int(np.unique(tree.query(points, predicate="within")[0]).size)
+        hit_rate = hits / len(frame) if len(frame) else None
+        rows.append({"forecast_id": stored.id, "target_date": stored.target_date.isoformat(), "method": stored.method,
+                     "category": stored.category, "coverage": stored.coverage, "incidents": len(frame), "hits": hits,
+                     "hit_rate": hit_rate, "pai": hit_rate / stored.coverage if hit_rate is not None else None})
+    return rows
