@@ -16,6 +16,7 @@ from precinct import __version__
 from precinct import web
 from precinct.api import errors
 from precinct.api.deps import SessionDep
+from precinct.analysis_store.routes import router as analysis_router
 from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.settings import Settings, get_settings
@@ -42,7 +43,7 @@ def health(session: SessionDep) -> dict:
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
     health_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
-    live_router, map_router,
+    live_router, map_router, analysis_router,
 )
 
 
