@@ -17,6 +17,7 @@ import shapely
 from pyproj import CRS
 
 from precinct.core.errors import ValidationError
+from precinct.geo.contraction import ContractedGraph, contract_degree_two
 from precinct.geo.edges import EdgeTable, read_edges_file
 from precinct.geo.projection import as_lonlat_array, lonlat_to_xy
 from precinct.geo.speeds import SpeedProfile
@@ -66,7 +67,8 @@ class RoadGraph:
     Edges are the undirected road pieces of the source table; arcs are the directions a vehicle may
     drive them (both, unless one-way). ``forward`` and ``backward`` are CSR matrices of free-flow
     travel time (s) for arc ``i -> j`` and its reverse; ``arc_edge[k]`` is the edge of
-    ``forward.data[k]``. Treat every array as read-only.
+    ``forward.data[k]``. ``contracted`` is the same network with degree-2 chains merged into single
+    arcs (see ``contraction.py``), which searches run on. Treat every array as read-only.
     """
 
     crs: CRS
@@ -86,6 +88,7 @@ class RoadGraph:
     backward: sp.csr_matrix
     arc_edge: np.ndarray
     tree: shapely.STRtree
+    contracted: ContractedGraph
 
     @property
     def node_count(self) -> int:
@@ -247,6 +250,7 @@ def graph_from_edge_table(table: EdgeTable, *, speeds: SpeedProfile | None = Non
         backward=forward_csr.transpose().tocsr(),
         arc_edge=arc_edge,
         tree=shapely.STRtree(geometry),
+        contracted=contract_degree_two(forward_csr),
     )
 
 
