@@ -106,7 +106,8 @@ def test_repeat_places_and_spikes(session):
 def test_routes(client, auth, session):
     _history(session, np.random.default_rng(4), days=20)
     session.commit()
-    assert client.get("/api/v1/analysis/hotspots/forecast", headers=auth(Role.DISPATCHER)).status_code == 404
+    before = client.get("/api/v1/analysis/hotspots/forecast", headers=auth(Role.DISPATCHER)).json()
+    assert before["features"] == [] and "no forecast" in before["properties"]["message"]
     service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", history_days=60)
     session.commit()
     layer = client.get("/api/v1/analysis/hotspots/forecast", headers=auth(Role.DISPATCHER))

@@ -37,9 +37,9 @@ def test_log_in_shows_offline_map_with_layers(open_console, console_server) -> N
     external = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"
                              ".filter(n => !n.startsWith(location.origin) && !n.startsWith('data:'))")
     assert external == []
-    # A layer whose endpoint is not there yet says so honestly instead of drawing anything.
+    # Before the first forecast the hotspot layer says there is nothing yet instead of drawing anything.
     page.check("#layer-hotspots")
-    page.wait_for_selector("li[data-layer='hotspots'][data-state='not_available']")
+    page.wait_for_selector("li[data-layer='hotspots'][data-state='no_data']")
     assert "暂无数据" in page.locator("li[data-layer='hotspots']").inner_text()
     page.check("#layer-beats")
     page.wait_for_selector("li[data-layer='beats'][data-state='ready']")
@@ -163,7 +163,10 @@ def test_analyst_sees_no_caller_details_but_gets_table_charts_and_csv(open_conso
     page.wait_for_selector("#incident-table tbody tr")
     page.wait_for_selector("#charts-basis:has-text('图表基于')")
     assert int(page.locator("#chart_type").get_attribute("data-total")) >= 1
-    assert page.locator("#analysis-spikes p").get_attribute("data-state") == "not_available"
+    # A store with no complete past day has no spikes or repeat-call places yet, and says so.
+    page.wait_for_selector("#analysis-spikes p[data-state='no_data']")
+    page.wait_for_selector("#analysis-repeat_calls p[data-state='no_data']")
+    assert "暂无数据" in page.locator("#analysis-spikes p").inner_text()
     with page.expect_download() as download_info:
         page.click("#export-csv")
     text = download_info.value.path().read_text(encoding="utf-8-sig")

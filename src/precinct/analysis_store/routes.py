@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
+import logging
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,9 +15,11 @@ from precinct.analysis.forecasting import METHODS
 from precinct.analysis_store import service
 from precinct.api import deps
 from precinct.api.deps import SessionDep, allow
+from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor, Role
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
+logger = logging.getLogger("precinct.analysis")
 R = Role
 RUN = (R.ANALYST, R.SUPERVISOR, R.ADMIN)
 
@@ -52,8 +54,14 @@ class ForecastSummary(BaseModel):
 
 @router.get("/hotspots/forecast")
 def latest_forecast_geojson(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)], category: str = "all"):
-    """The latest stored forecast's flagged cells as GeoJSON (lon/lat), with the district shares."""
-    stored = service.latest_forecast(session, category=category)
+    """The latest stored forecast's flagged cells as GeoJSON (lon/lat), with the district shares.
+    Before the first forecast the collection is empty and says why."""
+    try:
+        stored = service.latest_forecast(session, category=category)
+    except NotFoundError as exc:
+        return JSONResponse({"type": "FeatureCollection", "features": [], "properties": {
+            "message": str(exc), "message_zh": "尚未生成预测：运行 precinct forecast run 或等待每日自动预测"}},
+            media_type="application/geo+json")
     collection = json.loads(stored.geojson)
     collection["properties"].update({
         "forecast_id": stored.id, "method": stored.method, "target_date": stored.target_date.isoformat(),
@@ -68,22 +76,25 @@ def list_forecasts(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INC
 
 
 @router.post("/forecasts", status_code=status.HTTP_202_ACCEPTED)
-def run_forecast(body: ForecastRequest, request: Request, actor: Annotated[Actor, allow(*RUN)]) -> dict:
-    """Start a forecast in the background (the boosted model takes up to a minute); it appears in
-    GET /analysis/forecasts when done."""
+def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks,
+                 actor: Annotated[Actor, allow(*RUN)]) -> dict:
+    """Start a forecast after the response is sent (the boosted model takes up to a minute); it
+    appears in GET /analysis/forecasts when done, or the server log says why not."""
     if body.method not in METHODS:
-        from precinct.core.errors import ValidationError
-
         raise ValidationError(f"method must be one of {', '.join(METHODS)}")
-    factory = request.app.state.session_factory
-
-    def work() -> None:
-        with factory() as session:
-            service.run_forecast(session, actor=actor, **body.model_dump())
-            session.commit()
-
-    threading.Thread(target=work, name="precinct-forecast", daemon=True).start()
+    background.add_task(_run_in_background, request.app.state.session_factory, actor, body.model_dump())
     return {"status": "started", "method": body.method, "category": body.category}
+
+
+def _run_in_background(factory, actor: Actor, options: dict) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with factory() as session:
+            service.run_forecast(session, actor=actor, **options)
+            session.commit()
+    except ValidationError as exc:
+        logger.warning("forecast not run: %s", exc)
+    except Exception:  # a background job has no client to answer; the error is logged in full
+        logger.exception("forecast failed")
 
 
 @router.get("/forecast-accuracy")

@@ -12,6 +12,7 @@ from precinct.incidents.models import (
     IncidentType,
 )
 from precinct.org.models import Beat, OrgUnit
+from precinct.places.models import Premises
 from precinct.units.models import Unit, UnitPosition, UnitStatusChange
 from precinct.users.models import LoginFailure, User
 
@@ -29,6 +30,7 @@ __all__ = [
     "IncidentType",
     "LoginFailure",
     "OrgUnit",
+    "Premises",
     "ResponsePlan",
     "StoredForecast",
     "Unit",

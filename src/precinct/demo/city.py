@@ -90,6 +90,7 @@ class LoadSummary:
     beats: int = 0
     units: int = 0
     history_calls: int = 0
+    premises: int = 0
     already_loaded: bool = False
     accounts: list[dict] = field(default_factory=list)
 
@@ -97,7 +98,8 @@ class LoadSummary:
         if self.already_loaded:
             return "已存在 / already loaded"
         return (f"{self.districts} 分局/districts, {self.stations} 派出所/stations, {self.beats} 警务区/beats, "
-                f"{self.units} 警力/units, {self.history_calls} 模拟历史警情/simulated past calls")
+                f"{self.units} 警力/units, {self.premises} 生成的重点场所/generated premises, "
+                f"{self.history_calls} 模拟历史警情/simulated past calls")
 
 
 def load(
@@ -110,6 +112,7 @@ def load(
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
         _build_city(session, actor=actor, summary=summary)
+        summary.premises = _premises(session, actor=actor)
         summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor)
     else:
         summary.already_loaded = True
@@ -168,6 +171,32 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
             summary.units += _station_units(session, station.id, f"{short}{number:02d}", lon, lat, actor,
                                             rapid_response=number == 1)
     session.flush()
+
+
+PREMISES_PER_CATEGORY = {
+    "school": 60, "hospital": 25, "hazardous_goods": 15, "financial": 40, "transport_hub": 12, "market": 30,
+    "entertainment": 25, "government": 15,
+}
+
+
+def _premises(session: Session, *, actor: Actor) -> int:
+    """Generated key premises at road points (the OSM extract has no places): labelled generated."""
+    from precinct.places import service as places_service
+    from precinct.places.models import CATEGORY_NAMES, PremisesCategory
+
+    rng = np.random.default_rng(SEED + 1)
+    points = road_points()
+    weights = points.length_m / points.length_m.sum()
+    count = 0
+    for category, n in PREMISES_PER_CATEGORY.items():
+        kind = PremisesCategory(category)
+        zh, en = CATEGORY_NAMES[kind]
+        for number, index in enumerate(rng.choice(len(weights), size=n, replace=False, p=weights), start=1):
+            places_service.create(session, name=f"[生成 GENERATED] {zh} {number} / {en} {number}", category=kind,
+                                  lon=float(points.lon[index]), lat=float(points.lat[index]), actor=actor,
+                                  address=f"road point {int(index)}", generated=True)
+            count += 1
+    return count
 
 
 def _sites(xy: np.ndarray, k: int, rng: np.random.Generator, *, fallback: shapely.Point) -> np.ndarray:

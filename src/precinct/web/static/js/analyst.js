@@ -263,11 +263,13 @@ async function loadAnalysisTable(def, box) {
     const rows = Array.isArray(result.data) ? result.data : result.data.items || result.data.rows || [];
     if (!rows.length) {
       note.textContent = t("no_data");
+      note.dataset.state = "no_data";
       return;
     }
     note.remove();
     box.append(renderGenericTable(rows));
   } catch (error) {
     note.textContent = errorText(error);
+    note.dataset.state = "error";
   }
 }
