@@ -8,6 +8,10 @@ Synthetic data (no road network yet): travel time = straight-line distance x 1.3
   12-hour shifts plus a day-long core), 10,000 cells; baseline = the same dispatch done with a
   Python loop over units, timed on 1,000 incidents and extrapolated to 25,000.
 * Hypercube: exact model with 12 units (4,096 states) and Larson's approximation with 1,500 units.
+* Coverage on the Wuhan demo roads: response areas of 300 posts (random road midpoints) x {1, 3, 5}
+  min with ``RoadGraph.reachable_within`` (node sets + polygons) = ``coverage_s``; baseline = networkx
+  ``ego_graph`` per post and threshold on the same free-flow edge times (node sets only) =
+  ``baseline_coverage_s``.
 
 Run: .venv/bin/python bench/planning.py
 """
@@ -117,9 +121,48 @@ def bench_hypercube(rng: np.random.Generator) -> dict:
     return {"hypercube_exact_12_units_s": round(exact_s, 3), "hypercube_larson_1500_units_s": round(time.perf_counter() - started, 3)}
 
 
+def bench_network_coverage(rng: np.random.Generator) -> dict:
+    import networkx as nx
+    import shapely
+    import pyarrow.parquet as pq
+
+    from precinct.demo.city import road_points
+    from precinct.dispatch.roads import default_roads_file
+    from precinct.geo import DEFAULT_SPEED_KPH, graph_from_file
+
+    roads = default_roads_file()
+    started = time.perf_counter()
+    graph = graph_from_file(roads)
+    build_s = time.perf_counter() - started
+    points = road_points()
+    chosen = rng.choice(len(points.lon), 300, replace=False)
+    posts = np.column_stack([points.lon[chosen], points.lat[chosen]])
+    started = time.perf_counter()
+    areas = graph.reachable_within(posts, (1, 3, 5))
+    coverage_s = time.perf_counter() - started
+    # networkx baseline: two-way free-flow edge times from the same file, source = each edge's u node.
+    table = pq.read_table(roads, columns=["u", "v", "highway", "geometry"]).to_pandas()
+    length_m = shapely.length(shapely.from_wkb(table["geometry"].to_numpy()))
+    speed_kph = np.array([DEFAULT_SPEED_KPH.get(str(h), 25.0) for h in table["highway"]])
+    seconds = length_m / (speed_kph / 3.6)
+    g = nx.Graph()
+    g.add_weighted_edges_from(zip(table["u"].tolist(), table["v"].tolist(), seconds.tolist(), strict=True))
+    sources = table["u"].to_numpy()[chosen].tolist()
+    started = time.perf_counter()
+    reached = [len(nx.ego_graph(g, node, radius=minutes * 60, distance="weight")) for node in sources for minutes in (1, 3, 5)]
+    baseline_s = time.perf_counter() - started
+    return {"coverage_posts": 300, "coverage_graph_build_s": round(build_s, 3), "coverage_s": round(coverage_s, 3),
+            "coverage_mean_area_km2": [round(float(np.mean([a[j].area_km2 for a in areas])), 3) for j in range(3)],
+            "coverage_mean_nodes": [round(float(np.mean([a[j].node_index.size for a in areas])), 1) for j in range(3)],
+            "baseline_coverage_s": round(baseline_s, 3),
+            "baseline_coverage_mean_nodes": [round(float(np.mean(reached[j::3])), 1) for j in range(3)]}
+
+
 def main() -> None:
     rng = np.random.default_rng(7)
-    figures = {"data": "synthetic straight-line travel-time matrices (x1.3 detour, 30 km/h); no road network"}
+    figures = {"coverage_data": "Wuhan demo roads (OpenStreetMap), free flow"}
+    figures |= bench_network_coverage(rng)
+    figures["data"] = "MCLP, simulation, hypercube: synthetic straight-line travel-time matrices (x1.3 detour, 30 km/h)"
     figures |= bench_simulation(rng)
     figures |= bench_hypercube(rng)
     figures |= bench_mclp(rng)

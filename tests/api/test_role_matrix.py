@@ -64,6 +64,16 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/analysis/forecast-accuracy"): READ,
     ("GET", "/api/v1/analysis/repeat-places"): READ,
     ("GET", "/api/v1/analysis/spikes"): READ,
+    ("GET", "/api/v1/planning/coverage"): READ,
+    ("GET", "/api/v1/planning/staffing"): READ,
+    ("POST", "/api/v1/planning/before-after"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/drills/scenarios"): READ,
+    ("POST", "/api/v1/drills"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/drills/{run_id}/tick"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/drills/{run_id}/finish"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/drills"): {R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/drills/{run_id}"): {R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/drills/{run_id}/replay"): {R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN},
     ("GET", "/api/v1/places/premises"): READ,
     ("GET", "/api/v1/places/premises/{premises_id}"): READ,
     ("POST", "/api/v1/places/premises"): {R.SUPERVISOR, R.ADMIN},
@@ -102,7 +112,7 @@ def _url(path: str) -> str:
     if path == "/api/v1/map/route":
         return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
     return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
-        "{unit_id}", "1").replace("{premises_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
+        "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
 
 
 CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role

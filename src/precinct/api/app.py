@@ -21,11 +21,13 @@ from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.settings import Settings, get_settings
 from precinct.dispatch.routes import router as dispatch_router
+from precinct.drills.routes import router as drills_router
 from precinct.incidents.routes import router as incidents_router
 from precinct.live.hub import PostgresRelay
 from precinct.live.routes import router as live_router
 from precinct.org.routes import router as org_router
 from precinct.places.routes import router as places_router
+from precinct.planning_api.routes import router as planning_router
 from precinct.units.routes import router as units_router
 from precinct.users.routes import router as users_router
 from precinct.web.routes import router as map_router
@@ -44,7 +46,7 @@ def health(session: SessionDep) -> dict:
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
     health_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
-    live_router, map_router, analysis_router, places_router,
+    live_router, map_router, analysis_router, planning_router, drills_router, places_router,
 )
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
@@ -30,6 +31,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.command("route", help="最短行车路线 / fastest road route between two points")(route_command)
 app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, staffing, before/after")
+app.add_typer(drill_app, name="drill", help="演练 / drills: scripted scenarios, scoring, replay")
 app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
 
 

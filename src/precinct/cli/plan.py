@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -132,10 +133,15 @@ def staffing(
 
 @app.command("posts")
 def posts(
-    matrix: Annotated[Path, typer.Option("--matrix", help="CSV travel times (s): candidate sites x demand cells")],
+    matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): candidate sites x demand cells")] = None,
+    roads: Annotated[Path | None, typer.Option("--roads", help="Roads file: travel times on the road network")] = None,
+    candidates_csv: Annotated[Path | None, typer.Option("--candidates", help="CSV lon,lat of candidate sites (with --roads)")] = None,
+    demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV lon,lat[,weight] (with --roads)")] = None,
     k: Annotated[int | None, typer.Option("--k", help="Number of posts to choose (MCLP); omit for set covering")] = None,
-    threshold_s: Annotated[float, typer.Option("--threshold-s", help="Response threshold, seconds")] = 300.0,
-    weights: Annotated[Path | None, typer.Option("--weights", help="CSV of demand per cell (one column)")] = None,
+    threshold_s: Annotated[float | None, typer.Option("--threshold-s", help="Response threshold, seconds (default 300)")] = None,
+    minutes: Annotated[float | None, typer.Option("--minutes", help="Response threshold, minutes (instead of --threshold-s)")] = None,
+    weights: Annotated[Path | None, typer.Option("--weights", help="CSV of demand per cell (one column, with --matrix)")] = None,
+    hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion (with --roads)")] = None,
     time_limit_s: Annotated[float, typer.Option("--time-limit-s", help="HiGHS time limit, seconds")] = 60.0,
     greedy: Annotated[bool, typer.Option("--greedy", help="Use the greedy heuristic instead of HiGHS")] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
@@ -143,20 +149,42 @@ def posts(
     """选址：最大覆盖（给定 --k）或最少站点全覆盖 / post placement: MCLP with --k, else set covering."""
     from precinct.planning.location import MaximalCoveringModel, SetCoveringModel
 
+    sites = None
+    matrix_s = None
     try:
-        times = read_matrix_csv(matrix)
-        demand = _read_vector(weights, "--weights", times.shape[1])
+        if threshold_s is not None and minutes is not None:
+            raise ValidationError("give --threshold-s or --minutes, not both")
+        limit = 60.0 * minutes if minutes is not None else (threshold_s if threshold_s is not None else 300.0)
+        if matrix is not None:
+            if roads is not None:
+                raise ValidationError("give either --matrix or --roads with --candidates and --demand, not both")
+            times = read_matrix_csv(matrix)
+            demand = _read_vector(weights, "--weights", times.shape[1])
+        elif roads is not None and candidates_csv is not None and demand_csv is not None:
+            sites = _lonlat_table(candidates_csv, "--candidates")
+            demand_frame = _lonlat_table(demand_csv, "--demand")
+            started = time.perf_counter()
+            times = _network_matrix(roads, sites, demand_frame, hour=hour, limit_s=limit)
+            matrix_s = time.perf_counter() - started
+            demand = demand_frame["weight"].to_numpy(float) if "weight" in demand_frame else None
+        else:
+            raise ValidationError("give --matrix CSV, or --roads FILE with --candidates CSV and --demand CSV")
         if k is not None:
-            model = MaximalCoveringModel.from_cost_matrix(times, k, threshold_s, weights=demand)
+            model = MaximalCoveringModel.from_cost_matrix(times, k, limit, weights=demand)
             result = model.greedy() if greedy else model.solve(time_limit_s=time_limit_s)
         else:
             if greedy:
                 raise ValidationError("--greedy needs --k (the greedy heuristic is for maximal covering)")
-            result = SetCoveringModel.from_cost_matrix(times, threshold_s, weights=demand).solve(time_limit_s=time_limit_s)
-    except (ValidationError, NotFoundError) as exc:
+            result = SetCoveringModel.from_cost_matrix(times, limit, weights=demand).solve(time_limit_s=time_limit_s)
+    except (ValidationError, NotFoundError, LookupError) as exc:
         raise _fail(exc) from None
     if json_:
-        _echo_json(result.to_dict() | {"model": "mclp" if k is not None else "lscp", "threshold_s": threshold_s})
+        data = result.to_dict() | {"model": "mclp" if k is not None else "lscp", "threshold_s": limit}
+        if sites is not None:
+            chosen = sites.iloc[list(result.chosen_sites)]
+            data |= {"chosen_lonlat": chosen[["lon", "lat"]].to_numpy(float).tolist(), "travel_matrix_s": round(matrix_s, 3),
+                     "candidates": len(sites), "demand_cells": times.shape[1]}
+        _echo_json(data)
         return
     gap = "n/a" if math.isnan(result.mip_gap) else f"{result.mip_gap:.4%}"
     typer.echo(
@@ -171,26 +199,38 @@ def coverage(
     matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): posts x demand cells")] = None,
     roads: Annotated[Path | None, typer.Option("--roads", help="Roads file (.parquet, .gpkg, .osm, .osm.pbf)")] = None,
     posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV with lon,lat columns (with --roads)")] = None,
-    demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV with lon,lat[,weight[,group]] (with --roads)")] = None,
+    demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV with lon,lat[,weight][,district column] (with --roads)")] = None,
     minutes: Annotated[str, typer.Option("--minutes", help="Thresholds in minutes")] = "1,3,5",
     weights: Annotated[Path | None, typer.Option("--weights", help="CSV of demand per cell (with --matrix)")] = None,
+    district_column: Annotated[str, typer.Option("--district-column", help="Demand CSV column naming the district")] = "group",
+    districts: Annotated[Path | None, typer.Option("--districts", help="GeoJSON of district polygons: label demand by location")] = None,
+    district_property: Annotated[str, typer.Option("--district-property", help="Feature property with the district name")] = "name",
+    polygons_out: Annotated[Path | None, typer.Option("--polygons-out", help="Write the response areas as GeoJSON here")] = None,
     hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion (with --roads)")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """覆盖率：最近警力在 1/3/5 分钟内可达的需求比例 / share of demand within 1/3/5 minutes."""
     from precinct.planning.coverage import coverage_by_threshold
 
+    extra: dict = {}
     try:
-        thresholds_s = tuple(60.0 * m for m in _numbers(minutes, "--minutes"))
+        minute_values = _numbers(minutes, "--minutes")
+        thresholds_s = tuple(60.0 * m for m in minute_values)
         if matrix is not None:
             if roads is not None:
                 raise ValidationError("give either --matrix or --roads with --posts and --demand, not both")
+            if polygons_out is not None or districts is not None:
+                raise ValidationError("--polygons-out and --districts need --roads (a matrix has no geography)")
             times = read_matrix_csv(matrix)
             report = coverage_by_threshold(
                 times, thresholds_s=thresholds_s, weights=_read_vector(weights, "--weights", times.shape[1])
             )
         elif roads is not None and posts_csv is not None and demand_csv is not None:
-            report = _network_coverage(roads, posts_csv, demand_csv, thresholds_s, hour)
+            report, extra = _network_coverage(
+                roads, posts_csv, demand_csv, thresholds_s, hour, district_column=district_column,
+                districts=districts, district_property=district_property, polygons_out=polygons_out,
+                minutes=minute_values,
+            )
         else:
             raise ValidationError("give --matrix CSV, or --roads FILE with --posts CSV and --demand CSV")
     except (ValidationError, NotFoundError) as exc:
@@ -198,12 +238,14 @@ def coverage(
     except LookupError as exc:  # e.g. geo's NoRouteError
         raise _fail(exc) from None
     if json_:
-        _echo_json(report.to_dict())
+        _echo_json(report.to_dict() | extra)
         return
     for threshold, share_covered in zip(report.thresholds_s, report.citywide_share):
         typer.echo(f"{threshold / 60:g} 分钟 / min: 全市 / citywide {share_covered:.1%}")
     for label, row in zip(report.group_labels, report.group_share):
         typer.echo(f"  {label}: " + ", ".join(f"{value:.1%}" for value in row))
+    if polygons_out is not None:
+        typer.echo(f"响应圈 / response areas: {polygons_out}")
 
 
 def _lonlat_table(path: Path, option: str):  # noqa: ANN202
@@ -218,29 +260,78 @@ def _lonlat_table(path: Path, option: str):  # noqa: ANN202
     missing = {"lon", "lat"} - set(frame.columns)
     if missing:
         raise ValidationError(f"{option}: {path} needs columns lon and lat (missing {', '.join(sorted(missing))})")
+    if frame.empty:
+        raise ValidationError(f"{option}: {path} has no rows")
     return frame
 
 
-def _network_coverage(roads: Path, posts_csv: Path, demand_csv: Path, thresholds_s, hour):  # noqa: ANN001, ANN202
-    from precinct.geo.graph import graph_from_file
-    from precinct.planning.coverage import coverage_by_threshold
+def _graph(roads: Path):  # noqa: ANN202
+    from precinct.dispatch.roads import road_graph
+
+    if not roads.is_file():
+        raise NotFoundError(f"--roads: file not found: {roads} / 找不到文件")
+    return road_graph(roads)
+
+
+def _network_matrix(roads: Path, posts_frame, demand_frame, *, hour, limit_s):  # noqa: ANN001, ANN202
     from precinct.planning.network import travel_time_matrix
+
+    return travel_time_matrix(
+        _graph(roads), posts_frame[["lon", "lat"]].to_numpy(float), demand_frame[["lon", "lat"]].to_numpy(float),
+        hour=hour, limit_s=limit_s,
+    )
+
+
+def _network_coverage(roads, posts_csv, demand_csv, thresholds_s, hour, *, district_column, districts,
+                      district_property, polygons_out, minutes):  # noqa: ANN001, ANN202
+    from precinct.planning.coverage import coverage_by_threshold
+    from precinct.planning.network import label_points_by_polygons, response_areas_geojson
+
+    from precinct.planning.network import on_road_mask
 
     posts_frame = _lonlat_table(posts_csv, "--posts")
     demand_frame = _lonlat_table(demand_csv, "--demand")
-    if not roads.is_file():
-        raise NotFoundError(f"--roads: file not found: {roads} / 找不到文件")
-    graph = graph_from_file(roads)
-    times = travel_time_matrix(
-        graph,
-        posts_frame[["lon", "lat"]].to_numpy(float),
-        demand_frame[["lon", "lat"]].to_numpy(float),
-        hour=hour,
-        limit_s=max(thresholds_s),
-    )
+    graph = _graph(roads)
+    posts_on_road = on_road_mask(graph, posts_frame[["lon", "lat"]].to_numpy(float))
+    if not posts_on_road.any():
+        raise ValidationError("--posts: no post lies within 1 km of a road in the roads file")
+    posts_frame = posts_frame[posts_on_road]
+    demand_on_road = on_road_mask(graph, demand_frame[["lon", "lat"]].to_numpy(float))
+    started = time.perf_counter()
+    times = np.full((len(posts_frame), len(demand_frame)), np.inf)
+    if demand_on_road.any():
+        times[:, demand_on_road] = _network_matrix(roads, posts_frame, demand_frame[demand_on_road], hour=hour,
+                                                   limit_s=max(thresholds_s))
+    extra: dict = {"posts": len(posts_frame), "posts_off_road": int((~posts_on_road).sum()),
+                   "demand_points": len(demand_frame), "demand_off_road": int((~demand_on_road).sum()),
+                   "travel_matrix_s": round(time.perf_counter() - started, 3)}
     weights = demand_frame["weight"].to_numpy(float) if "weight" in demand_frame else None
-    groups = demand_frame["group"].astype(str).to_numpy() if "group" in demand_frame else None
-    return coverage_by_threshold(times, thresholds_s=thresholds_s, weights=weights, groups=groups)
+    if districts is not None:
+        if not districts.is_file():
+            raise NotFoundError(f"--districts: file not found: {districts} / 找不到文件")
+        try:
+            collection = json.loads(districts.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"--districts: {districts} is not GeoJSON ({exc})") from None
+        groups = label_points_by_polygons(demand_frame[["lon", "lat"]].to_numpy(float), collection,
+                                          label_property=district_property)
+        groups = np.where(groups == "", "(outside)", groups)
+    elif district_column in demand_frame:
+        groups = demand_frame[district_column].astype(str).to_numpy()
+    else:
+        groups = None
+    report = coverage_by_threshold(times, thresholds_s=thresholds_s, weights=weights, groups=groups)
+    if polygons_out is not None:
+        started = time.perf_counter()
+        areas = response_areas_geojson(_graph(roads), posts_frame[["lon", "lat"]].to_numpy(float), tuple(minutes),
+                                       hour=hour)
+        polygons_out.write_text(json.dumps(areas, ensure_ascii=False), encoding="utf-8")
+        by_minutes: dict[float, list[float]] = {}
+        for feature in areas["features"]:
+            by_minutes.setdefault(feature["properties"]["minutes"], []).append(feature["properties"]["area_km2"])
+        extra |= {"polygons_file": str(polygons_out), "response_areas_s": round(time.perf_counter() - started, 3),
+                  "mean_area_km2": {f"{m:g}": float(np.mean(v)) for m, v in by_minutes.items()}}
+    return report, extra
 
 
 @app.command("did")
@@ -270,3 +361,167 @@ def did(
         return
     typer.echo(result.verdict_zh)
     typer.echo(result.verdict_en)
+
+
+CHINA_OFFSET_H = 8
+DEFAULT_SERVICE_MIN = 30.0
+GROUNDED_STATUSES = ("off_duty", "out_of_service")
+
+
+@app.command("simulate")
+def simulate(
+    day: Annotated[str | None, typer.Option("--day", help="Replay this local (UTC+8) day from the store: YYYY-MM-DD")] = None,
+    incidents_csv: Annotated[Path | None, typer.Option("--incidents", help="Canonical incident CSV (occurred_at, lon, lat[, priority])")] = None,
+    generate: Annotated[int | None, typer.Option("--generate", help="Replay N generated incidents over 24 h")] = None,
+    posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV lon,lat,units; default: the store's units at their home stations")] = None,
+    roads: Annotated[Path | None, typer.Option("--roads", help="Roads file; default: the configured roads (Wuhan demo)")] = None,
+    service_min: Annotated[float, typer.Option("--service-min", help="Mean minutes on scene (exponential)")] = DEFAULT_SERVICE_MIN,
+    cell_size_m: Annotated[float, typer.Option("--cell-size-m", help="Demand-cell size for the travel-time matrix")] = 250.0,
+    hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion; default free flow")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """离散事件推演：在路网上重放一天的警情 / replay a day of incidents on the road network.
+
+    Not the same as ``precinct simulate`` (the demo's live stream of simulated calls).
+    """
+    from precinct.planning.replay import replay_on_network
+
+    try:
+        if sum(option is not None for option in (day, incidents_csv, generate)) != 1:
+            raise ValidationError("give exactly one of --day YYYY-MM-DD, --incidents CSV or --generate N")
+        if not service_min > 0:
+            raise ValidationError(f"--service-min must be positive, got {service_min}")
+        settings = None
+        if day is not None or posts_csv is None or roads is None:
+            from precinct.core.settings import Settings
+
+            settings = Settings()
+        roads_path = roads or _configured_roads(settings)
+        graph = _graph(roads_path)
+        posts_lonlat, units_per_post = (_posts_with_units(posts_csv) if posts_csv is not None
+                                        else _store_deployment(settings))
+        rng = np.random.default_rng(seed)
+        if day is not None:
+            points, arrival_s, priority = _store_day(settings, day)
+        elif incidents_csv is not None:
+            points, arrival_s, priority = _csv_incidents(incidents_csv)
+        else:
+            points, arrival_s, priority = _generated(generate, posts_lonlat, rng)
+        service_s = rng.exponential(service_min * 60.0, len(arrival_s))
+        replay = replay_on_network(graph, posts_lonlat, units_per_post, points, arrival_s, service_s,
+                                   priority=priority, cell_size_m=cell_size_m, hour=hour)
+    except (ValidationError, NotFoundError, LookupError) as exc:
+        raise _fail(exc) from None
+    data = replay.to_dict() | {"service_min": service_min, "roads": str(roads_path)}
+    if json_:
+        _echo_json(data)
+        return
+    report = replay.report
+    typer.echo(f"{data['incidents']} 警情 / incidents, {replay.units} 警力 / units at {replay.posts} 站点 / posts")
+    for stats in (report.overall, *report.by_priority):
+        label = "全部 / all" if stats.priority == 0 else f"{stats.priority} 级 / priority {stats.priority}"
+        typer.echo(f"  {label}: p50 {stats.p50_response_s:.0f} s, p90 {stats.p90_response_s:.0f} s; 1/3/5 分钟内 / within "
+                   + ", ".join(f"{share:.1%}" for share in stats.share_within))
+    typer.echo(f"平均利用率 / mean utilisation {report.unit_utilisation.mean():.1%}; 排队比例 / queued {report.share_queued:.1%}")
+
+
+def _configured_roads(settings) -> Path:  # noqa: ANN001
+    from precinct.dispatch.roads import default_roads_file
+
+    configured = settings.roads_file if settings is not None else None
+    return Path(configured) if configured else default_roads_file()
+
+
+def _posts_with_units(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    frame = _lonlat_table(path, "--posts")
+    if "units" not in frame:
+        raise ValidationError(f"--posts: {path} needs a units column (units based at each post)")
+    units = frame["units"].to_numpy()
+    if not np.issubdtype(units.dtype, np.integer):
+        raise ValidationError(f"--posts: {path} column units must hold whole numbers")
+    return frame[["lon", "lat"]].to_numpy(float), units.astype(np.int64)
+
+
+def _open_store(settings):  # noqa: ANN001, ANN202
+    from precinct.core.db import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    return engine, make_session_factory(engine)()
+
+
+def _store_deployment(settings) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    from precinct.org.models import OrgUnit
+    from precinct.units.models import Unit
+
+    engine, session = _open_store(settings)
+    try:
+        rows = session.execute(
+            select(OrgUnit.lon, OrgUnit.lat, func.count(Unit.id))
+            .join(Unit, Unit.home_station_id == OrgUnit.id)
+            .where(OrgUnit.lon.is_not(None), Unit.status.not_in(GROUNDED_STATUSES))
+            .group_by(OrgUnit.id, OrgUnit.lon, OrgUnit.lat).order_by(OrgUnit.id)
+        ).all()
+    finally:
+        session.close()
+        engine.dispose()
+    if not rows:
+        raise ValidationError("the store has no units at stations with a position; run `precinct demo load` or give --posts")
+    return np.array([[lon, lat] for lon, lat, _ in rows], float), np.array([n for *_, n in rows], np.int64)
+
+
+def _store_day(settings, day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from precinct.incidents.models import Incident, IncidentSource
+
+    try:
+        start = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC) - timedelta(hours=CHINA_OFFSET_H)
+    except ValueError:
+        raise ValidationError(f"--day must be YYYY-MM-DD, got {day!r}") from None
+    engine, session = _open_store(settings)
+    try:
+        rows = session.execute(
+            select(Incident.lon, Incident.lat, Incident.received_at, Incident.priority)
+            .where(Incident.received_at >= start, Incident.received_at < start + timedelta(days=1),
+                   Incident.source != IncidentSource.OFFICER_INITIATED)
+            .order_by(Incident.received_at)
+        ).all()
+    finally:
+        session.close()
+        engine.dispose()
+    if not rows:
+        raise ValidationError(f"the store has no reported incidents on {day} (local time, UTC+8)")
+    points = np.array([[lon, lat] for lon, lat, _, _ in rows], float)
+    arrival = np.array([(at - start).total_seconds() for _, _, at, _ in rows], float)
+    return points, arrival, np.array([p for *_, p in rows], np.int64)
+
+
+def _csv_incidents(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import pandas as pd
+
+    frame = _lonlat_table(path, "--incidents")
+    if "occurred_at" not in frame:
+        raise ValidationError(f"--incidents: {path} needs an occurred_at column (ISO 8601 with offset)")
+    try:
+        moments = pd.to_datetime(frame["occurred_at"], utc=True, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"--incidents: occurred_at must be ISO 8601 with a UTC offset ({exc})") from None
+    arrival = (moments - moments.min()).dt.total_seconds().to_numpy(float)
+    priority = frame["priority"].fillna(2).astype(int).to_numpy() if "priority" in frame else np.full(len(frame), 2)
+    return frame[["lon", "lat"]].to_numpy(float), arrival, priority.astype(np.int64)
+
+
+def _generated(count: int, posts_lonlat: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Incidents near the posts (normal scatter, sd ~600 m), Poisson over 24 h, priorities 20/50/30 %."""
+    if count < 1:
+        raise ValidationError(f"--generate must be at least 1, got {count}")
+    around = rng.integers(0, len(posts_lonlat), count)
+    points = posts_lonlat[around] + rng.normal(0.0, 0.006, (count, 2))
+    arrival = np.sort(rng.uniform(0.0, 86_400.0, count))
+    priority = rng.choice([1, 2, 3], size=count, p=[0.2, 0.5, 0.3])
+    return points, arrival, priority.astype(np.int64)

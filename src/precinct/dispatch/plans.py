@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+
+import numpy as np
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -196,6 +198,7 @@ def set_level(session: Session, *, district_id: int, level: int, reason: str, ac
                              set_by=actor.username)
     session.add(change)
     session.flush()
+    _levels.clear_when_done(session)
     audit_service.record(session, actor=actor, action="duty_level.set", resource_type="district",
                          resource_id=district_id, detail={"level": level, "reason": reason})
     view = next(v for v in current_levels(session) if v.district_id == district_id)
@@ -203,15 +206,43 @@ def set_level(session: Session, *, district_id: int, level: int, reason: str, ac
     return change
 
 
-def district_minimum(session: Session, district_id: int) -> tuple[int, int, int]:
-    """(available units, minimum required, level) for one district, in two small queries."""
-    change = session.scalar(select(DutyLevelChange).where(DutyLevelChange.district_id == district_id)
-                            .order_by(DutyLevelChange.id.desc()).limit(1))
-    level = change.level if change else DEFAULT_LEVEL
-    on_duty, available = session.execute(
-        select(func.count(Unit.id), func.coalesce(func.sum(case((Unit.status == UnitStatus.AVAILABLE, 1), else_=0)), 0))
-        .join(OrgUnit, OrgUnit.id == Unit.home_station_id)
-        .where(OrgUnit.parent_id == district_id, Unit.status.not_in([UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE]))
-    ).one()
-    minimum = math.ceil(DUTY_LEVELS[level]["min_available_share"] * int(on_duty))
+_levels = TTLCache[dict[int, int]](ttl_s=10.0)
+_station_districts = TTLCache[dict[int, int]](ttl_s=30.0)
+
+
+def current_level_map(session: Session) -> dict[int, int]:
+    """District id -> current duty level (only districts whose level was ever set)."""
+    def load() -> dict[int, int]:
+        latest = select(DutyLevelChange.district_id, func.max(DutyLevelChange.id).label("id")).group_by(
+            DutyLevelChange.district_id).subquery()
+        return dict(session.execute(select(DutyLevelChange.district_id, DutyLevelChange.level)
+                                    .join(latest, DutyLevelChange.id == latest.c.id)).all())
+    return _levels.get_or_load(str(session.get_bind().engine.url), load)
+
+
+def station_district_map(session: Session) -> dict[int, int]:
+    return _station_districts.get_or_load(str(session.get_bind().engine.url), lambda: dict(session.execute(
+        select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.tier == OrgTier.STATION)).all()))
+
+
+def district_minimum(session: Session, district_id: int, units: dict | None = None) -> tuple[int, int, int]:
+    """(available units, minimum required, level) for one district.
+
+    ``units`` may be a unit snapshot (``dispatch.service.unit_snapshot``) to count from; otherwise
+    the units are counted in the database.
+    """
+    level = current_level_map(session).get(district_id, DEFAULT_LEVEL)
+    if units is not None:
+        districts = station_district_map(session)
+        in_district = np.array([districts.get(s) == district_id for s in units["station_id"]], dtype=bool)
+        on_duty = in_district & ~np.isin(units["status"], [UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE])
+        available = int((in_district & (units["status"] == UnitStatus.AVAILABLE)).sum())
+        count = int(on_duty.sum())
+    else:
+        count, available = session.execute(
+            select(func.count(Unit.id), func.coalesce(func.sum(case((Unit.status == UnitStatus.AVAILABLE, 1), else_=0)), 0))
+            .join(OrgUnit, OrgUnit.id == Unit.home_station_id)
+            .where(OrgUnit.parent_id == district_id, Unit.status.not_in([UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE]))
+        ).one()
+    minimum = math.ceil(DUTY_LEVELS[level]["min_available_share"] * int(count))
     return int(available), minimum, level

@@ -237,7 +237,7 @@ def _move_ups(session, units, chosen, straight, ready) -> list[MoveUp]:  # type:
 def _duty_warnings(session, incident, units, ranked) -> list[Reason]:  # type: ignore[no-untyped-def]
     if not ranked or incident.district_id is None:
         return []
-    available, minimum, level = plans.district_minimum(session, incident.district_id)
+    available, minimum, level = plans.district_minimum(session, incident.district_id, units)
     if available - 1 >= minimum:
         return []
     spec = plans.DUTY_LEVELS[level]

@@ -100,6 +100,9 @@ def jurisdiction_index(session: Session) -> JurisdictionIndex:
 def invalidate_cache() -> None:
     with _cache_lock:
         _cache.clear()
+    from precinct.core.cache import clear_all
+
+    clear_all()  # derived caches (e.g. station -> district) follow the organisation
 
 
 def resolve(session: Session, lon: float, lat: float) -> Jurisdiction:

@@ -14,7 +14,7 @@ import numpy as np
 
 from precinct.core.errors import ValidationError
 
-__all__ = ["travel_time_matrix", "travel_time_callable"]
+__all__ = ["label_points_by_polygons", "on_road_mask", "response_areas_geojson", "travel_time_callable", "travel_time_matrix"]
 
 
 def _lonlat(name: str, value: object) -> np.ndarray:
@@ -80,3 +80,99 @@ def travel_time_callable(
         return cache[cell]
 
     return times_from_posts
+
+
+def response_areas_geojson(
+    graph, posts_lonlat: object, minutes: tuple[float, ...] = (1, 3, 5), *, properties: list[dict] | None = None,
+    hour: int | None = None,
+) -> dict:  # noqa: ANN001
+    """Response areas ("circles" on roads) of each post as a GeoJSON FeatureCollection.
+
+    One feature per post and threshold (``RoadGraph.reachable_within``), with properties
+    ``post`` (input position), ``minutes``, ``area_km2`` and whatever ``properties[post]`` adds.
+
+    Parameters
+    ----------
+    graph : precinct.geo.RoadGraph
+    posts_lonlat : array_like, shape (n, 2)
+        WGS84 lon, lat degrees.
+    minutes : tuple of float
+        Thresholds, minutes.
+    properties : list of dict, optional
+        Extra properties per post (e.g. station id and names).
+    hour : int, optional
+        Hour of day for the congestion factor; None = free flow.
+
+    Raises
+    ------
+    ValidationError
+        On bad coordinates or thresholds, or a post more than 1 km from any road.
+    """
+    from shapely.geometry import mapping
+
+    posts = _lonlat("posts_lonlat", posts_lonlat)
+    if properties is not None and len(properties) != len(posts):
+        raise ValidationError(f"properties must have one dict per post ({len(posts)}), got {len(properties)}")
+    areas = graph.reachable_within(posts, tuple(float(m) for m in minutes), hour=hour)
+    features = []
+    for index, per_threshold in enumerate(areas):
+        extra = properties[index] if properties is not None else {}
+        for area in per_threshold:
+            features.append({
+                "type": "Feature",
+                "properties": {"post": index, "minutes": float(area.minutes), "area_km2": round(area.area_km2, 4)} | extra,
+                "geometry": mapping(area.polygon),
+            })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def label_points_by_polygons(points_lonlat: object, feature_collection: dict, *, label_property: str = "name") -> np.ndarray:
+    """Label each lon/lat point with the ``label_property`` of the polygon feature containing it.
+
+    Points outside every polygon get ``""``; where polygons overlap the first feature wins.
+
+    Raises
+    ------
+    ValidationError
+        When the collection has no polygon features or a feature lacks ``label_property``.
+    """
+    import shapely
+    from shapely.geometry import shape
+
+    points = _lonlat("points_lonlat", points_lonlat)
+    features = [f for f in feature_collection.get("features", []) if f.get("geometry")]
+    if not features:
+        raise ValidationError("the districts GeoJSON has no features with a geometry")
+    labels = []
+    for number, feature in enumerate(features):
+        value = (feature.get("properties") or {}).get(label_property)
+        if value is None:
+            raise ValidationError(f"districts feature {number} has no property {label_property!r}; pick another with the label option")
+        labels.append(str(value))
+    tree = shapely.STRtree([shape(f["geometry"]) for f in features])
+    point_index, polygon_index = tree.query(shapely.points(points[:, 0], points[:, 1]), predicate="within")
+    result = np.full(len(points), "", dtype=object)
+    order = np.lexsort((-polygon_index, point_index))  # first feature last, so it wins the assignment
+    result[point_index[order]] = np.asarray(labels, dtype=object)[polygon_index[order]]
+    return result.astype(str)
+
+
+def on_road_mask(graph, points_lonlat: object) -> np.ndarray:  # noqa: ANN001
+    """True where a lon/lat point lies within snapping distance (1 km) of a road.
+
+    One vectorised snap when every point is fine; otherwise one snap per point to find the bad
+    ones (e.g. posts in a river, stations far outside the road file's extent).
+    """
+    points = _lonlat("points_lonlat", points_lonlat)
+    try:
+        graph.snap(points[:, 0], points[:, 1])
+        return np.ones(len(points), bool)
+    except ValidationError:
+        mask = np.zeros(len(points), bool)
+        for index, (lon, lat) in enumerate(points):
+            try:
+                graph.snap(lon, lat)
+                mask[index] = True
+            except ValidationError:
+                continue
+        return mask

@@ -1,0 +1,1 @@
+"""Planning endpoints over the store: coverage circles, staffing, before/after evaluation."""

@@ -1,0 +1,53 @@
+"""Planning endpoints: station response areas and coverage, staffing, before/after evaluation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from precinct.api import deps
+from precinct.api.deps import SessionDep, SettingsDep, allow
+from precinct.core.security import Actor, Role
+from precinct.dispatch.roads import road_graph
+from precinct.planning_api import service
+from precinct.planning_api.schemas import BeforeAfterRequest
+
+router = APIRouter(tags=["planning"])
+
+EVALUATE = (Role.ANALYST, Role.SUPERVISOR, Role.ADMIN)
+
+
+@router.get("/planning/coverage")
+def coverage(
+    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
+) -> dict:
+    """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""
+    roads_key = str(settings.roads_file or "default")
+    return service.coverage(session, minutes=minutes, graph=road_graph(settings.roads_file), roads_key=roads_key)
+
+
+@router.get("/planning/staffing")
+def staffing(
+    session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (UTC+8)")],
+    district_id: int | None = None,
+    shift_hours: Annotated[int, Query(ge=1, le=24)] = 8,
+    target_minutes: Annotated[float, Query(gt=0, le=60)] = 5.0,
+    target_share: Annotated[float, Query(gt=0, lt=1)] = 0.9,
+    travel_minutes: Annotated[float, Query(ge=0, le=60)] = service.DEFAULT_TRAVEL_MINUTES,
+) -> dict:
+    """排班建议（Erlang-C）/ fewest units for a shift from the last 28 days of calls."""
+    return service.staffing(session, district_id=district_id, shift_start_hour=shift_start_hour,
+                            shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
+                            travel_minutes=travel_minutes)
+
+
+@router.post("/planning/before-after")
+def before_after(body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, allow(*EVALUATE)]) -> dict:
+    """效果评估：双重差分 / difference-in-differences of reported incidents."""
+    return service.before_after(
+        session, treated=body.treated.model_dump(exclude_none=True), comparison=body.comparison.model_dump(exclude_none=True),
+        before=body.before, after=body.after, type_codes=body.type_codes, confidence=body.confidence,
+    )

@@ -1,0 +1,306 @@
+"""Planning over the store: response areas of the stations, staffing by Erlang-C, before/after.
+
+The numeric work is done by the pure :mod:`precinct.planning` library; this module only reads the
+store. Response areas are computed once per process and kept until the stations change (the cache
+key holds every station's id and position); the coverage summary is recomputed when the incidents
+in the 28-day window change.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from precinct.core.cache import TTLCache
+from precinct.core.db import utcnow
+from precinct.core.errors import NotFoundError, ValidationError
+from precinct.incidents.models import Assignment, Incident, IncidentSource
+from precinct.org.models import Beat, OrgTier, OrgUnit
+
+WINDOW_DAYS = 28
+CHINA_OFFSET = timedelta(hours=8)
+DEFAULT_SERVICE_TIME_S = 1800.0
+"""Mean time a call occupies a unit when the store has no cleared assignments (30 min)."""
+DEFAULT_TRAVEL_MINUTES = 2.0
+CACHE_TTL_S = 24 * 3600.0
+
+_areas_cache: TTLCache[dict] = TTLCache(CACHE_TTL_S)
+_summary_cache: TTLCache[dict] = TTLCache(CACHE_TTL_S)
+
+
+@dataclass(frozen=True)
+class Station:
+    id: int
+    name_zh: str
+    name_en: str
+    lon: float
+    lat: float
+    district_id: int | None
+
+
+def _stations(session: Session) -> tuple[Station, ...]:
+    rows = session.execute(
+        select(OrgUnit.id, OrgUnit.name_zh, OrgUnit.name_en, OrgUnit.lon, OrgUnit.lat, OrgUnit.parent_id)
+        .where(OrgUnit.tier == OrgTier.STATION, OrgUnit.lon.is_not(None), OrgUnit.lat.is_not(None))
+        .order_by(OrgUnit.id)
+    ).all()
+    return tuple(Station(*row) for row in rows)
+
+
+def _minutes(values: list[float]) -> tuple[float, ...]:
+    if not values:
+        raise ValidationError("minutes: give at least one threshold, e.g. ?minutes=1&minutes=3&minutes=5")
+    if any(not 0 < m <= 30 for m in values):
+        raise ValidationError("minutes must each be above 0 and at most 30")
+    return tuple(sorted({float(m) for m in values}))
+
+
+def _on_road(graph, stations: tuple[Station, ...]) -> tuple[list[Station], list[int]]:  # noqa: ANN001
+    """Stations that snap to a road (within 1 km), and the ids of those that do not."""
+    kept, off_road = [], []
+    for station in stations:
+        try:
+            graph.snap(station.lon, station.lat)
+        except ValidationError:
+            off_road.append(station.id)
+        else:
+            kept.append(station)
+    return kept, off_road
+
+
+def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, now: datetime | None = None) -> dict:  # noqa: ANN001
+    """Response areas of every station (GeoJSON) and the share of recent reported incidents they cover.
+
+    Returns a FeatureCollection with one feature per station and threshold (properties
+    ``minutes, station_id, name_zh, name_en, area_km2``) and a ``summary``: for the last 28 days'
+    reported incidents (officer-initiated and drill incidents excluded), the share whose road travel
+    time from the nearest station is within each threshold, citywide and per district.
+
+    Raises
+    ------
+    ValidationError
+        On bad thresholds.
+    """
+    from precinct.planning.coverage import coverage_by_threshold
+    from precinct.planning.network import on_road_mask, response_areas_geojson, travel_time_matrix
+
+    thresholds = _minutes(minutes)
+    stations = _stations(session)
+    key = (roads_key, thresholds, tuple((s.id, s.lon, s.lat, s.name_zh, s.name_en) for s in stations))
+
+    def load_areas() -> dict:
+        started = time.perf_counter()
+        kept, off_road = _on_road(graph, stations)
+        if not kept:
+            return {"type": "FeatureCollection", "features": [], "off_road": off_road, "computed_s": 0.0}
+        properties = [{"station_id": s.id, "name_zh": s.name_zh, "name_en": s.name_en} for s in kept]
+        collection = response_areas_geojson(graph, [(s.lon, s.lat) for s in kept], thresholds, properties=properties)
+        for feature in collection["features"]:
+            del feature["properties"]["post"]
+        return collection | {"off_road": off_road, "computed_s": round(time.perf_counter() - started, 3)}
+
+    areas = _areas_cache.get_or_load(key, load_areas)
+    now = now or utcnow()
+    since = now - timedelta(days=WINDOW_DAYS)
+    incidents = _recent_reported(session, since, now)
+    bind = session.get_bind()
+    summary_key = (str(bind.engine.url), key, since.date(), len(incidents), max((i[0] for i in incidents), default=0))
+
+    def load_summary() -> dict:
+        kept = [s for s in stations if s.id not in set(areas["off_road"])]
+        summary = {"window_days": WINDOW_DAYS, "since": since.isoformat(), "incidents": len(incidents),
+                   "thresholds_min": list(thresholds), "citywide_share": [None] * len(thresholds), "districts": []}
+        if not incidents or not kept:
+            return summary
+        points = np.array([(lon, lat) for _, lon, lat, _ in incidents], float)
+        inside = on_road_mask(graph, points)
+        times = np.full((len(kept), len(points)), np.inf)
+        if inside.any():
+            times[:, inside] = travel_time_matrix(graph, [(s.lon, s.lat) for s in kept], points[inside],
+                                                  limit_s=60.0 * max(thresholds))
+        groups = np.array([str(d) if d is not None else "" for *_, d in incidents])
+        report = coverage_by_threshold(times, thresholds_s=tuple(60.0 * m for m in thresholds), groups=groups)
+        names = _district_names(session)
+        summary["citywide_share"] = list(report.citywide_share)
+        summary["off_road_incidents"] = int((~inside).sum())
+        counts = dict(zip(*np.unique(groups, return_counts=True)))
+        for label, row in zip(report.group_labels, report.group_share):
+            district_id = int(label) if label else None
+            name_zh, name_en = names.get(district_id, ("辖区外", "outside the districts"))
+            summary["districts"].append({"district_id": district_id, "name_zh": name_zh, "name_en": name_en,
+                                         "incidents": int(counts[label]), "share": [float(v) for v in row]})
+        return summary
+
+    summary = _summary_cache.get_or_load(summary_key, load_summary)
+    return {"type": "FeatureCollection", "features": areas["features"],
+            "summary": summary | {"stations": len(stations), "stations_off_road": areas["off_road"]}}
+
+
+def _recent_reported(session: Session, since: datetime, until: datetime) -> list[tuple[int, float, float, int | None]]:
+    rows = session.execute(
+        select(Incident.id, Incident.lon, Incident.lat, Incident.district_id, Incident.extra)
+        .where(Incident.received_at >= since, Incident.received_at <= until,
+               Incident.source != IncidentSource.OFFICER_INITIATED)
+        .order_by(Incident.id)
+    ).all()
+    return [(i, lon, lat, d) for i, lon, lat, d, extra in rows if not (extra or {}).get("drill_run_id")]
+
+
+def _district_names(session: Session) -> dict[int, tuple[str, str]]:
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name_zh, OrgUnit.name_en).where(OrgUnit.tier == OrgTier.DISTRICT))
+    return {row_id: (zh, en) for row_id, zh, en in rows}
+
+
+# ---- staffing ---------------------------------------------------------------------------------
+
+
+def staffing(
+    session: Session, *, district_id: int | None, shift_start_hour: int, shift_hours: int = 8,
+    target_minutes: float = 5.0, target_share: float = 0.9, travel_minutes: float = DEFAULT_TRAVEL_MINUTES,
+    now: datetime | None = None,
+) -> dict:
+    """Fewest units for one shift (Erlang-C, M/M/N) from the store's last 28 days of calls.
+
+    Call rate = reported calls (officer-initiated excluded) in the district whose local (UTC+8)
+    hour falls in the shift, divided by ``28 x shift_hours``. Mean service time = mean
+    ``cleared_at - dispatched_at`` of those calls' assignments, or 30 min when none are cleared.
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown district.
+    ValidationError
+        For hours outside 0-23 / 1-24, or targets the model cannot meet.
+    """
+    from precinct.planning.queueing import fewest_units
+
+    if not 0 <= shift_start_hour <= 23:
+        raise ValidationError(f"shift_start_hour must be 0-23 (local time, UTC+8), got {shift_start_hour}")
+    if not 1 <= shift_hours <= 24:
+        raise ValidationError(f"shift_hours must be 1-24, got {shift_hours}")
+    if district_id is not None:
+        district = session.get(OrgUnit, district_id)
+        if district is None or district.tier != OrgTier.DISTRICT:
+            raise NotFoundError(f"district {district_id} not found; list districts at /api/v1/org/units")
+    now = now or utcnow()
+    since = now - timedelta(days=WINDOW_DAYS)
+    query = select(Incident.id, Incident.received_at).where(
+        Incident.received_at >= since, Incident.received_at <= now, Incident.source != IncidentSource.OFFICER_INITIATED)
+    if district_id is not None:
+        query = query.where(Incident.district_id == district_id)
+    hours = {(shift_start_hour + h) % 24 for h in range(shift_hours)}
+    in_shift = [row_id for row_id, at in session.execute(query) if _local_hour(at) in hours]
+    calls_per_hour = len(in_shift) / (WINDOW_DAYS * shift_hours)
+    service_s, used = _mean_service_s(session, in_shift)
+    base = {"district_id": district_id, "shift_start_hour": shift_start_hour, "shift_hours": shift_hours,
+            "window_days": WINDOW_DAYS, "calls": len(in_shift), "calls_per_hour": calls_per_hour,
+            "service_time_s": service_s, "service_time_source": "assignments" if used else "default",
+            "assignments_used": used, "travel_time_s": 60.0 * travel_minutes,
+            "target_s": 60.0 * target_minutes, "target_share": target_share, "model": "Erlang-C (M/M/N)"}
+    if calls_per_hour == 0:
+        return base | {"recommended_units": 0, "metrics": None}
+    recommendation = fewest_units([calls_per_hour], service_s, target_share=target_share,
+                                  target_s=60.0 * target_minutes, travel_time_s=60.0 * travel_minutes)
+    return base | {"recommended_units": recommendation.units[0], "metrics": recommendation.shifts[0].to_dict()}
+
+
+def _local_hour(at: datetime) -> int:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return (at.astimezone(UTC) + CHINA_OFFSET).hour
+
+
+def _mean_service_s(session: Session, incident_ids: list[int]) -> tuple[float, int]:
+    durations: list[float] = []
+    for start in range(0, len(incident_ids), 1000):
+        chunk = incident_ids[start:start + 1000]
+        rows = session.execute(select(Assignment.dispatched_at, Assignment.cleared_at).where(
+            Assignment.incident_id.in_(chunk), Assignment.cleared_at.is_not(None)))
+        durations += [(cleared - dispatched).total_seconds() for dispatched, cleared in rows if cleared > dispatched]
+    if not durations:
+        return DEFAULT_SERVICE_TIME_S, 0
+    return float(np.mean(durations)), len(durations)
+
+
+# ---- before / after ---------------------------------------------------------------------------
+
+AREA_COLUMNS = {"district_id": Incident.district_id, "station_id": Incident.station_id, "beat_id": Incident.beat_id}
+
+
+def _area_column(area: dict, name: str):  # noqa: ANN202
+    given = {key: value for key, value in area.items() if value is not None}
+    if len(given) != 1 or next(iter(given)) not in AREA_COLUMNS:
+        raise ValidationError(f"{name} must name exactly one of district_id, station_id or beat_id")
+    key, value = next(iter(given.items()))
+    return key, AREA_COLUMNS[key], int(value)
+
+
+def _check_area(session: Session, key: str, value: int, name: str) -> None:
+    found = session.get(Beat, value) if key == "beat_id" else session.get(OrgUnit, value)
+    if found is None:
+        raise NotFoundError(f"{name}.{key} {value} not found")
+
+
+def _period(value: list[datetime], name: str) -> tuple[datetime, datetime]:
+    if len(value) != 2:
+        raise ValidationError(f"{name} must be [start, end]")
+    start, end = (at if at.tzinfo else at.replace(tzinfo=UTC) for at in value)
+    if end <= start:
+        raise ValidationError(f"{name}: end must be after start")
+    return start, end
+
+
+def _counts(session, column, value, start, end, type_codes, weekly: bool) -> list[int]:  # noqa: ANN001
+    query = select(Incident.received_at).where(
+        column == value, Incident.received_at >= start, Incident.received_at < end,
+        Incident.source != IncidentSource.OFFICER_INITIATED)
+    if type_codes:
+        query = query.where(Incident.type_code.in_(type_codes))
+    if not weekly:
+        count = session.scalar(select(func.count()).select_from(query.subquery()))
+        return [int(count or 0)]
+    weeks = int(round((end - start).total_seconds() / (7 * 86400)))
+    series = [0] * weeks
+    for (at,) in session.execute(query):
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        series[min(int((at - start).total_seconds() // (7 * 86400)), weeks - 1)] += 1
+    return series
+
+
+def before_after(
+    session: Session, *, treated: dict, comparison: dict, before: list[datetime], after: list[datetime],
+    type_codes: list[str] | None = None, confidence: float = 0.95,
+) -> dict:
+    """Difference-in-differences (效果评估) of reported incident counts in two areas and periods.
+
+    Periods that are whole weeks (two or more) are counted per week so the interval reflects the
+    week-to-week spread (quasi-Poisson); otherwise totals are compared (Poisson).
+
+    Raises
+    ------
+    ValidationError, NotFoundError
+        For malformed areas or periods, or areas that do not exist.
+    """
+    from precinct.planning.evaluation import difference_in_differences
+
+    periods = [_period(before, "before"), _period(after, "after")]
+    areas = []
+    for area, name in ((treated, "treated"), (comparison, "comparison")):
+        key, column, value = _area_column(area, name)
+        _check_area(session, key, value, name)
+        areas.append((key, column, value))
+    lengths = [(end - start).total_seconds() / (7 * 86400) for start, end in periods]
+    weekly = all(length >= 2 and abs(length - round(length)) < 1e-9 for length in lengths)
+    counts = {}
+    for (key, column, value), label in zip(areas, ("treated", "comparison")):
+        for (start, end), when in zip(periods, ("before", "after")):
+            counts[f"{label}_{when}"] = _counts(session, column, value, start, end, type_codes, weekly)
+    result = difference_in_differences(counts["treated_before"], counts["treated_after"],
+                                       counts["comparison_before"], counts["comparison_after"], confidence=confidence)
+    return {"treated": treated, "comparison": comparison, "counts": {k: sum(v) for k, v in counts.items()},
+            "series": counts if weekly else None, "type_codes": type_codes} | result.to_dict()
