@@ -106,24 +106,23 @@ def measure_recommendations(url: str) -> dict:
     factory = make_session_factory(engine)
     with factory() as session:
         ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
-        snapshot = service.unit_snapshot(session)
         service.recommend(session, ids[0], graph=graph)  # warm caches
-        ranking = []
+        cached = []  # the API path: the per-process unit snapshot, dropped whenever a unit changes
         for incident_id in ids:
             started = time.perf_counter()
-            result = service.recommend(session, incident_id, graph=graph, units=snapshot)
-            ranking.append(time.perf_counter() - started)
+            result = service.recommend(session, incident_id, graph=graph)
+            cached.append(time.perf_counter() - started)
             assert result.items, incident_id
-        full = []
+        fresh = []  # reading all 1,000 units from PostgreSQL on every call
         for incident_id in ids[:RECOMMEND_FULL_CALLS]:
             started = time.perf_counter()
-            service.recommend(session, incident_id, graph=graph)
-            full.append(time.perf_counter() - started)
+            service.recommend(session, incident_id, graph=graph, units=service.unit_snapshot(session))
+            fresh.append(time.perf_counter() - started)
     engine.dispose()
-    return {"recommend_p50_ms": percentile_ms(ranking, 50), "recommend_p99_ms": percentile_ms(ranking, 99),
-            "recommend_calls": len(ranking),
-            "recommend_with_unit_query_p50_ms": percentile_ms(full, 50),
-            "recommend_with_unit_query_p99_ms": percentile_ms(full, 99)}
+    return {"recommend_p50_ms": percentile_ms(cached, 50), "recommend_p99_ms": percentile_ms(cached, 99),
+            "recommend_calls": len(cached),
+            "recommend_reading_units_p50_ms": percentile_ms(fresh, 50),
+            "recommend_reading_units_p99_ms": percentile_ms(fresh, 99)}
 
 
 def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.Generator) -> dict:

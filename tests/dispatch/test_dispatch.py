@@ -237,3 +237,16 @@ def test_plan_and_level_validation(session, ids):
                                 disposition=Disposition.RESOLVED)
     with pytest.raises(ConflictError, match="attach to an open incident"):
         service.attach_duplicate(session, incident.id, closed.id, actor=ADMIN_ACTOR)
+
+
+def test_unit_snapshot_cache_follows_unit_changes(session, graph):
+    unit = _unit(session, "C-1", 114.052, 30.552)
+    incident = _incident(session)
+    session.flush()
+    assert [c.call_sign for c in service.recommend(session, incident.id, graph=graph).items] == ["C-1"]
+    unit_service.set_status(session, unit.id, UnitStatus.OFF_DUTY, actor=ADMIN_ACTOR)
+    assert service.recommend(session, incident.id, graph=graph).items == []
+    unit_service.set_status(session, unit.id, UnitStatus.AVAILABLE, actor=ADMIN_ACTOR)
+    unit_service.report_position(session, unit.id, lon=114.09, lat=30.58, actor=ADMIN_ACTOR)
+    moved = service.recommend(session, incident.id, graph=graph).items
+    assert moved[0].distance_m > 3000  # the position report reached the cached snapshot

@@ -207,7 +207,6 @@ def set_level(session: Session, *, district_id: int, level: int, reason: str, ac
 
 
 _levels = TTLCache[dict[int, int]](ttl_s=10.0)
-_station_districts = TTLCache[dict[int, int]](ttl_s=30.0)
 
 
 def current_level_map(session: Session) -> dict[int, int]:
@@ -220,11 +219,6 @@ def current_level_map(session: Session) -> dict[int, int]:
     return _levels.get_or_load(str(session.get_bind().engine.url), load)
 
 
-def station_district_map(session: Session) -> dict[int, int]:
-    return _station_districts.get_or_load(str(session.get_bind().engine.url), lambda: dict(session.execute(
-        select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.tier == OrgTier.STATION)).all()))
-
-
 def district_minimum(session: Session, district_id: int, units: dict | None = None) -> tuple[int, int, int]:
     """(available units, minimum required, level) for one district.
 
@@ -233,8 +227,7 @@ def district_minimum(session: Session, district_id: int, units: dict | None = No
     """
     level = current_level_map(session).get(district_id, DEFAULT_LEVEL)
     if units is not None:
-        districts = station_district_map(session)
-        in_district = np.array([districts.get(s) == district_id for s in units["station_id"]], dtype=bool)
+        in_district = units["district_key"] == district_id
         on_duty = in_district & ~np.isin(units["status"], [UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE])
         available = int((in_district & (units["status"] == UnitStatus.AVAILABLE)).sum())
         count = int(on_duty.sum())

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from precinct.audit import service as audit_service
+from precinct.core.cache import TTLCache
 from precinct.core.db import conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
@@ -29,6 +30,7 @@ from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentEvent, IncidentStatus, IncidentType
 from precinct.incidents.status import OPEN_STATUSES
 from precinct.live import hooks as live
+from precinct.live.hub import hub
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.models import Unit, UnitStatus
 
@@ -103,14 +105,31 @@ def format_duration(seconds: float) -> tuple[str, str]:
 
 
 def unit_snapshot(session: Session) -> dict[str, np.ndarray]:
-    """Every positioned unit as column arrays (what :func:`recommend` ranks)."""
+    """Every positioned unit as column arrays (what :func:`recommend` ranks), with its district
+    and the position time in epoch seconds, so ranking needs no per-unit Python loop."""
+    station = aliased(OrgUnit)
     rows = session.execute(select(
         Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
-    ).where(Unit.lon.is_not(None))).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 8
-    names = ["id", "call_sign", "unit_type", "status", "lon", "lat", "position_at", "station_id"]
-    return {name: np.array(values, dtype=object if name not in ("lon", "lat") else float)
-            for name, values in zip(names, columns, strict=True)}
+        station.parent_id,
+    ).outerjoin(station, station.id == Unit.home_station_id).where(Unit.lon.is_not(None))).all()
+    names = ["id", "call_sign", "unit_type", "status", "lon", "lat", "position_at", "station_id", "district_id"]
+    columns = list(zip(*rows, strict=True)) if rows else [[]] * len(names)
+    units = {name: np.array(values, dtype=float if name in ("lon", "lat") else object)
+             for name, values in zip(names, columns, strict=True)}
+    units["position_s"] = np.array([at.timestamp() for at in units["position_at"]], dtype=float)
+    units["unit_type_text"] = units["unit_type"].astype(str)
+    units["district_key"] = np.array([-1 if d is None else d for d in units["district_id"]], dtype=np.int64)
+    return units
+
+
+_snapshots = TTLCache[dict[str, np.ndarray]](ttl_s=5.0)
+hub.add_listener(lambda kind: _snapshots.clear() if kind == "unit" else None)
+
+
+def cached_unit_snapshot(session: Session) -> dict[str, np.ndarray]:
+    """The unit snapshot, kept per process until a unit changes (or 5 s pass, for writes that
+    bypass the session hooks, such as the simulator's AVL heartbeats)."""
+    return _snapshots.get_or_load(str(session.get_bind().engine.url), lambda: unit_snapshot(session))
 
 
 def recommend(
@@ -124,19 +143,19 @@ def recommend(
     now = now or utcnow()
     plan = plans.get_plan(session, incident.type_code, incident.district_id)
     allowed_types = plan.allowed_unit_types()
-    units = units if units is not None else unit_snapshot(session)
+    units = units if units is not None else cached_unit_snapshot(session)
     if len(units["id"]) == 0:
         return Recommendation(incident.id, [], [], [], [Reason("no_units", "没有可用警力位置", "no unit has a position")])
     straight = distance_m(incident.lon, incident.lat, units["lon"], units["lat"])
-    fresh = np.array([(now - at).total_seconds() <= policy.stale_after_s for at in units["position_at"]])
+    fresh = (now.timestamp() - units["position_s"]) <= policy.stale_after_s
     available = units["status"] == UnitStatus.AVAILABLE
     if policy.divert_lower_priority:
         available |= _divertible(session, units, incident)
-    type_ok = np.isin(units["unit_type"].astype(str), list(allowed_types))
+    type_ok = np.isin(units["unit_type_text"], list(allowed_types))
     eligible = available & fresh & type_ok
 
     order = np.argsort(straight)
-    pool = [i for i in order if eligible[i]][: max(policy.k * 4, policy.prefilter_min)]
+    pool = order[eligible[order]][: max(policy.k * 4, policy.prefilter_min)].tolist()
     times = _road_times(graph, incident, units, pool, now, policy)
     ranked = sorted((t, i) for t, i in zip(times, pool, strict=True) if np.isfinite(t))[: policy.k]
     items = _candidates(ranked, units, straight, graph is not None)

@@ -24,6 +24,7 @@ def _events(session: Session) -> dict[tuple[str, Any], dict[str, Any]]:
 def publish(session: Session, kind: str, key: Any, data: dict[str, Any]) -> None:
     """Queue an event for delivery when ``session`` commits (the latest per kind and key wins)."""
     _events(session)[(kind, key)] = {"kind": kind, "data": data}
+    hub.changed(kind)
 
 
 def incident_payload(incident: Incident) -> dict[str, Any]:
@@ -63,4 +64,6 @@ def _publish_locally(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, _previous: Any) -> None:
-    session.info.pop(_KEY, None)
+    dropped = session.info.pop(_KEY, None) or {}
+    for kind in {kind for kind, _ in dropped}:
+        hub.changed(kind)  # caches built from the rolled-back state must go too

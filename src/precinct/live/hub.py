@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,17 @@ class Subscriber:
 class LiveHub:
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
+        self._listeners: list[Callable[[str], None]] = []
         self._lock = threading.Lock()
+
+    def add_listener(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(kind)`` for every change seen by this process (its own, as soon as it is
+        flushed, and other processes' via the relay), e.g. to drop a cache."""
+        self._listeners.append(listener)
+
+    def changed(self, kind: str) -> None:
+        for listener in self._listeners:
+            listener(kind)
 
     def subscribe(self) -> Subscriber:
         subscriber = Subscriber(loop=asyncio.get_running_loop())
@@ -52,6 +63,7 @@ class LiveHub:
 
     def publish(self, event: dict[str, Any]) -> None:
         """Deliver ``{"kind": ..., "data": ...}`` to every subscriber; safe from any thread."""
+        self.changed(event["kind"])
         with self._lock:
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
