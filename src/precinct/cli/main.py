@@ -223,17 +223,38 @@ def serve(
 @app.command("simulate")
 @handle_errors
 def simulate(
-    interval_s: Annotated[float | None, typer.Option(help="mean seconds between simulated calls")] = None,
-    duration_s: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+    interval_s: Annotated[float | None, typer.Option(help="live stream: mean seconds between simulated calls")] = None,
+    duration_s: Annotated[float | None, typer.Option(help="live stream: stop after this many seconds")] = None,
     seed: int | None = None,
+    day: Annotated[str | None, typer.Option("--day", help="replay: this local day from the store, YYYY-MM-DD")] = None,
+    incidents: Annotated[Path | None, typer.Option("--incidents", help="replay: a canonical incident CSV")] = None,
+    generate: Annotated[int | None, typer.Option("--generate", help="replay: N generated incidents over 24 h")] = None,
+    posts: Annotated[Path | None, typer.Option("--posts", help="replay: CSV lon,lat,units instead of the store's units")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="replay and print the JSON report")] = False,
 ) -> None:
-    """运行模拟警情流（标注为模拟）/ run the simulated live stream of incidents (labelled simulated)."""
+    """模拟 / simulation. Without replay options: the demo's live stream of simulated calls
+    (labelled simulated). With --json, --day, --incidents or --generate: a discrete-event replay of
+    a day on the road network (the same as `precinct plan simulate`)."""
+    if json_ or day is not None or incidents is not None or generate is not None:
+        from precinct.cli.plan import simulate as replay
+
+        replay(day=day, incidents_csv=incidents, generate=generate if generate is not None else (
+            None if day is not None or incidents is not None else 25_000),
+            posts_csv=posts, roads=None, service_min=_default_service_min(), cell_size_m=250.0, hour=None,
+            seed=seed or 0, json_=True)
+        return
     from precinct.core.db import make_engine, make_session_factory
     from precinct.demo.simulate import run_forever
 
     settings = load_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     run_forever(factory, settings, interval_s=interval_s, duration_s=duration_s, seed=seed, log=console.print)
+
+
+def _default_service_min() -> float:
+    from precinct.cli.plan import DEFAULT_SERVICE_MIN
+
+    return DEFAULT_SERVICE_MIN
 
 
 if __name__ == "__main__":

@@ -383,7 +383,8 @@ def simulate(
 ) -> None:
     """离散事件推演：在路网上重放一天的警情 / replay a day of incidents on the road network.
 
-    Not the same as ``precinct simulate`` (the demo's live stream of simulated calls).
+    ``precinct simulate --json`` runs this too; without replay options ``precinct simulate`` is the
+    demo's live stream of simulated calls.
     """
     from precinct.planning.replay import replay_on_network
 
