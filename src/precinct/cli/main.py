@@ -217,7 +217,11 @@ def serve(
 
         start_background(app_instance.state.session_factory, settings)
     console.print(f"Precinct: http://{host}:{port}  (API docs / 接口文档: http://{host}:{port}/docs)")
-    uvicorn.run(app_instance, host=host, port=port, log_level="info")
+    from precinct.api import logging as api_logging
+
+    config = uvicorn.Config(app_instance, host=host, port=port, log_level="info")
+    api_logging.install()  # after uvicorn configured its loggers: tokens in stream URLs are redacted
+    uvicorn.Server(config).run()
 
 
 @app.command("simulate")
