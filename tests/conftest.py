@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 import precinct.core.models  # noqa: F401
 import precinct.core.unit_of_work  # noqa: F401
 from precinct.core import migrate
-from precinct.core.cache import clear_all
 from precinct.core.db import make_engine
 from precinct.core.security import Role, create_access_token
 from precinct.core.settings import Settings
@@ -111,7 +110,9 @@ def connection(database):
     yield conn
     transaction.rollback()
     conn.close()
-    clear_all()
+    from precinct.org import service as org_service
+
+    org_service.invalidate_cache()  # also clears every other process-local cache
 
 
 @pytest.fixture

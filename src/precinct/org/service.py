@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,11 @@ class JurisdictionIndex:
 
 
 _cache: dict[str, JurisdictionIndex] = {}
+_checked_at: dict[str, float] = {}
 _cache_lock = threading.Lock()
+# Writes through this module invalidate at once; changes made by other processes are noticed by
+# the fingerprint, checked at most this often.
+FINGERPRINT_CHECK_S = 5.0
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
@@ -80,9 +85,13 @@ def _layer(rows: list[tuple[int, str | None]]) -> _Layer:
 
 def jurisdiction_index(session: Session) -> JurisdictionIndex:
     key = str(session.get_bind().engine.url)
-    fingerprint = _fingerprint(session)
     cached = _cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - _checked_at.get(key, 0.0) < FINGERPRINT_CHECK_S:
+        return cached
+    fingerprint = _fingerprint(session)
     if cached is not None and cached.fingerprint == fingerprint:
+        _checked_at[key] = now
         return cached
     with _cache_lock:
         units = session.execute(select(OrgUnit.id, OrgUnit.tier, OrgUnit.boundary_geojson)).all()
@@ -94,12 +103,14 @@ def jurisdiction_index(session: Session) -> JurisdictionIndex:
             beats=_layer([(i, g) for i, g in beats]),
         )
         _cache[key] = index
+        _checked_at[key] = now
         return index
 
 
 def invalidate_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _checked_at.clear()
     from precinct.core.cache import clear_all
 
     clear_all()  # derived caches (e.g. station -> district) follow the organisation
