@@ -113,14 +113,24 @@ class VerifyResult:
 
 
 def verify(session: Session, *, batch_size: int = 5000) -> VerifyResult:
-    """Recompute the whole chain; report the first entry that was changed, inserted or deleted."""
+    """Recompute the chain; report the first entry that was changed, inserted or deleted.
+
+    Safe while others write: the head is read first and the chain is checked up to it; entries
+    beyond it are accepted only if a head read afterwards covers them (a writer commits its entries
+    and the head together), so concurrent appends are never taken for tampering.
+    """
+    head = session.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    if head is None:
+        return VerifyResult(False, 0, None, "audit head row is missing")
+    head_seq, head_hash = head
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
     last_seq = 0
-    while True:
-        batch = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch_size)
+    while last_seq < head_seq:
+        batch = session.execute(
+            select(*_ENTRY_COLUMNS).where(AuditEntry.seq > last_seq, AuditEntry.seq <= head_seq)
+            .order_by(AuditEntry.seq).limit(batch_size)
         ).all()
         if not batch:
             break
@@ -129,31 +139,26 @@ def verify(session: Session, *, batch_size: int = 5000) -> VerifyResult:
                 return VerifyResult(False, count, expected_seq, f"entry {expected_seq} is missing")
             if entry.prev_hash != expected_prev:
                 return VerifyResult(False, count, entry.seq, "previous-hash link broken")
-            fields = {
-                "at": entry.at,
-                "actor": entry.actor,
-                "actor_role": entry.actor_role,
-                "action": entry.action,
-                "resource_type": entry.resource_type,
-                "resource_id": entry.resource_id,
-                "ip": entry.ip,
-                "purpose": entry.purpose,
-                "detail": entry.detail,
-            }
+            fields = {name: getattr(entry, name) for name in _HASHED_FIELDS}
             if entry_hash(expected_prev, entry.seq, fields) != entry.hash:
                 return VerifyResult(False, count, entry.seq, "entry content does not match its hash")
             expected_prev = entry.hash
             expected_seq += 1
             count += 1
         last_seq = batch[-1].seq
-    head = session.get(AuditHead, 1)
-    if head is None:
-        return VerifyResult(False, count, None, "audit head row is missing")
-    if head.seq != count or head.last_hash != expected_prev:
-        return VerifyResult(
-            False, count, count + 1, f"chain ends at entry {count} but the head records {head.seq}"
-        )
+    if count != head_seq or expected_prev != head_hash:
+        return VerifyResult(False, count, count + 1, f"chain ends at entry {count} but the head records {head_seq}")
+    beyond = session.scalar(select(func.max(AuditEntry.seq))) or 0
+    if beyond > head_seq:
+        now_head = session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+        if now_head < beyond:
+            return VerifyResult(False, count, head_seq + 1, f"entry {beyond} lies beyond the chain's head")
     return VerifyResult(True, count)
+
+
+_HASHED_FIELDS = ("at", "actor", "actor_role", "action", "resource_type", "resource_id", "ip", "purpose", "detail")
+_ENTRY_COLUMNS = (AuditEntry.seq, AuditEntry.prev_hash, AuditEntry.hash,
+                  *(getattr(AuditEntry, name) for name in _HASHED_FIELDS))
 
 
 def list_(

@@ -27,8 +27,26 @@ def publish(session: Session, kind: str, key: Any, data: dict[str, Any]) -> None
     hub.changed(kind)
 
 
+TEXT_LIMIT = 300  # characters of free text carried in a live event; the full record is one GET away
+NOTIFY_LIMIT_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+
+
 def incident_payload(incident: Incident) -> dict[str, Any]:
-    return IncidentRead.model_validate(incident).model_dump(mode="json", exclude={"extra"})
+    data = IncidentRead.model_validate(incident).model_dump(mode="json", exclude={"extra"})
+    for name in ("description", "address"):
+        if len(data[name]) > TEXT_LIMIT:
+            data[name] = data[name][:TEXT_LIMIT] + "…"
+            data["truncated"] = True
+    return data
+
+
+def _notify_text(item: dict[str, Any]) -> str:
+    text = json.dumps(item, ensure_ascii=False)
+    if len(text.encode("utf-8")) <= NOTIFY_LIMIT_BYTES:
+        return text
+    data = item["data"]
+    slim = {"kind": item["kind"], "data": {k: data[k] for k in ("id", "status", "version") if k in data} | {"truncated": True}}
+    return json.dumps(slim, ensure_ascii=False)
 
 
 def unit_payload(unit: Unit) -> dict[str, Any]:
@@ -53,7 +71,7 @@ def _notify_postgres(session: Session) -> None:
         return
     for item in session.info.pop(_KEY).values():
         session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": json.dumps(item, ensure_ascii=False)})
+                        {"channel": CHANNEL, "payload": _notify_text(item)})
 
 
 @event.listens_for(Session, "after_commit")

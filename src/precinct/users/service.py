@@ -23,6 +23,7 @@ from precinct.core.settings import Settings
 from precinct.users.models import LoginFailure, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+_DUMMY_HASH = hash_password("not-a-real-password-0000")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ def authenticate(
     message.
     """
     now = utcnow()
-    user = session.scalar(select(User).where(User.username == username))
+    # Lock the account row: concurrent attempts are counted one after another, so no more than
+    # the allowed number of failures is ever checked, and none after the lock.
+    user = session.scalar(select(User).where(User.username == username).with_for_update())
     anonymous = Actor(username=username[:64] or "?", role=None, ip=ip)
     if user is None or not user.is_active:
+        verify_password(_DUMMY_HASH, password)  # same cost as a real check: no timing oracle
         audit_service.record(
             session, actor=anonymous, action="auth.login_failed", resource_type="user",
             detail={"reason": "unknown or inactive user"},
