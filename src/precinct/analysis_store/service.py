@@ -51,7 +51,8 @@ def incident_frame(
     query = (select(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code, Incident.lat,
                     Incident.lon, Incident.source, Incident.district_id, Incident.address)
              .join(IncidentType, IncidentType.code == Incident.type_code)
-             .where(Incident.received_at >= since).order_by(Incident.received_at))
+             .where(Incident.received_at >= since, Incident.drill_run_id.is_(None))  # drills are not demand
+             .order_by(Incident.received_at))
     if until is not None:
         query = query.where(Incident.received_at < until)
     if not include_officer_initiated:

@@ -165,7 +165,8 @@ class Simulator:
 
     def _open_incidents(self, session: Session) -> list[Incident]:
         return list(session.scalars(
-            select(Incident).where(Incident.simulated.is_(True), Incident.status.in_(OPEN_STATUSES))
+            select(Incident).where(Incident.simulated.is_(True), Incident.drill_run_id.is_(None),
+                                   Incident.status.in_(OPEN_STATUSES))
             .order_by(Incident.priority, Incident.received_at).limit(500)
         ))
 
@@ -187,8 +188,8 @@ class Simulator:
         if assignment is None:
             return None
         unit = session.get(Unit, assignment.unit_id)
-        if unit is None:
-            return None
+        if unit is None or not unit.simulated:
+            return None  # a real unit sent to a simulated call is driven by its crew, not by the simulator
         if unit.status == UnitStatus.DISPATCHED:
             if (now - assignment.dispatched_at).total_seconds() >= EN_ROUTE_DELAY_S:
                 unit_service.set_status(session, unit.id, UnitStatus.EN_ROUTE, actor=SIMULATOR)

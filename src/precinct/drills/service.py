@@ -106,9 +106,15 @@ def tick(session: Session, now: datetime | None = None, *, graph=None, run_id: i
     The caller commits. ``graph`` is the road graph for the recommendation (None = straight line).
     """
     now = now or utcnow()
-    runs = [get(session, run_id)] if run_id is not None else list_(session, status=RUNNING)
+    run_ids = [run_id] if run_id is not None else [r.id for r in list_(session, status=RUNNING)]
     injected = []
-    for run in runs:
+    for rid in run_ids:
+        # Lock the run and re-read what was injected: two tickers (two server processes, or the
+        # background thread and a manual tick) must not inject a step twice.
+        run = session.scalar(select(DrillRun).where(DrillRun.id == rid).with_for_update()
+                             .execution_options(populate_existing=True))
+        if run is None:
+            raise NotFoundError(f"drill run {rid} does not exist")
         if run.status != RUNNING:
             continue
         for number in due_steps(run, now):
@@ -136,6 +142,7 @@ def _inject(session: Session, run: DrillRun, number: int, now: datetime, graph) 
         extra |= {"recommended_unit_id": best.unit_id, "recommended_call_sign": best.call_sign,
                   "recommended_travel_time_s": float(best.travel_time_s)}
     incident.extra = (incident.extra or {}) | extra
+    incident.drill_run_id = run.id
     run.score = (run.score or {}) | {"injected": [*run.score.get("injected", []), number]}
     session.flush()
     return incident
@@ -166,7 +173,7 @@ def incidents_of(session: Session, run: DrillRun) -> list[Incident]:
         select(Incident).where(Incident.simulated.is_(True), Incident.received_at >= run.started_at)
         .order_by(Incident.received_at, Incident.id)
     )
-    return [i for i in candidates if (i.extra or {}).get("drill_run_id") == run.id]
+    return [i for i in candidates if i.drill_run_id == run.id]
 
 
 def _seconds(later: datetime | None, earlier: datetime) -> float | None:

@@ -83,6 +83,7 @@ class Incident(Base):
     station_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     beat_id: Mapped[int | None] = mapped_column(ForeignKey("beats.id"), index=True)
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    drill_run_id: Mapped[int | None] = mapped_column(ForeignKey("drill_runs.id"), index=True)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

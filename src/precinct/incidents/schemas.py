@@ -61,6 +61,7 @@ class IncidentRead(BaseModel):
     station_id: int | None
     beat_id: int | None
     simulated: bool
+    drill_run_id: int | None = None
     extra: dict[str, Any] | None
     created_by: str
     updated_at: datetime

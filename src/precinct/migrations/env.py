@@ -16,9 +16,13 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), sqlite_foreign_keys=False)
     with engine.connect() as conn:
         _run(conn)
+        if conn.dialect.name == "sqlite":
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"foreign keys broken after migration: {problems[:5]}")
     engine.dispose()
 
 

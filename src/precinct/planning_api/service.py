@@ -145,7 +145,7 @@ def _recent_reported(session: Session, since: datetime, until: datetime) -> list
     rows = session.execute(
         select(Incident.id, Incident.lon, Incident.lat, Incident.district_id, Incident.extra)
         .where(Incident.received_at >= since, Incident.received_at <= until,
-               Incident.source != IncidentSource.OFFICER_INITIATED)
+               Incident.source != IncidentSource.OFFICER_INITIATED, Incident.drill_run_id.is_(None))
         .order_by(Incident.id)
     ).all()
     return [(i, lon, lat, d) for i, lon, lat, d, extra in rows if not (extra or {}).get("drill_run_id")]
@@ -190,7 +190,8 @@ def staffing(
     now = now or utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     query = select(Incident.id, Incident.received_at).where(
-        Incident.received_at >= since, Incident.received_at <= now, Incident.source != IncidentSource.OFFICER_INITIATED)
+        Incident.received_at >= since, Incident.received_at <= now, Incident.source != IncidentSource.OFFICER_INITIATED,
+        Incident.drill_run_id.is_(None))
     if district_id is not None:
         query = query.where(Incident.district_id == district_id)
     hours = {(shift_start_hour + h) % 24 for h in range(shift_hours)}
@@ -258,7 +259,7 @@ def _period(value: list[datetime], name: str) -> tuple[datetime, datetime]:
 def _counts(session, column, value, start, end, type_codes, weekly: bool) -> list[int]:  # noqa: ANN001
     query = select(Incident.received_at).where(
         column == value, Incident.received_at >= start, Incident.received_at < end,
-        Incident.source != IncidentSource.OFFICER_INITIATED)
+        Incident.source != IncidentSource.OFFICER_INITIATED, Incident.drill_run_id.is_(None))
     if type_codes:
         query = query.where(Incident.type_code.in_(type_codes))
     if not weekly:
