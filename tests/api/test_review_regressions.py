@@ -92,3 +92,69 @@ def test_verify_never_raises_a_false_alarm_while_others_write(fresh_database_url
     assert all(r.ok for r in results), [r for r in results if not r.ok][:3]
     assert results[-1].entries > 0
     engine.dispose()
+
+
+def test_future_dated_positions_are_refused(client, auth):
+    headers = auth(Role.DISPATCHER)
+    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
+        "call_sign": "CLK-1", "unit_type": "patrol_car", "status": "available"}).json()
+    future = client.post(f"/api/v1/units/{unit['id']}/positions", headers=headers,
+                         json={"lon": 114.0, "lat": 30.5, "at": "2031-01-01T00:00:00Z"})
+    assert future.status_code == 422 and "future" in future.json()["error"]["message"]
+    batch = client.post("/api/v1/unit-positions", headers=headers, json={"reports": [
+        {"unit_id": unit["id"], "lon": 114.0, "lat": 30.5, "at": "2031-01-01T00:00:00Z"}]})
+    assert batch.status_code == 422
+    assert client.post(f"/api/v1/units/{unit['id']}/positions", headers=headers, json={"lon": 114.01, "lat": 30.51}).status_code == 204
+
+
+def test_bad_references_and_plan_entries_are_4xx_not_500(client, auth):
+    admin = auth(Role.ADMIN)
+    user = client.post("/api/v1/users", headers=admin, json={"username": "nostation", "password": "long-enough-pass",
+                                                              "role": "analyst", "station_id": 999999})
+    assert user.status_code == 422 and "station_id" in user.json()["error"]["message"]
+    long_name = client.post("/api/v1/users", headers=admin, json={"username": "longname", "password": "long-enough-pass",
+                                                                   "role": "analyst", "display_name": "x" * 200})
+    assert long_name.status_code == 422
+    for entry in ({"count": 1}, {"unit_type": "patrol_car", "count": "two"}):
+        plan = client.post("/api/v1/response-plans", headers=admin, json={"type_code": "theft", "unit_types": [entry]})
+        assert plan.status_code == 422, plan.text
+
+
+def test_attaching_a_duplicate_is_audited_with_both_ids(client, auth):
+    headers = auth(Role.DISPATCHER)
+    body = {"source": "phone_110", "type_code": "theft", "lon": 114.02, "lat": 30.52}
+    first = client.post("/api/v1/incidents", headers=headers, json=body).json()
+    second = client.post("/api/v1/incidents", headers=headers, json=body).json()
+    assert client.post(f"/api/v1/incidents/{second['id']}/duplicate-of", headers=headers,
+                       json={"original_id": first["id"]}).status_code == 200
+    log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"action": "incident.duplicate_of"}).json()
+    assert [(e["resource_id"], e["detail"]["original_id"]) for e in log["items"]] == [(str(second["id"]), first["id"])]
+
+
+def test_a_clear_during_a_load_is_not_undone():
+    from precinct.core.cache import TTLCache
+
+    cache = TTLCache[int](ttl_s=60)
+
+    def slow_load():
+        cache.clear()  # a write lands while the old value is being read
+        return 1
+
+    assert cache.get_or_load("k", slow_load) == 1
+    assert cache.get_or_load("k", lambda: 2) == 2  # the stale load was not kept
+
+
+def test_demo_load_leaves_existing_accounts_alone(fresh_database_url, cli, tmp_path):
+    assert cli("user", "add", "admin", "--role", "admin", input="the-real-admin-password\n").exit_code == 0
+    loaded = cli("demo", "load", "--credentials-file", str(tmp_path / "c.json"), "--history-days", "0")
+    assert loaded.exit_code == 0, loaded.output
+    assert "password unchanged" in loaded.output
+    import json
+
+    assert "admin" not in {a["username"] for a in json.loads((tmp_path / "c.json").read_text())}
+    engine = make_engine(fresh_database_url)
+    with make_session_factory(engine)() as session:
+        from precinct.core.security import verify_password
+
+        assert verify_password(user_service.get_by_username(session, "admin").password_hash, "the-real-admin-password")
+    engine.dispose()

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -81,6 +82,12 @@ async def _stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
                                    "reload and retry"), status_code=409)
 
 
+async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+    # Two requests created the same unique thing at once, or a reference names nothing.
+    return JSONResponse(error_body(request, "conflict", "the change clashes with existing data (a duplicate, or a "
+                                   "reference to something that does not exist); reload and check"), status_code=409)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident_id = uuid.uuid4().hex[:12]
     logger.exception("unhandled error %s on %s %s", incident_id, request.method, request.url.path)
@@ -95,4 +102,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

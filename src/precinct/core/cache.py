@@ -19,6 +19,7 @@ class TTLCache(Generic[V]):
         self.ttl_s = ttl_s
         self._items: dict[Hashable, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        self._generation = 0
         _ALL.add(self)
 
     def get_or_load(self, key: Hashable, load: Callable[[], V]) -> V:
@@ -26,13 +27,16 @@ class TTLCache(Generic[V]):
         item = self._items.get(key)
         if item is not None and now - item[0] < self.ttl_s:
             return item[1]
+        generation = self._generation
         value = load()
         with self._lock:
-            self._items[key] = (now, value)
+            if generation == self._generation:  # a clear() during the load makes its result stale
+                self._items[key] = (now, value)
         return value
 
     def clear(self) -> None:
         with self._lock:
+            self._generation += 1
             self._items.clear()
 
     def clear_when_done(self, session: object) -> None:

@@ -30,7 +30,6 @@ class Settings(BaseSettings):
         default=None, description="road network for routing and the map; default: the bundled Wuhan demo roads"
     )
     dispatch_stale_after_s: float = Field(default=900.0, gt=0, description="positions older than this are stale")
-    dispatch_divert_lower_priority: bool = False
     dispatch_ack_timeout_s: float = Field(default=120.0, gt=0)
     duplicate_radius_m: float = Field(default=300.0, gt=0)
     duplicate_window_min: float = Field(default=30.0, gt=0)

@@ -255,10 +255,12 @@ def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) 
                                        station_id=first_station if officer else None,
                                        unit_id=officer_unit if officer else None)
         elif password is None:
-            password = generate_password()
-            user_service.set_password(session, username=username, password=password, actor=actor)
+            # An account this command did not create (or whose password file is gone): leave it alone.
+            password = "(existing account: password unchanged / 已有账户，密码未改)"
         accounts.append({"username": username, "role": role.value, "password": password})
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
-    credentials_file.write_text(json.dumps(accounts, indent=1), encoding="utf-8")
+    descriptor = os.open(credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps([a for a in accounts if not a["password"].startswith("(existing")], indent=1))
     os.chmod(credentials_file, 0o600)
     return accounts

@@ -17,6 +17,7 @@ from precinct.dispatch.models import Agency, HandoffMode
 from precinct.dispatch.roads import road_graph
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
+from precinct.units.models import UnitType
 from precinct.units.schemas import UnitRead
 
 router = APIRouter(tags=["dispatch"])
@@ -82,10 +83,15 @@ class PlanRead(BaseModel):
     built_in: bool = False
 
 
+class PlanUnit(BaseModel):
+    unit_type: UnitType
+    count: int = Field(ge=1, le=20)
+
+
 class PlanWrite(BaseModel):
     type_code: str
     district_id: int | None = None
-    unit_types: list[dict] = Field(min_length=1)
+    unit_types: list[PlanUnit] = Field(min_length=1)
     checklist: list[dict[str, str]] = Field(default_factory=list)
     notify: list[Agency] = Field(default_factory=list)
 
@@ -146,8 +152,7 @@ class OfficerAssignmentRead(BaseModel):
 
 
 def policy(settings: Settings, k: int) -> service.DispatchPolicy:
-    return service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s,
-                                  divert_lower_priority=settings.dispatch_divert_lower_priority)
+    return service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s)
 
 
 @router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
@@ -215,7 +220,8 @@ def plan_history(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]
 
 @router.post("/response-plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
 def save_plan(body: PlanWrite, session: SessionDep, actor: Annotated[Actor, allow(R.SUPERVISOR, R.ADMIN)]):
-    plan = plans.save_plan(session, type_code=body.type_code, district_id=body.district_id, unit_types=body.unit_types,
+    plan = plans.save_plan(session, type_code=body.type_code, district_id=body.district_id,
+                           unit_types=[{"unit_type": u.unit_type.value, "count": u.count} for u in body.unit_types],
                            checklist=body.checklist, notify=[a.value for a in body.notify], actor=actor)
     session.commit()
     return plan

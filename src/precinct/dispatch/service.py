@@ -2,7 +2,7 @@
 
 Recommendation works in two stages: a straight-line prefilter over every eligible unit, then road
 travel time (one Dijkstra on the reversed graph from the incident) for the best candidates.
-Eligibility: available (or, if the policy allows, en route to a lower-priority call), a position
+Eligibility: available, a position
 reported within ``stale_after_s``, and a unit type that the incident type's response plan sends.
 Every recommendation carries its reasons, and nearer units that were passed over are listed with
 why.
@@ -50,7 +50,6 @@ class DispatchPolicy:
     k: int = 5
     prefilter_min: int = 20
     stale_after_s: float = 900.0
-    divert_lower_priority: bool = False
     snap_max_m: float = 2000.0
 
 
@@ -149,8 +148,6 @@ def recommend(
     straight = distance_m(incident.lon, incident.lat, units["lon"], units["lat"])
     fresh = (now.timestamp() - units["position_s"]) <= policy.stale_after_s
     available = units["status"] == UnitStatus.AVAILABLE
-    if policy.divert_lower_priority:
-        available |= _divertible(session, units, incident)
     type_ok = np.isin(units["unit_type_text"], list(allowed_types))
     eligible = available & fresh & type_ok
 
@@ -166,13 +163,6 @@ def recommend(
     if not ranked:
         warnings.append(Reason("no_eligible_unit", "没有符合条件的可用警力", "no eligible unit is available"))
     return Recommendation(incident.id, items, excluded, move_ups, warnings)
-
-
-def _divertible(session: Session, units: dict, incident: Incident) -> np.ndarray:
-    rows = session.execute(select(Assignment.unit_id, Incident.priority).join(Incident, Incident.id == Assignment.incident_id)
-                           .where(Assignment.cleared_at.is_(None))).all()
-    lower = {unit_id for unit_id, priority in rows if priority > incident.priority}
-    return np.array([uid in lower and status == UnitStatus.EN_ROUTE for uid, status in zip(units["id"], units["status"], strict=True)])
 
 
 def _road_times(graph, incident, units, pool, now, policy) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -309,6 +299,8 @@ def attach_duplicate(session: Session, incident_id: int, original_id: int, *, ac
                                            disposition=Disposition.DUPLICATE, note=f"duplicate of {original_id}")
     session.add(IncidentEvent(incident_id=original.id, at=utcnow(), actor=actor.username, kind="duplicate_attached",
                               data={"duplicate_id": incident_id}))
+    audit_service.record(session, actor=actor, action="incident.duplicate_of", resource_type="incident",
+                         resource_id=incident_id, detail={"original_id": original_id})
     return incident
 
 

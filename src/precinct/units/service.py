@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -217,7 +217,7 @@ def report_position(
     """
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError("lon must be within [-180, 180] and lat within [-90, 90]")
-    at = at or utcnow()
+    at = _checked_time(at)
     if session.scalar(select(Unit.id).where(Unit.id == unit_id)) is None:
         raise NotFoundError(f"unit {unit_id} does not exist")
     session.execute(
@@ -236,6 +236,20 @@ def report_position(
     live.publish(session, "unit", unit_id, live.unit_payload(unit))
 
 
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _checked_time(at: datetime | None, *, now: datetime | None = None) -> datetime:
+    """A report's time, refused when it lies in the future (a device with a wrong clock would
+    otherwise freeze the unit's position: later, correct reports are older and are ignored)."""
+    now = now or utcnow()
+    if at is None:
+        return now
+    if at > now + MAX_CLOCK_SKEW:
+        raise ValidationError(f"position time {at.isoformat()} lies in the future; check the device's clock")
+    return at
+
+
 def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> int:
     """Record a batch of position reports (an AVL gateway's feed) in three statements.
 
@@ -245,6 +259,8 @@ def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> 
     if not reports:
         return 0
     now = utcnow()
+    for report in reports:
+        _checked_time(report.get("at"), now=now)
     ids = sorted({int(r["unit_id"]) for r in reports})
     known = set(session.scalars(select(Unit.id).where(Unit.id.in_(ids))))
     unknown = [i for i in ids if i not in known]

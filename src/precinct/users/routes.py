@@ -41,7 +41,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64)
     password: str = Field(min_length=10, max_length=256)
     role: Role
-    display_name: str = ""
+    display_name: str = Field(default="", max_length=128)
     station_id: int | None = None
     unit_id: int | None = None
 

@@ -20,6 +20,8 @@ from precinct.core.errors import (
 )
 from precinct.core.security import Actor, Role, create_access_token, hash_password, verify_password
 from precinct.core.settings import Settings
+from precinct.org.models import OrgUnit
+from precinct.units.models import Unit
 from precinct.users.models import LoginFailure, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
@@ -59,6 +61,10 @@ def create(
         raise ValidationError("username must be 3-64 letters, digits, '_', '.' or '-'")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
+    if station_id is not None and session.get(OrgUnit, station_id) is None:
+        raise ValidationError(f"station_id {station_id} does not name an organisation unit")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise ValidationError(f"unit_id {unit_id} does not name a unit")
     user = User(
         username=username,
         display_name=display_name or username,
