@@ -128,3 +128,45 @@ def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
         server.should_exit = True
         thread.join(10)
         app.state.engine.dispose()
+
+
+def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeypatch):
+    from precinct.live import routes as live_routes
+
+    monkeypatch.setattr(live_routes, "HEARTBEAT_S", 0.2)
+    assert cli("user", "add", "leaver", "--role", "dispatcher", input="leaver-password\n").exit_code == 0
+    from precinct.api.app import create_app
+
+    app = create_app(Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api/v1"
+    try:
+        token = httpx.post(f"{base}/auth/token", data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
+        lines: list[str] = []
+
+        def listen():
+            with httpx.stream("GET", f"{base}/stream", params={"access_token": token}, timeout=20) as response:
+                for line in response.iter_lines():
+                    lines.append(line)
+
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+        time.sleep(0.6)
+        assert listener.is_alive()
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(fresh_database_url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE users SET locked_at = CURRENT_TIMESTAMP WHERE username = 'leaver'"))
+        engine.dispose()
+        listener.join(10)
+        assert not listener.is_alive() and "event: end" in lines
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.engine.dispose()

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 
 from precinct.api import deps
-from precinct.core.security import Actor
+from precinct.core.security import Actor, decode_access_token
 from precinct.live.hub import hub
+from precinct.users.models import User
 
 router = APIRouter(tags=["live"])
 HEARTBEAT_S = 15.0
 
 
-async def _events(request: Request) -> AsyncIterator[str]:
+def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
+    """The stream's token has not expired and its account is still active and unlocked."""
+    if time.time() >= expires_at:
+        return False
+    with request.app.state.session_factory() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        allowed = user is not None and user.is_active and user.locked_at is None
+        session.rollback()
+    return allowed
+
+
+async def _events(request: Request, username: str, expires_at: float) -> AsyncIterator[str]:
     subscriber = hub.subscribe()
     try:
         yield "retry: 3000\n: connected\n\n"
@@ -26,6 +41,9 @@ async def _events(request: Request) -> AsyncIterator[str]:
             try:
                 item = await asyncio.wait_for(subscriber.queue.get(), timeout=HEARTBEAT_S)
             except TimeoutError:
+                if not await run_in_threadpool(_still_allowed, request, username, expires_at):
+                    yield "event: end\ndata: {\"reason\": \"token expired or account disabled\"}\n\n"
+                    return
                 yield ": heartbeat\n\n"
                 continue
             yield f"event: {item['kind']}\ndata: {json.dumps(item['data'], ensure_ascii=False)}\n\n"
@@ -36,10 +54,18 @@ async def _events(request: Request) -> AsyncIterator[str]:
 @router.get("/stream", response_class=StreamingResponse)
 async def stream(
     request: Request,
-    _: Annotated[Actor, Depends(deps.StreamRoleChecker(frozenset(deps.READ_INCIDENTS)))],
+    actor: Annotated[Actor, Depends(deps.StreamRoleChecker(frozenset(deps.READ_INCIDENTS)))],
+    settings: deps.SettingsDep,
+    access_token: str | None = None,
 ) -> StreamingResponse:
-    """Live changes as Server-Sent Events: ``incident``, ``unit`` and ``duty_level`` events."""
+    """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level`` and ``escalation``.
+
+    The stream ends (with an ``end`` event) once its token expires or its account is locked or
+    disabled; the account is re-checked at every heartbeat."""
+    header = request.headers.get("authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else access_token or ""
+    expires_at = float(decode_access_token(token, secret_key=settings.secret_key)["exp"])
     return StreamingResponse(
-        _events(request), media_type="text/event-stream",
+        _events(request, actor.username, expires_at), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
