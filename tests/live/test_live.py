@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -17,6 +18,23 @@ from precinct.core.settings import Settings
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.live.hub import LiveHub, PostgresRelay, hub
+
+
+@contextlib.contextmanager
+def running_server(app):
+    """Serve ``app`` with uvicorn on a free localhost port; yield the API base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api/v1"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.engine.dispose()
 
 
 def _create_incident(factory, description="live test"):
@@ -90,16 +108,7 @@ def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
 
     assert cli("user", "add", "watcher", "--role", "dispatcher", input="watcher-password\n").exit_code == 0
     settings = Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40)
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
+    with running_server(create_app(settings)) as base:
         token = httpx.post(f"{base}/auth/token", data={"username": "watcher", "password": "watcher-password"}).json()["access_token"]
         assert httpx.get(f"{base}/stream").status_code == 401
         received: list[dict] = []
@@ -124,10 +133,6 @@ def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
         listener.join(15)
         assert received and received[0]["id"] == created.json()["id"]
         assert received[0]["description"] == "over the wire"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        app.state.engine.dispose()
 
 
 def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeypatch):
@@ -138,14 +143,7 @@ def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeyp
     from precinct.api.app import create_app
 
     app = create_app(Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api/v1"
-    try:
+    with running_server(app) as base:
         token = httpx.post(f"{base}/auth/token", data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
         lines: list[str] = []
 
@@ -166,7 +164,3 @@ def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeyp
         engine.dispose()
         listener.join(10)
         assert not listener.is_alive() and "event: end" in lines
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        app.state.engine.dispose()
