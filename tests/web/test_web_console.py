@@ -235,3 +235,41 @@ def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, consol
     page.click("button[data-unit-status='on_scene']")
     page.wait_for_selector("#officer-unit-status[data-status='on_scene']")
     assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["status"] == "on_scene"
+
+
+def test_supervisor_runs_a_drill_and_steps_through_its_replay(open_console, console_server) -> None:  # type: ignore[no-untyped-def]
+    console = open_console("supervisor")
+    page = console.page
+    page.click("#tab-drills")
+    page.wait_for_selector("#drill-scenarios .drill-scenario[data-scenario='armed_assault']")
+    page.select_option("#drill-speed-armed_assault", "60")
+    page.click("#drill-start-armed_assault")
+    page.wait_for_selector("#drill-detail #drill-score")
+    run_id = int(page.locator("#drill-detail").get_attribute("data-run-id"))
+    run = console_server.api("supervisor", "GET", f"/drills/{run_id}").json()
+    assert run["status"] == "running" and run["result"]["injected"] >= 1
+    # The first step is a real (drill) incident: it reaches the map's queue like any call.
+    first = run["result"]["incidents"][0]
+    page.click("#tab-map")
+    page.wait_for_selector(f"#incident-list [data-incident-id='{first['incident_id']}']")
+    page.click("#tab-drills")
+    page.wait_for_selector(f"#drill-runs tr[data-run-id='{run_id}'] .drill-finish")
+    page.click(f"#drill-runs tr[data-run-id='{run_id}'] .drill-finish")
+    page.wait_for_selector(f"#drill-runs tr[data-run-id='{run_id}'][data-status='finished']")
+    page.wait_for_selector("#drill-replay-list li")
+    assert page.locator("#drill-replay-position").inner_text().startswith("1 / ")
+    if page.locator("#drill-replay-list li").count() > 1:
+        page.click("#drill-replay-next")
+        assert page.locator("#drill-replay-position").inner_text().startswith("2 / ")
+        assert page.locator("#drill-replay-list li.active").get_attribute("data-index") == "1"
+    console.screenshot("11-drills")
+    console.close()
+
+
+def test_dispatcher_reviews_drills_but_cannot_start_them(open_console) -> None:  # type: ignore[no-untyped-def]
+    console = open_console("dispatcher")
+    page = console.page
+    page.click("#tab-drills")
+    page.wait_for_selector("#drill-scenarios .drill-scenario")
+    assert page.locator("#drill-scenarios button").count() == 0
+    console.close()

@@ -6,6 +6,7 @@ import { can, OPEN_STATUSES, on, store, upsertIncident, upsertUnit } from "./sto
 import { errorText, initDispatch } from "./dispatch.js";
 import { initOfficer, showOfficer } from "./officer.js";
 import { initAnalyst, showAnalyst } from "./analyst.js";
+import { initDrills, showDrills } from "./drills.js";
 import { refreshLiveLabel, startStream, stopStream } from "./stream.js";
 
 const $ = (id) => document.getElementById(id);
@@ -45,11 +46,12 @@ function viewsFor(role) {
   const views = ["map"];
   if (role === "patrol_officer" || store.me.unit_id) views.push("officer");
   if (["analyst", "supervisor", "admin", "dispatcher"].includes(role)) views.push("analyst");
+  if (["analyst", "supervisor", "admin", "dispatcher"].includes(role)) views.push("drills");
   return views;
 }
 
 export function showView(viewName) {
-  for (const v of ["map", "officer", "analyst"]) {
+  for (const v of ["map", "officer", "analyst", "drills"]) {
     $(`view-${v}`).hidden = v !== viewName;
     $(`tab-${v}`).classList.toggle("active", v === viewName);
     $(`tab-${v}`).setAttribute("aria-pressed", String(v === viewName));
@@ -58,6 +60,7 @@ export function showView(viewName) {
   if (viewName === "map") consoleMap?.map.invalidateSize();
   if (viewName === "officer") showOfficer();
   if (viewName === "analyst") showAnalyst();
+  if (viewName === "drills") showDrills();
 }
 
 function renderWho() {
@@ -86,7 +89,7 @@ async function boot() {
   on("duty_level", () => consoleMap.reload("duty"));
 
   const views = viewsFor(store.me.role);
-  for (const v of ["map", "officer", "analyst"]) {
+  for (const v of ["map", "officer", "analyst", "drills"]) {
     $(`tab-${v}`).hidden = !views.includes(v);
     $(`tab-${v}`).onclick = () => showView(v);
   }
@@ -94,6 +97,7 @@ async function boot() {
     initDispatch(consoleMap);
     initOfficer();
     initAnalyst();
+    initDrills();
     const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: OPEN_STATUSES })]);
     for (const unit of units) upsertUnit(unit);
     for (const incident of open.items) upsertIncident(incident);

@@ -1,0 +1,183 @@
+// Drills view (红蓝攻防): start a scenario, follow its score, and step through the replay.
+import { api } from "./api.js";
+import { fmtDateTime, fmtDuration, fmtNumber, lang, name, onLangChange, t } from "./i18n.js";
+import { el } from "./map.js";
+import { can, typeName } from "./store.js";
+import { errorText, toast } from "./dispatch.js";
+
+let built = false;
+let replay = { events: [], index: 0, runId: null };
+
+function view() {
+  return document.getElementById("view-drills");
+}
+
+function text(obj, field) {
+  return lang() === "en" ? obj[`${field}_en`] || obj[`${field}_zh`] : obj[`${field}_zh`] || obj[`${field}_en`];
+}
+
+export function initDrills() {
+  onLangChange(() => {
+    if (built) showDrills();
+  });
+}
+
+export async function showDrills() {
+  built = true;
+  const root = view();
+  root.replaceChildren();
+  const scenarios = el("section", { class: "card", id: "drill-scenarios" });
+  scenarios.append(el("h2", {}, t("drill_scenarios")));
+  const runs = el("section", { class: "card", id: "drill-runs" });
+  runs.append(el("h2", {}, t("drill_runs")));
+  const detail = el("section", { class: "card", id: "drill-detail", hidden: "" });
+  root.append(scenarios, runs, detail);
+  try {
+    const [list, past] = await Promise.all([api("/drills/scenarios"), api("/drills")]);
+    renderScenarios(scenarios, list);
+    renderRuns(runs, past);
+  } catch (error) {
+    root.append(el("p", { class: "error" }, errorText(error)));
+  }
+}
+
+function renderScenarios(box, scenarios) {
+  for (const scenario of scenarios) {
+    const row = el("div", { class: "drill-scenario", "data-scenario": scenario.code });
+    row.append(el("strong", {}, name(scenario)), el("p", {}, text(scenario, "description")),
+               el("p", { class: "muted" }, t("drill_steps", { n: fmtNumber(scenario.steps.length) })));
+    if (can("dutyLevels")) {  // supervisors and admins run drills
+      const speed = el("select", { "aria-label": t("drill_speed"), id: `drill-speed-${scenario.code}` });
+      for (const value of [1, 10, 60]) speed.append(el("option", { value: String(value) }, `${value}×`));
+      const start = el("button", { type: "button", class: "primary", id: `drill-start-${scenario.code}` }, t("drill_start"));
+      start.addEventListener("click", async () => {
+        start.disabled = true;
+        try {
+          const run = await api("/drills", { method: "POST", body: { scenario_code: scenario.code, speed: Number(speed.value) } });
+          toast(t("drill_started", { name: name(scenario) }));
+          await showDrills();
+          await openRun(run.id);
+        } catch (error) {
+          toast(errorText(error), "error");
+          start.disabled = false;
+        }
+      });
+      row.append(el("label", {}, t("drill_speed")), speed, start);
+    }
+    box.append(row);
+  }
+}
+
+function renderRuns(box, runs) {
+  if (!runs.length) {
+    box.append(el("p", { "data-state": "no_data" }, t("no_data")));
+    return;
+  }
+  const table = el("table", { class: "data-table" });
+  const head = el("tr");
+  for (const key of ["drill_name", "status", "drill_started_at", "drill_speed", ""]) head.append(el("th", {}, key ? t(key) : ""));
+  table.append(head);
+  for (const run of runs) {
+    const tr = el("tr", { "data-run-id": String(run.id), "data-status": run.status });
+    tr.append(el("td", {}, run.name), el("td", {}, t(`drill_status_${run.status}`)), el("td", {}, fmtDateTime(run.started_at)),
+              el("td", {}, `${fmtNumber(run.speed)}×`));
+    const open = el("button", { type: "button", class: "drill-open" }, t("drill_review"));
+    open.addEventListener("click", () => openRun(run.id));
+    const cell = el("td");
+    cell.append(open);
+    if (run.status === "running" && can("dutyLevels")) {
+      const finish = el("button", { type: "button", class: "drill-finish" }, t("drill_finish"));
+      finish.addEventListener("click", async () => {
+        try {
+          await api(`/drills/${run.id}/finish`, { method: "POST" });
+          await showDrills();
+          await openRun(run.id);
+        } catch (error) {
+          toast(errorText(error), "error");
+        }
+      });
+      cell.append(finish);
+    }
+    tr.append(cell);
+    table.append(tr);
+  }
+  box.append(table);
+}
+
+async function openRun(runId) {
+  const box = document.getElementById("drill-detail");
+  box.hidden = false;
+  box.replaceChildren(el("p", {}, t("loading")));
+  try {
+    const [run, events] = await Promise.all([api(`/drills/${runId}`), api(`/drills/${runId}/replay`)]);
+    box.replaceChildren();
+    box.dataset.runId = String(runId);
+    box.append(el("h2", {}, `${run.name} · ${t(`drill_status_${run.status}`)}`));
+    box.append(renderScore(run.result));
+    replay = { events, index: 0, runId };
+    box.append(renderReplay());
+  } catch (error) {
+    box.replaceChildren(el("p", { class: "error" }, errorText(error)));
+  }
+}
+
+function renderScore(result) {
+  const wrap = el("div", { id: "drill-score" });
+  const share = result.share_dispatched_to_recommended;
+  const facts = [
+    [t("drill_injected"), `${fmtNumber(result.injected)} / ${fmtNumber(result.steps)}`],
+    [t("drill_dispatched"), fmtNumber(result.dispatched)],
+    [t("drill_followed"), share === null || share === undefined ? "—" : `${fmtNumber(share * 100, { maximumFractionDigits: 0 })} %`],
+    [t("drill_to_dispatch"), result.to_dispatch?.median_s == null ? "—" : fmtDuration(result.to_dispatch.median_s)],
+    [t("drill_to_on_scene"), result.to_on_scene?.median_s == null ? "—" : fmtDuration(result.to_on_scene.median_s)],
+  ];
+  const list = el("dl", { class: "facts" });
+  for (const [label, value] of facts) list.append(el("dt", {}, label), el("dd", {}, value));
+  wrap.append(list);
+  const table = el("table", { class: "data-table", id: "drill-score-table" });
+  const head = el("tr");
+  for (const key of ["drill_step", "type", "drill_recommended", "drill_sent", "drill_to_dispatch"]) head.append(el("th", {}, t(key)));
+  table.append(head);
+  for (const item of result.incidents) {
+    const tr = el("tr", { "data-followed": String(item.followed_recommendation) });
+    tr.append(el("td", {}, String((item.step ?? 0) + 1)), el("td", {}, typeName(item.type_code, name)),
+              el("td", {}, item.recommended_call_sign || "—"), el("td", {}, item.dispatched_call_sign || "—"),
+              el("td", {}, item.to_dispatch_s == null ? "—" : fmtDuration(item.to_dispatch_s)));
+    table.append(tr);
+  }
+  wrap.append(table);
+  return wrap;
+}
+
+function describe(event) {
+  const who = event.call_sign || event.actor || "";
+  const change = event.to_status ? ` → ${t(`status.${event.to_status}`)}` : "";
+  return `${fmtDateTime(event.at)} · ${t("drill_step")} ${(event.step ?? 0) + 1} · ${event.kind}${change} ${who}`.trim();
+}
+
+function renderReplay() {
+  const wrap = el("div", { id: "drill-replay" });
+  wrap.append(el("h3", {}, t("drill_replay")));
+  if (!replay.events.length) {
+    wrap.append(el("p", { "data-state": "no_data" }, t("no_data")));
+    return wrap;
+  }
+  const position = el("p", { id: "drill-replay-position", "aria-live": "polite" });
+  const current = el("p", { id: "drill-replay-current", class: "replay-current" });
+  const back = el("button", { type: "button", id: "drill-replay-back" }, t("drill_previous"));
+  const next = el("button", { type: "button", id: "drill-replay-next" }, t("drill_next"));
+  const list = el("ol", { id: "drill-replay-list" });
+  replay.events.forEach((event, index) => list.append(el("li", { "data-index": String(index) }, describe(event))));
+  const show = () => {
+    position.textContent = `${replay.index + 1} / ${replay.events.length}`;
+    current.textContent = describe(replay.events[replay.index]);
+    for (const item of list.children) item.classList.toggle("active", Number(item.dataset.index) === replay.index);
+    back.disabled = replay.index === 0;
+    next.disabled = replay.index === replay.events.length - 1;
+  };
+  back.addEventListener("click", () => { replay.index = Math.max(0, replay.index - 1); show(); });
+  next.addEventListener("click", () => { replay.index = Math.min(replay.events.length - 1, replay.index + 1); show(); });
+  wrap.append(position, current, back, next, list);
+  show();
+  return wrap;
+}
