@@ -7,6 +7,7 @@ runs inside a transaction that is rolled back, so tests never see each other's d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -68,33 +69,39 @@ def _postgres_url() -> str | None:
     return os.environ.get("PRECINCT_TEST_DATABASE_URL")
 
 
+@contextlib.contextmanager
+def scratch_database(backend: str, sqlite_path, *, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file at ``sqlite_path``, or a PostgreSQL database
+    created on the server of ``PRECINCT_TEST_DATABASE_URL`` and dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
+        return
+    base = _postgres_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("PRECINCT_TEST_DATABASE_URL must be set in CI: PostgreSQL tests may not be skipped")
+        pytest.skip("PRECINCT_TEST_DATABASE_URL is not set")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database(request, tmp_path_factory) -> Iterator[tuple[Engine, dict, str]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'precinct.db'}"
-        admin_engine = None
-        scratch = None
-    else:
-        base = _postgres_url()
-        if not base:
-            if os.environ.get("CI"):
-                pytest.fail("PRECINCT_TEST_DATABASE_URL must be set in CI: PostgreSQL tests may not be skipped")
-            pytest.skip("PRECINCT_TEST_DATABASE_URL is not set")
-        scratch = f"precinct_test_{uuid.uuid4().hex[:10]}"
-        admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-        url = make_url(base).set(database=scratch).render_as_string(hide_password=False)
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        ids = seed(session)
-    yield engine, ids, url
-    engine.dispose()
-    if admin_engine is not None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-        admin_engine.dispose()
+    with scratch_database(request.param, tmp_path_factory.mktemp("db") / "precinct.db", prefix="precinct_test") as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with Session(engine, expire_on_commit=False) as session:
+            ids = seed(session)
+        yield engine, ids, url
+        engine.dispose()
 
 
 @pytest.fixture
@@ -164,32 +171,15 @@ def auth():
 def fresh_database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     """An empty, migrated database of its own (for CLI commands, which commit), set as
     ``PRECINCT_DATABASE_URL``; dropped afterwards."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cli.db'}"
-        admin_engine = None
-    else:
-        base = _postgres_url()
-        if not base:
-            if os.environ.get("CI"):
-                pytest.fail("PRECINCT_TEST_DATABASE_URL must be set in CI")
-            pytest.skip("PRECINCT_TEST_DATABASE_URL is not set")
-        scratch = f"precinct_cli_{uuid.uuid4().hex[:10]}"
-        admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-        url = make_url(base).set(database=scratch).render_as_string(hide_password=False)
-    monkeypatch.setenv("PRECINCT_DATABASE_URL", url)
-    monkeypatch.setenv("PRECINCT_ENVIRONMENT", "development")
-    from precinct.cli.main import app
-    from typer.testing import CliRunner
+    with scratch_database(request.param, tmp_path / "cli.db", prefix="precinct_cli") as url:
+        monkeypatch.setenv("PRECINCT_DATABASE_URL", url)
+        monkeypatch.setenv("PRECINCT_ENVIRONMENT", "development")
+        from precinct.cli.main import app
+        from typer.testing import CliRunner
 
-    result = CliRunner().invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0, result.output
-    yield url
-    if admin_engine is not None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-        admin_engine.dispose()
+        result = CliRunner().invoke(app, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        yield url
 
 
 @pytest.fixture

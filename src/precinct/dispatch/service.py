@@ -31,7 +31,7 @@ from precinct.incidents.models import Assignment, Disposition, Incident, Inciden
 from precinct.incidents.status import OPEN_STATUSES
 from precinct.live import hooks as live
 from precinct.live.hub import hub
-from precinct.org.models import OrgTier, OrgUnit
+from precinct.org.models import OrgUnit
 from precinct.units.models import Unit, UnitStatus
 
 CHINA_OFFSET = timedelta(hours=8)
@@ -391,10 +391,3 @@ def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor,
         audit_service.record(session, actor=actor, action="assignment.escalate", resource_type="assignment",
                              resource_id=assignment.id)
     return overdue
-
-
-def station_of(session: Session, station_id: int) -> OrgUnit:
-    station = session.get(OrgUnit, station_id)
-    if station is None or station.tier != OrgTier.STATION:
-        raise NotFoundError(f"station {station_id} does not exist")
-    return station
