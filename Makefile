@@ -33,6 +33,8 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	bash scripts/bench-deps.sh
+	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/planning.py

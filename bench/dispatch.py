@@ -6,12 +6,18 @@ Runs on the Wuhan demo roads with 1,000 units and 10,000 calls at random road po
 scratch PostgreSQL database (PRECINCT_BENCH_DATABASE_URL, default the test server) created and
 dropped by the run. Prints one JSON object. Baseline in the same run: networkx Dijkstra from the
 incident's nearest node to the same candidates (networkx's pure-Python heap).
+
+The HTTP load comes from ``wrk`` (C, with a Lua script that varies the call's location) when it is
+installed (``bash scripts/bench-deps.sh``), since a Python load generator on the same two cores
+takes a large share of them; otherwise from httpx, and ``load_generator`` says which.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +34,7 @@ RECOMMEND_FULL_CALLS = 1000
 BASELINE_CALLS = 100
 INTAKE_SECONDS = 15.0
 INTAKE_CONCURRENCY = 24
+SERVER_WORKERS = 2
 POSITION_BATCH, POSITION_BATCHES = 500, 40
 
 
@@ -61,7 +68,7 @@ def drop_database(handle: tuple) -> None:
 
 def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Migrate, load the types, 1,000 available units and 10,000 calls at random road points."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     import precinct.core.unit_of_work  # noqa: F401
     from precinct.core import migrate
@@ -89,6 +96,9 @@ def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
              "simulated": True, "created_by": "bench", "updated_at": now, "version": 1}
             for j in range(CALLS)])
         session.commit()
+    with engine.connect() as conn:  # statistics for the freshly loaded tables, as autovacuum would gather
+        conn.execute(text("ANALYZE"))
+        conn.commit()
     engine.dispose()
     return lon[UNITS:], lat[UNITS:]
 
@@ -182,7 +192,7 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "precinct.api.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--log-level", "warning"], env=env)
+         "--port", str(port), "--workers", str(SERVER_WORKERS), "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         deadline = time.monotonic() + 60
@@ -217,9 +227,15 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
                 await asyncio.gather(*(worker(k) for k in range(INTAKE_CONCURRENCY)))
             return ok, failed, latencies
 
-        started = time.monotonic()
-        ok, failed, latencies = asyncio.run(intake())
-        elapsed = time.monotonic() - started
+        if shutil.which("wrk"):
+            intake_result = intake_with_wrk(f"http://127.0.0.1:{port}", token, call_lon, call_lat)
+        else:
+            started = time.monotonic()
+            ok, failed, latencies = asyncio.run(intake())
+            elapsed = time.monotonic() - started
+            intake_result = {"intake_per_s": ok / elapsed, "intake_ok": ok, "intake_failed": failed,
+                             "intake_p50_ms": percentile_ms(latencies, 50), "intake_p99_ms": percentile_ms(latencies, 99),
+                             "load_generator": "httpx (Python, same machine)"}
         units = httpx.get(f"{base}/units", headers=headers).json()
         unit_ids = [u["id"] for u in units]
         rng = np.random.default_rng(5)
@@ -247,11 +263,69 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
     finally:
         server.terminate()
         server.wait(30)
-    return {"intake_per_s": ok / elapsed, "intake_ok": ok, "intake_failed": failed,
-            "intake_p50_ms": percentile_ms(latencies, 50), "intake_p99_ms": percentile_ms(latencies, 99),
-            "intake_concurrency": INTAKE_CONCURRENCY, "server_workers": 2,
+    return {**intake_result, "intake_concurrency": INTAKE_CONCURRENCY, "server_workers": SERVER_WORKERS,
             "position_updates_per_s": recorded / position_elapsed, "position_batch": POSITION_BATCH,
             "positions_recorded": recorded}
+
+
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  i = id * 7919
+  created = 0
+  other = 0
+end
+function request()
+  i = i + 1
+  local p = points[(i % #points) + 1]
+  local body = string.format('{"source":"phone_110","type_code":"theft","lon":%.7f,"lat":%.7f}', p[1], p[2])
+  return wrk.format("POST", "/api/v1/intake", headers, body)
+end
+function response(status, hdrs, body)
+  if status == 201 then created = created + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do
+    c = c + t:get("created")
+    o = o + t:get("other")
+  end
+  io.write(string.format("WRKRESULT %d %d %.3f %.3f %.3f\\n", c, o, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+
+def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
+    """POST /intake for INTAKE_SECONDS from wrk (one thread, INTAKE_CONCURRENCY connections)."""
+    import tempfile
+
+    points = ",".join(f"{{{lon:.7f},{lat:.7f}}}" for lon, lat in zip(call_lon, call_lat, strict=True))
+    script = (f"points = {{{points}}}\n"
+              f'headers = {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {token}"}}\n'
+              + WRK_SCRIPT)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        def run(seconds: float) -> str:
+            return subprocess.run(["wrk", "-t1", f"-c{INTAKE_CONCURRENCY}", f"-d{seconds:.0f}s", "-s", handle.name, base],
+                                  capture_output=True, text=True, check=True).stdout
+        run(3)  # warm-up: both workers past their first calls
+        output = run(INTAKE_SECONDS)
+    finally:
+        os.unlink(handle.name)
+    match = re.search(r"WRKRESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", output)
+    if match is None:
+        raise RuntimeError(f"wrk printed no result:\n{output}")
+    created, other = int(match[1]), int(match[2])
+    seconds = float(match[5])
+    return {"intake_per_s": created / seconds, "intake_ok": created, "intake_failed": other,
+            "intake_p50_ms": float(match[3]), "intake_p99_ms": float(match[4]),
+            "load_generator": "wrk (C, one thread, same machine)"}
 
 
 def main() -> None:

@@ -102,3 +102,39 @@ def test_default_secret_is_refused_outside_development():
     with pytest.raises(ConfigurationError, match="at least 32"):
         Settings(environment="production", secret_key="too-short")
     assert Settings(environment="production", secret_key="k" * 40).environment == "production"
+
+
+def test_account_state_is_read_once_per_interval_and_dropped_on_change(client, auth, connection, monkeypatch):
+    """Hot paths do not read the account on every request, but a change made through the
+    platform is seen at once, and one made behind its back within ACCOUNT_CACHE_S."""
+    from sqlalchemy import event, text
+
+    from precinct.users import service as users_service
+
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM users" in statement:
+            reads.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    headers = auth(Role.DISPATCHER)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    first = len(reads)
+    assert first >= 1
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    assert len(reads) - first == first - 1  # /auth/me reads the user itself; the check did not
+
+    # a lock through the platform (five failed log-ins) takes effect on the very next request
+    for _ in range(5):
+        login(client, "dispatcher", "wrong-password")
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+    # a change that bypasses the platform is seen once the remembered state expires
+    analyst = auth(Role.ANALYST)
+    assert client.get("/api/v1/auth/me", headers=analyst).status_code == 200
+    connection.execute(text("UPDATE users SET is_active = false WHERE username = 'analyst'"))
+    assert client.get("/api/v1/auth/me", headers=analyst).status_code == 200  # still remembered
+    monkeypatch.setattr(users_service._accounts, "ttl_s", 0.0)
+    assert client.get("/api/v1/auth/me", headers=analyst).status_code == 401
+    event.remove(connection, "before_cursor_execute", count)

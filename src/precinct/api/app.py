@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import text
@@ -20,6 +23,7 @@ from precinct.analysis_store.routes import router as analysis_router
 from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.settings import Settings, get_settings
+from precinct.dispatch.roads import road_graph
 from precinct.dispatch.routes import router as dispatch_router
 from precinct.drills.routes import router as drills_router
 from precinct.incidents.routes import router as incidents_router
@@ -33,6 +37,7 @@ from precinct.users.routes import router as users_router
 from precinct.web.routes import router as map_router
 
 API_PREFIX = "/api/v1"
+logger = logging.getLogger(__name__)
 
 health_router = APIRouter(tags=["system"])
 
@@ -61,12 +66,23 @@ def api_routes() -> list[tuple[str, str, APIRoute]]:
     ]
 
 
+def _preload_roads(roads_file: str | None) -> None:
+    """Build the road graph now (dispatch's first call would otherwise wait for it)."""
+    try:
+        road_graph(roads_file)
+    except Exception:  # noqa: BLE001  the first route that needs roads reports the problem
+        logger.warning("could not preload the road graph from %s", roads_file or "the demo roads", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, *, session_factory=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app. Tests pass their own settings and a session factory bound to a test transaction."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        if settings.preload_roads:
+            threading.Thread(target=_preload_roads, args=(settings.roads_file,), name="precinct-roads", daemon=True).start()
         relay = None
         if make_url(settings.database_url).get_backend_name() == "postgresql":
             relay = PostgresRelay(settings.database_url).start()
@@ -87,6 +103,8 @@ def create_app(settings: Settings | None = None, *, session_factory=None) -> Fas
         app.state.engine = engine
         session_factory = make_session_factory(engine)
     app.state.session_factory = session_factory
+    bind = session_factory.kw["bind"]
+    app.state.database_key = str(bind.engine.url)  # what per-database caches are keyed by
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

@@ -2,34 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
 from precinct.core.security import ALL_ROLES, Actor, Role, decode_access_token
 from precinct.core.settings import Settings
-from precinct.users.models import User
+from precinct.users import service as users_service
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that never block are ``async def``: FastAPI runs a plain ``def`` dependency in the
+# thread pool, and every such hop costs a thread switch under the GIL (measured in bench/dispatch.py).
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: routes commit; anything left uncommitted is rolled back."""
+def _release(session: Session) -> None:
+    session.rollback()
+    session.close()
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request: routes commit; anything left uncommitted is rolled back.
+
+    Opening a session touches no database (it connects on first use), so only the release, which
+    rolls back and returns the connection, goes to a worker thread, and only if it connected."""
     session: Session = request.app.state.session_factory()
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await anyio.to_thread.run_sync(_release, session)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -40,23 +52,38 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_current_actor(
-    request: Request, session: SessionDep, settings: SettingsDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
+async def get_current_actor(
+    request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Actor:
     if not token:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
-    return actor_from_token(request, session, settings, token)
+    claims = decode_access_token(token, secret_key=settings.secret_key)
+    account = users_service.cached_account_state(request.app.state.database_key, claims["sub"])
+    if account is None:  # not read in the last few seconds: one trip to the database, off the event loop
+        account = await anyio.to_thread.run_sync(_load_account, request, claims["sub"])
+    return _actor(request, account)
+
+
+def _load_account(request: Request, username: str) -> users_service.AccountState | None:
+    with request.app.state.session_factory() as session:
+        try:
+            return users_service.load_account_state(session, username)
+        finally:
+            session.rollback()
+
+
+def _actor(request: Request, account: users_service.AccountState | None) -> Actor:
+    if account is None or account.reason == "disabled":
+        raise AuthenticationError("the account behind this token no longer exists or is disabled")
+    if account.reason == "locked":
+        raise AuthenticationError("the account is locked; ask an admin to unlock it")
+    return Actor(username=account.username, role=account.role, ip=client_ip(request), user_id=account.user_id)
 
 
 def actor_from_token(request: Request, session: Session, settings: Settings, token: str) -> Actor:
+    """Check a token against the account's current state, read now (for long-lived streams)."""
     claims = decode_access_token(token, secret_key=settings.secret_key)
-    user = session.scalar(select(User).where(User.username == claims["sub"]))
-    if user is None or not user.is_active:
-        raise AuthenticationError("the account behind this token no longer exists or is disabled")
-    if user.locked_at is not None:
-        raise AuthenticationError("the account is locked; ask an admin to unlock it")
-    return Actor(username=user.username, role=user.role, ip=client_ip(request), user_id=user.id)
+    return _actor(request, users_service.load_account_state(session, claims["sub"]))
 
 
 class RoleChecker:
@@ -65,7 +92,10 @@ class RoleChecker:
     def __init__(self, roles: frozenset[Role]) -> None:
         self.roles = roles
 
-    def __call__(self, actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+    async def __call__(self, actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+        return self.check(actor)
+
+    def check(self, actor: Actor) -> Actor:
         if actor.role not in self.roles:
             raise PermissionDeniedError(
                 f"role {actor.role} may not do this; allowed: {', '.join(sorted(r.value for r in self.roles))}"
@@ -91,7 +121,7 @@ class StreamRoleChecker(RoleChecker):
                 actor = actor_from_token(request, session, settings, token)
             finally:
                 session.rollback()
-        return super().__call__(actor)
+        return self.check(actor)
 
 
 def allow(*roles: Role) -> Any:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from precinct.audit.models import AuditEntry, AuditHead
@@ -79,11 +79,17 @@ def _iso(at: datetime) -> str:
 
 
 def flush_pending(session: Session) -> None:
-    """Write the queued entries, extending the chain under the head-row lock."""
+    """Write the queued entries, extending the chain under the head-row lock.
+
+    The lock is held from the first statement to the commit, and every writer waits for it, so
+    the work under it is kept to two round trips on PostgreSQL: bump the head (taking the lock),
+    then append the entries and store the new tip in one statement.
+    """
     pending: list[dict[str, Any]] = session.info.pop(_PENDING_KEY, None) or []
     if not pending:
         return
-    new_seq, prev_hash = session.execute(
+    conn = session.connection()
+    new_seq, prev_hash = conn.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
         .values(seq=AuditHead.seq + len(pending))
@@ -96,8 +102,12 @@ def flush_pending(session: Session) -> None:
         digest = entry_hash(prev_hash, seq, fields)
         rows.append({**fields, "seq": seq, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
-    session.execute(AuditEntry.__table__.insert(), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+    store_tip = update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash)
+    if conn.dialect.name == "postgresql":
+        conn.execute(store_tip.add_cte(insert(AuditEntry).values(rows).cte("appended")))
+    else:
+        conn.execute(insert(AuditEntry), rows)
+        conn.execute(store_tip)
 
 
 def discard_pending(session: Session) -> None:

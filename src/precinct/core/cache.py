@@ -34,6 +34,24 @@ class TTLCache(Generic[V]):
                 self._items[key] = (now, value)
         return value
 
+    @property
+    def generation(self) -> int:
+        """Read before loading a value outside :meth:`get_or_load`; pass it to :meth:`store`."""
+        return self._generation
+
+    def peek(self, key: Hashable) -> V | None:
+        """The cached value if it is still fresh, else ``None`` (for callers that load asynchronously)."""
+        item = self._items.get(key)
+        if item is not None and time.monotonic() - item[0] < self.ttl_s:
+            return item[1]
+        return None
+
+    def store(self, key: Hashable, value: V, generation: int, loaded_at: float) -> None:
+        """Keep ``value`` unless the cache was cleared since ``generation`` was read."""
+        with self._lock:
+            if generation == self._generation:
+                self._items[key] = (loaded_at, value)
+
     def clear(self) -> None:
         with self._lock:
             self._generation += 1

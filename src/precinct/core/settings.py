@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     duplicate_radius_m: float = Field(default=300.0, gt=0)
     duplicate_window_min: float = Field(default=30.0, gt=0)
     forecast_method: str = Field(default="best", description="method of the daily operational forecast")
+    api_threads: int = Field(
+        default=40, ge=1, le=1000,
+        description="threads that run the API's blocking routes per server process (AnyIO's default is 40)",
+    )
+    preload_roads: bool = Field(
+        default=True, description="build the road graph in the background at start-up, not on the first call"
+    )
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
 

@@ -26,9 +26,15 @@ def require_metric_crs(crs: CRS, source: str) -> None:
         raise ValidationError(f"{source}: CRS {crs.name!r} is not projected in metres; reproject it (e.g. to UTM)")
 
 
-@lru_cache(maxsize=32)
 def _transformer(source: CRS, target: CRS) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
+    # Keyed by the CRS's definition string: hashing a pyproj CRS renders its WKT every time, which
+    # cost more than the transform itself on dispatch's per-call path.
+    return _transformer_for(source.srs, target.srs)
+
+
+@lru_cache(maxsize=32)
+def _transformer_for(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
 
 
 def lonlat_to_xy(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

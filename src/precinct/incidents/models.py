@@ -64,6 +64,8 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incidents_status_received", "status", "received_at"),
         Index("ix_incidents_district_received", "district_id", "received_at"),
+        # bounding-box searches (duplicate calls, map views): a range on lat, lon read from the index
+        Index("ix_incidents_lat_lon", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

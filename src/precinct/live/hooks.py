@@ -62,8 +62,10 @@ def _collect(session: Session, _context: Any) -> None:
             publish(session, "unit", obj.id, unit_payload(obj))
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(Session, "before_commit", insert=True)
 def _notify_postgres(session: Session) -> None:
+    # insert=True: runs before the audit hook, so that the NOTIFY round trips happen before the
+    # audit chain's head-row lock is taken, not while every other writer waits for it.
     if not session.info.get(_KEY):
         return
     session.flush()

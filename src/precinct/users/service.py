@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
+from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import (
     AccountLockedError,
@@ -26,6 +28,49 @@ from precinct.users.models import LoginFailure, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 _DUMMY_HASH = hash_password("not-a-real-password-0000")
+ACCOUNT_CACHE_S = 2.0
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What a request needs to know about the account behind a token."""
+
+    user_id: int
+    username: str
+    role: Role
+    usable: bool  # exists, active and not locked
+    reason: str | None = None
+
+
+# Every authenticated request needs the account's state; reading it once per ``ACCOUNT_CACHE_S``
+# per process instead of once per request keeps the hot paths (intake, positions) off the
+# database. A change made through this process drops the entry at once (see ``_forget_accounts``);
+# another server process sees a lock, a disabled account or a new role within ACCOUNT_CACHE_S.
+_accounts = TTLCache[AccountState](ttl_s=ACCOUNT_CACHE_S)
+
+
+def load_account_state(session: Session, username: str) -> AccountState | None:
+    """Read the account's state (``None``: no such account) and remember it for ACCOUNT_CACHE_S."""
+    generation, loaded_at = _accounts.generation, time.monotonic()
+    database = str(session.get_bind().engine.url)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        return None
+    reason = "disabled" if not user.is_active else "locked" if user.locked_at is not None else None
+    state = AccountState(user.id, user.username, user.role, reason is None, reason)
+    _accounts.store((database, username), state, generation, loaded_at)
+    return state
+
+
+def cached_account_state(database_url: str, username: str) -> AccountState | None:
+    """The remembered state if still fresh; ``None`` means: call :func:`load_account_state`."""
+    return _accounts.peek((database_url, username))
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_accounts(session: Session, _context: object) -> None:
+    if any(isinstance(obj, User) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _accounts.clear_when_done(session)
 
 
 @dataclass(frozen=True)
