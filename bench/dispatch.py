@@ -175,6 +175,36 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
             "baseline_calls": BASELINE_CALLS, "baseline": "networkx single_source_dijkstra + KD-tree snapping"}
 
 
+def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
+    """CPU of storing one call (insert, event, audit, NOTIFY, commit) when calls arrive alone and
+    when the intake writer finds 8 or 32 queued together (what group commit saves under a surge)."""
+    from precinct.core.db import make_engine, make_session_factory
+    from precinct.core.security import Actor, Role
+    from precinct.incidents.group_commit import GroupCommit
+    from precinct.incidents.schemas import IncidentCreate
+
+    engine = make_engine(url)
+    writer = GroupCommit(make_session_factory(engine))
+    actor = Actor(username="bench", role=Role.DISPATCHER, ip=None)
+    calls = iter([IncidentCreate(source="phone_110", type_code="theft", lon=float(x), lat=float(y))
+                  for x, y in zip(call_lon[:3000], call_lat[:3000], strict=True)])
+    for _ in range(20):
+        writer.create(next(calls), actor=actor)
+    result = {}
+    for batch in (1, 8, 32):
+        n = 320
+        started = time.process_time()
+        for _ in range(n // batch):
+            pending = [writer.submit(next(calls), actor=actor) for _ in range(batch)]
+            writer.start()
+            for p in pending:
+                p.result()
+        result[f"store_cpu_ms_per_call_batch_{batch}"] = (time.process_time() - started) / n * 1000
+    writer.stop()
+    engine.dispose()
+    return result
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -340,6 +370,8 @@ def main() -> None:
         result.update(measure_recommendations(url))
         log("networkx baseline…")
         result.update(measure_baseline(call_lon, call_lat, rng))
+        log("group commit…")
+        result.update(measure_group_commit(url, call_lon, call_lat))
         log("HTTP intake and positions…")
         result.update(measure_http(url, call_lon, call_lat))
     finally:

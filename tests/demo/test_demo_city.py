@@ -17,7 +17,7 @@ from precinct.org.models import Beat, OrgTier, OrgUnit
 from precinct.units.models import Unit
 
 
-def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
+def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path, monkeypatch):
     credentials = tmp_path / "credentials.json"
     loaded = cli("demo", "load", "--credentials-file", str(credentials), "--history-days", "3")
     assert loaded.exit_code == 0, loaded.output
@@ -52,8 +52,14 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path):
     first = simulator.step(10.0)
     assert first.created >= 1
     now = utcnow()
-    for minutes in (1, 2, 3, 30, 31, 32):  # fast-forward: dispatch, en route, drive, on scene, close
-        simulator.step(2.0, now=now + timedelta(minutes=minutes))
+    # Fast-forward: dispatch, en route, drive, on scene, close. The platform's clock moves with the
+    # simulation, or the units' position reports would be refused as coming from the future.
+    from precinct.units import service as unit_service
+
+    for minutes in (1, 2, 3, 30, 45, 60):
+        simulated_now = now + timedelta(minutes=minutes)
+        monkeypatch.setattr(unit_service, "utcnow", lambda at=simulated_now: at)
+        simulator.step(2.0, now=simulated_now)
     with factory() as session:
         incidents = session.scalars(select(Incident).where(Incident.external_id.is_(None))).all()
         assert incidents and all(i.simulated and i.description.startswith(LABEL) for i in incidents)

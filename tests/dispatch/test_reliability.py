@@ -14,6 +14,7 @@ from testkit import ADMIN_ACTOR
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.errors import ConflictError
 from precinct.incidents import service as incident_service
+from precinct.incidents.group_commit import GroupCommit
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
 from precinct.units import service as unit_service
@@ -138,9 +139,26 @@ def test_concurrent_status_storm_never_puts_a_unit_in_two_incidents(factory):
                 assert incident.status not in (IncidentStatus.CLOSED, IncidentStatus.TRANSFERRED)
 
 
-def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_incident(fresh_database_url, factory):
+def _store_directly(factory):
+    def take_call() -> int:
+        with factory() as session:
+            incident_id = _incident(session)
+            session.commit()
+        return incident_id
+    return take_call, lambda: None
+
+
+def _store_through_group_commit(factory):
+    writer = GroupCommit(factory)
+    call = IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58)
+    return (lambda: writer.create(call, actor=ADMIN_ACTOR).id), writer.stop
+
+
+@pytest.mark.parametrize("path", [_store_directly, _store_through_group_commit], ids=["session", "group_commit"])
+def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_incident(fresh_database_url, factory, path):
     if make_url(fresh_database_url).get_backend_name() != "postgresql":
         pytest.skip("terminating server connections applies to PostgreSQL; SQLite is in-process")
+    take_call, finish = path(factory)
     acknowledged: list[int] = []
     failures = 0
     lock = threading.Lock()
@@ -150,9 +168,7 @@ def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_inci
         nonlocal failures
         while not stop.is_set():
             try:
-                with factory() as session:
-                    incident_id = _incident(session)
-                    session.commit()
+                incident_id = take_call()
                 with lock:
                     acknowledged.append(incident_id)
             except (OperationalError, DBAPIError):
@@ -176,11 +192,13 @@ def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_inci
     stop.set()
     for t in threads:
         t.join(60)
+    finish()
     admin.dispose()
     assert killed > 0 and len(acknowledged) > 20
     with factory() as session:
         stored = set(session.scalars(select(Incident.id)))
         assert set(acknowledged) <= stored
+        assert len(set(acknowledged)) == len(acknowledged)
         assert session.scalar(select(func.count(Incident.id))) >= len(acknowledged)
 
 

@@ -26,6 +26,7 @@ from precinct.core.settings import Settings, get_settings
 from precinct.dispatch.roads import road_graph
 from precinct.dispatch.routes import router as dispatch_router
 from precinct.drills.routes import router as drills_router
+from precinct.incidents.group_commit import GroupCommit
 from precinct.incidents.routes import router as incidents_router
 from precinct.live.hub import PostgresRelay
 from precinct.live.routes import router as live_router
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, session_factory=None) -> Fas
         if make_url(settings.database_url).get_backend_name() == "postgresql":
             relay = PostgresRelay(settings.database_url).start()
         yield
+        app.state.intake_writer.stop()
         if relay is not None:
             relay.stop()
 
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, *, session_factory=None) -> Fas
     app.state.session_factory = session_factory
     bind = session_factory.kw["bind"]
     app.state.database_key = str(bind.engine.url)  # what per-database caches are keyed by
+    app.state.intake_writer = GroupCommit(session_factory)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

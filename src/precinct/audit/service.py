@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from precinct.audit.models import AuditEntry, AuditHead
@@ -102,12 +102,27 @@ def flush_pending(session: Session) -> None:
         digest = entry_hash(prev_hash, seq, fields)
         rows.append({**fields, "seq": seq, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
-    store_tip = update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash)
     if conn.dialect.name == "postgresql":
-        conn.execute(store_tip.add_cte(insert(AuditEntry).values(rows).cte("appended")))
+        conn.execute(_APPEND_POSTGRES, {
+            **{name: [row[name] for row in rows] for name in _APPEND_COLUMNS if name != "detail"},
+            "detail": [None if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False) for row in rows],
+            "last_hash": prev_hash,
+        })
     else:
         conn.execute(insert(AuditEntry), rows)
-        conn.execute(store_tip)
+        conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev_hash))
+
+
+# One fixed statement for any number of entries (so it is compiled and prepared once): the rows
+# arrive as one array per column; the new tip is stored in the same round trip.
+_APPEND_COLUMNS = ("seq", "at", "actor", "actor_role", "action", "resource_type", "resource_id", "ip", "purpose",
+                   "detail", "prev_hash", "hash")
+_APPEND_TYPES = {"seq": "integer", "at": "timestamptz", "detail": "json"}
+_APPEND_ARRAYS = ", ".join(f"CAST(:{c} AS {_APPEND_TYPES.get(c, 'varchar')}[])" for c in _APPEND_COLUMNS)
+_APPEND_POSTGRES = text(
+    f"WITH appended AS (INSERT INTO audit_log ({', '.join(_APPEND_COLUMNS)}) SELECT * FROM unnest({_APPEND_ARRAYS})) "
+    "UPDATE audit_head SET last_hash = :last_hash WHERE id = 1"
+)
 
 
 def discard_pending(session: Session) -> None:

@@ -87,7 +87,7 @@ _active_plans = TTLCache[dict[tuple[str, int | None], PlanView]](ttl_s=30.0)
 
 
 def _plan_table(session: Session) -> dict[tuple[str, int | None], PlanView]:
-    return _active_plans.get_or_load(str(session.get_bind().engine.url), lambda: {
+    return _active_plans.get_or_load(session.get_bind().engine.url, lambda: {
         (p.type_code, p.district_id): PlanView(p.type_code, p.district_id, p.version, p.unit_types, p.checklist,
                                                p.notify, False)
         for p in session.scalars(select(ResponsePlan).where(ResponsePlan.active.is_(True)))})
@@ -216,7 +216,7 @@ def current_level_map(session: Session) -> dict[int, int]:
             DutyLevelChange.district_id).subquery()
         return dict(session.execute(select(DutyLevelChange.district_id, DutyLevelChange.level)
                                     .join(latest, DutyLevelChange.id == latest.c.id)).all())
-    return _levels.get_or_load(str(session.get_bind().engine.url), load)
+    return _levels.get_or_load(session.get_bind().engine.url, load)
 
 
 def district_minimum(session: Session, district_id: int, units: dict | None = None) -> tuple[int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.api import deps
@@ -156,22 +156,26 @@ def policy(settings: Settings, k: int) -> service.DispatchPolicy:
 
 
 @router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
-def intake(body: IncidentCreate, session: SessionDep, settings: SettingsDep,
+def intake(body: IncidentCreate, request: Request, session: SessionDep, settings: SettingsDep,
            actor: Annotated[Actor, allow(*deps.INTAKE)], k: Annotated[int, Query(ge=1, le=20)] = 5):
-    """Take a call in one round trip: store it, then return duplicates, ranked units and the plan."""
-    incident = incident_service.create(session, body, actor=actor)
-    session.commit()
+    """Take a call in one round trip: store it, then return duplicates, ranked units and the plan.
+
+    The call is stored by the process's group-commit writer (calls arriving together share one
+    transaction) and is committed before anything else happens; ``session`` is first used after."""
+    incident = session.merge(request.app.state.intake_writer.create(body, actor=actor), load=False)
     duplicates = service.find_duplicates(session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
                                          radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min,
                                          exclude_id=incident.id)
     recommendation = service.recommend(session, incident.id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
-    return IntakeRead(
+    body_out = IntakeRead(
         incident=IncidentRead.model_validate(incident),
         duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
                                   minutes_ago=d.minutes_ago) for d in duplicates],
         recommendations=RecommendationRead.model_validate(recommendation),
         response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
     )
+    # Already an IntakeRead: serialise it once, rather than let FastAPI dump and validate it again.
+    return Response(body_out.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.get("/incidents/duplicates", response_model=list[DuplicateRead])

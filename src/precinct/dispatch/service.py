@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from precinct.audit import service as audit_service
@@ -128,7 +128,7 @@ hub.add_listener(lambda kind: _snapshots.clear() if kind == "unit" else None)
 def cached_unit_snapshot(session: Session) -> dict[str, np.ndarray]:
     """The unit snapshot, kept per process until a unit changes (or 5 s pass, for writes that
     bypass the session hooks, such as the simulator's AVL heartbeats)."""
-    return _snapshots.get_or_load(str(session.get_bind().engine.url), lambda: unit_snapshot(session))
+    return _snapshots.get_or_load(session.get_bind().engine.url, lambda: unit_snapshot(session))
 
 
 def recommend(
@@ -264,27 +264,39 @@ class DuplicateCandidate:
     minutes_ago: float
 
 
+def _duplicates_query():  # type: ignore[no-untyped-def]
+    """Built once: constructing this query per call cost more than running it."""
+    b = bindparam
+    east, north = (Incident.lon - b("lon")) * b("cos_lat"), Incident.lat - b("lat")  # scaled degrees: for ordering
+    return (select(Incident).join(IncidentType, IncidentType.code == Incident.type_code).where(
+        Incident.status.in_(OPEN_STATUSES), IncidentType.category == b("category"), Incident.received_at >= b("since"),
+        Incident.lon.between(b("lon_min"), b("lon_max")), Incident.lat.between(b("lat_min"), b("lat_max")),
+        Incident.id != b("exclude_id"))
+        .order_by(east * east + north * north).limit(b("limit")))
+
+
+_DUPLICATES = _duplicates_query()
+
+
 def find_duplicates(
     session: Session, *, lon: float, lat: float, type_code: str, radius_m: float = 300.0, window_min: float = 30.0,
-    exclude_id: int | None = None, now: datetime | None = None,
+    exclude_id: int | None = None, now: datetime | None = None, limit: int = 5,
 ) -> list[DuplicateCandidate]:
-    """Open incidents of the same category near (lon, lat) received within ``window_min``."""
+    """The ``limit`` nearest open incidents of the same category within ``radius_m`` of (lon, lat)
+    received within ``window_min``, nearest first."""
     now = now or utcnow()
     category = incident_service.get_type(session, type_code).category
-    dlat = radius_m / 111_000
-    dlon = radius_m / (111_000 * max(np.cos(np.radians(lat)), 0.1))
-    query = (select(Incident).join(IncidentType, IncidentType.code == Incident.type_code).where(
-        Incident.status.in_(OPEN_STATUSES), IncidentType.category == category,
-        Incident.received_at >= now - timedelta(minutes=window_min),
-        Incident.lon.between(lon - dlon, lon + dlon), Incident.lat.between(lat - dlat, lat + dlat)))
-    if exclude_id is not None:
-        query = query.where(Incident.id != exclude_id)
-    found = []
-    for incident in session.scalars(query):
-        d = float(distance_m(lon, lat, np.array([incident.lon]), np.array([incident.lat]))[0])
-        if d <= radius_m:
-            found.append(DuplicateCandidate(incident, d, (now - incident.received_at).total_seconds() / 60))
-    return sorted(found, key=lambda c: c.distance_m)
+    cos_lat = max(float(np.cos(np.radians(lat))), 0.1)
+    dlat, dlon = radius_m / 111_000, radius_m / (111_000 * cos_lat)
+    near = list(session.scalars(_DUPLICATES, {
+        "lon": lon, "lat": lat, "cos_lat": cos_lat, "category": category, "since": now - timedelta(minutes=window_min),
+        "lon_min": lon - dlon, "lon_max": lon + dlon, "lat_min": lat - dlat, "lat_max": lat + dlat,
+        "exclude_id": -1 if exclude_id is None else exclude_id, "limit": limit}))
+    if not near:
+        return []
+    meters = distance_m(lon, lat, np.array([i.lon for i in near]), np.array([i.lat for i in near]))
+    return [DuplicateCandidate(incident, float(d), (now - incident.received_at).total_seconds() / 60)
+            for incident, d in zip(near, meters, strict=True) if d <= radius_m]
 
 
 @conflicts_as_domain_errors

@@ -71,9 +71,12 @@ def _notify_postgres(session: Session) -> None:
     session.flush()
     if session.get_bind().dialect.name != "postgresql":
         return
-    for item in session.info.pop(_KEY).values():
-        session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": CHANNEL, "payload": _notify_text(item)})
+    payloads = [_notify_text(item) for item in session.info.pop(_KEY).values()]
+    if len(payloads) == 1:
+        session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payloads[0]})
+    else:  # one round trip for a whole batch, in order
+        session.execute(text("SELECT pg_notify(:channel, p) FROM (SELECT p FROM unnest(CAST(:payloads AS text[])) "
+                             "WITH ORDINALITY AS t(p, n) ORDER BY n) AS ordered"), {"channel": CHANNEL, "payloads": payloads})
 
 
 @event.listens_for(Session, "after_commit")

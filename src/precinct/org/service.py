@@ -84,7 +84,7 @@ def _layer(rows: list[tuple[int, str | None]]) -> _Layer:
 
 
 def jurisdiction_index(session: Session) -> JurisdictionIndex:
-    key = str(session.get_bind().engine.url)
+    key = session.get_bind().engine.url  # the URL itself: hashing it is cheaper than rendering it
     cached = _cache.get(key)
     now = time.monotonic()
     if cached is not None and now - _checked_at.get(key, 0.0) < FINGERPRINT_CHECK_S:
