@@ -15,11 +15,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from precinct.core import errors
+from precinct.core.db import is_concurrency_failure
 from precinct.core.i18n import t
 
 logger = logging.getLogger("precinct.api")
@@ -88,6 +89,13 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
                                    "reference to something that does not exist); reload and check"), status_code=409)
 
 
+async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    if is_concurrency_failure(exc):  # a deadlock or serialization failure: rolled back cleanly, retryable
+        return JSONResponse(error_body(request, "conflict", "another change to the same records happened at the same "
+                                       "time; retry"), status_code=409)
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident_id = uuid.uuid4().hex[:12]
     logger.exception("unhandled error %s on %s %s", incident_id, request.method, request.url.path)
@@ -103,4 +111,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)

@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -121,9 +122,19 @@ def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
     )
 
 
+CONCURRENCY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+def is_concurrency_failure(exc: BaseException) -> bool:
+    """PostgreSQL aborted the transaction because another one touched the same rows at the same
+    time (it rolled back cleanly; trying again is the documented remedy)."""
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in CONCURRENCY_SQLSTATES
+
+
 def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn an optimistic-lock failure (a row changed by someone else meanwhile), wherever it
-    surfaces in ``func`` (an explicit flush or an autoflush), into a ConflictError."""
+    """Turn an optimistic-lock failure (a row changed by someone else meanwhile) or a deadlock
+    between concurrent changes, wherever it surfaces in ``func`` (an explicit flush or an
+    autoflush), into a ConflictError."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -131,5 +142,9 @@ def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except StaleDataError as exc:
             raise ConflictError("the record was changed by someone else at the same time; reload and retry") from exc
+        except DBAPIError as exc:
+            if is_concurrency_failure(exc):
+                raise ConflictError("another change to the same records happened at the same time; retry") from exc
+            raise
 
     return wrapper

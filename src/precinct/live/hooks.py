@@ -74,9 +74,10 @@ def _notify_postgres(session: Session) -> None:
     payloads = [_notify_text(item) for item in session.info.pop(_KEY).values()]
     if len(payloads) == 1:
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payloads[0]})
-    else:  # one round trip for a whole batch, in order
-        session.execute(text("SELECT pg_notify(:channel, p) FROM (SELECT p FROM unnest(CAST(:payloads AS text[])) "
-                             "WITH ORDINALITY AS t(p, n) ORDER BY n) AS ordered"), {"channel": CHANNEL, "payloads": payloads})
+    else:  # one round trip for a whole batch, in order; one JSON text dumps far faster than a text[]
+        session.execute(text("SELECT pg_notify(:channel, p) FROM (SELECT p FROM json_array_elements_text(CAST(:payloads AS json)) "
+                             "WITH ORDINALITY AS t(p, n) ORDER BY n) AS ordered"),
+                        {"channel": CHANNEL, "payloads": json.dumps(payloads, ensure_ascii=False)})
 
 
 @event.listens_for(Session, "after_commit")

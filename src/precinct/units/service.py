@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -250,6 +250,21 @@ def _checked_time(at: datetime | None, *, now: datetime | None = None) -> dateti
     return at
 
 
+_POSITION_COLUMNS = ("unit_id", "at", "lon", "lat", "heading_deg", "speed_kph", "reported_by")
+_POSITION_TYPES = {"unit_id": "integer", "at": "timestamptz", "reported_by": "varchar"}
+_INSERT_POSITIONS = text(
+    f"INSERT INTO unit_positions ({', '.join(_POSITION_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{c} AS {_POSITION_TYPES.get(c, 'double precision')}[])" for c in _POSITION_COLUMNS) + ")"
+)
+_LOCK_UNITS = text("SELECT id FROM units WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR NO KEY UPDATE")
+_MOVE_UNITS = text(
+    "UPDATE units SET lon = v.lon, lat = v.lat, heading_deg = v.heading, position_at = v.at "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:ats AS timestamptz[]), CAST(:lons AS double precision[]), "
+    "CAST(:lats AS double precision[]), CAST(:headings AS double precision[])) AS v(id, at, lon, lat, heading) "
+    "WHERE units.id = v.id AND (units.position_at IS NULL OR units.position_at <= v.at)"
+)
+
+
 def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> int:
     """Record a batch of position reports (an AVL gateway's feed) in three statements.
 
@@ -269,20 +284,35 @@ def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> 
     rows = [{"unit_id": int(r["unit_id"]), "at": r.get("at") or now, "lon": r["lon"], "lat": r["lat"],
              "heading_deg": r.get("heading_deg"), "speed_kph": r.get("speed_kph"), "reported_by": actor.username}
             for r in reports]
-    session.execute(UnitPosition.__table__.insert(), rows)
-    table = Unit.__table__
     latest: dict[int, dict] = {}
     for row in rows:
         if row["unit_id"] not in latest or row["at"] >= latest[row["unit_id"]]["at"]:
             latest[row["unit_id"]] = row
-    session.execute(
-        table.update()
-        .where(table.c.id == bindparam("b_id"), or_(table.c.position_at.is_(None), table.c.position_at <= bindparam("b_at")))
-        .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"), heading_deg=bindparam("b_heading"), position_at=bindparam("b_at")),
-        # in unit-id order, so concurrent batches lock rows in one order and cannot deadlock
-        [{"b_id": r["unit_id"], "b_at": r["at"], "b_lon": r["lon"], "b_lat": r["lat"], "b_heading": r["heading_deg"]}
-         for _, r in sorted(latest.items())],
-    )
-    for unit in session.scalars(select(Unit).where(Unit.id.in_(list(latest))).execution_options(populate_existing=True)):
+    newest = [r for _, r in sorted(latest.items())]  # in unit-id order: see below
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # Fixed statements over column arrays: one round trip each, whatever the batch size.
+        # Row locks first and in unit-id order, so concurrent batches cannot deadlock. NO KEY UPDATE,
+        # like the UPDATE itself, does not conflict with the key-share locks that inserts referencing
+        # a unit take.
+        conn.execute(_LOCK_UNITS, {"ids": [r["unit_id"] for r in newest]})
+        conn.execute(_INSERT_POSITIONS, {name: [r[name] for r in rows] for name in _POSITION_COLUMNS})
+        conn.execute(_MOVE_UNITS, {"ids": [r["unit_id"] for r in newest], "ats": [r["at"] for r in newest],
+                                   "lons": [r["lon"] for r in newest], "lats": [r["lat"] for r in newest],
+                                   "headings": [r["heading_deg"] for r in newest]})
+    else:
+        session.execute(UnitPosition.__table__.insert(), rows)
+        table = Unit.__table__
+        session.execute(
+            table.update()
+            .where(table.c.id == bindparam("b_id"), or_(table.c.position_at.is_(None), table.c.position_at <= bindparam("b_at")))
+            .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"), heading_deg=bindparam("b_heading"), position_at=bindparam("b_at")),
+            # in unit-id order, so concurrent batches lock rows in one order and cannot deadlock
+            [{"b_id": r["unit_id"], "b_at": r["at"], "b_lon": r["lon"], "b_lat": r["lat"], "b_heading": r["heading_deg"]}
+             for r in newest],
+        )
+    for held in [o for o in session.identity_map.values() if isinstance(o, Unit) and o.id in latest]:
+        session.expire(held)  # positions just changed underneath it
+    for unit in session.execute(select(Unit.__table__).where(Unit.id.in_(list(latest)))):  # rows, not ORM objects
         live.publish(session, "unit", unit.id, live.unit_payload(unit))
     return len(rows)
