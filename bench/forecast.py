@@ -25,7 +25,7 @@ from precinct.analysis.forecasting import BEST_METHOD  # noqa: E402
 
 DEFAULT_EVENTS = "/work/shared/data/toronto_mci_2014_2019.csv.gz"
 BASELINES = ("naive_all", "naive_365d", "naive_28d", "prospective")
-PRECINCT_METHODS = ("kde", "sepp", "boosted")
+PRECINCT_METHODS = ("kde", "ewma", "sepp", "boosted")
 CATEGORIES = ("Break and Enter", "all")
 OPTIONS = {"boosted": {"holiday_country": "CA", "holiday_subdivision": "ON", "n_threads": 2}}
 

@@ -9,20 +9,26 @@ For cell :math:`c` and day :math:`d` the model predicts the expected count of ta
 a sum of regression trees fitted by gradient boosting on the Poisson deviance (Friedman 2001; Ke et
 al. 2017, LightGBM). The features :math:`x_{c,d}` use only events before :math:`d`:
 
-* yearly rates of target events and of all events in the trailing 7, 28, 91, 365 and 730 days and
-  over all history (counts divided by the length of history actually observed), at three spatial scales (the cell, the 3 x 3 and the 7 x 7 block of cells around it);
-* the cell's mix of categories, premises types and hours of day (place features), days since the
-  last target event;
+* exponentially weighted counts :math:`\\sum_i 2^{-(d - d_i)/h}` of target events and of events of
+  every category, half-lives :math:`h` of 30, 91, 182, 365, 730 and 1460 days (Gorr, Olligschlaeger
+  & Thompson 2003), each for the cell and as the mean over the 3 x 3 and the 7 x 7 block of cells
+  around it; counts are over *distinct* events (one incident's repeated offence rows count once);
+* all-history counts of target and of all events, days since the cell's last target event;
 * day of week, month, day of year, and a public-holiday flag from the ``holidays`` package.
 
-Training rows are (cell, day) pairs for every ``train_step_days``-th day in the ``train_days``
-before the refit date, over cells with at least one past event; zero rows are down-sampled with
-matching weights. The model is refitted every ``refit_every_days`` days (default 7, weekly), always on
-events before the refit day; features are recomputed daily.
+Training rows are (cell, origin) pairs over cells with at least one event before the refit day, at
+origins every ``train_step_days`` days (default 14) over the ``train_days`` (default 2 years) before
+it; the label is the number of target events (rows of the source) in the cell in the
+``target_days`` (default 28) days from the origin, and the last origin is ``target_days`` before
+the refit day, so every label ends before it. Zero rows can be down-sampled (``negative_share``,
+default 1: none) with matching weights. The model is refitted every ``refit_every_days`` days
+(default 30, i.e. monthly; a 60-day evaluation makes two fits); the features of each forecast day
+are recomputed daily from the events before that day.
 
 References
 ----------
 Friedman, J. H. (2001). Greedy function approximation: a gradient boosting machine. Ann. Statist.
+Gorr, W., Olligschlaeger, A. & Thompson, Y. (2003). Short-term forecasting of crime. IJF 19(4).
 Ke, G. et al. (2017). LightGBM: a highly efficient gradient boosting decision tree. NeurIPS.
 Mohler, G. & Porter, M. D. (2018). Rotational grid, PAI-maximizing crime forecasts. Stat. Anal. Data Min.
 """
@@ -35,26 +41,34 @@ import os
 import numpy as np
 from scipy import ndimage
 
-from precinct.analysis.forecasting import CountForecaster, Forecaster, History, WindowCounts
+from precinct.analysis.forecasting import CountForecaster, Forecaster, History
 from precinct.analysis.grid import SquareGrid
 from precinct.core.errors import ConfigurationError, ValidationError
 
-WINDOWS_DAYS = (7, 28, 91, 365, 730, None)
+HALF_LIVES_DAYS = (30, 91, 182, 365, 730, 1460)
 BLOCK_SIZES = (1, 3, 7)
-HOUR_BANDS = ((0, 6), (6, 12), (12, 18), (18, 24))
+
+
+def _same_start(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two arrays are views starting at the same element of one buffer (prefixes of one table)."""
+    return a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and a.strides == b.strides
 
 
 class FeatureBuilder:
-    """Computes the per-cell feature matrix for a day from events before it (cached by day)."""
+    """Computes the per-cell feature matrix for a day from the events before it.
+
+    Its only state is the *distinct* flag of each event of the longest history seen so far (a
+    property of those events themselves, not of any later day); every matrix is a function of
+    ``history`` (events before the day) only.
+    """
 
     def __init__(self, grid: SquareGrid, *, holiday_country: str | None, holiday_subdivision: str | None) -> None:
         self.grid = grid
-        self.target_counts = {w: WindowCounts(grid.n_cells, w, target_only=True) for w in WINDOWS_DAYS}
-        self.all_counts = {w: WindowCounts(grid.n_cells, w, target_only=False) for w in WINDOWS_DAYS}
         self.holiday_country = holiday_country
         self.holiday_subdivision = holiday_subdivision
         self._holidays = None
-        self._cache: dict[int, np.ndarray] = {}
+        self._times: np.ndarray | None = None
+        self._distinct = np.zeros(0, dtype=bool)
 
     def _is_holiday(self, day: int) -> float:
         if self.holiday_country is None:
@@ -72,78 +86,65 @@ class FeatureBuilder:
         date = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
         return float(date in self._holidays)
 
+    def _distinct_mask(self, history: History) -> np.ndarray:
+        """True for the first row of each (time, category, location) among the history's events.
+
+        ``history`` is a prefix of one time-sorted table ending at a day boundary, so the repeats of
+        one incident (same time) never straddle two extensions; the mask of a prefix is the prefix
+        of the mask.
+        """
+        n_events = len(history)
+        times = history.events.time_h
+        if self._times is None or not _same_start(times, self._times):
+            self._distinct = np.zeros(0, dtype=bool)
+        if self._times is None or n_events > self._times.size or not _same_start(times, self._times):
+            self._times = times  # held, so its buffer cannot be reused by another table
+        if n_events > self._distinct.size:
+            part = slice(self._distinct.size, n_events)
+            events = history.events
+            keys = np.stack([
+                events.time_h[part], events.category_code[part].astype(np.float64),
+                np.round(events.x_m[part], 1), np.round(events.y_m[part], 1),
+            ], axis=1)
+            unique = np.zeros(keys.shape[0], dtype=bool)
+            if keys.shape[0]:
+                unique[np.unique(keys, axis=0, return_index=True)[1]] = True
+            self._distinct = np.concatenate([self._distinct, unique])
+        return self._distinct[:n_events]
+
     def _blocks(self, counts: np.ndarray) -> list[np.ndarray]:
         image = counts.reshape(self.grid.shape)
         out = []
         for size in BLOCK_SIZES:
-            block = image if size == 1 else ndimage.uniform_filter(image, size=size, mode="constant") * size * size
+            block = image if size == 1 else ndimage.uniform_filter(image, size=size, mode="constant")
             out.append(block.ravel())
-        return out
-
-    def _place_mix(self, history: History) -> list[np.ndarray]:
-        cells = history.cells
-        keep = cells >= 0
-        n_cells = self.grid.n_cells
-        total = np.bincount(cells[keep], minlength=n_cells).astype(np.float64)
-        denominator = np.maximum(total, 1.0)
-        columns = []
-        events = history.events
-        for code in range(len(events.categories)):
-            mask = keep & (events.category_code == code)
-            columns.append(np.bincount(cells[mask], minlength=n_cells) / denominator)
-        for code in range(len(events.premises_types)):
-            mask = keep & (events.premises_code == code)
-            columns.append(np.bincount(cells[mask], minlength=n_cells) / denominator)
-        for low, high in HOUR_BANDS:
-            mask = keep & (events.hour_of_day >= low) & (events.hour_of_day < high)
-            columns.append(np.bincount(cells[mask], minlength=n_cells) / denominator)
-        return columns
-
-    def _seasonal(self, history: History, day: int) -> list[np.ndarray]:
-        """Counts within +-28 days of the same date in earlier years (target, then all events)."""
-        lag = day - history.events.day.astype(np.float64)
-        phase = lag - 365.25 * np.round(lag / 365.25)
-        mask = (np.abs(phase) <= 28) & (lag > 300) & (history.cells >= 0)
-        out = []
-        for extra in (history.is_target, None):
-            keep = mask if extra is None else mask & extra
-            out += self._blocks(np.bincount(history.cells[keep], minlength=self.grid.n_cells).astype(np.float64))[:2]
         return out
 
     def features(self, history: History, day: int) -> np.ndarray:
         """Feature matrix ``(n_cells, n_features)`` (float32) for ``day`` from ``history`` (< ``day``)."""
-        if day in self._cache:
-            return self._cache[day]
+        n_cells = self.grid.n_cells
+        inside = (history.cells >= 0) & self._distinct_mask(history)
+        cells = history.cells[inside]
+        target = history.is_target[inside]
+        age = day - history.events.day[inside].astype(np.float64)
         columns: list[np.ndarray] = []
-        history_days = max(day - int(history.events.day[0]), 1) if len(history) else 1
-        for window in WINDOWS_DAYS:
-            # counts as yearly rates over the window actually observed, so that features mean the
-            # same at training origins (shorter history) and at forecast time
-            years = min(window or history_days, history_days) / 365.25
-            target = self.target_counts[window].at(history, day) / years
-            every = self.all_counts[window].at(history, day) / years
-            columns += self._blocks(target) + self._blocks(every)
-        columns += self._place_mix(history)
-        columns += self._seasonal(history, day)
-        mask = (history.cells >= 0) & history.is_target
-        last_day = np.full(self.grid.n_cells, -1e9)
-        np.maximum.at(last_day, history.cells[mask], history.events.day[mask].astype(np.float64))
+        for half_life in HALF_LIVES_DAYS:
+            weight = np.exp2(-age / half_life)
+            columns += self._blocks(np.bincount(cells[target], weights=weight[target], minlength=n_cells))
+            columns += self._blocks(np.bincount(cells, weights=weight, minlength=n_cells))
+        columns.append(np.bincount(cells[target], minlength=n_cells).astype(np.float64))
+        columns.append(np.bincount(cells, minlength=n_cells).astype(np.float64))
+        last_day = np.full(n_cells, -1e9)
+        np.maximum.at(last_day, cells[target], day - age[target])
         columns.append(np.minimum(day - last_day, 3650.0))
         date = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
         for value in (date.weekday(), date.month, date.timetuple().tm_yday, self._is_holiday(day)):
-            columns.append(np.full(self.grid.n_cells, float(value)))
-        matrix = np.stack(columns, axis=1).astype(np.float32)
-        self._cache[day] = matrix
-        return matrix
-
-    def forget_before(self, day: int) -> None:
-        """Drop cached days before ``day`` (memory bound)."""
-        for key in [key for key in self._cache if key < day]:
-            del self._cache[key]
+            columns.append(np.full(n_cells, float(value)))
+        return np.stack(columns, axis=1).astype(np.float32)
 
 
 class BoostedForecaster(Forecaster):
-    """LightGBM Poisson model on multi-scale lagged counts and place features (see module docs)."""
+    """LightGBM Poisson model on exponentially weighted multi-scale counts (see module docs)."""
 
     name = "boosted"
 
@@ -152,22 +153,22 @@ class BoostedForecaster(Forecaster):
         grid: SquareGrid,
         *,
         train_days: int = 728,
-        train_step_days: int = 7,
+        train_step_days: int = 14,
         target_days: int = 28,
-        refit_every_days: int = 7,
-        negative_share: float = 0.2,
-        n_trees: int = 300,
+        refit_every_days: int = 30,
+        negative_share: float = 1.0,
+        n_trees: int = 200,
         learning_rate: float = 0.05,
         num_leaves: int = 31,
-        min_rows_in_leaf: int = 100,
+        min_rows_in_leaf: int = 200,
         holiday_country: str | None = None,
         holiday_subdivision: str | None = None,
         n_threads: int | None = None,
         seed: int = 0,
     ) -> None:
         super().__init__(grid)
-        if train_days < train_step_days or train_step_days < 1 or refit_every_days < 1:
-            raise ValidationError("train_days/train_step_days/refit_every_days: need 1 <= step <= train_days")
+        if train_days < train_step_days or train_step_days < 1 or refit_every_days < 1 or target_days < 1:
+            raise ValidationError("boosted: need 1 <= train_step_days <= train_days, refit_every_days >= 1, target_days >= 1")
         if not 0 < negative_share <= 1:
             raise ValidationError(f"negative_share: must be in (0, 1], got {negative_share}")
         self.train_days = train_days
@@ -187,23 +188,26 @@ class BoostedForecaster(Forecaster):
         self._model = None
         self._fitted_on: int | None = None
 
+    def training_origins(self, history: History, day: int) -> list[int]:
+        """Origins of the training rows for a fit on ``day``: each label window ends before ``day``."""
+        first_day = int(history.events.day[0]) if len(history) else day
+        last_origin = day - self.target_days
+        return [t for t in range(last_origin, last_origin - self.train_days - 1, -self.train_step_days)
+                if t > first_day + 28][::-1]
+
     def _fit(self, history: History, day: int) -> None:
         try:
             import lightgbm
         except ImportError as error:  # pragma: no cover - lightgbm is a core dependency
             raise ConfigurationError("boosted: install lightgbm (pip install lightgbm==4.7.0)") from error
-        rng = np.random.default_rng(self.seed + day)
-        first_day = int(history.events.day[0]) if len(history) else day
-        last_origin = day - self.target_days
-        train = [t for t in range(last_origin, last_origin - self.train_days - 1, -self.train_step_days)
-                 if t > first_day + 28][::-1]
+        train = self.training_origins(history, day)
         if not train:
             raise ValidationError("boosted: not enough history before the forecast day (need > 5 weeks)")
+        rng = np.random.default_rng(self.seed + day)
         active = np.unique(history.cells[history.cells >= 0])
         rows, targets, weights = [], [], []
         for t in train:
-            past = history.before_day(t)
-            matrix = self.builder.features(past, t)[active]
+            matrix = self.builder.features(history.before_day(t), t)[active]
             first, last = history.index_of_day(t), history.index_of_day(t + self.target_days)
             cells = history.cells[first:last][history.is_target[first:last]]
             y = np.bincount(cells[cells >= 0], minlength=self.grid.n_cells)[active].astype(np.float64)
@@ -214,7 +218,6 @@ class BoostedForecaster(Forecaster):
         data = lightgbm.Dataset(np.concatenate(rows), label=np.concatenate(targets), weight=np.concatenate(weights))
         self._model = lightgbm.train(self.params, data, num_boost_round=self.n_trees)
         self._fitted_on = day
-        self.builder.forget_before(day + self.refit_every_days - self.target_days - self.train_days)
 
     def predict(self, history: History, day: int) -> np.ndarray:
         if self._model is None or self._fitted_on is None or not (
