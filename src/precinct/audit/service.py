@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from precinct.audit.models import AuditEntry, AuditHead
-from precinct.core.db import utcnow
+from precinct.core.db import array_insert_sql, utcnow
 from precinct.core.security import Actor
 
 GENESIS_HASH = "0" * 64
@@ -115,12 +115,11 @@ def flush_pending(session: Session) -> None:
 
 # One fixed statement for any number of entries (so it is compiled and prepared once): the rows
 # arrive as one array per column; the new tip is stored in the same round trip.
-_APPEND_COLUMNS = ("seq", "at", "actor", "actor_role", "action", "resource_type", "resource_id", "ip", "purpose",
-                   "detail", "prev_hash", "hash")
-_APPEND_TYPES = {"seq": "integer", "at": "timestamptz", "detail": "json"}
-_APPEND_ARRAYS = ", ".join(f"CAST(:{c} AS {_APPEND_TYPES.get(c, 'varchar')}[])" for c in _APPEND_COLUMNS)
+_APPEND_COLUMNS = {"seq": "integer", "at": "timestamptz", "actor": "varchar", "actor_role": "varchar",
+                   "action": "varchar", "resource_type": "varchar", "resource_id": "varchar", "ip": "varchar",
+                   "purpose": "varchar", "detail": "json", "prev_hash": "varchar", "hash": "varchar"}
 _APPEND_POSTGRES = text(
-    f"WITH appended AS (INSERT INTO audit_log ({', '.join(_APPEND_COLUMNS)}) SELECT * FROM unnest({_APPEND_ARRAYS})) "
+    f"WITH appended AS ({array_insert_sql('audit_log', _APPEND_COLUMNS)}) "
     "UPDATE audit_head SET last_hash = :last_hash WHERE id = 1"
 )
 

@@ -122,6 +122,13 @@ def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
     )
 
 
+def array_insert_sql(table: str, columns: dict[str, str]) -> str:
+    """PostgreSQL INSERT of any number of rows passed as one array per column (``:name`` of SQL type
+    ``columns[name]``): a single fixed statement, compiled and prepared once, one round trip."""
+    arrays = ", ".join(f"CAST(:{name} AS {sql_type}[])" for name, sql_type in columns.items())
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+
+
 CONCURRENCY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 

@@ -11,12 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from precinct.api import deps
 from precinct.core.security import Actor, decode_access_token
 from precinct.live.hub import hub
-from precinct.users.models import User
+from precinct.users import service as users_service
 
 router = APIRouter(tags=["live"])
 HEARTBEAT_S = 15.0
@@ -27,10 +26,9 @@ def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
     if time.time() >= expires_at:
         return False
     with request.app.state.session_factory() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        allowed = user is not None and user.is_active and user.locked_at is None
+        account = users_service.load_account_state(session, username)
         session.rollback()
-    return allowed
+    return account is not None and account.usable
 
 
 async def _events(request: Request, username: str, expires_at: float) -> AsyncIterator[str]:

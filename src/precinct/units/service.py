@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from precinct.audit import service as audit_service
-from precinct.core.db import conflicts_as_domain_errors, utcnow
+from precinct.core.db import array_insert_sql, conflicts_as_domain_errors, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
@@ -250,12 +250,9 @@ def _checked_time(at: datetime | None, *, now: datetime | None = None) -> dateti
     return at
 
 
-_POSITION_COLUMNS = ("unit_id", "at", "lon", "lat", "heading_deg", "speed_kph", "reported_by")
-_POSITION_TYPES = {"unit_id": "integer", "at": "timestamptz", "reported_by": "varchar"}
-_INSERT_POSITIONS = text(
-    f"INSERT INTO unit_positions ({', '.join(_POSITION_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"CAST(:{c} AS {_POSITION_TYPES.get(c, 'double precision')}[])" for c in _POSITION_COLUMNS) + ")"
-)
+_POSITION_COLUMNS = {"unit_id": "integer", "at": "timestamptz", "lon": "double precision", "lat": "double precision",
+                     "heading_deg": "double precision", "speed_kph": "double precision", "reported_by": "varchar"}
+_INSERT_POSITIONS = text(array_insert_sql("unit_positions", _POSITION_COLUMNS))
 _LOCK_UNITS = text("SELECT id FROM units WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR NO KEY UPDATE")
 _MOVE_UNITS = text(
     "UPDATE units SET lon = v.lon, lat = v.lat, heading_deg = v.heading, position_at = v.at "

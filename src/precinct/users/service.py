@@ -38,8 +38,11 @@ class AccountState:
     user_id: int
     username: str
     role: Role
-    usable: bool  # exists, active and not locked
-    reason: str | None = None
+    reason: str | None = None  # "disabled" or "locked"; None when the account may be used
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
 
 
 # Every authenticated request needs the account's state; reading it once per ``ACCOUNT_CACHE_S``
@@ -57,7 +60,7 @@ def load_account_state(session: Session, username: str) -> AccountState | None:
     if user is None:
         return None
     reason = "disabled" if not user.is_active else "locked" if user.locked_at is not None else None
-    state = AccountState(user.id, user.username, user.role, reason is None, reason)
+    state = AccountState(user.id, user.username, user.role, reason)
     _accounts.store((database, username), state, generation, loaded_at)
     return state
 
