@@ -24,6 +24,7 @@ from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.settings import Settings, get_settings
 from precinct.dispatch.roads import road_graph
+from precinct.dispatch.routes import intake_answers
 from precinct.dispatch.routes import router as dispatch_router
 from precinct.drills.routes import router as drills_router
 from precinct.incidents.group_commit import GroupCommit
@@ -107,7 +108,7 @@ def create_app(settings: Settings | None = None, *, session_factory=None) -> Fas
     app.state.session_factory = session_factory
     bind = session_factory.kw["bind"]
     app.state.database_key = str(bind.engine.url)  # what per-database caches are keyed by
-    app.state.intake_writer = GroupCommit(session_factory)
+    app.state.intake_writer = GroupCommit(session_factory, answer=intake_answers(settings))
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from precinct.api import deps
 from precinct.api.deps import SessionDep, SettingsDep, allow
@@ -16,6 +18,7 @@ from precinct.dispatch import plans, service
 from precinct.dispatch.models import Agency, HandoffMode
 from precinct.dispatch.roads import road_graph
 from precinct.incidents import service as incident_service
+from precinct.incidents.models import Incident
 from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
 from precinct.units.models import UnitType
 from precinct.units.schemas import UnitRead
@@ -156,26 +159,41 @@ def policy(settings: Settings, k: int) -> service.DispatchPolicy:
 
 
 @router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
-def intake(body: IncidentCreate, request: Request, session: SessionDep, settings: SettingsDep,
-           actor: Annotated[Actor, allow(*deps.INTAKE)], k: Annotated[int, Query(ge=1, le=20)] = 5):
+async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor, allow(*deps.INTAKE)],
+                 k: Annotated[int, Query(ge=1, le=20)] = 5):
     """Take a call in one round trip: store it, then return duplicates, ranked units and the plan.
 
-    The call is stored by the process's group-commit writer (calls arriving together share one
-    transaction) and is committed before anything else happens; ``session`` is first used after."""
-    incident = session.merge(request.app.state.intake_writer.create(body, actor=actor), load=False)
-    duplicates = service.find_duplicates(session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
-                                         radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min,
-                                         exclude_id=incident.id)
-    recommendation = service.recommend(session, incident.id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
-    body_out = IntakeRead(
-        incident=IncidentRead.model_validate(incident),
-        duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
-                                  minutes_ago=d.minutes_ago) for d in duplicates],
-        recommendations=RecommendationRead.model_validate(recommendation),
-        response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
-    )
-    # Already an IntakeRead: serialise it once, rather than let FastAPI dump and validate it again.
-    return Response(body_out.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json")
+    The process's intake writer stores the call (calls arriving together share one transaction),
+    then, in the same thread, answers it with :func:`intake_answers`; this coroutine only waits."""
+    answer = await request.app.state.intake_writer.take(body, actor=actor, context=k)
+    return Response(answer, status_code=status.HTTP_201_CREATED, media_type="application/json")
+
+
+def intake_answers(settings: Settings) -> Callable[[Session, list[Incident], list[int]], list[bytes | Exception]]:
+    """The intake writer's answer stage: for each committed call (with its ``k``), the JSON body of
+    :class:`IntakeRead`, or the error its caller gets."""
+
+    def answer(session: Session, incidents: list[Incident], ks: list[int]) -> list[bytes | Exception]:
+        graph = road_graph(settings.roads_file)
+        results: list[bytes | Exception] = []
+        for incident, k in zip(incidents, ks, strict=True):
+            try:
+                duplicates = service.find_duplicates(
+                    session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
+                    radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
+                recommendation = service.recommend(session, incident.id, graph=graph, policy=policy(settings, k))
+                results.append(IntakeRead(
+                    incident=IncidentRead.model_validate(incident),
+                    duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
+                                              minutes_ago=d.minutes_ago) for d in duplicates],
+                    recommendations=RecommendationRead.model_validate(recommendation),
+                    response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
+                ).model_dump_json().encode())
+            except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
+                results.append(exc)
+        return results
+
+    return answer
 
 
 @router.get("/incidents/duplicates", response_model=list[DuplicateRead])

@@ -1,7 +1,8 @@
 """Unit recommendation, duplicate calls, hand-offs, and the officer's acknowledgement loop.
 
 Recommendation works in two stages: a straight-line prefilter over every eligible unit, then road
-travel time (one Dijkstra on the reversed graph from the incident) for the best candidates.
+travel time (one Dijkstra on the reversed graph from the incident, stopped once the fastest K of the
+prefiltered pool are settled) for the best candidates.
 Eligibility: available, a position
 reported within ``stale_after_s``, and a unit type that the incident type's response plan sends.
 Every recommendation carries its reasons, and nearer units that were passed over are listed with
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, select
@@ -24,7 +26,7 @@ from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.dispatch import plans
 from precinct.dispatch.models import Agency, Handoff, HandoffMode
-from precinct.geo import RoadGraph
+from precinct.geo import RoadGraph, SnappedPoints
 from precinct.geo.distance import haversine_m as distance_m
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentEvent, IncidentStatus, IncidentType
@@ -103,9 +105,10 @@ def format_duration(seconds: float) -> tuple[str, str]:
     return f"{minutes}分{secs:02d}秒", f"{minutes} min {secs:02d} s"
 
 
-def unit_snapshot(session: Session) -> dict[str, np.ndarray]:
+def unit_snapshot(session: Session) -> dict[str, Any]:
     """Every positioned unit as column arrays (what :func:`recommend` ranks), with its district
-    and the position time in epoch seconds, so ranking needs no per-unit Python loop."""
+    and the position time in epoch seconds, so ranking needs no per-unit Python loop. ``snapped``
+    holds, per road graph, the units' positions placed on its edges as they are first ranked."""
     station = aliased(OrgUnit)
     rows = session.execute(select(
         Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
@@ -118,14 +121,51 @@ def unit_snapshot(session: Session) -> dict[str, np.ndarray]:
     units["position_s"] = np.array([at.timestamp() for at in units["position_at"]], dtype=float)
     units["unit_type_text"] = units["unit_type"].astype(str)
     units["district_key"] = np.array([-1 if d is None else d for d in units["district_id"]], dtype=np.int64)
+    units["snapped"] = {}
     return units
 
 
-_snapshots = TTLCache[dict[str, np.ndarray]](ttl_s=5.0)
+class UnitSnaps:
+    """A snapshot's unit positions snapped to one road graph, each unit when it first enters a
+    candidate pool: the snapshot's positions never change, so no unit is snapped twice."""
+
+    def __init__(self, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray) -> None:
+        self.graph, self.lon, self.lat = graph, lon, lat
+        self.edge = np.full(len(lon), -1, np.int64)
+        self.fraction, self.x, self.y, self.distance = (np.zeros(len(lon)) for _ in range(4))
+
+    def take(self, indices: list[int], *, max_distance_m: float) -> SnappedPoints:
+        """The snapped positions of ``indices``; ValidationError if one is farther than
+        ``max_distance_m`` from every road."""
+        index = np.asarray(indices, dtype=np.int64)
+        missing = index[self.edge[index] < 0]
+        if len(missing):
+            new = self.graph.snap(self.lon[missing], self.lat[missing], max_distance_m=np.inf)
+            self.fraction[missing], self.x[missing], self.y[missing] = new.fraction, new.x, new.y
+            self.distance[missing] = new.snap_distance_m
+            self.edge[missing] = new.edge  # last: another thread treats a unit as snapped once its edge is set
+        far = self.distance[index] > max_distance_m
+        if far.any():
+            i = index[np.argmax(far)]
+            raise ValidationError(f"unit at ({self.lon[i]:.6f}, {self.lat[i]:.6f}) is {self.distance[i]:.0f} m "
+                                  f"from the nearest road (max {max_distance_m:.0f} m)")
+        return SnappedPoints(self.edge[index], self.fraction[index], self.x[index], self.y[index], self.distance[index])
+
+
+def snapped_units(graph: RoadGraph, units: dict[str, Any]) -> UnitSnaps:
+    """The snapshot's :class:`UnitSnaps` for ``graph`` (created on first use)."""
+    cache = units.setdefault("snapped", {})
+    snaps = cache.get(graph)
+    if snaps is None:
+        snaps = cache.setdefault(graph, UnitSnaps(graph, units["lon"], units["lat"]))
+    return snaps
+
+
+_snapshots = TTLCache[dict[str, Any]](ttl_s=5.0)
 hub.add_listener(lambda kind: _snapshots.clear() if kind == "unit" else None)
 
 
-def cached_unit_snapshot(session: Session) -> dict[str, np.ndarray]:
+def cached_unit_snapshot(session: Session) -> dict[str, Any]:
     """The unit snapshot, kept per process until a unit changes (or 5 s pass, for writes that
     bypass the session hooks, such as the simulator's AVL heartbeats)."""
     return _snapshots.get_or_load(session.get_bind().engine.url, lambda: unit_snapshot(session))
@@ -133,7 +173,7 @@ def cached_unit_snapshot(session: Session) -> dict[str, np.ndarray]:
 
 def recommend(
     session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DispatchPolicy(),
-    now: datetime | None = None, units: dict[str, np.ndarray] | None = None,
+    now: datetime | None = None, units: dict[str, Any] | None = None,
 ) -> Recommendation:
     """Rank units for an incident by road travel time, with reasons. ``graph=None`` ranks by
     straight-line distance only (for cities without a road file). ``units`` may pass a
@@ -172,8 +212,10 @@ def _road_times(graph, incident, units, pool, now, policy) -> np.ndarray:  # typ
         return distance_m(incident.lon, incident.lat, units["lon"][pool], units["lat"][pool]) / FALLBACK_SPEED_M_PER_S
     hour = (now + CHINA_OFFSET).hour
     try:
-        sources = graph.snap(units["lon"][pool], units["lat"][pool], max_distance_m=policy.snap_max_m)
-        return np.asarray(graph.travel_times_to((incident.lon, incident.lat), sources, hour=hour), dtype=float)
+        sources = snapped_units(graph, units).take(pool, max_distance_m=policy.snap_max_m)
+        # only the best k are ranked: the search stops once k of the pool are settled
+        return np.asarray(graph.travel_times_to((incident.lon, incident.lat), sources, hour=hour, fastest=policy.k),
+                          dtype=float)
     except ValidationError:
         # the incident or a unit lies off the road network: fall back to straight-line estimates
         return distance_m(incident.lon, incident.lat, units["lon"][pool], units["lat"][pool]) / FALLBACK_SPEED_M_PER_S

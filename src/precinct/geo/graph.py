@@ -158,17 +158,17 @@ class RoadGraph:
 
         return route(self, from_lonlat, to_lonlat, hour=hour)
 
-    def travel_times_to(self, target, sources, *, hour=None, limit_s=None):  # noqa: ANN001, ANN201
+    def travel_times_to(self, target, sources, *, hour=None, limit_s=None, fastest=None):  # noqa: ANN001, ANN201
         """Seconds from each source to one target; see :func:`precinct.geo.routing.travel_times_to`."""
         from precinct.geo.routing import travel_times_to
 
-        return travel_times_to(self, target, sources, hour=hour, limit_s=limit_s)
+        return travel_times_to(self, target, sources, hour=hour, limit_s=limit_s, fastest=fastest)
 
-    def travel_times_from(self, source, targets, *, hour=None, limit_s=None):  # noqa: ANN001, ANN201
+    def travel_times_from(self, source, targets, *, hour=None, limit_s=None, fastest=None):  # noqa: ANN001, ANN201
         """Seconds from one source to each target; see :func:`precinct.geo.routing.travel_times_from`."""
         from precinct.geo.routing import travel_times_from
 
-        return travel_times_from(self, source, targets, hour=hour, limit_s=limit_s)
+        return travel_times_from(self, source, targets, hour=hour, limit_s=limit_s, fastest=fastest)
 
     def reachable_within(self, sources, minutes=(1, 3, 5), *, hour=None, **options):  # noqa: ANN001, ANN201
         """Response areas per source and threshold; see :func:`precinct.geo.isochrones.reachable_within`."""

@@ -4,7 +4,11 @@ Method: scipy.sparse.csgraph Dijkstra (binary-heap, C) on CSR matrices of free-f
 point becomes a *virtual node* appended to the CSR for one query (O(1) rows added, arrays
 concatenated), whose arcs carry the partial edge time to the ends of its edge. Searches are bounded by a
 ``limit`` estimated from straight-line distance and widened only when a wanted node was not settled,
-so a query near an incident settles a few thousand nodes instead of the whole city. Travel-time vectors
+so a query near an incident settles a few thousand nodes instead of the whole city. A caller that
+needs only the fastest ``fastest`` of many points (unit recommendation ranks the best K of a
+prefiltered pool) bounds the search by the ``fastest``-th nearest point instead of the farthest, and
+stops widening once that many are settled: every point left unsettled is slower than all settled
+ones, so the fastest ``fastest`` are exact. Travel-time vectors
 (``travel_times_to`` / ``travel_times_from``) search the contracted graph (degree-2 chains merged into
 single arcs, ``contraction.py``: 4.9x fewer nodes on Wuhan) and read chain interiors off their ends;
 ``route`` searches the full graph, whose predecessors give the path geometry. Congestion factors
@@ -123,9 +127,14 @@ def with_virtual_sources(matrix: sp.csr_matrix, nodes: np.ndarray, costs: np.nda
     return sp.csr_matrix((data, indices, indptr), shape=(size, size))
 
 
-def first_limit_s(graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints) -> float:
-    """First search bound (free-flow s): pad + detour x the longest straight line / 30 km/h."""
-    crow_m = float(np.max(np.hypot(others.x - origin.x[0], others.y - origin.y[0])))
+def first_limit_s(graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, *, fastest: int | None = None) -> float:
+    """First search bound (free-flow s): pad + detour x the longest straight line / 30 km/h, or the
+    ``fastest``-th shortest straight line when only the fastest few points are wanted."""
+    crow = np.hypot(others.x - origin.x[0], others.y - origin.y[0])
+    if fastest is not None and fastest < len(crow):
+        crow_m = float(np.partition(crow, fastest - 1)[fastest - 1])
+    else:
+        crow_m = float(np.max(crow))
     return _BOUND_PAD_S + _BOUND_DETOUR * crow_m / _BOUND_SPEED_MPS
 
 
@@ -140,11 +149,13 @@ def _bounded_times(
     outbound: bool,
     limit_s: float,
     hard_limit: bool,
+    settle: int,
 ) -> np.ndarray:
     """Free-flow seconds between one point and each end point on the contracted graph.
 
     ``outbound``: the point drives to the end points (search on ``forward``); otherwise the end
-    points drive to it (search on ``backward``). The bound widens until every end point is settled.
+    points drive to it (search on ``backward``). The bound widens until ``settle`` end points are
+    settled (the others come back inf).
     """
     contracted = graph.contracted
     entry_nodes, entry_costs = contracted.entry_arcs(nodes, costs, outbound=outbound)
@@ -160,7 +171,7 @@ def _bounded_times(
         distance = dijkstra(augmented, directed=True, indices=source, limit=limit_s)
         ends = contracted.expand(distance, end_nodes, outbound=outbound)
         times = np.minimum((ends + end_costs).min(axis=1), direct)
-        if hard_limit or np.all(times <= limit_s) or not np.isfinite(limit_s):
+        if hard_limit or np.count_nonzero(times <= limit_s) >= settle or not np.isfinite(limit_s):
             return np.where(times <= limit_s, times, np.inf)
         limit_s = limit_s * _BOUND_GROWTH if limit_s < 6 * 3600 else np.inf
 
@@ -172,11 +183,12 @@ def travel_times_to(
     *,
     hour: int | None = None,
     limit_s: float | None = None,
+    fastest: int | None = None,
 ) -> np.ndarray:
     """Travel time (s) from each source to one target: one Dijkstra on the reversed graph.
 
-    The hot path of unit recommendation (many units -> one incident). Snap units once when their
-    positions arrive and pass :class:`SnappedPoints` to skip snapping here.
+    The hot path of unit recommendation (many units -> one incident, ``fastest=K``). Snap units once
+    when their positions arrive and pass :class:`SnappedPoints` to skip snapping here.
 
     Parameters
     ----------
@@ -188,6 +200,9 @@ def travel_times_to(
         Hour of day (0-23) for the congestion factor; ``None`` = free flow.
     limit_s
         Stop searching beyond this many seconds; farther sources get ``inf``.
+    fastest
+        Only the fastest this many sources are wanted: the others may come back ``inf`` (each is
+        slower than every finite result). ``None`` = all.
 
     Returns
     -------
@@ -197,7 +212,7 @@ def travel_times_to(
     Raises
     ------
     ValidationError
-        For invalid coordinates, points far from any road, a bad hour or limit.
+        For invalid coordinates, points far from any road, a bad hour, limit or ``fastest``.
     """
     factor = graph.speeds.time_factor(hour)
     target_point = _single(as_snapped(graph, target, "target"), "target")
@@ -205,7 +220,7 @@ def travel_times_to(
     nodes, costs = arrive_costs(graph, target_point)
     end_nodes, end_costs = leave_costs(graph, source_points)
     direct = same_edge_times(graph, source_points, _repeat(target_point, len(source_points)))
-    bound = _limit(graph, target_point, source_points, limit_s, factor)
+    bound = _limit(graph, target_point, source_points, limit_s, factor, fastest)
     times = _bounded_times(graph, nodes, costs, end_nodes, end_costs, direct, outbound=False, **bound)
     return times * factor
 
@@ -217,6 +232,7 @@ def travel_times_from(
     *,
     hour: int | None = None,
     limit_s: float | None = None,
+    fastest: int | None = None,
 ) -> np.ndarray:
     """Travel time (s) from one source to each target: one Dijkstra on the graph.
 
@@ -228,7 +244,7 @@ def travel_times_from(
     nodes, costs = leave_costs(graph, source_point)
     end_nodes, end_costs = arrive_costs(graph, target_points)
     direct = same_edge_times(graph, _repeat(source_point, len(target_points)), target_points)
-    bound = _limit(graph, source_point, target_points, limit_s, factor)
+    bound = _limit(graph, source_point, target_points, limit_s, factor, fastest)
     times = _bounded_times(graph, nodes, costs, end_nodes, end_costs, direct, outbound=True, **bound)
     return times * factor
 
@@ -345,10 +361,14 @@ def _repeat(point: SnappedPoints, count: int) -> SnappedPoints:
 
 
 def _limit(
-    graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, limit_s: float | None, factor: float
+    graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, limit_s: float | None, factor: float,
+    fastest: int | None,
 ) -> dict[str, Any]:
+    if fastest is not None and not (isinstance(fastest, int) and fastest >= 1):
+        raise ValidationError(f"fastest must be a positive whole number or None, got {fastest!r}")
+    settle = len(others) if fastest is None else min(fastest, len(others))
     if limit_s is None:
-        return {"limit_s": first_limit_s(graph, origin, others), "hard_limit": False}
+        return {"limit_s": first_limit_s(graph, origin, others, fastest=fastest), "hard_limit": False, "settle": settle}
     if not (isinstance(limit_s, int | float) and limit_s > 0):
         raise ValidationError(f"limit_s must be a positive number of seconds or None, got {limit_s!r}")
-    return {"limit_s": float(limit_s) / factor, "hard_limit": True}
+    return {"limit_s": float(limit_s) / factor, "hard_limit": True, "settle": settle}
