@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from testkit import ADMIN_ACTOR
@@ -113,6 +114,13 @@ def test_intake_in_one_round_trip_and_dispatch_in_one_step(client, auth, ids):
     again = client.get(f"/api/v1/incidents/{data['incident']['id']}/recommendations", headers=dispatcher).json()
     assert [c["call_sign"] for c in again["items"]] == ["A-2"]
     assert any("A-1" in p["en"] for p in again["excluded"]) or again["excluded"] == []
+
+    # errors still reach the caller from the intake writer: an unknown type is refused, nothing stored
+    before = client.get("/api/v1/incidents", headers=dispatcher).json()["total"]
+    unknown = client.post("/api/v1/intake", headers=dispatcher, json={**body, "type_code": "no_such_type"})
+    assert unknown.status_code == 422 and "no_such_type" in unknown.json()["error"]["message"], unknown.text
+    assert client.post("/api/v1/intake", headers=dispatcher, json={**body, "lat": 91}).status_code == 422
+    assert client.get("/api/v1/incidents", headers=dispatcher).json()["total"] == before
 
 
 def test_duplicates_respect_type_distance_and_time(session):
@@ -250,3 +258,30 @@ def test_unit_snapshot_cache_follows_unit_changes(session, graph):
     unit_service.report_position(session, unit.id, lon=114.09, lat=30.58, actor=ADMIN_ACTOR)
     moved = service.recommend(session, incident.id, graph=graph).items
     assert moved[0].distance_m > 3000  # the position report reached the cached snapshot
+
+
+def test_top_k_matches_full_travel_times_and_units_are_snapped_once_per_snapshot(session, graph, monkeypatch):
+    from precinct.demo.city import road_points
+    from precinct.geo.graph import RoadGraph
+
+    points = road_points()
+    scene = (float(np.median(points.lon)), float(np.median(points.lat)))
+    nearest = np.argsort(np.hypot(points.lon - scene[0], points.lat - scene[1]))[:60:3][:18]  # pool = all units
+    units = [_unit(session, f"K-{i}", float(points.lon[j]), float(points.lat[j])) for i, j in enumerate(nearest)]
+    incident = _incident(session, lon=scene[0], lat=scene[1])
+    session.flush()
+    snapped_counts = []
+    original = RoadGraph.snap
+    monkeypatch.setattr(RoadGraph, "snap", lambda self, lon, lat, **kw: snapped_counts.append(np.size(lon)) or
+                        original(self, lon, lat, **kw))
+    snapshot = service.unit_snapshot(session)
+    first = service.recommend(session, incident.id, graph=graph, units=snapshot)
+    again = service.recommend(session, incident.id, graph=graph, units=snapshot)
+    assert snapped_counts == [len(units), 1, 1]  # the units once, the incident on each call
+    assert [(c.unit_id, c.travel_time_s) for c in again.items] == [(c.unit_id, c.travel_time_s) for c in first.items]
+
+    hour = (utcnow() + service.CHINA_OFFSET).hour
+    full = graph.travel_times_to(scene, np.array([[u.lon, u.lat] for u in units]), hour=hour)
+    expected = sorted(zip(full, [u.id for u in units], strict=True))[:5]
+    assert [c.unit_id for c in first.items] == [unit_id for _, unit_id in expected]
+    np.testing.assert_allclose([c.travel_time_s for c in first.items], [t for t, _ in expected], rtol=1e-6)

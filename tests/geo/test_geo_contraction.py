@@ -11,6 +11,7 @@ from geo_grid import CRS_UTM50, X0, Y0, lonlat
 from scipy.sparse.csgraph import dijkstra
 
 import precinct
+from precinct.core.errors import ValidationError
 from precinct.geo.edges import edge_table
 from precinct.geo.graph import RoadGraph, SnappedPoints, graph_from_edge_table, graph_from_edges_file
 from precinct.geo.projection import xy_to_lonlat
@@ -181,6 +182,30 @@ def test_contracted_times_match_full_search_on_wuhan(wuhan):
         one, others = points.take([i]), points.take(rng.choice(400, 20, replace=False))
         assert_same_times(wuhan.travel_times_to(one, others, hour=8), 1.45 * uncontracted_times_to(wuhan, one, others))
         assert_same_times(wuhan.travel_times_from(one, others), uncontracted_times_from(wuhan, one, others))
+
+
+def test_fastest_k_are_exact_and_the_rest_slower_on_wuhan(wuhan):
+    """``fastest=k`` stops at the k-th nearest point's bound: the k fastest are exact, every other
+    point is either exact or inf, and an inf point is never faster than the k-th fastest."""
+    rng = np.random.default_rng(11)
+    points = points_on_edges(wuhan, rng.integers(0, wuhan.edge_count, 600), rng.uniform(0, 1, 600))
+    narrower = 0
+    for i in range(25):
+        one, others = points.take([i]), points.take(rng.choice(np.arange(25, 600), 20, replace=False))
+        for direction, reference in (("to", uncontracted_times_to), ("from", uncontracted_times_from)):
+            search = wuhan.travel_times_to if direction == "to" else wuhan.travel_times_from
+            expected = reference(wuhan, one, others)
+            got = search(one, others, fastest=5)
+            kth = np.sort(expected)[4]
+            fastest = np.argsort(expected)[:5]
+            np.testing.assert_allclose(got[fastest], expected[fastest], rtol=1e-6)
+            finite = np.isfinite(got)
+            np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-6)
+            assert np.all(expected[~finite] >= kth - 1e-9)
+            narrower += int((~finite).sum())
+    assert narrower > 0  # the bound really was narrower than the farthest point on some searches
+    with pytest.raises(ValidationError, match="fastest must be a positive whole number"):
+        wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=0)
 
 
 def test_points_on_one_wuhan_chain_drive_along_it(wuhan):

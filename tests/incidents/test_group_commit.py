@@ -84,3 +84,59 @@ def test_create_blocks_until_committed_and_the_writer_restarts_after_stop(factor
     writer.stop()
     with factory() as session:  # a fresh session sees both: they were committed before create returned
         assert {first.id, second.id} <= set(session.scalars(select(Incident.id)))
+
+
+def test_answer_stage_gives_each_caller_its_own_result_or_error(factory):
+    seen_open_transaction = []
+
+    def answer(session, incidents, contexts):
+        seen_open_transaction.append(session.get(Incident, incidents[0].id) is incidents[0])
+        return [ValueError(f"no answer for {c}") if c == "bad" else (incident.description, c)
+                for incident, c in zip(incidents, contexts, strict=True)]
+
+    writer = GroupCommit(factory, answer=answer)
+    pending = [writer.submit(_call(i), actor=ADMIN_ACTOR, context=c) for i, c in enumerate(["a", "bad", "c"])]
+    writer.start()
+    assert pending[0].result(timeout=30) == ("call 0", "a") and pending[2].result(timeout=30) == ("call 2", "c")
+    with pytest.raises(ValueError, match="no answer for bad"):
+        pending[1].result(timeout=30)
+    writer.stop()
+    assert writer.batches == 1 and seen_open_transaction == [True]
+    with factory() as session:  # every call was stored, the unanswered one too, and only once
+        assert sorted(session.scalars(select(Incident.description))) == ["call 0", "call 1", "call 2"]
+
+
+def test_a_failing_answer_stage_never_stores_a_call_twice(factory):
+    def answer(session, incidents, contexts):
+        raise RuntimeError("ranking failed")
+
+    writer = GroupCommit(factory, answer=answer)
+    pending = [writer.submit(_call(i), actor=ADMIN_ACTOR) for i in range(4)]
+    writer.start()
+    for p in pending:
+        with pytest.raises(RuntimeError, match="ranking failed"):
+            p.result(timeout=30)
+    writer.stop()
+    assert writer.batches == 1  # no retry: the batch was already committed
+    with factory() as session:
+        assert session.scalar(select(func.count(Incident.id))) == 4
+        assert audit_service.verify(session).ok
+
+
+def test_a_call_given_up_before_its_batch_is_not_stored_and_take_awaits_on_an_event_loop(factory):
+    import asyncio
+
+    writer = GroupCommit(factory)
+    abandoned = writer.submit(_call(1), actor=ADMIN_ACTOR)
+    kept = writer.submit(_call(2), actor=ADMIN_ACTOR)
+    assert abandoned.cancel()
+    writer.start()
+    assert kept.result(timeout=30).description == "call 2"
+
+    async def take():
+        return await writer.take(_call(3), actor=ADMIN_ACTOR)
+
+    assert asyncio.run(take()).description == "call 3"
+    writer.stop()
+    with factory() as session:
+        assert sorted(session.scalars(select(Incident.description))) == ["call 2", "call 3"]
