@@ -5,7 +5,10 @@
 Runs on the Wuhan demo roads with 1,000 units and 10,000 calls at random road points, against a
 scratch PostgreSQL database (PRECINCT_BENCH_DATABASE_URL, default the test server) created and
 dropped by the run. Prints one JSON object. Baseline in the same run: networkx Dijkstra from the
-incident's nearest node to the same candidates (networkx's pure-Python heap).
+incident's nearest node to the same candidates (networkx's pure-Python heap). Intake is measured
+twice: alone, and (``intake_with_positions_*``) while an AVL feed reports every unit every 30 s,
+which is what a command centre's server sees (each position batch drops the per-process unit
+snapshot that ranking reads).
 
 The HTTP load comes from ``wrk`` (C, with a Lua script that varies the call's location) when it is
 installed (``bash scripts/bench-deps.sh``), since a Python load generator on the same two cores
@@ -14,6 +17,7 @@ takes a large share of them; otherwise from httpx, and ``load_generator`` says w
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -259,6 +264,12 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
 
         if shutil.which("wrk"):
             intake_result = intake_with_wrk(f"http://127.0.0.1:{port}", token, call_lon, call_lat)
+            with position_feed(base, headers) as fed:  # the same load while every unit reports every 30 s
+                during = intake_with_wrk(f"http://127.0.0.1:{port}", token, call_lon, call_lat)
+            intake_result.update({"intake_with_positions_per_s": during["intake_per_s"],
+                                  "intake_with_positions_p99_ms": during["intake_p99_ms"],
+                                  "intake_with_positions_failed": during["intake_failed"],
+                                  "positions_fed_per_s": fed["per_s"]})
         else:
             started = time.monotonic()
             ok, failed, latencies = asyncio.run(intake())
@@ -296,6 +307,41 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
     return {**intake_result, "intake_concurrency": INTAKE_CONCURRENCY, "server_workers": SERVER_WORKERS,
             "position_updates_per_s": recorded / position_elapsed, "position_batch": POSITION_BATCH,
             "positions_recorded": recorded}
+
+
+@contextlib.contextmanager
+def position_feed(base: str, headers: dict) -> Iterator[dict]:
+    """An AVL gateway in a thread: every second, positions of 1/30 of the units (each unit every
+    30 s), as one batch; yields a dict that holds the reports per second sent once it ends."""
+    import threading
+
+    import httpx
+
+    units = {u["id"]: (u["lon"], u["lat"]) for u in httpx.get(f"{base}/units", headers=headers).json()}
+    ids = list(units)
+    per_batch = max(1, len(ids) // 30)
+    stop, sent, result = threading.Event(), [0], {}
+
+    def feed() -> None:
+        rng = np.random.default_rng(9)
+        with httpx.Client(headers=headers, timeout=30) as client:
+            while not stop.is_set():
+                at = datetime.now(UTC).isoformat()
+                batch = [{"unit_id": int(u), "lon": units[u][0] + float(rng.normal(0, 0.001)),  # ~100 m moves
+                          "lat": units[u][1] + float(rng.normal(0, 0.001)), "at": at} for u in rng.choice(ids, per_batch)]
+                if client.post(f"{base}/unit-positions", json={"reports": batch}).status_code == 200:
+                    sent[0] += per_batch
+                stop.wait(1.0)
+
+    thread = threading.Thread(target=feed, name="bench-avl", daemon=True)
+    started = time.monotonic()
+    thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join(30)
+        result["per_s"] = sent[0] / (time.monotonic() - started)
 
 
 WRK_SCRIPT = """
@@ -344,7 +390,7 @@ def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.nd
         def run(seconds: float) -> str:
             return subprocess.run(["wrk", "-t1", f"-c{INTAKE_CONCURRENCY}", f"-d{seconds:.0f}s", "-s", handle.name, base],
                                   capture_output=True, text=True, check=True).stdout
-        run(3)  # warm-up: both workers past their first calls
+        run(3)  # warm-up: both workers past their first calls (and, on a second run, the feed started)
         output = run(INTAKE_SECONDS)
     finally:
         os.unlink(handle.name)
