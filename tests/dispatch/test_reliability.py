@@ -158,7 +158,20 @@ def _store_through_group_commit(factory):
     return (lambda: writer.create(call, actor=ADMIN_ACTOR).id), writer.stop
 
 
-@pytest.mark.parametrize("path", [_store_directly, _store_through_group_commit], ids=["session", "group_commit"])
+def _take_through_the_intake_route_writer(factory):
+    """The intake route's writer: stored, then answered (duplicates, ranking, plan) in the writer."""
+    import json
+
+    from precinct.core.settings import Settings
+    from precinct.dispatch.routes import intake_answers
+
+    writer = GroupCommit(factory, answer=intake_answers(Settings()))
+    call = IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58)
+    return (lambda: json.loads(writer.create(call, actor=ADMIN_ACTOR))["incident"]["id"]), writer.stop
+
+
+@pytest.mark.parametrize("path", [_store_directly, _store_through_group_commit, _take_through_the_intake_route_writer],
+                         ids=["session", "group_commit", "intake_answers"])
 def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_incident(fresh_database_url, factory, path):
     if make_url(fresh_database_url).get_backend_name() != "postgresql":
         pytest.skip("terminating server connections applies to PostgreSQL; SQLite is in-process")

@@ -191,6 +191,7 @@ def intake_answers(settings: Settings) -> Callable[[Session, list[Incident], lis
                 ).model_dump_json().encode())
             except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
                 results.append(exc)
+                session.rollback()  # a failed statement leaves the transaction unusable for the next call
         return results
 
     return answer
