@@ -285,3 +285,9 @@ def test_top_k_matches_full_travel_times_and_units_are_snapped_once_per_snapshot
     expected = sorted(zip(full, [u.id for u in units], strict=True))[:5]
     assert [c.unit_id for c in first.items] == [unit_id for _, unit_id in expected]
     np.testing.assert_allclose([c.travel_time_s for c in first.items], [t for t, _ in expected], rtol=1e-6)
+
+    unit_service.report_position(session, units[0].id, lon=units[0].lon + 0.0005, lat=units[0].lat, actor=ADMIN_ACTOR)
+    snapped_counts.clear()
+    moved = service.recommend(session, incident.id, graph=graph, units=service.unit_snapshot(session))
+    assert snapped_counts == [1, 1]  # a new snapshot: only the unit that moved is snapped again
+    assert [c.unit_id for c in moved.items] == [c.unit_id for c in first.items]

@@ -11,6 +11,7 @@ why.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -127,12 +128,26 @@ def unit_snapshot(session: Session) -> dict[str, Any]:
 
 class UnitSnaps:
     """A snapshot's unit positions snapped to one road graph, each unit when it first enters a
-    candidate pool: the snapshot's positions never change, so no unit is snapped twice."""
+    candidate pool: the snapshot's positions never change, so no unit is snapped twice. Units that
+    have not moved since the previous snapshot keep its snaps (an AVL feed reloads the snapshot
+    every few seconds, but moves only the units that reported)."""
 
-    def __init__(self, graph: RoadGraph, lon: np.ndarray, lat: np.ndarray) -> None:
-        self.graph, self.lon, self.lat = graph, lon, lat
+    def __init__(self, graph: RoadGraph, ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> None:
+        self.graph, self.ids, self.lon, self.lat = graph, np.asarray(ids, dtype=np.int64), lon, lat
         self.edge = np.full(len(lon), -1, np.int64)
         self.fraction, self.x, self.y, self.distance = (np.zeros(len(lon)) for _ in range(4))
+
+    def keep_unmoved(self, previous: UnitSnaps) -> None:
+        """Copy the snaps of units at the same position in ``previous`` (an earlier snapshot's)."""
+        if not len(previous.ids) or not len(self.ids):
+            return
+        order = np.argsort(previous.ids)
+        j = order[np.searchsorted(previous.ids, self.ids, sorter=order).clip(max=len(order) - 1)]
+        edge = previous.edge[j]  # read first: a unit counts as snapped there once its edge is set
+        same = (previous.ids[j] == self.ids) & (previous.lon[j] == self.lon) & (previous.lat[j] == self.lat) & (edge >= 0)
+        for name in ("fraction", "x", "y", "distance"):
+            getattr(self, name)[same] = getattr(previous, name)[j[same]]
+        self.edge[same] = edge[same]
 
     def take(self, indices: list[int], *, max_distance_m: float) -> SnappedPoints:
         """The snapped positions of ``indices``; ValidationError if one is farther than
@@ -152,12 +167,21 @@ class UnitSnaps:
         return SnappedPoints(self.edge[index], self.fraction[index], self.x[index], self.y[index], self.distance[index])
 
 
+_latest_snaps: weakref.WeakKeyDictionary[RoadGraph, UnitSnaps] = weakref.WeakKeyDictionary()
+
+
 def snapped_units(graph: RoadGraph, units: dict[str, Any]) -> UnitSnaps:
-    """The snapshot's :class:`UnitSnaps` for ``graph`` (created on first use)."""
+    """The snapshot's :class:`UnitSnaps` for ``graph`` (created on first use, keeping the snaps of
+    units that have not moved since the snapshot before)."""
     cache = units.setdefault("snapped", {})
     snaps = cache.get(graph)
     if snaps is None:
-        snaps = cache.setdefault(graph, UnitSnaps(graph, units["lon"], units["lat"]))
+        fresh = UnitSnaps(graph, units["id"], units["lon"], units["lat"])
+        previous = _latest_snaps.get(graph)
+        if previous is not None:
+            fresh.keep_unmoved(previous)
+        snaps = cache.setdefault(graph, fresh)
+        _latest_snaps[graph] = snaps
     return snaps
 
 
