@@ -318,17 +318,20 @@ def position_feed(base: str, headers: dict) -> Iterator[dict]:
     import httpx
 
     units = {u["id"]: (u["lon"], u["lat"]) for u in httpx.get(f"{base}/units", headers=headers).json()}
-    ids = list(units)
+    ids = np.random.default_rng(9).permutation(list(units))  # in turn: each unit once every 30 batches
     per_batch = max(1, len(ids) // 30)
     stop, sent, result = threading.Event(), [0], {}
 
     def feed() -> None:
         rng = np.random.default_rng(9)
+        turn = 0
         with httpx.Client(headers=headers, timeout=30) as client:
             while not stop.is_set():
                 at = datetime.now(UTC).isoformat()
+                reporting = np.take(ids, np.arange(turn, turn + per_batch), mode="wrap")
+                turn += per_batch
                 batch = [{"unit_id": int(u), "lon": units[u][0] + float(rng.normal(0, 0.001)),  # ~100 m moves
-                          "lat": units[u][1] + float(rng.normal(0, 0.001)), "at": at} for u in rng.choice(ids, per_batch)]
+                          "lat": units[u][1] + float(rng.normal(0, 0.001)), "at": at} for u in reporting]
                 if client.post(f"{base}/unit-positions", json={"reports": batch}).status_code == 200:
                     sent[0] += per_batch
                 stop.wait(1.0)

@@ -204,8 +204,10 @@ def test_fastest_k_are_exact_and_the_rest_slower_on_wuhan(wuhan):
             assert np.all(expected[~finite] >= kth - 1e-9)
             narrower += int((~finite).sum())
     assert narrower > 0  # the bound really was narrower than the farthest point on some searches
-    with pytest.raises(ValidationError, match="fastest must be a positive whole number"):
-        wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=0)
+    for bad in (0, True, 2.5):
+        with pytest.raises(ValidationError, match="fastest must be a positive whole number"):
+            wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=bad)
+    assert np.isfinite(wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=np.int64(2))).all()
 
 
 def test_points_on_one_wuhan_chain_drive_along_it(wuhan):

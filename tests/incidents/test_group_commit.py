@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +11,7 @@ from testkit import ADMIN_ACTOR
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
 from precinct.core.db import make_engine, make_session_factory
-from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, ServiceUnavailableError, ValidationError
 from precinct.incidents import service as incident_service
 from precinct.incidents.group_commit import GroupCommit
 from precinct.incidents.models import Incident, IncidentEvent
@@ -87,12 +89,14 @@ def test_create_blocks_until_committed_and_the_writer_restarts_after_stop(factor
 
 
 def test_answer_stage_gives_each_caller_its_own_result_or_error(factory):
-    seen_open_transaction = []
+    sessions = []
 
-    def answer(session, incidents, contexts):
-        seen_open_transaction.append(session.get(Incident, incidents[0].id) is incidents[0])
-        return [ValueError(f"no answer for {c}") if c == "bad" else (incident.description, c)
-                for incident, c in zip(incidents, contexts, strict=True)]
+    def answer(session, incident, context):
+        sessions.append(session)
+        assert session.get(Incident, incident.id) is incident  # merged into the answer thread's session
+        if context == "bad":
+            raise ValueError("no answer for bad")
+        return incident.description, context
 
     writer = GroupCommit(factory, answer=answer)
     pending = [writer.submit(_call(i), actor=ADMIN_ACTOR, context=c) for i, c in enumerate(["a", "bad", "c"])]
@@ -101,37 +105,55 @@ def test_answer_stage_gives_each_caller_its_own_result_or_error(factory):
     with pytest.raises(ValueError, match="no answer for bad"):
         pending[1].result(timeout=30)
     writer.stop()
-    assert writer.batches == 1 and seen_open_transaction == [True]
+    assert writer.batches == 1 and len(sessions) == 3 and len(set(map(id, sessions))) == 1
     with factory() as session:  # every call was stored, the unanswered one too, and only once
         assert sorted(session.scalars(select(Incident.description))) == ["call 0", "call 1", "call 2"]
 
 
-def test_a_failing_answer_stage_never_stores_a_call_twice(factory):
-    def answer(session, incidents, contexts):
+def test_storing_never_waits_for_answers_and_a_failing_answer_never_stores_twice(factory):
+    import threading
+
+    release = threading.Event()
+
+    def answer(session, incident, context):
+        release.wait(30)  # a slow answer stage (a first road-graph load, a slow read)
         raise RuntimeError("ranking failed")
 
     writer = GroupCommit(factory, answer=answer)
-    pending = [writer.submit(_call(i), actor=ADMIN_ACTOR) for i in range(4)]
+    pending = [writer.submit(_call(0), actor=ADMIN_ACTOR)]
     writer.start()
-    for p in pending:
+    later = writer.submit(_call(1), actor=ADMIN_ACTOR)
+    deadline = time.monotonic() + 20
+    while writer.calls < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writer.calls == 2  # the second call was committed while the first was still being answered
+    release.set()
+    for p in [*pending, later]:
         with pytest.raises(RuntimeError, match="ranking failed"):
             p.result(timeout=30)
     writer.stop()
-    assert writer.batches == 1  # no retry: the batch was already committed
     with factory() as session:
-        assert session.scalar(select(func.count(Incident.id))) == 4
+        assert session.scalar(select(func.count(Incident.id))) == 2
         assert audit_service.verify(session).ok
 
 
-def test_a_call_given_up_before_its_batch_is_not_stored_and_take_awaits_on_an_event_loop(factory):
+def test_a_call_still_queued_when_its_wait_times_out_is_withdrawn_and_never_stored(factory):
     import asyncio
+    import threading
 
-    writer = GroupCommit(factory)
-    abandoned = writer.submit(_call(1), actor=ADMIN_ACTOR)
-    kept = writer.submit(_call(2), actor=ADMIN_ACTOR)
-    assert abandoned.cancel()
+    gate = threading.Event()
+
+    def slow_factory():  # the database is slow to answer: the writer is stuck on its first batch
+        gate.wait(30)
+        return factory()
+
+    writer = GroupCommit(slow_factory)
+    stuck = writer.submit(_call(1), actor=ADMIN_ACTOR)
     writer.start()
-    assert kept.result(timeout=30).description == "call 2"
+    with pytest.raises(ServiceUnavailableError, match="was not stored"):
+        writer.create(_call(2), actor=ADMIN_ACTOR, timeout_s=0.3)
+    gate.set()
+    assert stuck.result(timeout=30).description == "call 1"
 
     async def take():
         return await writer.take(_call(3), actor=ADMIN_ACTOR)
@@ -139,4 +161,30 @@ def test_a_call_given_up_before_its_batch_is_not_stored_and_take_awaits_on_an_ev
     assert asyncio.run(take()).description == "call 3"
     writer.stop()
     with factory() as session:
-        assert sorted(session.scalars(select(Incident.description))) == ["call 2", "call 3"]
+        assert sorted(session.scalars(select(Incident.description))) == ["call 1", "call 3"]
+
+
+def test_a_wait_that_times_out_after_the_call_was_taken_still_gets_the_answer(factory):
+    import asyncio
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def answer(session, incident, context):
+        started.set()
+        release.wait(30)
+        return incident.id
+
+    writer = GroupCommit(factory, answer=answer)
+
+    async def take():
+        task = asyncio.ensure_future(writer.take(_call(1), actor=ADMIN_ACTOR, timeout_s=0.2))
+        await asyncio.to_thread(started.wait, 30)
+        await asyncio.sleep(0.3)  # past the timeout, while the call is being answered
+        release.set()
+        return await task
+
+    incident_id = asyncio.run(take())
+    writer.stop()
+    with factory() as session:
+        assert session.scalars(select(Incident.id)).all() == [incident_id]

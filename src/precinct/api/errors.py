@@ -32,6 +32,7 @@ STATUS_BY_ERROR: list[tuple[type[errors.PrecinctError], int]] = [
     (errors.NotFoundError, 404),
     (errors.ConflictError, 409),
     (errors.ValidationError, 422),
+    (errors.ServiceUnavailableError, 503),
     (errors.ConfigurationError, 500),
 ]
 

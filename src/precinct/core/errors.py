@@ -37,5 +37,11 @@ class AccountLockedError(AuthenticationError):
     code = "account_locked"
 
 
+class ServiceUnavailableError(PrecinctError):
+    """The server could not take the request in time; nothing was done, so it is safe to retry."""
+
+    code = "service_unavailable"
+
+
 class ConfigurationError(PrecinctError, RuntimeError):
     code = "configuration_error"

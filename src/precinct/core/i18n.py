@@ -11,6 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.validation_error": {"zh-CN": "输入无效", "en": "Invalid input"},
     "error.not_found": {"zh-CN": "未找到", "en": "Not found"},
     "error.conflict": {"zh-CN": "状态冲突", "en": "Conflict"},
+    "error.service_unavailable": {"zh-CN": "服务暂时繁忙", "en": "Service temporarily unavailable"},
     "error.permission_denied": {"zh-CN": "无权操作", "en": "Permission denied"},
     "error.authentication_failed": {"zh-CN": "身份验证失败", "en": "Authentication failed"},
     "error.account_locked": {"zh-CN": "账户已锁定", "en": "Account locked"},

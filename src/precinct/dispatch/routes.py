@@ -164,35 +164,28 @@ async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor,
     """Take a call in one round trip: store it, then return duplicates, ranked units and the plan.
 
     The process's intake writer stores the call (calls arriving together share one transaction),
-    then, in the same thread, answers it with :func:`intake_answers`; this coroutine only waits."""
+    then its answer thread answers it with :func:`intake_answers`; this coroutine only waits."""
     answer = await request.app.state.intake_writer.take(body, actor=actor, context=k)
     return Response(answer, status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
-def intake_answers(settings: Settings) -> Callable[[Session, list[Incident], list[int]], list[bytes | Exception]]:
-    """The intake writer's answer stage: for each committed call (with its ``k``), the JSON body of
-    :class:`IntakeRead`, or the error its caller gets."""
+def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], bytes]:
+    """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
+    :class:`IntakeRead`."""
 
-    def answer(session: Session, incidents: list[Incident], ks: list[int]) -> list[bytes | Exception]:
-        graph = road_graph(settings.roads_file)
-        results: list[bytes | Exception] = []
-        for incident, k in zip(incidents, ks, strict=True):
-            try:
-                duplicates = service.find_duplicates(
-                    session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
-                    radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
-                recommendation = service.recommend(session, incident.id, graph=graph, policy=policy(settings, k))
-                results.append(IntakeRead(
-                    incident=IncidentRead.model_validate(incident),
-                    duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
-                                              minutes_ago=d.minutes_ago) for d in duplicates],
-                    recommendations=RecommendationRead.model_validate(recommendation),
-                    response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
-                ).model_dump_json().encode())
-            except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
-                results.append(exc)
-                session.rollback()  # a failed statement leaves the transaction unusable for the next call
-        return results
+    def answer(session: Session, incident: Incident, k: int) -> bytes:
+        duplicates = service.find_duplicates(
+            session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
+            radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
+        recommendation = service.recommend(session, incident.id, graph=road_graph(settings.roads_file),
+                                           policy=policy(settings, k))
+        return IntakeRead(
+            incident=IncidentRead.model_validate(incident),
+            duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
+                                      minutes_ago=d.minutes_ago) for d in duplicates],
+            recommendations=RecommendationRead.model_validate(recommendation),
+            response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
+        ).model_dump_json().encode()
 
     return answer
 

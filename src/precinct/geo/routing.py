@@ -18,6 +18,7 @@ scale every arc equally, so searches run on free-flow times and results are mult
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,8 +365,10 @@ def _limit(
     graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, limit_s: float | None, factor: float,
     fastest: int | None,
 ) -> dict[str, Any]:
-    if fastest is not None and not (isinstance(fastest, int) and fastest >= 1):
-        raise ValidationError(f"fastest must be a positive whole number or None, got {fastest!r}")
+    if fastest is not None:
+        if isinstance(fastest, bool) or not isinstance(fastest, numbers.Integral) or fastest < 1:
+            raise ValidationError(f"fastest must be a positive whole number or None, got {fastest!r}")
+        fastest = int(fastest)
     settle = len(others) if fastest is None else min(fastest, len(others))
     if limit_s is None:
         return {"limit_s": first_limit_s(graph, origin, others, fastest=fastest), "hard_limit": False, "settle": settle}
