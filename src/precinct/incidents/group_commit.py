@@ -9,13 +9,16 @@ answers each caller. A lone call is written at once (no waiting to fill a batch)
 answered only after its incident is committed, so nothing acknowledged can be lost. If a batch
 fails, its calls are retried one by one, so a bad call fails alone.
 
-An optional ``answer`` stage runs after the commit in a second thread with its own session, one
-call at a time, each caller getting its answer as soon as it is ready: the intake route uses it to
-find duplicates, rank units and serialise the response, so a call costs the server no request
-session, no worker-thread hop and no GIL contention between request threads (measured in
-``bench/dispatch.py``; see docs/dispatch.md). Storing never waits for answering: while one batch
-is being answered the next is already being written. A call that is still queued when its caller's
-wait times out is withdrawn and never stored; once its batch has begun, the caller waits for it.
+An optional ``answer`` stage runs after the commit, in the same thread and session, one call at a
+time, each caller getting its answer as soon as it is ready: the intake route uses it to find
+duplicates, rank units and serialise the response, so a call costs the server no request session,
+no worker-thread hop and no GIL contention between request threads (measured in
+``bench/dispatch.py``; see docs/dispatch.md). Calls arriving meanwhile are stored right after the
+batch's answers (about 3 ms a call for intake). Answering in a second thread was measured too and
+was slower by half: a thread busy answering holds the GIL for up to the 5 ms switch interval each
+time the writer comes back from the database (the "convoy" effect). A call that is still queued
+when its caller's wait times out is withdrawn and never stored; once its batch has begun, the
+caller waits for the outcome.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ logger = logging.getLogger(__name__)
 MAX_BATCH = 64
 
 #: ``answer(session, incident, context)``: after a call is committed, what its caller gets (raise to
-#: give the caller an error instead), computed in the answer thread's session.
+#: give the caller an error instead), computed in the writer's session.
 Answer = Callable[[Session, Incident, Any], Any]
 
 
@@ -53,14 +56,6 @@ class _Call:
     actor: Actor
     context: Any = None
     result: Future[Any] = field(default_factory=Future)
-
-
-@dataclass
-class _Threads:
-    writer: threading.Thread
-    answerer: threading.Thread | None
-    calls: queue.SimpleQueue[_Call | None]
-    stored: queue.SimpleQueue[tuple[list[_Call], list[Incident]] | None]
 
 
 class GroupCommit:
@@ -76,7 +71,8 @@ class GroupCommit:
         self._max_batch = max_batch
         self._answer = answer
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
-        self._threads: _Threads | None = None
+        self._thread: threading.Thread | None = None
+        self._thread_calls = self._calls  # the queue the running writer reads
         self._lock = threading.Lock()
         self.batches = 0  # transactions written (for tests and benchmarks)
         self.calls = 0
@@ -123,71 +119,61 @@ class GroupCommit:
         return call.result
 
     def start(self) -> None:
-        """Start the writer (and answer) thread unless running; a writer that died is replaced."""
-        threads = self._threads
-        if threads is not None and threads.writer.is_alive():
+        """Start the writer thread unless it runs; a writer that died is replaced."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
             return
         with self._lock:
-            threads = self._threads
-            if threads is not None and threads.writer.is_alive():
+            thread = self._thread
+            if thread is not None and thread.is_alive():
                 return
-            stored: queue.SimpleQueue[tuple[list[_Call], list[Incident]] | None] = queue.SimpleQueue()
-            writer = threading.Thread(target=self._run, args=(self._calls, stored), name="precinct-intake-writer",
-                                      daemon=True)
-            answerer = None
-            if self._answer is not None:
-                answerer = threading.Thread(target=self._answer_all, args=(stored,), name="precinct-intake-answers",
+            self._thread = threading.Thread(target=self._run, args=(self._calls,), name="precinct-intake-writer",
                                             daemon=True)
-                answerer.start()
-            writer.start()
-            self._threads = _Threads(writer, answerer, self._calls, stored)
+            self._thread_calls = self._calls
+            self._thread.start()
 
     def stop(self) -> None:
-        """Store and answer what was queued before, then stop; a later call starts afresh. Calls
-        queued after the stop began are refused with :class:`ServiceUnavailableError`."""
+        """Store and answer what was queued before, then stop; a later call starts afresh. A call
+        that slips into the old queue after the writer stopped is refused with
+        :class:`ServiceUnavailableError`."""
         with self._lock:
-            threads, self._threads = self._threads, None
-            if threads is None:
+            thread, self._thread = self._thread, None
+            if thread is None:
                 return
+            calls = self._thread_calls
             self._calls = queue.SimpleQueue()  # calls from now on wait for the next start
-        threads.calls.put(None)
-        threads.writer.join(timeout=30)
-        if threads.answerer is not None:
-            threads.answerer.join(timeout=30)
-        while True:  # a call that slipped into the old queue after its writer stopped
+        calls.put(None)
+        thread.join(timeout=30)
+        while True:
             try:
-                call = threads.calls.get_nowait()
+                call = calls.get_nowait()
             except queue.Empty:
                 break
             if call is not None and call.result.set_running_or_notify_cancel():
                 call.result.set_exception(ServiceUnavailableError("the intake writer was stopping; the call was not "
                                                                   "stored: send it again"))
 
-    def _run(self, calls: queue.SimpleQueue[_Call | None],
-             stored: queue.SimpleQueue[tuple[list[_Call], list[Incident]] | None]) -> None:
-        try:
-            while True:
-                first = calls.get()
-                if first is None:
-                    return
-                batch = [first]
-                while len(batch) < self._max_batch:
-                    try:
-                        call = calls.get_nowait()
-                    except queue.Empty:
-                        break
-                    if call is None:  # stop after this batch
-                        calls.put(None)
-                        break
-                    batch.append(call)
-                # a call whose waiter gave up (cancelled) is dropped; the others can no longer be cancelled
-                batch = [call for call in batch if call.result.set_running_or_notify_cancel()]
-                if batch:
-                    self._write(batch, stored)
-        finally:
-            stored.put(None)  # the answer thread ends after what was stored before
+    def _run(self, calls: queue.SimpleQueue[_Call | None]) -> None:
+        while True:
+            first = calls.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    call = calls.get_nowait()
+                except queue.Empty:
+                    break
+                if call is None:  # stop after this batch
+                    calls.put(None)
+                    break
+                batch.append(call)
+            # a call whose waiter gave up (cancelled) is dropped; the others can no longer be cancelled
+            batch = [call for call in batch if call.result.set_running_or_notify_cancel()]
+            if batch:
+                self._write(batch)
 
-    def _write(self, batch: list[_Call], stored: queue.SimpleQueue[tuple[list[_Call], list[Incident]] | None]) -> None:
+    def _write(self, batch: list[_Call]) -> None:
         try:
             with self._session_factory() as session:
                 try:
@@ -196,46 +182,40 @@ class GroupCommit:
                 except BaseException:
                     session.rollback()
                     raise
+                self.batches += 1
+                self.calls += len(batch)
+                self._settle(session, batch, incidents)
         except Exception as exc:  # noqa: BLE001  each caller gets its own outcome
+            if batch[0].result.done():  # stored and settled: only closing the session failed
+                logger.warning("closing the intake writer's session failed", exc_info=True)
+                return
             if len(batch) == 1:
                 batch[0].result.set_exception(exc)
                 return
             logger.info("a batch of %d calls failed (%s); writing them one by one", len(batch), exc)
             for call in batch:
-                self._write([call], stored)
-            return
-        self.batches += 1
-        self.calls += len(batch)
+                self._write([call])
+
+    def _settle(self, session: Session, batch: list[_Call], incidents: list[Incident]) -> None:
+        """Give each stored call's caller its result as soon as it is ready; nothing here raises,
+        and one call's failed answer is its caller's alone."""
         if self._answer is None:
             for call, incident in zip(batch, incidents, strict=True):
                 call.result.set_result(incident)
-        else:
-            stored.put((batch, incidents))
-
-    def _answer_all(self, stored: queue.SimpleQueue[tuple[list[_Call], list[Incident]] | None]) -> None:
-        while (item := stored.get()) is not None:
-            batch, incidents = item
+            return
+        for call, incident in zip(batch, incidents, strict=True):
             try:
-                self._answer_batch(batch, incidents)
-            except Exception as exc:  # noqa: BLE001  opening or closing the session: stored, but unanswered
-                logger.exception("answering %d stored calls failed", len(batch))
-                for call in batch:
-                    if not call.result.done():
-                        call.result.set_exception(exc)
+                result = self._answer(session, incident, call.context)
+            except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
+                call.result.set_exception(exc)
+                self._end_read(session)  # a failed statement leaves the transaction unusable
+            else:
+                call.result.set_result(result)
+        self._end_read(session)
 
-    def _answer_batch(self, batch: list[_Call], incidents: list[Incident]) -> None:
-        """Answer each stored call in turn; one call's failure is its caller's alone."""
-        assert self._answer is not None
-        with self._session_factory() as session:
-            for call, incident in zip(batch, incidents, strict=True):
-                try:
-                    result = self._answer(session, session.merge(incident, load=False), call.context)
-                except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
-                    call.result.set_exception(exc)
-                    try:
-                        session.rollback()  # a failed statement leaves the transaction unusable
-                    except Exception:  # noqa: BLE001  the next call's statement reconnects or fails alone
-                        logger.warning("could not roll back after a failed intake answer", exc_info=True)
-                else:
-                    call.result.set_result(result)
-            session.rollback()  # read-only: nothing to keep
+    @staticmethod
+    def _end_read(session: Session) -> None:
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001  the next statement reconnects, or fails for its own call
+            logger.warning("could not end the intake answers' read transaction", exc_info=True)
