@@ -291,3 +291,22 @@ def test_top_k_matches_full_travel_times_and_units_are_snapped_once_per_snapshot
     moved = service.recommend(session, incident.id, graph=graph, units=service.unit_snapshot(session))
     assert snapped_counts == [1, 1]  # a new snapshot: only the unit that moved is snapped again
     assert [c.unit_id for c in moved.items] == [c.unit_id for c in first.items]
+
+
+def test_a_stored_call_is_answered_201_even_when_ranking_or_the_duplicate_search_fails(client, auth, monkeypatch):
+    dispatcher = auth(Role.DISPATCHER)
+    body = {"source": "phone_110", "type_code": "theft", "lon": SCENE[0], "lat": SCENE[1]}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(service, "recommend", broken)
+    monkeypatch.setattr(service, "find_duplicates", broken)
+    answered = client.post("/api/v1/intake", headers=dispatcher, json=body)
+    assert answered.status_code == 201, answered.text
+    data = answered.json()
+    assert {w["code"] for w in data["recommendations"]["warnings"]} == {"duplicates_unavailable",
+                                                                         "recommendation_unavailable"}
+    assert data["recommendations"]["items"] == [] and data["response_plan"]["type_code"] == "theft"
+    stored = client.get(f"/api/v1/incidents/{data['incident']['id']}", headers=dispatcher)
+    assert stored.status_code == 200 and stored.json()["status"] == "received"

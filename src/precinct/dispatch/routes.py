@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
@@ -23,6 +24,7 @@ from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentR
 from precinct.units.models import UnitType
 from precinct.units.schemas import UnitRead
 
+logger = logging.getLogger(__name__)
 router = APIRouter(tags=["dispatch"])
 R = Role
 RECOMMEND = (R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
@@ -171,20 +173,39 @@ async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor,
 
 def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], bytes]:
     """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
-    :class:`IntakeRead`."""
+    :class:`IntakeRead`. The call is stored whatever happens here, so a failed duplicate search or
+    ranking is reported in ``recommendations.warnings`` with the incident (201), never as an error
+    that would make the call-taker send the call again."""
 
     def answer(session: Session, incident: Incident, k: int) -> bytes:
-        duplicates = service.find_duplicates(
-            session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
-            radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
-        recommendation = service.recommend(session, incident.id, graph=road_graph(settings.roads_file),
-                                           policy=policy(settings, k))
+        stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it
+        warnings: list[service.Reason] = []
+        try:
+            duplicates = service.find_duplicates(
+                session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
+                radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
+        except Exception:  # noqa: BLE001  stored; say the check is missing
+            logger.exception("duplicate search failed for stored incident %s", stored.id)
+            session.rollback()
+            duplicates = []
+            warnings.append(service.Reason("duplicates_unavailable", "重复警情查询失败，请在警情列表中核对",
+                                           "the duplicate search failed; check the incident list for duplicates"))
+        try:
+            recommendation = service.recommend(session, stored.id, graph=road_graph(settings.roads_file),
+                                               policy=policy(settings, k))
+        except Exception:  # noqa: BLE001  stored; the dispatcher can ask again or dispatch by hand
+            logger.exception("unit recommendation failed for stored incident %s", stored.id)
+            session.rollback()
+            recommendation = service.Recommendation(stored.id, [], [], [])
+            warnings.append(service.Reason("recommendation_unavailable", "警力推荐失败：请重新获取推荐或手动派警",
+                                           "unit recommendation failed: fetch recommendations again or dispatch by hand"))
+        recommendation.warnings.extend(warnings)
         return IntakeRead(
-            incident=IncidentRead.model_validate(incident),
+            incident=stored,
             duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
                                       minutes_ago=d.minutes_ago) for d in duplicates],
             recommendations=RecommendationRead.model_validate(recommendation),
-            response_plan=PlanRead.model_validate(plans.get_plan(session, incident.type_code, incident.district_id)),
+            response_plan=PlanRead.model_validate(plans.get_plan(session, stored.type_code, stored.district_id)),
         ).model_dump_json().encode()
 
     return answer

@@ -170,8 +170,16 @@ class GroupCommit:
                 batch.append(call)
             # a call whose waiter gave up (cancelled) is dropped; the others can no longer be cancelled
             batch = [call for call in batch if call.result.set_running_or_notify_cancel()]
-            if batch:
-                self._write(batch)
+            try:
+                if batch:
+                    self._write(batch)
+            except BaseException as exc:  # the thread is ending: nobody may be left waiting
+                for call in batch:
+                    if not call.result.done():
+                        call.result.set_exception(ServiceUnavailableError(
+                            f"the intake writer stopped ({type(exc).__name__}); the call may not be stored: check "
+                            "the incident list before sending it again"))
+                raise
 
     def _write(self, batch: list[_Call]) -> None:
         try:
