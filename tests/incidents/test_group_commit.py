@@ -186,3 +186,24 @@ def test_a_wait_that_times_out_after_the_call_was_taken_still_gets_the_answer(fa
     writer.stop()
     with factory() as session:
         assert session.scalars(select(Incident.id)).all() == [incident_id]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_that_dies_fails_its_batch_and_is_replaced(factory, monkeypatch):
+    from precinct.incidents import service as service_module
+
+    real = service_module.create_many
+    calls = []
+
+    def dying_once(session, batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise SystemExit("writer killed")  # a BaseException: the thread ends
+        return real(session, batch)
+
+    monkeypatch.setattr(service_module, "create_many", dying_once)
+    writer = GroupCommit(factory)
+    with pytest.raises(ServiceUnavailableError, match="writer stopped"):
+        writer.create(_call(1), actor=ADMIN_ACTOR, timeout_s=10)
+    assert writer.create(_call(2), actor=ADMIN_ACTOR, timeout_s=10).description == "call 2"  # a new writer
+    writer.stop()

@@ -174,6 +174,9 @@ class GroupCommit:
                 if batch:
                     self._write(batch)
             except BaseException as exc:  # the thread is ending: nobody may be left waiting
+                with self._lock:
+                    if self._thread is threading.current_thread():
+                        self._thread = None  # the next call starts a new writer on the same queue
                 for call in batch:
                     if not call.result.done():
                         call.result.set_exception(ServiceUnavailableError(
