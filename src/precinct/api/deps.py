@@ -60,11 +60,12 @@ async def get_current_actor(
     claims = decode_access_token(token, secret_key=settings.secret_key)
     account = users_service.cached_account_state(request.app.state.database_key, claims["sub"])
     if account is None:  # not read in the last few seconds: one trip to the database, off the event loop
-        account = await anyio.to_thread.run_sync(_load_account, request, claims["sub"])
+        account = await anyio.to_thread.run_sync(load_account, request, claims["sub"])
     return _actor(request, account)
 
 
-def _load_account(request: Request, username: str) -> users_service.AccountState | None:
+def load_account(request: Request, username: str) -> users_service.AccountState | None:
+    """The account's current state, read now in a session of its own that is closed at once."""
     with request.app.state.session_factory() as session:
         try:
             return users_service.load_account_state(session, username)
@@ -78,12 +79,6 @@ def _actor(request: Request, account: users_service.AccountState | None) -> Acto
     if account.reason == "locked":
         raise AuthenticationError("the account is locked; ask an admin to unlock it")
     return Actor(username=account.username, role=account.role, ip=client_ip(request), user_id=account.user_id)
-
-
-def actor_from_token(request: Request, session: Session, settings: Settings, token: str) -> Actor:
-    """Check a token against the account's current state, read now (for long-lived streams)."""
-    claims = decode_access_token(token, secret_key=settings.secret_key)
-    return _actor(request, users_service.load_account_state(session, claims["sub"]))
 
 
 class RoleChecker:
@@ -105,8 +100,10 @@ class RoleChecker:
 
 class StreamRoleChecker(RoleChecker):
     """For event streams: browsers' EventSource cannot send headers, so the token may come as
-    ``?access_token=``. Only stream routes accept a token in the URL. The check uses a session of
-    its own that is closed at once: a stream lives for hours and must hold no connection or lock."""
+    ``?access_token=``. Only stream routes accept a token in the URL. The account is read now (not
+    from the cache) in a session that is closed at once: a stream lives for hours and must hold no
+    connection or lock. The token's expiry is left in ``request.state.token_expires_at`` for the
+    stream to end on."""
 
     def __call__(  # type: ignore[override]
         self, request: Request, settings: SettingsDep,
@@ -116,12 +113,9 @@ class StreamRoleChecker(RoleChecker):
         token = header_token or access_token
         if not token:
             raise AuthenticationError("log in first: pass ?access_token=<token> or an Authorization header")
-        with request.app.state.session_factory() as session:
-            try:
-                actor = actor_from_token(request, session, settings, token)
-            finally:
-                session.rollback()
-        return self.check(actor)
+        claims = decode_access_token(token, secret_key=settings.secret_key)
+        request.state.token_expires_at = float(claims["exp"])
+        return self.check(_actor(request, load_account(request, claims["sub"])))
 
 
 def allow(*roles: Role) -> Any:

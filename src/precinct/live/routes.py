@@ -13,9 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from precinct.api import deps
-from precinct.core.security import Actor, decode_access_token
+from precinct.core.security import Actor
 from precinct.live.hub import hub
-from precinct.users import service as users_service
 
 router = APIRouter(tags=["live"])
 HEARTBEAT_S = 15.0
@@ -25,9 +24,7 @@ def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
     """The stream's token has not expired and its account is still active and unlocked."""
     if time.time() >= expires_at:
         return False
-    with request.app.state.session_factory() as session:
-        account = users_service.load_account_state(session, username)
-        session.rollback()
+    account = deps.load_account(request, username)
     return account is not None and account.usable
 
 
@@ -53,17 +50,12 @@ async def _events(request: Request, username: str, expires_at: float) -> AsyncIt
 async def stream(
     request: Request,
     actor: Annotated[Actor, Depends(deps.StreamRoleChecker(frozenset(deps.READ_INCIDENTS)))],
-    settings: deps.SettingsDep,
-    access_token: str | None = None,
 ) -> StreamingResponse:
     """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level`` and ``escalation``.
 
     The stream ends (with an ``end`` event) once its token expires or its account is locked or
     disabled; the account is re-checked at every heartbeat."""
-    header = request.headers.get("authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else access_token or ""
-    expires_at = float(decode_access_token(token, secret_key=settings.secret_key)["exp"])
     return StreamingResponse(
-        _events(request, actor.username, expires_at), media_type="text/event-stream",
+        _events(request, actor.username, request.state.token_expires_at), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
