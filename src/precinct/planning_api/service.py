@@ -143,12 +143,12 @@ def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, n
 
 def _recent_reported(session: Session, since: datetime, until: datetime) -> list[tuple[int, float, float, int | None]]:
     rows = session.execute(
-        select(Incident.id, Incident.lon, Incident.lat, Incident.district_id, Incident.extra)
+        select(Incident.id, Incident.lon, Incident.lat, Incident.district_id)
         .where(Incident.received_at >= since, Incident.received_at <= until,
                Incident.source != IncidentSource.OFFICER_INITIATED, Incident.drill_run_id.is_(None))
         .order_by(Incident.id)
     ).all()
-    return [(i, lon, lat, d) for i, lon, lat, d, extra in rows if not (extra or {}).get("drill_run_id")]
+    return [tuple(row) for row in rows]
 
 
 def _district_names(session: Session) -> dict[int, tuple[str, str]]:
