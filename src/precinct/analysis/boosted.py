@@ -41,7 +41,7 @@ import os
 import numpy as np
 from scipy import ndimage
 
-from precinct.analysis.forecasting import CountForecaster, Forecaster, History
+from precinct.analysis.forecasting import CountForecaster, Forecaster, History, first_of_each_incident
 from precinct.analysis.grid import SquareGrid
 from precinct.core.errors import ConfigurationError, ValidationError
 
@@ -100,16 +100,8 @@ class FeatureBuilder:
         if self._times is None or n_events > self._times.size or not _same_start(times, self._times):
             self._times = times  # held, so its buffer cannot be reused by another table
         if n_events > self._distinct.size:
-            part = slice(self._distinct.size, n_events)
-            events = history.events
-            keys = np.stack([
-                events.time_h[part], events.category_code[part].astype(np.float64),
-                np.round(events.x_m[part], 1), np.round(events.y_m[part], 1),
-            ], axis=1)
-            unique = np.zeros(keys.shape[0], dtype=bool)
-            if keys.shape[0]:
-                unique[np.unique(keys, axis=0, return_index=True)[1]] = True
-            self._distinct = np.concatenate([self._distinct, unique])
+            first = first_of_each_incident(history.events, slice(self._distinct.size, n_events))
+            self._distinct = np.concatenate([self._distinct, first])
         return self._distinct[:n_events]
 
     def _blocks(self, counts: np.ndarray) -> list[np.ndarray]:

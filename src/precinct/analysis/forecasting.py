@@ -70,6 +70,19 @@ class History:
         return int(np.searchsorted(self.events.day, day, side="left"))
 
 
+def first_of_each_incident(events: EventTable, part: slice) -> np.ndarray:
+    """True for the first row of each (time, category, location) among the rows ``part`` of
+    ``events``: the source has one row per offence, so one incident's repeated rows count once."""
+    keys = np.stack([
+        events.time_h[part], events.category_code[part].astype(np.float64),
+        np.round(events.x_m[part], 1), np.round(events.y_m[part], 1),
+    ], axis=1)
+    first = np.zeros(keys.shape[0], dtype=bool)
+    if keys.shape[0]:
+        first[np.unique(keys, axis=0, return_index=True)[1]] = True
+    return first
+
+
 def history_for(events: EventTable, grid: SquareGrid, category: str | None) -> History:
     """Attach grid cells and the category mask to an event table."""
     return History(events, grid.cell_of(events.x_m, events.y_m), events.category_mask(category))
@@ -270,18 +283,9 @@ class ExponentialRateForecaster(Forecaster):
 
     def _new_event_mask(self, history: History, part: slice) -> np.ndarray:
         """Events of the slice inside the grid, repeats of one incident dropped when ``distinct``."""
-        cells = history.cells[part]
-        keep = cells >= 0
+        keep = history.cells[part] >= 0
         if self.distinct and keep.any():
-            events = history.events
-            keys = np.stack([
-                events.time_h[part], events.category_code[part].astype(np.float64),
-                np.round(events.x_m[part], 1), np.round(events.y_m[part], 1),
-            ], axis=1)
-            _, first = np.unique(keys, axis=0, return_index=True)
-            unique = np.zeros(cells.size, dtype=bool)
-            unique[first] = True
-            keep &= unique
+            keep &= first_of_each_incident(history.events, part)
         return keep
 
     def predict(self, history: History, day: int) -> np.ndarray:
