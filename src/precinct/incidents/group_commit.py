@@ -71,8 +71,7 @@ class GroupCommit:
         self._max_batch = max_batch
         self._answer = answer
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._thread_calls = self._calls  # the queue the running writer reads
+        self._thread: threading.Thread | None = None  # the writer, reading self._calls
         self._lock = threading.Lock()
         self.batches = 0  # transactions written (for tests and benchmarks)
         self.calls = 0
@@ -129,7 +128,6 @@ class GroupCommit:
                 return
             self._thread = threading.Thread(target=self._run, args=(self._calls,), name="precinct-intake-writer",
                                             daemon=True)
-            self._thread_calls = self._calls
             self._thread.start()
 
     def stop(self) -> None:
@@ -140,8 +138,7 @@ class GroupCommit:
             thread, self._thread = self._thread, None
             if thread is None:
                 return
-            calls = self._thread_calls
-            self._calls = queue.SimpleQueue()  # calls from now on wait for the next start
+            calls, self._calls = self._calls, queue.SimpleQueue()  # calls from now on wait for the next start
         calls.put(None)
         thread.join(timeout=30)
         while True:
