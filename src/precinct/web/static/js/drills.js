@@ -1,6 +1,6 @@
 // Drills view (红蓝攻防): start a scenario, follow its score, and step through the replay.
 import { api } from "./api.js";
-import { fmtDateTime, fmtDuration, fmtNumber, lang, name, onLangChange, t } from "./i18n.js";
+import { fmtDateTime, fmtDuration, fmtNumber, name, onLangChange, t } from "./i18n.js";
 import { el } from "./map.js";
 import { can, typeName } from "./store.js";
 import { errorText, toast } from "./dispatch.js";
@@ -10,10 +10,6 @@ let replay = { events: [], index: 0, runId: null };
 
 function view() {
   return document.getElementById("view-drills");
-}
-
-function text(obj, field) {
-  return lang() === "en" ? obj[`${field}_en`] || obj[`${field}_zh`] : obj[`${field}_zh`] || obj[`${field}_en`];
 }
 
 export function initDrills() {
@@ -44,7 +40,7 @@ export async function showDrills() {
 function renderScenarios(box, scenarios) {
   for (const scenario of scenarios) {
     const row = el("div", { class: "drill-scenario", "data-scenario": scenario.code });
-    row.append(el("strong", {}, name(scenario)), el("p", {}, text(scenario, "description")),
+    row.append(el("strong", {}, name(scenario)), el("p", {}, name(scenario, "description")),
                el("p", { class: "muted" }, t("drill_steps", { n: fmtNumber(scenario.steps.length) })));
     if (can("dutyLevels")) {  // supervisors and admins run drills
       const speed = el("select", { "aria-label": t("drill_speed"), id: `drill-speed-${scenario.code}` });

@@ -254,10 +254,12 @@ export function t(key, vars = {}) {
   return text;
 }
 
-/** Pick the zh or en field of an object: name(obj) uses obj.name_zh / obj.name_en, pair(obj) uses zh / en. */
-export function name(obj) {
+/** Pick the zh or en field of an object: name(obj) uses obj.name_zh / obj.name_en (name(obj, "description")
+ * obj.description_zh / obj.description_en), pair(obj) uses zh / en. */
+export function name(obj, field = "name") {
   if (!obj) return "";
-  return language === "en" ? obj.name_en || obj.name_zh : obj.name_zh || obj.name_en;
+  const zh = obj[`${field}_zh`], en = obj[`${field}_en`];
+  return language === "en" ? en || zh : zh || en;
 }
 
 export function pair(obj) {
