@@ -29,7 +29,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 
@@ -184,7 +183,8 @@ def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -
     """CPU of storing one call (insert, event, audit, NOTIFY, commit) when calls arrive alone and
     when the intake writer finds 8 or 32 queued together (what group commit saves under a surge)."""
     from precinct.core.db import make_engine, make_session_factory
-    from precinct.core.security import Actor, Role
+    from precinct.core.permissions import Role
+    from precinct.core.security import Actor
     from precinct.incidents.group_commit import GroupCommit
     from precinct.incidents.schemas import IncidentCreate
 

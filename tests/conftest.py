@@ -22,7 +22,8 @@ import precinct.core.models  # noqa: F401
 import precinct.core.unit_of_work  # noqa: F401
 from precinct.core import migrate
 from precinct.core.db import make_engine
-from precinct.core.security import Role, create_access_token
+from precinct.core.permissions import Role
+from precinct.core.security import create_access_token
 from precinct.core.settings import Settings
 
 from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET

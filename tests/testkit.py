@@ -1,6 +1,8 @@
 """Constants shared by tests (import from here, not from conftest)."""
 
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+
+from precinct.core.security import Actor
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 PASSWORD = "correct-horse-battery"

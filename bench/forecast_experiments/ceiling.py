@@ -1,6 +1,6 @@
 import sys; sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 import numpy as np
-from h import Win, TAB
+from h import Win
 from precinct.analysis.events import day_number
 for cat in ("Break and Enter", "all"):
     w = Win("2019-09-01", cat)

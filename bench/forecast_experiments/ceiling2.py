@@ -2,7 +2,6 @@ import sys; sys.path.insert(0, __import__("os").path.dirname(__import__("os").pa
 import numpy as np
 from h import Win
 from precinct.analysis.evaluation import score_rankings
-from precinct.analysis.events import day_number
 for cat in ("Break and Enter", "all"):
     w = Win("2019-09-01", cat)
     f = w.full

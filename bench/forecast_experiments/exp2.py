@@ -1,4 +1,4 @@
-import sys, time, itertools, json; sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+import sys, json; sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 import numpy as np
 from scipy import ndimage
 from h import Win, TAB

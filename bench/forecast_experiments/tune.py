@@ -1,7 +1,6 @@
 """Score forecasters on tuning windows. usage: tune.py MODULE_PATH WINDOWS METHODS OUT [json options]"""
 import sys, time, json, importlib.util
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
-import numpy as np
 from h import Win
 from precinct.analysis.forecasting import make_forecaster
 mod_path, windows, methods, out = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), sys.argv[4]

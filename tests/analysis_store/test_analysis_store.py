@@ -10,7 +10,7 @@ import pytest
 from testkit import ADMIN_ACTOR
 from precinct.analysis_store import service
 from precinct.core.errors import NotFoundError, ValidationError
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 

@@ -8,7 +8,8 @@ import pytest
 
 from testkit import PASSWORD, TEST_SECRET
 from precinct.core.errors import ConfigurationError
-from precinct.core.security import Role, create_access_token
+from precinct.core.permissions import Role
+from precinct.core.security import create_access_token
 from precinct.core.settings import DEVELOPMENT_SECRET, Settings
 
 

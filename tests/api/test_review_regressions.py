@@ -12,7 +12,7 @@ from testkit import ADMIN_ACTOR
 from precinct.audit import service as audit_service
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.errors import AccountLockedError, AuthenticationError
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.core.settings import Settings
 from precinct.users import service as user_service
 from precinct.users.models import LoginFailure

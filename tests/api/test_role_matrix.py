@@ -6,7 +6,7 @@ import pytest
 
 from precinct.api.app import api_routes
 from precinct.api.deps import RoleChecker
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 
 R = Role
 EVERYONE = set(Role)
@@ -20,6 +20,7 @@ STREAM = ("GET", "/api/v1/stream")  # an endless response: only refusals are cal
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
 EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/auth/me"): EVERYONE,
+    ("GET", "/api/v1/meta"): EVERYONE,
     ("GET", "/api/v1/users"): {R.ADMIN},
     ("POST", "/api/v1/users"): {R.ADMIN},
     ("POST", "/api/v1/users/{username}/unlock"): {R.ADMIN},

@@ -10,7 +10,7 @@ import pytest
 from testkit import ADMIN_ACTOR
 from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, ValidationError
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.dispatch import plans, service
 from precinct.dispatch.roads import road_graph
 from precinct.incidents import service as incident_service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.dispatch.roads import road_graph
 from precinct.drills import service as drill_service
 from precinct.drills.models import DrillRun

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 
 
 def _create(client, headers, **overrides):

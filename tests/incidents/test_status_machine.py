@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from precinct.core.errors import ConflictError, ValidationError
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.status import check_transition, is_allowed
 

@@ -46,7 +46,7 @@ def test_bad_hierarchy_and_geometry_are_refused(session, ids):
 
 
 def test_org_routes(client, auth, ids):
-    from precinct.core.security import Role
+    from precinct.core.permissions import Role
 
     districts = client.get("/api/v1/org/units", headers=auth(Role.ANALYST), params={"tier": "district"}).json()
     assert [d["code"] for d in districts] == ["D1", "D2"] and districts[0]["boundary"] is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 
 
 def test_create_and_layer(client, auth, ids):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from precinct.core.db import utcnow
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.incidents.models import Incident, IncidentSource, IncidentStatus
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier

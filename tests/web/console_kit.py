@@ -62,7 +62,8 @@ def _seed(url: str, credentials_file: Path) -> int:
     import precinct.core.unit_of_work  # noqa: F401
     from precinct.core import migrate
     from precinct.core.db import make_engine
-    from precinct.core.security import Actor, Role
+    from precinct.core.permissions import Role
+    from precinct.core.security import Actor
     from precinct.demo import city
     from precinct.incidents import service as incident_service
     from precinct.units.models import Unit, UnitStatus, UnitType

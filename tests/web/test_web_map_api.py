@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 from precinct.web import roads
 
 

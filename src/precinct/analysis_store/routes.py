@@ -13,15 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.analysis.forecasting import METHODS
 from precinct.analysis_store import service
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
+from precinct.api.deps import SessionDep, require
 from precinct.core.errors import NotFoundError, ValidationError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 logger = logging.getLogger("precinct.analysis")
-R = Role
-RUN = (R.ANALYST, R.SUPERVISOR, R.ADMIN)
 
 
 class ForecastRequest(BaseModel):
@@ -53,7 +51,7 @@ class ForecastSummary(BaseModel):
 
 
 @router.get("/hotspots/forecast")
-def latest_forecast_geojson(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)], category: str = "all"):
+def latest_forecast_geojson(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)], category: str = "all"):
     """The latest stored forecast's flagged cells as GeoJSON (lon/lat), with the district shares.
     Before the first forecast the collection is empty and says why."""
     try:
@@ -71,13 +69,13 @@ def latest_forecast_geojson(session: SessionDep, _: Annotated[Actor, allow(*deps
 
 
 @router.get("/forecasts", response_model=list[ForecastSummary])
-def list_forecasts(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def list_forecasts(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.list_forecasts(session)
 
 
 @router.post("/forecasts", status_code=status.HTTP_202_ACCEPTED)
 def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks,
-                 actor: Annotated[Actor, allow(*RUN)]) -> dict:
+                 actor: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> dict:
     """Start a forecast after the response is sent (the boosted model takes up to a minute); it
     appears in GET /analysis/forecasts when done, or the server log says why not."""
     if body.method not in METHODS:
@@ -98,13 +96,13 @@ def _run_in_background(factory, actor: Actor, options: dict) -> None:  # type: i
 
 
 @router.get("/forecast-accuracy")
-def forecast_accuracy(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+def forecast_accuracy(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                       limit: Annotated[int, Query(ge=1, le=365)] = 30) -> list[dict]:
     return service.forecast_accuracy(session, limit=limit)
 
 
 @router.get("/repeat-places")
-def repeat_places(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+def repeat_places(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                   window_days: Annotated[int, Query(ge=7, le=365)] = 90,
                   min_calls: Annotated[int, Query(ge=2, le=1000)] = 5) -> list[dict]:
     """Repeat-call places (钉子警情): places with at least ``min_calls`` calls in ``window_days``."""
@@ -112,6 +110,6 @@ def repeat_places(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCI
 
 
 @router.get("/spikes")
-def spikes(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+def spikes(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
            window_days: Annotated[int, Query(ge=1, le=28)] = 7) -> list[dict]:
     return service.spikes(session, window_days=window_days)

@@ -12,7 +12,8 @@ from precinct.analysis_store import service
 from precinct.analysis_store.models import StoredForecast
 from precinct.core.db import utcnow
 from precinct.core.errors import ValidationError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+from precinct.core.security import Actor
 
 logger = logging.getLogger("precinct.analysis")
 SCHEDULER = Actor(username="forecast-scheduler", role=Role.ANALYST, ip="local")

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 import precinct.core.models  # noqa: F401  (register every table)
@@ -18,7 +17,6 @@ import precinct.core.unit_of_work  # noqa: F401  (audit entries join every commi
 from precinct import __version__
 from precinct import web
 from precinct.api import errors
-from precinct.api.deps import SessionDep
 from precinct.analysis_store.routes import router as analysis_router
 from precinct.audit.routes import router as audit_router
 from precinct.core.db import make_engine, make_session_factory
@@ -33,6 +31,7 @@ from precinct.live.hub import PostgresRelay
 from precinct.live.routes import router as live_router
 from precinct.org.routes import router as org_router
 from precinct.places.routes import router as places_router
+from precinct.system.routes import router as system_router
 from precinct.planning_api.routes import router as planning_router
 from precinct.units.routes import router as units_router
 from precinct.users.routes import router as users_router
@@ -41,18 +40,9 @@ from precinct.web.routes import router as map_router
 API_PREFIX = "/api/v1"
 logger = logging.getLogger(__name__)
 
-health_router = APIRouter(tags=["system"])
-
-
-@health_router.get("/health")
-def health(session: SessionDep) -> dict:
-    session.execute(text("SELECT 1"))
-    return {"status": "ok", "version": __version__, "database": session.get_bind().dialect.name}
-
-
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
-    health_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
+    system_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
     live_router, map_router, analysis_router, planning_router, drills_router, places_router,
 )
 

@@ -11,7 +11,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
-from precinct.core.security import ALL_ROLES, Actor, Role, decode_access_token
+from precinct.core.permissions import Permission, roles_for
+from precinct.core.security import Actor, decode_access_token
 from precinct.core.settings import Settings
 from precinct.users import service as users_service
 
@@ -82,10 +83,12 @@ def _actor(request: Request, account: users_service.AccountState | None) -> Acto
 
 
 class RoleChecker:
-    """A dependency that admits only the listed roles; the role-matrix test reads ``roles``."""
+    """A dependency that admits only the roles granted ``permission``; the role-matrix test reads
+    ``roles``."""
 
-    def __init__(self, roles: frozenset[Role]) -> None:
-        self.roles = roles
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+        self.roles = roles_for(permission)
 
     async def __call__(self, actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
         return self.check(actor)
@@ -93,7 +96,8 @@ class RoleChecker:
     def check(self, actor: Actor) -> Actor:
         if actor.role not in self.roles:
             raise PermissionDeniedError(
-                f"role {actor.role} may not do this; allowed: {', '.join(sorted(r.value for r in self.roles))}"
+                f"role {actor.role} may not do this ({self.permission.value}); "
+                f"allowed: {', '.join(sorted(r.value for r in self.roles))}"
             )
         return actor
 
@@ -118,17 +122,7 @@ class StreamRoleChecker(RoleChecker):
         return self.check(_actor(request, load_account(request, claims["sub"])))
 
 
-def allow(*roles: Role) -> Any:
-    return Depends(RoleChecker(frozenset(roles) or ALL_ROLES))
-
-
-R = Role
-ANY_ROLE = tuple(ALL_ROLES)
-READ_INCIDENTS = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R.ADMIN)
-INTAKE = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN)
-DISPATCH = (R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
-FIELD_STATUS = (R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN)
-PERSONAL_DATA = (R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR)
-MANAGE_UNITS = (R.SUPERVISOR, R.ADMIN)
-AUDIT = (R.AUDITOR,)
-ADMIN = (R.ADMIN,)
+def require(permission: Permission) -> Any:
+    """``Annotated[Actor, require(Permission.DISPATCH)]``: the current actor, if its role holds
+    ``permission`` (401 without a valid token, 403 for another role)."""
+    return Depends(RoleChecker(permission))

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
+from precinct.api.deps import SessionDep, require
 from precinct.audit import service
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 
 router = APIRouter(tags=["audit"])
@@ -47,7 +47,7 @@ class AuditVerifyRead(BaseModel):
 
 @router.get("/audit", response_model=AuditPage)
 def list_audit(
-    session: SessionDep, _: Annotated[Actor, allow(*deps.AUDIT)],
+    session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)],
     actor: str | None = None, action: str | None = None, resource_type: str | None = None,
     resource_id: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -60,6 +60,6 @@ def list_audit(
 
 
 @router.get("/audit/verify", response_model=AuditVerifyRead)
-def verify_audit(session: SessionDep, _: Annotated[Actor, allow(*deps.AUDIT)]):
+def verify_audit(session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)]):
     result = service.verify(session)
     return AuditVerifyRead(ok=result.ok, entries=result.entries, first_bad_seq=result.first_bad_seq, reason=result.reason)

@@ -16,7 +16,8 @@ import precinct.core.models  # noqa: F401
 import precinct.core.unit_of_work  # noqa: F401
 from precinct.core.db import make_engine, make_session_factory
 from precinct.core.errors import PrecinctError, ValidationError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+from precinct.core.security import Actor
 from precinct.core.settings import Settings
 
 console = Console()

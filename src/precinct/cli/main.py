@@ -81,7 +81,7 @@ def user_add(
 ) -> None:
     """创建用户，密码从标准输入读取 / create an account; the password is read from stdin."""
     from precinct.core.errors import ValidationError
-    from precinct.core.security import Role
+    from precinct.core.permissions import Role
     from precinct.users import service as user_service
 
     try:

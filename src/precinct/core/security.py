@@ -1,11 +1,10 @@
-"""Roles, password hashing (argon2) and access tokens (JWT)."""
+"""Password hashing (argon2), access tokens (JWT) and the actor behind every change."""
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jwt
@@ -13,19 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from precinct.core.errors import AuthenticationError, ValidationError
-
-
-class Role(enum.StrEnum):
-    CALL_TAKER = "call_taker"
-    DISPATCHER = "dispatcher"
-    PATROL_OFFICER = "patrol_officer"
-    ANALYST = "analyst"
-    SUPERVISOR = "supervisor"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-
-
-ALL_ROLES = frozenset(Role)
+from precinct.core.permissions import Role
 
 _hasher = PasswordHasher()
 TOKEN_ALGORITHM = "HS256"

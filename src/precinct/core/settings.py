@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from precinct.core.errors import ConfigurationError
@@ -25,6 +27,10 @@ class Settings(BaseSettings):
     lockout_failures: int = Field(default=5, ge=1)
     lockout_window_minutes: int = Field(default=15, ge=1)
     default_language: Literal["zh-CN", "en"] = "zh-CN"
+    local_timezone: str = Field(
+        default="Asia/Shanghai",
+        description="IANA time zone of the city: local days, shifts, hours of day and the console's clock",
+    )
     demo_city: str = "wuhan"
     roads_file: str | None = Field(
         default=None, description="road network for routing and the map; default: the bundled Wuhan demo roads"
@@ -43,6 +49,20 @@ class Settings(BaseSettings):
     )
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
+
+    @field_validator("local_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"local_timezone {value!r} is not an IANA time zone such as Asia/Shanghai") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The city's time zone (``local_timezone``)."""
+        return ZoneInfo(self.local_timezone)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

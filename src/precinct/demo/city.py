@@ -24,7 +24,9 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from precinct.core.security import Actor, Role, generate_password
+from precinct.core.permissions import Role
+
+from precinct.core.security import Actor, generate_password
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units import service as unit_service

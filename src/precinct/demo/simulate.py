@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.core.db import utcnow
 from precinct.core.errors import PrecinctError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.demo.city import road_points
 from precinct.geo.distance import haversine_m as distance_m

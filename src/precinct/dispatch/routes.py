@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, SettingsDep, allow
-from precinct.core.security import Actor, Role
+from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.dispatch import plans, service
 from precinct.dispatch.models import Agency, HandoffMode
@@ -26,9 +26,6 @@ from precinct.units.schemas import UnitRead
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["dispatch"])
-R = Role
-RECOMMEND = (R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
-INTAKE_DESK = (R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN)
 
 
 class ReasonRead(BaseModel):
@@ -161,7 +158,7 @@ def policy(settings: Settings, k: int) -> service.DispatchPolicy:
 
 
 @router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
-async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor, allow(*deps.INTAKE)],
+async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor, require(Permission.INTAKE)],
                  k: Annotated[int, Query(ge=1, le=20)] = 5):
     """Take a call in one round trip: store it, then return duplicates, ranked units and the plan.
 
@@ -212,7 +209,7 @@ def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], byt
 
 
 @router.get("/incidents/duplicates", response_model=list[DuplicateRead])
-def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, allow(*INTAKE_DESK)],
+def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.INTAKE_DESK)],
                lon: Annotated[float, Query(ge=-180, le=180)], lat: Annotated[float, Query(ge=-90, le=90)], type_code: str):
     found = service.find_duplicates(session, lon=lon, lat=lat, type_code=type_code, radius_m=settings.duplicate_radius_m,
                                     window_min=settings.duplicate_window_min)
@@ -222,41 +219,41 @@ def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, a
 
 @router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationRead)
 def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep,
-                    _: Annotated[Actor, allow(*RECOMMEND)], k: Annotated[int, Query(ge=1, le=20)] = 5):
+                    _: Annotated[Actor, require(Permission.INTAKE_DESK)], k: Annotated[int, Query(ge=1, le=20)] = 5):
     return service.recommend(session, incident_id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
 
 
 @router.post("/incidents/{incident_id}/duplicate-of", response_model=IncidentRead)
-def duplicate_of(incident_id: int, body: DuplicateOf, session: SessionDep, actor: Annotated[Actor, allow(*INTAKE_DESK)]):
+def duplicate_of(incident_id: int, body: DuplicateOf, session: SessionDep, actor: Annotated[Actor, require(Permission.INTAKE_DESK)]):
     incident = service.attach_duplicate(session, incident_id, body.original_id, actor=actor)
     session.commit()
     return incident
 
 
 @router.post("/incidents/{incident_id}/handoffs", response_model=HandoffRead, status_code=status.HTTP_201_CREATED)
-def hand_off(incident_id: int, body: HandoffWrite, session: SessionDep, actor: Annotated[Actor, allow(*INTAKE_DESK)]):
+def hand_off(incident_id: int, body: HandoffWrite, session: SessionDep, actor: Annotated[Actor, require(Permission.INTAKE_DESK)]):
     handoff = service.hand_off(session, incident_id, agency=body.agency, mode=body.mode, reason=body.reason, actor=actor)
     session.commit()
     return handoff
 
 
 @router.get("/incidents/{incident_id}/handoffs", response_model=list[HandoffRead])
-def list_handoffs(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def list_handoffs(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.list_handoffs(session, incident_id)
 
 
 @router.get("/response-plans", response_model=PlanRead)
-def get_plan(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)], type_code: str, district_id: int | None = None):
+def get_plan(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)], type_code: str, district_id: int | None = None):
     return plans.get_plan(session, type_code, district_id)
 
 
 @router.get("/response-plans/history", response_model=list[PlanRead])
-def plan_history(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)], type_code: str):
+def plan_history(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)], type_code: str):
     return plans.plan_history(session, type_code)
 
 
 @router.post("/response-plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
-def save_plan(body: PlanWrite, session: SessionDep, actor: Annotated[Actor, allow(R.SUPERVISOR, R.ADMIN)]):
+def save_plan(body: PlanWrite, session: SessionDep, actor: Annotated[Actor, require(Permission.COMMAND)]):
     plan = plans.save_plan(session, type_code=body.type_code, district_id=body.district_id,
                            unit_types=[{"unit_type": u.unit_type.value, "count": u.count} for u in body.unit_types],
                            checklist=body.checklist, notify=[a.value for a in body.notify], actor=actor)
@@ -265,12 +262,12 @@ def save_plan(body: PlanWrite, session: SessionDep, actor: Annotated[Actor, allo
 
 
 @router.get("/duty-levels", response_model=list[DutyLevelRead])
-def duty_levels(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+def duty_levels(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
     return plans.current_levels(session)
 
 
 @router.post("/duty-levels", response_model=DutyLevelRead, status_code=status.HTTP_201_CREATED)
-def set_duty_level(body: DutyLevelWrite, session: SessionDep, actor: Annotated[Actor, allow(R.SUPERVISOR, R.ADMIN)]):
+def set_duty_level(body: DutyLevelWrite, session: SessionDep, actor: Annotated[Actor, require(Permission.COMMAND)]):
     plans.set_level(session, district_id=body.district_id, level=body.level, reason=body.reason, actor=actor)
     session.commit()
     return next(v for v in plans.current_levels(session) if v.district_id == body.district_id)
@@ -278,7 +275,7 @@ def set_duty_level(body: DutyLevelWrite, session: SessionDep, actor: Annotated[A
 
 @router.get("/officer/assignment", response_model=OfficerAssignmentRead,
             responses={204: {"description": "no current assignment"}})
-def officer_assignment(session: SessionDep, actor: Annotated[Actor, allow(R.PATROL_OFFICER)]):
+def officer_assignment(session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)]):
     unit = service.officer_unit(session, actor)
     assignment = service.current_assignment(session, unit.id)
     if assignment is None:
@@ -289,7 +286,7 @@ def officer_assignment(session: SessionDep, actor: Annotated[Actor, allow(R.PATR
 
 
 @router.post("/officer/assignment/ack", response_model=AssignmentRead)
-def acknowledge(session: SessionDep, actor: Annotated[Actor, allow(R.PATROL_OFFICER)]):
+def acknowledge(session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)]):
     assignment = service.acknowledge(session, actor)
     session.commit()
     return assignment

@@ -7,7 +7,9 @@ import threading
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+
+from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.dispatch import service
 

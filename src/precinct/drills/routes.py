@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, SettingsDep, allow
+from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.errors import ValidationError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
 from precinct.dispatch.roads import road_graph
 from precinct.drills import scenarios as scenario_files
 from precinct.drills import service
@@ -17,19 +17,17 @@ from precinct.drills.schemas import DrillRead, DrillStart
 
 router = APIRouter(tags=["drills"])
 
-RUN_DRILLS = (Role.SUPERVISOR, Role.ADMIN)
-REVIEW_DRILLS = (Role.DISPATCHER, Role.ANALYST, Role.SUPERVISOR, Role.ADMIN)
 
 
 @router.get("/drills/scenarios")
-def list_scenarios(_: Annotated[Actor, allow(*deps.READ_INCIDENTS)]) -> list[dict]:
+def list_scenarios(_: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> list[dict]:
     """演练剧本 / the standard drill scenarios."""
     return [scenario.to_dict() for scenario in scenario_files.standard_scenarios().values()]
 
 
 @router.post("/drills", response_model=DrillRead, status_code=status.HTTP_201_CREATED)
 def start_drill(body: DrillStart, request: Request, session: SessionDep, settings: SettingsDep,
-                actor: Annotated[Actor, allow(*RUN_DRILLS)]):
+                actor: Annotated[Actor, require(Permission.RUN_DRILLS)]):
     """开始演练 / start a drill run (steps are injected as they fall due)."""
     if (body.scenario_code is None) == (body.scenario is None):
         raise ValidationError("give scenario_code (a standard scenario) or scenario (its JSON), not both")
@@ -45,13 +43,13 @@ def start_drill(body: DrillStart, request: Request, session: SessionDep, setting
 
 
 @router.get("/drills", response_model=list[DrillRead])
-def list_drills(session: SessionDep, _: Annotated[Actor, allow(*REVIEW_DRILLS)],
+def list_drills(session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)],
                 status_: Annotated[str | None, Query(alias="status")] = None):
     return service.list_(session, status=status_)
 
 
 @router.post("/drills/{run_id}/tick", response_model=list[int])
-def tick_drill(run_id: int, session: SessionDep, settings: SettingsDep, _: Annotated[Actor, allow(*RUN_DRILLS)]):
+def tick_drill(run_id: int, session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.RUN_DRILLS)]):
     """立即注入到期步骤 / inject due steps now; returns the new incident ids."""
     injected = service.tick(session, graph=road_graph(settings.roads_file), run_id=run_id)
     session.commit()
@@ -59,7 +57,7 @@ def tick_drill(run_id: int, session: SessionDep, settings: SettingsDep, _: Annot
 
 
 @router.post("/drills/{run_id}/finish", response_model=DrillRead)
-def finish_drill(run_id: int, session: SessionDep, actor: Annotated[Actor, allow(*RUN_DRILLS)]):
+def finish_drill(run_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.RUN_DRILLS)]):
     """结束演练并评分 / finish a run and store its score."""
     run = service.finish(session, run_id, actor=actor)
     session.commit()
@@ -67,7 +65,7 @@ def finish_drill(run_id: int, session: SessionDep, actor: Annotated[Actor, allow
 
 
 @router.get("/drills/{run_id}")
-def get_drill(run_id: int, session: SessionDep, _: Annotated[Actor, allow(*REVIEW_DRILLS)]) -> dict:
+def get_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> dict:
     """演练评分 / a run and its score (computed live while it is running)."""
     run = service.get(session, run_id)
     result = (run.score or {}).get("result") or service.score(session, run)
@@ -75,6 +73,6 @@ def get_drill(run_id: int, session: SessionDep, _: Annotated[Actor, allow(*REVIE
 
 
 @router.get("/drills/{run_id}/replay")
-def replay_drill(run_id: int, session: SessionDep, _: Annotated[Actor, allow(*REVIEW_DRILLS)]) -> list[dict]:
+def replay_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> list[dict]:
     """复盘 / the ordered timeline of every event of the run's incidents."""
     return service.replay(session, run_id)

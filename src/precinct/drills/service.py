@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
-from precinct.core.security import Actor, Role
+from precinct.core.permissions import Role
+from precinct.core.security import Actor
 from precinct.drills.models import DrillRun
 from precinct.drills.scenarios import Scenario, Step
 from precinct.incidents import service as incident_service

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
+from precinct.api.deps import SessionDep, require
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.incidents import service
 from precinct.incidents.models import IncidentSource, IncidentStatus
@@ -29,12 +29,12 @@ router = APIRouter(tags=["incidents"])
 
 
 @router.get("/incident-types", response_model=list[IncidentTypeRead])
-def list_incident_types(session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+def list_incident_types(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
     return service.list_types(session)
 
 
 @router.post("/incidents", response_model=IncidentRead, status_code=status.HTTP_201_CREATED)
-def create_incident(body: IncidentCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.INTAKE)]):
+def create_incident(body: IncidentCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.INTAKE)]):
     incident = service.create(session, body, actor=actor)
     session.commit()
     return incident
@@ -43,7 +43,7 @@ def create_incident(body: IncidentCreate, session: SessionDep, actor: Annotated[
 @router.get("/incidents", response_model=IncidentPage)
 def list_incidents(
     session: SessionDep,
-    _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     status_: Annotated[list[IncidentStatus] | None, Query(alias="status")] = None,
     source: Annotated[list[IncidentSource] | None, Query()] = None,
     type_code: str | None = None,
@@ -69,14 +69,14 @@ def list_incidents(
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
-def get_incident(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def get_incident(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.get(session, incident_id)
 
 
 @router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
 def transition_incident(
     incident_id: int, body: IncidentTransition, session: SessionDep,
-    actor: Annotated[Actor, allow(*deps.FIELD_STATUS)],
+    actor: Annotated[Actor, require(Permission.FIELD_STATUS)],
 ):
     incident = service.transition(
         session, incident_id, body.status, actor=actor, disposition=body.disposition, note=body.note
@@ -89,7 +89,7 @@ def transition_incident(
     "/incidents/{incident_id}/assignments", response_model=AssignmentRead, status_code=status.HTTP_201_CREATED
 )
 def assign_unit(
-    incident_id: int, body: AssignUnit, session: SessionDep, actor: Annotated[Actor, allow(*deps.DISPATCH)]
+    incident_id: int, body: AssignUnit, session: SessionDep, actor: Annotated[Actor, require(Permission.DISPATCH)]
 ):
     assignment = service.assign_unit(session, incident_id, body.unit_id, actor=actor)
     session.commit()
@@ -97,12 +97,12 @@ def assign_unit(
 
 
 @router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
-def list_assignments(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def list_assignments(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.assignments(session, incident_id)
 
 
 @router.get("/incidents/{incident_id}/events", response_model=list[IncidentEventRead])
-def list_events(incident_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def list_events(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.events(session, incident_id)
 
 
@@ -110,7 +110,7 @@ def list_events(incident_id: int, session: SessionDep, _: Annotated[Actor, allow
 def list_parties(
     incident_id: int,
     session: SessionDep,
-    actor: Annotated[Actor, allow(*deps.PERSONAL_DATA)],
+    actor: Annotated[Actor, require(Permission.PERSONAL_DATA)],
     purpose: Annotated[str, Query(min_length=4, max_length=256, description="why you read personal data")],
 ):
     parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose)

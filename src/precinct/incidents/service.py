@@ -29,6 +29,7 @@ from precinct.incidents.status import FINAL_STATUSES, check_transition
 from precinct.org import service as org_service
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus
+from precinct.units.status import BUSY_STATUSES
 
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 
@@ -293,7 +294,7 @@ def _release_units(session: Session, incident: Incident, *, actor: Actor, at: da
     for assignment in active:
         assignment.cleared_at = at
         unit = session.get(Unit, assignment.unit_id)
-        if unit is not None and unit.status in unit_service.BUSY_STATUSES:
+        if unit is not None and unit.status in BUSY_STATUSES:
             unit_service.apply_status(session, unit, UnitStatus.AVAILABLE, actor=actor, at=at, incident_id=incident.id)
 
 

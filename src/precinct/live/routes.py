@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from precinct.api import deps
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.live.hub import hub
 
@@ -49,7 +50,7 @@ async def _events(request: Request, username: str, expires_at: float) -> AsyncIt
 @router.get("/stream", response_class=StreamingResponse)
 async def stream(
     request: Request,
-    actor: Annotated[Actor, Depends(deps.StreamRoleChecker(frozenset(deps.READ_INCIDENTS)))],
+    actor: Annotated[Actor, Depends(deps.StreamRoleChecker(Permission.READ_INCIDENTS))],
 ) -> StreamingResponse:
     """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level`` and ``escalation``.
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
+from precinct.api.deps import SessionDep, require
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.org import service
 from precinct.org.models import Beat, OrgTier, OrgUnit
@@ -55,25 +55,25 @@ def _beat(beat: Beat, with_boundary: bool) -> BeatRead:
 
 @router.get("/org/units", response_model=list[OrgUnitRead])
 def list_org_units(
-    session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)],
+    session: SessionDep, _: Annotated[Actor, require(Permission.ANY)],
     tier: OrgTier | None = None, parent_id: int | None = None, boundaries: bool = False,
 ):
     return [_org(u, boundaries) for u in service.list_units(session, tier=tier, parent_id=parent_id)]
 
 
 @router.get("/org/units/{org_id}", response_model=OrgUnitRead)
-def get_org_unit(org_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+def get_org_unit(org_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
     return _org(service.get_unit(session, org_id), True)
 
 
 @router.get("/beats", response_model=list[BeatRead])
 def list_beats(
-    session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)],
+    session: SessionDep, _: Annotated[Actor, require(Permission.ANY)],
     station_id: int | None = None, boundaries: bool = False,
 ):
     return [_beat(b, boundaries) for b in service.list_beats(session, station_id=station_id)]
 
 
 @router.get("/beats/{beat_id}", response_model=BeatRead)
-def get_beat(beat_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)]):
+def get_beat(beat_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
     return _beat(service.get_beat(session, beat_id), True)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
-from precinct.core.security import Actor, Role
+from precinct.api.deps import SessionDep, require
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
 from precinct.places import service
 from precinct.places.models import PremisesCategory
 
@@ -36,7 +36,7 @@ class PremisesRead(PremisesCreate):
 
 
 @router.get("/premises")
-def list_premises(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+def list_premises(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                   category: PremisesCategory | None = None, station_id: int | None = None):
     """Key premises as a GeoJSON FeatureCollection (the console's layer)."""
     return JSONResponse(service.to_geojson(service.list_(session, category=category, station_id=station_id)),
@@ -44,12 +44,12 @@ def list_premises(session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCI
 
 
 @router.get("/premises/{premises_id}", response_model=PremisesRead)
-def get_premises(premises_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def get_premises(premises_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.get(session, premises_id)
 
 
 @router.post("/premises", response_model=PremisesRead, status_code=status.HTTP_201_CREATED)
-def create_premises(body: PremisesCreate, session: SessionDep, actor: Annotated[Actor, allow(Role.SUPERVISOR, Role.ADMIN)]):
+def create_premises(body: PremisesCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.COMMAND)]):
     premises = service.create(session, actor=actor, **body.model_dump())
     session.commit()
     return premises

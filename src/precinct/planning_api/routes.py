@@ -6,21 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, SettingsDep, allow
-from precinct.core.security import Actor, Role
+from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
 from precinct.dispatch.roads import road_graph
 from precinct.planning_api import service
 from precinct.planning_api.schemas import BeforeAfterRequest
 
 router = APIRouter(tags=["planning"])
 
-EVALUATE = (Role.ANALYST, Role.SUPERVISOR, Role.ADMIN)
 
 
 @router.get("/planning/coverage")
 def coverage(
-    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
 ) -> dict:
     """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""
@@ -30,7 +29,7 @@ def coverage(
 
 @router.get("/planning/staffing")
 def staffing(
-    session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (UTC+8)")],
     district_id: int | None = None,
     shift_hours: Annotated[int, Query(ge=1, le=24)] = 8,
@@ -45,7 +44,7 @@ def staffing(
 
 
 @router.post("/planning/before-after")
-def before_after(body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, allow(*EVALUATE)]) -> dict:
+def before_after(body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> dict:
     """效果评估：双重差分 / difference-in-differences of reported incidents."""
     return service.before_after(
         session, treated=body.treated.model_dump(exclude_none=True), comparison=body.comparison.model_dump(exclude_none=True),

@@ -29,8 +29,6 @@ class UnitStatus(enum.StrEnum):
     OUT_OF_SERVICE = "out_of_service"
 
 
-BUSY_STATUSES = frozenset({UnitStatus.DISPATCHED, UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE})
-
 
 class Unit(Base):
     __tablename__ = "units"

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, allow
+from precinct.api.deps import SessionDep, require
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.units import service
 from precinct.units.models import UnitStatus, UnitType
@@ -24,14 +24,14 @@ router = APIRouter(tags=["units"])
 
 
 @router.post("/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED)
-def create_unit(body: UnitCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.MANAGE_UNITS)]):
+def create_unit(body: UnitCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.MANAGE_UNITS)]):
     unit = service.create(session, actor=actor, **body.model_dump())
     session.commit()
     return unit
 
 
 @router.post("/unit-positions", response_model=PositionBatchResult)
-def report_positions(body: PositionBatch, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]):
+def report_positions(body: PositionBatch, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]):
     """A batch of position reports (up to 5,000), e.g. from an AVL gateway; all or nothing."""
     recorded = service.report_positions(session, [r.model_dump() for r in body.reports], actor=actor)
     session.commit()
@@ -41,7 +41,7 @@ def report_positions(body: PositionBatch, session: SessionDep, actor: Annotated[
 @router.get("/units", response_model=list[UnitRead])
 def list_units(
     session: SessionDep,
-    _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     status_: Annotated[list[UnitStatus] | None, Query(alias="status")] = None,
     station_id: int | None = None,
     unit_type: UnitType | None = None,
@@ -50,13 +50,13 @@ def list_units(
 
 
 @router.get("/units/{unit_id}", response_model=UnitRead)
-def get_unit(unit_id: int, session: SessionDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)]):
+def get_unit(unit_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.get(session, unit_id)
 
 
 @router.post("/units/{unit_id}/status", response_model=UnitRead)
 def set_unit_status(
-    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]
+    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
 ):
     unit = service.set_status(session, unit_id, body.status, actor=actor)
     session.commit()
@@ -65,7 +65,7 @@ def set_unit_status(
 
 @router.post("/units/{unit_id}/positions", status_code=status.HTTP_204_NO_CONTENT)
 def report_position(
-    unit_id: int, body: PositionReport, session: SessionDep, actor: Annotated[Actor, allow(*deps.FIELD_STATUS)]
+    unit_id: int, body: PositionReport, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
 ) -> Response:
     service.report_position(session, unit_id, actor=actor, **body.model_dump())
     session.commit()

@@ -16,8 +16,8 @@ from precinct.incidents.models import Assignment, Incident, IncidentEvent, Incid
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
 from precinct.org.models import OrgTier, OrgUnit
+from precinct.units.status import BUSY_STATUSES, check_transition
 from precinct.units.models import (
-    BUSY_STATUSES,
     Unit,
     UnitPosition,
     UnitStatus,
@@ -26,15 +26,6 @@ from precinct.units.models import (
 )
 
 U = UnitStatus
-
-UNIT_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
-    U.AVAILABLE: frozenset({U.DISPATCHED, U.OFF_DUTY, U.OUT_OF_SERVICE}),
-    U.DISPATCHED: frozenset({U.EN_ROUTE, U.ON_SCENE, U.AVAILABLE}),
-    U.EN_ROUTE: frozenset({U.ON_SCENE, U.AVAILABLE}),
-    U.ON_SCENE: frozenset({U.AVAILABLE}),
-    U.OFF_DUTY: frozenset({U.AVAILABLE, U.OUT_OF_SERVICE}),
-    U.OUT_OF_SERVICE: frozenset({U.AVAILABLE, U.OFF_DUTY}),
-}
 
 _INCIDENT_STATUS_FOR_UNIT = {U.EN_ROUTE: IncidentStatus.EN_ROUTE, U.ON_SCENE: IncidentStatus.ON_SCENE}
 
@@ -132,11 +123,7 @@ def apply_status(
     incident_id: int | None = None,
 ) -> None:
     """Move a unit to ``target`` and log it (no assignment bookkeeping; see :func:`set_status`)."""
-    if target not in UNIT_TRANSITIONS[unit.status]:
-        allowed = ", ".join(sorted(s.value for s in UNIT_TRANSITIONS[unit.status]))
-        raise ConflictError(
-            f"unit {unit.call_sign} cannot go from {unit.status.value} to {target.value}; allowed: {allowed}"
-        )
+    check_transition(unit.call_sign, unit.status, target)
     session.add(
         UnitStatusChange(
             unit_id=unit.id, at=at, from_status=unit.status.value, to_status=target.value,

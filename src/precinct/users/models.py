@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from precinct.core.db import Base, UTCDateTime, enum_type, utcnow
-from precinct.core.security import Role
+from precinct.core.permissions import Role
 
 
 class User(Base):

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from precinct.api import deps
-from precinct.api.deps import SessionDep, SettingsDep, allow, client_ip
-from precinct.core.security import Actor, Role
+from precinct.api.deps import SessionDep, SettingsDep, client_ip, require
+from precinct.core.permissions import Permission, Role, permissions_of
+from precinct.core.security import Actor
 from precinct.users import service
 
 router = APIRouter(tags=["auth"])
@@ -37,6 +37,12 @@ class UserRead(BaseModel):
     unit_id: int | None
 
 
+class MeRead(UserRead):
+    """The caller's own account, with the permissions its role holds (what the console may offer)."""
+
+    permissions: list[Permission]
+
+
 class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64)
     password: str = Field(min_length=10, max_length=256)
@@ -60,25 +66,26 @@ def issue_token(
     )
 
 
-@router.get("/auth/me", response_model=UserRead)
-def who_am_i(session: SessionDep, actor: Annotated[Actor, allow(*deps.ANY_ROLE)]):
-    return service.get_by_username(session, actor.username)
+@router.get("/auth/me", response_model=MeRead)
+def who_am_i(session: SessionDep, actor: Annotated[Actor, require(Permission.ANY)]) -> MeRead:
+    user = service.get_by_username(session, actor.username)
+    return MeRead.model_validate(UserRead.model_validate(user).model_dump() | {"permissions": permissions_of(user.role)})
 
 
 @router.get("/users", response_model=list[UserRead])
-def list_users(session: SessionDep, _: Annotated[Actor, allow(*deps.ADMIN)]):
+def list_users(session: SessionDep, _: Annotated[Actor, require(Permission.MANAGE_ACCOUNTS)]):
     return service.list_(session)
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, session: SessionDep, actor: Annotated[Actor, allow(*deps.ADMIN)]):
+def create_user(body: UserCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.MANAGE_ACCOUNTS)]):
     user = service.create(session, actor=actor, **body.model_dump())
     session.commit()
     return user
 
 
 @router.post("/users/{username}/unlock", response_model=UserRead)
-def unlock_user(username: str, session: SessionDep, actor: Annotated[Actor, allow(*deps.ADMIN)]):
+def unlock_user(username: str, session: SessionDep, actor: Annotated[Actor, require(Permission.MANAGE_ACCOUNTS)]):
     user = service.unlock(session, username=username, actor=actor)
     session.commit()
     return user

@@ -20,7 +20,8 @@ from precinct.core.errors import (
     NotFoundError,
     ValidationError,
 )
-from precinct.core.security import Actor, Role, create_access_token, hash_password, verify_password
+from precinct.core.permissions import Role
+from precinct.core.security import Actor, create_access_token, hash_password, verify_password
 from precinct.core.settings import Settings
 from precinct.org.models import OrgUnit
 from precinct.units.models import Unit

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from precinct.api import deps
-from precinct.api.deps import SettingsDep, allow
+from precinct.api.deps import SettingsDep, require
 from precinct.core.errors import ConfigurationError, NotFoundError
+from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.web import roads
@@ -32,7 +32,7 @@ def roads_path(settings: Settings) -> str:
 
 @router.get("/roads", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
 def get_roads(
-    request: Request, settings: SettingsDep, _: Annotated[Actor, allow(*deps.ANY_ROLE)],
+    request: Request, settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)],
     detail: Literal["major", "all"] = "major",
 ) -> Response:
     """Road lines as GeoJSON (lon/lat), merged per class and simplified; gzip-compressed when accepted."""
@@ -50,7 +50,7 @@ def get_roads(
 
 @router.get("/route", response_model=RouteRead)
 def get_route(
-    settings: SettingsDep, _: Annotated[Actor, allow(*deps.READ_INCIDENTS)],
+    settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     from_lon: Annotated[float, Query(ge=-180, le=180)], from_lat: Annotated[float, Query(ge=-90, le=90)],
     to_lon: Annotated[float, Query(ge=-180, le=180)], to_lat: Annotated[float, Query(ge=-90, le=90)],
 ) -> dict:

@@ -1,0 +1,82 @@
+"""Roles and what each may do: the one table of role groups.
+
+Routes name a :class:`Permission` (``deps.require(Permission.DISPATCH)``); the console reads the
+same table from ``GET /api/v1/meta`` and the caller's own permissions from ``GET /api/v1/auth/me``,
+so no role list is copied anywhere else. A permission says what *kind* of work an account may do;
+which records it may do it on (its scope and ownership) is checked by the services.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    """An account's role: the kind of work it does."""
+
+    CALL_TAKER = "call_taker"
+    DISPATCHER = "dispatcher"
+    PATROL_OFFICER = "patrol_officer"
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ALL_ROLES = frozenset(Role)
+
+
+class Permission(enum.StrEnum):
+    """A named group of work, granted to a fixed set of roles (:data:`GRANTS`)."""
+
+    ANY = "any"  # reference data every account needs (types, org units, plans, the base map)
+    READ_INCIDENTS = "read_incidents"  # incidents, units, map layers, analysis results (no personal data)
+    INTAKE = "intake"  # take a call (create an incident)
+    INTAKE_DESK = "intake_desk"  # duplicates, recommendations, duplicate-of, hand-offs
+    DISPATCH = "dispatch"  # assign units
+    FIELD_STATUS = "field_status"  # move incidents and units along their status machines, positions
+    PERSONAL_DATA = "personal_data"  # read callers, victims and witnesses, with a purpose
+    OFFICER = "officer"  # the patrol officer's own assignment
+    MANAGE_UNITS = "manage_units"  # register units
+    COMMAND = "command"  # duty levels, response plans, key premises
+    RUN_ANALYSIS = "run_analysis"  # start forecasts, before/after evaluations
+    REVIEW = "review"  # drill results and replays; the console's analysis and drills views
+    RUN_DRILLS = "run_drills"  # start, tick and finish drills
+    AUDIT = "audit"  # the audit log and its verification
+    MANAGE_ACCOUNTS = "manage_accounts"  # accounts
+
+
+R = Role
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.ANY: ALL_ROLES,
+    Permission.READ_INCIDENTS: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    Permission.INTAKE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}),
+    Permission.INTAKE_DESK: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    Permission.DISPATCH: frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    Permission.FIELD_STATUS: frozenset({R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}),
+    Permission.PERSONAL_DATA: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.OFFICER: frozenset({R.PATROL_OFFICER}),
+    Permission.MANAGE_UNITS: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.COMMAND: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.RUN_ANALYSIS: frozenset({R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    Permission.REVIEW: frozenset({R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    Permission.RUN_DRILLS: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.AUDIT: frozenset({R.AUDITOR}),
+    Permission.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),
+}
+del R
+
+
+def roles_for(permission: Permission) -> frozenset[Role]:
+    """The roles granted ``permission``."""
+    return GRANTS[permission]
+
+
+def permissions_of(role: Role | None) -> list[Permission]:
+    """Every permission ``role`` holds, in the table's order (none for ``None``)."""
+    return [permission for permission, roles in GRANTS.items() if role in roles]
+
+
+def has(role: Role | None, permission: Permission) -> bool:
+    """Whether ``role`` holds ``permission``."""
+    return role in GRANTS[permission]

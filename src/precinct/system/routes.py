@@ -1,0 +1,31 @@
+"""System routes: ``GET /health`` (no log-in) and ``GET /meta`` (any account)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from precinct import __version__
+from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.core.permissions import Permission
+from precinct.core.security import Actor
+from precinct.system import service
+from precinct.system.schemas import HealthRead, MetaRead
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health", response_model=HealthRead)
+def health(session: SessionDep) -> HealthRead:
+    """The server answers and its database is reachable."""
+    session.execute(text("SELECT 1"))
+    return HealthRead(status="ok", version=__version__, database=session.get_bind().dialect.name)
+
+
+@router.get("/meta", response_model=MetaRead)
+def meta(settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)]) -> MetaRead:
+    """Roles and their permissions, the incident and unit status machines, the code lists and the
+    city's time zone: what the console reads instead of keeping its own copies."""
+    return service.describe(settings)
