@@ -73,11 +73,10 @@ def drop_database(handle: tuple) -> None:
 def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Migrate, load the types, 1,000 available units and 10,000 calls at random road points."""
     from sqlalchemy import insert, text
-
-    import precinct.core.unit_of_work  # noqa: F401
     from precinct.core import migrate
-    from precinct.core.db import make_engine, make_session_factory
-    from precinct.demo.city import road_points
+    from precinct.core.db import make_engine
+    from precinct.app import session_factory
+    from precinct.demo.calls import road_points
     from precinct.incidents import service as incident_service
     from precinct.incidents.models import Incident
     from precinct.units.models import Unit
@@ -88,7 +87,7 @@ def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     lon, lat = points.lon[picks], points.lat[picks]
     now = datetime.now(UTC)
     engine = make_engine(url)
-    with make_session_factory(engine)() as session:
+    with session_factory(engine)() as session:
         incident_service.load_default_types(session)
         session.execute(insert(Unit), [
             {"call_sign": f"B-{i:04d}", "unit_type": "patrol_car", "status": "available", "status_at": now,
@@ -110,14 +109,16 @@ def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 def measure_recommendations(url: str) -> dict:
     from sqlalchemy import select
 
-    from precinct.core.db import make_engine, make_session_factory
+    from precinct.app import session_factory
+    from precinct.core.db import make_engine
     from precinct.dispatch import service
-    from precinct.dispatch.roads import road_graph
+    from precinct.core.settings import BUNDLED_ROADS
+    from precinct.roads.graph import road_graph
     from precinct.incidents.models import Incident
 
-    graph = road_graph()
+    graph = road_graph(BUNDLED_ROADS)
     engine = make_engine(url)
-    factory = make_session_factory(engine)
+    factory = session_factory(engine)
     with factory() as session:
         ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
         service.recommend(session, ids[0], graph=graph)  # warm caches
@@ -147,11 +148,12 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
     from pyproj import Transformer
     from scipy.spatial import cKDTree
 
-    from precinct.demo.city import road_points
-    from precinct.dispatch.roads import default_roads_file
+    from precinct.core.settings import BUNDLED_ROADS
+
+    from precinct.demo.calls import road_points
     from precinct.geo import SpeedProfile
 
-    table = pq.read_table(default_roads_file(), columns=["u", "v", "highway", "geometry"])
+    table = pq.read_table(BUNDLED_ROADS, columns=["u", "v", "highway", "geometry"])
     lines = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
     speeds = SpeedProfile()
     seconds = shapely.length(lines) / (np.array([speeds.class_speed_kph(h) for h in table.column("highway").to_pylist()]) / 3.6)
@@ -182,14 +184,15 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
 def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
     """CPU of storing one call (insert, event, audit, NOTIFY, commit) when calls arrive alone and
     when the intake writer finds 8 or 32 queued together (what group commit saves under a surge)."""
-    from precinct.core.db import make_engine, make_session_factory
+    from precinct.app import session_factory
+    from precinct.core.db import make_engine
     from precinct.core.permissions import Role
     from precinct.core.security import Actor
-    from precinct.incidents.group_commit import GroupCommit
+    from precinct.dispatch.intake import GroupCommit
     from precinct.incidents.schemas import IncidentCreate
 
     engine = make_engine(url)
-    writer = GroupCommit(make_session_factory(engine))
+    writer = GroupCommit(session_factory(engine))
     actor = Actor(username="bench", role=Role.DISPATCHER, ip=None)
     calls = iter([IncidentCreate(source="phone_110", type_code="theft", lon=float(x), lat=float(y))
                   for x, y in zip(call_lon[:3000], call_lat[:3000], strict=True)])
@@ -226,7 +229,7 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
                    input="bench-password-1\n", text=True, env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "precinct.api.app:create_app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "--factory", "precinct.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(SERVER_WORKERS), "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:

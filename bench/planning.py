@@ -33,7 +33,7 @@ from precinct.planning import (
 )
 
 def _road_points(rng: np.random.Generator, count: int) -> np.ndarray:
-    from precinct.demo.city import road_points
+    from precinct.demo.calls import road_points
 
     points = road_points()
     pick = rng.choice(len(points.lon), size=count, replace=False)
@@ -41,10 +41,11 @@ def _road_points(rng: np.random.Generator, count: int) -> np.ndarray:
 
 
 def _network_times(origins: np.ndarray, destinations: np.ndarray, *, limit_s: float | None) -> tuple[np.ndarray, float]:
-    from precinct.dispatch.roads import road_graph
+    from precinct.core.settings import BUNDLED_ROADS
+    from precinct.roads.graph import road_graph
     from precinct.planning.network import travel_time_matrix
 
-    graph = road_graph()
+    graph = road_graph(BUNDLED_ROADS)
     started = time.perf_counter()
     times = travel_time_matrix(graph, origins, destinations, limit_s=limit_s).astype(np.float32)
     return times, time.perf_counter() - started
@@ -135,11 +136,12 @@ def bench_network_coverage(rng: np.random.Generator) -> dict:
     import shapely
     import pyarrow.parquet as pq
 
-    from precinct.demo.city import road_points
-    from precinct.dispatch.roads import default_roads_file
+    from precinct.core.settings import BUNDLED_ROADS
+
+    from precinct.demo.calls import road_points
     from precinct.geo import DEFAULT_SPEED_KPH, graph_from_file
 
-    roads = default_roads_file()
+    roads = BUNDLED_ROADS
     started = time.perf_counter()
     graph = graph_from_file(roads)
     build_s = time.perf_counter() - started

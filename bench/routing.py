@@ -30,7 +30,7 @@ from precinct.geo.routing import (
     with_virtual_sources,
 )
 
-WUHAN = Path(precinct.__file__).parent / "demo" / "data" / "wuhan_roads.parquet"
+WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"
 SEED = 20240601
 UNITS, INCIDENTS, CANDIDATES, POSTS = 1000, 300, 20, 300
 HOT_PASSES, AREA_RUNS = 3, 3

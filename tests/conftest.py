@@ -18,15 +18,14 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-import precinct.core.models  # noqa: F401
-import precinct.core.unit_of_work  # noqa: F401
+from precinct.app import install_unit_of_work
 from precinct.core import migrate
 from precinct.core.db import make_engine
 from precinct.core.permissions import Role
 from precinct.core.security import create_access_token
 from precinct.core.settings import Settings
 
-from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET
+from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 
 
 def _square(lon0: float, lat0: float, size: float) -> dict:
@@ -99,7 +98,7 @@ def database(request, tmp_path_factory) -> Iterator[tuple[Engine, dict, str]]:
     with scratch_database(request.param, tmp_path_factory.mktemp("db") / "precinct.db", prefix="precinct_test") as url:
         migrate.upgrade(url)
         engine = make_engine(url)
-        with Session(engine, expire_on_commit=False) as session:
+        with install_unit_of_work(sessionmaker(bind=engine, expire_on_commit=False))() as session:
             ids = seed(session)
         yield engine, ids, url
         engine.dispose()
@@ -125,7 +124,8 @@ def connection(database):
 
 @pytest.fixture
 def session_factory(connection) -> sessionmaker[Session]:
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return install_unit_of_work(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False))
 
 
 @pytest.fixture
@@ -136,12 +136,12 @@ def session(session_factory) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database) -> Settings:
-    return Settings(environment="test", database_url=database[2], secret_key=TEST_SECRET)
+    return test_settings(database[2])
 
 
 @pytest.fixture
 def app(settings, session_factory):
-    from precinct.api.app import create_app
+    from precinct.app import create_app
 
     return create_app(settings, session_factory=session_factory)
 

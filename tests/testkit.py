@@ -1,9 +1,24 @@
-"""Constants shared by tests (import from here, not from conftest)."""
+"""Constants and helpers shared by tests (import from here, not from conftest)."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from precinct.core.permissions import Role
-
 from precinct.core.security import Actor
+from precinct.core.settings import Settings
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 PASSWORD = "correct-horse-battery"
 ADMIN_ACTOR = Actor(username="tester", role=Role.ADMIN, ip="127.0.0.1")
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test app: the background jobs that would write to the test's database on
+    their own (watchdog, forecast scheduler, drill ticker) are off unless a test turns them on."""
+    return Settings(**({"environment": "test", "database_url": database_url, "secret_key": TEST_SECRET,
+                        "watchdog_enabled": False, "forecast_scheduler_enabled": False,
+                        "drill_ticker_enabled": False} | overrides))
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]  (a helper, not a test for pytest to collect)

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from testkit import test_settings
+
 import logging
 import time
 
 import anyio.to_thread
 
-from testkit import TEST_SECRET
-from precinct.core.settings import Settings
-from precinct.dispatch import roads
+from precinct.roads import graph as roads
 
 
 def test_start_up_sets_the_thread_pool_and_preloads_the_roads(database, session_factory, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from precinct.api.app import create_app
+    from precinct.app import create_app
 
     built = []
     monkeypatch.setattr(roads, "graph_from_file", lambda path: built.append(path) or "graph")
     monkeypatch.setattr(roads, "_graphs", {})
-    settings = Settings(environment="test", database_url=database[2], secret_key=TEST_SECRET,
+    settings = test_settings(database[2],
                         roads_file="/data/city-roads.parquet", api_threads=7)
     seen = {}
 
@@ -44,12 +44,12 @@ def test_start_up_sets_the_thread_pool_and_preloads_the_roads(database, session_
 def test_a_bad_roads_file_does_not_stop_start_up(database, session_factory, caplog, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from precinct.api.app import create_app
+    from precinct.app import create_app
 
     monkeypatch.setattr(roads, "_graphs", {})
-    settings = Settings(environment="test", database_url=database[2], secret_key=TEST_SECRET,
+    settings = test_settings(database[2],
                         roads_file="/nonexistent/roads.parquet")
-    with caplog.at_level(logging.WARNING, logger="precinct.api.app"):
+    with caplog.at_level(logging.WARNING, logger="precinct.app"):
         with TestClient(create_app(settings, session_factory=session_factory)) as client:
             assert client.get("/api/v1/health").status_code == 200
             deadline = time.monotonic() + 10

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testkit import test_settings
+
 import threading
 
 import pytest
@@ -10,14 +12,12 @@ from sqlalchemy import func, select
 
 from testkit import ADMIN_ACTOR
 from precinct.audit import service as audit_service
-from precinct.core.db import make_engine, make_session_factory
+from precinct.core.db import make_engine
+from precinct.app import session_factory
 from precinct.core.errors import AccountLockedError, AuthenticationError
 from precinct.core.permissions import Role
-from precinct.core.settings import Settings
 from precinct.users import service as user_service
 from precinct.users.models import LoginFailure
-
-import precinct.core.unit_of_work  # noqa: F401
 
 
 def test_a_long_chinese_description_is_stored_and_can_be_worked(client, auth):
@@ -37,8 +37,8 @@ def test_a_long_chinese_description_is_stored_and_can_be_worked(client, auth):
 def test_concurrent_wrong_passwords_check_no_more_than_the_limit(fresh_database_url, cli):
     assert cli("user", "add", "target", "--role", "analyst", input="the-right-password\n").exit_code == 0
     engine = make_engine(fresh_database_url)
-    factory = make_session_factory(engine)
-    settings = Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40)
+    factory = session_factory(engine)
+    settings = test_settings(fresh_database_url)
     barrier = threading.Barrier(10)
     outcomes: list[str] = []
 
@@ -69,7 +69,7 @@ def test_concurrent_wrong_passwords_check_no_more_than_the_limit(fresh_database_
 
 def test_verify_never_raises_a_false_alarm_while_others_write(fresh_database_url):
     engine = make_engine(fresh_database_url)
-    factory = make_session_factory(engine)
+    factory = session_factory(engine)
     stop = threading.Event()
 
     def writer():
@@ -155,7 +155,7 @@ def test_demo_load_leaves_existing_accounts_alone(fresh_database_url, cli, tmp_p
 
     assert "admin" not in {a["username"] for a in json.loads((tmp_path / "c.json").read_text())}
     engine = make_engine(fresh_database_url)
-    with make_session_factory(engine)() as session:
+    with session_factory(engine)() as session:
         from precinct.core.security import verify_password
 
         assert verify_password(user_service.get_by_username(session, "admin").password_hash, "the-real-admin-password")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from precinct.api.app import api_routes
+from precinct.app import api_routes
 from precinct.api.deps import RoleChecker
 from precinct.core.permissions import Role
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 from datetime import timedelta
 
 import numpy as np
 from sqlalchemy import func, select
 
-from precinct.core.db import make_engine, make_session_factory, utcnow
-from precinct.demo.city import road_points
-from precinct.demo.simulate import HOURLY_PROFILE, LABEL, Simulator
+from precinct.core.db import make_engine, utcnow
+
+from precinct.app import session_factory
+from precinct.demo.calls import road_points
+from precinct.demo.calls import HOURLY_PROFILE, LABEL
+from precinct.demo.simulate import Simulator
 from precinct.incidents.models import Incident, IncidentEvent
 from precinct.org import service as org_service
 from precinct.org.models import Beat, OrgTier, OrgUnit
@@ -29,7 +33,7 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path, monke
     assert again.exit_code == 0 and "already loaded" in again.output
     assert json.loads(credentials.read_text()) == accounts  # same passwords on a re-run
 
-    factory = make_session_factory(make_engine(fresh_database_url))
+    factory = session_factory(make_engine(fresh_database_url))
     with factory() as session:
         tiers = dict(session.execute(select(OrgUnit.tier, func.count()).group_by(OrgUnit.tier)).all())
         assert tiers[OrgTier.CITY] == 1 and tiers[OrgTier.DISTRICT] == 13
@@ -48,7 +52,7 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path, monke
         hours = np.array([(i.received_at + timedelta(hours=8)).hour for i in history])
         assert (hours == 4).sum() < (hours == 20).sum()  # quiet before dawn, busy in the evening
 
-    simulator = Simulator(factory, interval_s=5.0, seed=7)
+    simulator = Simulator(factory, interval_s=5.0, zone=ZoneInfo("Asia/Shanghai"), seed=7)
     first = simulator.step(10.0)
     assert first.created >= 1
     now = utcnow()

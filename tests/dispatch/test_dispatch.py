@@ -12,7 +12,8 @@ from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, ValidationError
 from precinct.core.permissions import Role
 from precinct.dispatch import plans, service
-from precinct.dispatch.roads import road_graph
+from precinct.core.settings import BUNDLED_ROADS
+from precinct.roads.graph import road_graph
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -25,7 +26,7 @@ SCENE = (114.05, 30.55)
 
 @pytest.fixture(scope="module")
 def graph():
-    return road_graph()
+    return road_graph(BUNDLED_ROADS)
 
 
 def _unit(session, call_sign, lon, lat, *, station=None, unit_type=UnitType.PATROL_CAR, status=UnitStatus.AVAILABLE):
@@ -261,7 +262,7 @@ def test_unit_snapshot_cache_follows_unit_changes(session, graph):
 
 
 def test_top_k_matches_full_travel_times_and_units_are_snapped_once_per_snapshot(session, graph, monkeypatch):
-    from precinct.demo.city import road_points
+    from precinct.demo.calls import road_points
     from precinct.geo.graph import RoadGraph
 
     points = road_points()

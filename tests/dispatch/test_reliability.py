@@ -11,22 +11,21 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.engine import make_url
 
 from testkit import ADMIN_ACTOR
-from precinct.core.db import is_concurrency_failure, make_engine, make_session_factory
+from precinct.core.db import is_concurrency_failure, make_engine
+from precinct.app import session_factory
 from precinct.core.errors import ConflictError
 from precinct.incidents import service as incident_service
-from precinct.incidents.group_commit import GroupCommit
+from precinct.dispatch.intake import GroupCommit
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
 
-import precinct.core.unit_of_work  # noqa: F401
-
 
 @pytest.fixture
 def factory(fresh_database_url):
     engine = make_engine(fresh_database_url)
-    yield make_session_factory(engine)
+    yield session_factory(engine)
     engine.dispose()
 
 

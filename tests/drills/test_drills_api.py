@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from precinct.core.permissions import Role
-from precinct.dispatch.roads import road_graph
+from precinct.core.settings import BUNDLED_ROADS
+from precinct.roads.graph import road_graph
 from precinct.drills import service as drill_service
 from precinct.drills.models import DrillRun
 from precinct.incidents.models import Incident
@@ -43,7 +44,7 @@ def test_drill_round_trip(client, session, ids, auth):
     assert run["status"] == "running" and run["score"]["injected"] == [0]     # offset 0 arrives at once
 
     db_run = session.get(DrillRun, run["id"])
-    graph = road_graph()
+    graph = road_graph(BUNDLED_ROADS)
     db_run.started_at -= timedelta(seconds=30)          # 30 s into the run: step 1 (600 s) is not due
     assert drill_service.tick(session, graph=graph) == []
     db_run.started_at -= timedelta(seconds=571)         # 601 s in

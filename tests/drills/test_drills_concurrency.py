@@ -8,17 +8,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from testkit import ADMIN_ACTOR
-from precinct.core.db import make_engine, make_session_factory, utcnow
+from precinct.core.db import make_engine, utcnow
+from precinct.app import session_factory
 from precinct.drills import service as drill_service
 from precinct.drills.scenarios import standard_scenarios
 from precinct.incidents.models import Incident
 
-import precinct.core.unit_of_work  # noqa: F401
-
 
 def test_concurrent_ticks_inject_each_step_once(fresh_database_url):
     engine = make_engine(fresh_database_url)
-    factory = make_session_factory(engine)
+    factory = session_factory(engine)
     scenario = next(iter(standard_scenarios().values()))
     with factory() as session:
         run = drill_service.start(session, scenario, actor=ADMIN_ACTOR, speed=1.0, now=utcnow() - timedelta(days=1))

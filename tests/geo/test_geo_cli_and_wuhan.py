@@ -14,7 +14,7 @@ import precinct
 from precinct.cli.route import app
 from precinct.geo.graph import graph_from_edges_file
 
-WUHAN = Path(precinct.__file__).parent / "demo" / "data" / "wuhan_roads.parquet"
+WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"
 
 
 @pytest.fixture

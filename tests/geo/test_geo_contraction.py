@@ -18,7 +18,7 @@ from precinct.geo.projection import xy_to_lonlat
 from precinct.geo.routing import arrive_costs, leave_costs, same_edge_times, with_virtual_sources
 from precinct.geo.speeds import SpeedProfile
 
-WUHAN = Path(precinct.__file__).parent / "demo" / "data" / "wuhan_roads.parquet"
+WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"
 SPEEDS = SpeedProfile(speed_kph={"residential": 36.0, "primary": 54.0})
 
 

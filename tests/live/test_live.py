@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from testkit import test_settings
+
 import asyncio
 import contextlib
 import json
@@ -13,8 +15,8 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from testkit import ADMIN_ACTOR
-from precinct.core.db import make_engine, make_session_factory
-from precinct.core.settings import Settings
+from precinct.core.db import make_engine
+from precinct.app import session_factory
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.live.hub import LiveHub, PostgresRelay, hub
@@ -62,7 +64,7 @@ def _receive(target_hub, action, *, kind="incident", timeout=10.0):
 
 def test_a_committed_incident_is_published_once_and_a_rolled_back_one_never(fresh_database_url, cli):
     assert cli("demo", "load", "--help").exit_code == 0
-    factory = make_session_factory(make_engine(fresh_database_url))
+    factory = session_factory(make_engine(fresh_database_url))
     relay = None
     if make_url(fresh_database_url).get_backend_name() == "postgresql":
         relay = PostgresRelay(fresh_database_url).start()  # what every server process runs
@@ -94,7 +96,7 @@ def test_postgres_notifications_reach_another_process_hub(fresh_database_url):
     other = LiveHub()
     relay = PostgresRelay(fresh_database_url, target=other).start()
     assert relay.ready.wait(10)
-    factory = make_session_factory(make_engine(fresh_database_url))
+    factory = session_factory(make_engine(fresh_database_url))
     try:
         item = _receive(other, lambda: _create_incident(factory, "cross-process"))
         assert item["data"]["description"] == "cross-process"
@@ -104,10 +106,10 @@ def test_postgres_notifications_reach_another_process_hub(fresh_database_url):
 
 
 def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
-    from precinct.api.app import create_app
+    from precinct.app import create_app
 
     assert cli("user", "add", "watcher", "--role", "dispatcher", input="watcher-password\n").exit_code == 0
-    settings = Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40)
+    settings = test_settings(fresh_database_url)
     with running_server(create_app(settings)) as base:
         token = httpx.post(f"{base}/auth/token", data={"username": "watcher", "password": "watcher-password"}).json()["access_token"]
         assert httpx.get(f"{base}/stream").status_code == 401
@@ -140,9 +142,9 @@ def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeyp
 
     monkeypatch.setattr(live_routes, "HEARTBEAT_S", 0.2)
     assert cli("user", "add", "leaver", "--role", "dispatcher", input="leaver-password\n").exit_code == 0
-    from precinct.api.app import create_app
+    from precinct.app import create_app
 
-    app = create_app(Settings(environment="test", database_url=fresh_database_url, secret_key="s" * 40))
+    app = create_app(test_settings(fresh_database_url))
     with running_server(app) as base:
         token = httpx.post(f"{base}/auth/token", data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
         lines: list[str] = []

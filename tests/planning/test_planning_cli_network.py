@@ -13,7 +13,7 @@ from precinct.cli.plan import app
 from precinct.planning.network import label_points_by_polygons
 from precinct.planning.replay import demand_cells
 
-DATA = Path(precinct.__file__).parent / "demo" / "data"
+DATA = Path(precinct.__file__).parent / "data"
 ROADS = DATA / "wuhan_roads.parquet"
 DISTRICTS = DATA / "wuhan_districts.geojson"
 POSTS = [(114.2848, 30.5807), (114.2990, 30.5480)]      # Jianghan Road; Simenkou (Wuchang)

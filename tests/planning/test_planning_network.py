@@ -13,7 +13,7 @@ import precinct
 from precinct.cli.plan import app
 from precinct.planning import coverage_by_threshold
 
-ROADS = Path(precinct.__file__).parent / "demo" / "data" / "wuhan_roads.parquet"
+ROADS = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"
 POINTS = np.array([[114.29, 30.58], [114.30, 30.58], [114.305, 30.585], [114.31, 30.59]])
 
 

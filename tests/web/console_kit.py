@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from testkit import TEST_SECRET
 
@@ -58,8 +57,9 @@ class ConsoleServer:
 
 def _seed(url: str, credentials_file: Path) -> int:
     """Migrate, load the incident types and the Wuhan demo city; bind the demo officer to a unit."""
-    import precinct.core.models  # noqa: F401
-    import precinct.core.unit_of_work  # noqa: F401
+    from zoneinfo import ZoneInfo
+
+    from precinct.app import session_factory
     from precinct.core import migrate
     from precinct.core.db import make_engine
     from precinct.core.permissions import Role
@@ -72,10 +72,10 @@ def _seed(url: str, credentials_file: Path) -> int:
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
+        with session_factory(engine)() as session:
             incident_service.load_default_types(session)
             city.load(session, actor=Actor(username="web-tests", role=Role.ADMIN, ip="127.0.0.1"),
-                      credentials_file=credentials_file)
+                      credentials_file=credentials_file, zone=ZoneInfo("Asia/Shanghai"))
             officer = session.scalar(select(User).where(User.username == "officer"))
             if officer.unit_id is None:  # older demo data: crew a unit for the officer view
                 officer.unit_id = session.scalar(
@@ -101,7 +101,7 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
     log_file = root / "server.log"
     with open(log_file, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "precinct.api.app:create_app", "--factory", "--host", "127.0.0.1",
+            [sys.executable, "-m", "uvicorn", "precinct.app:create_app", "--factory", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "warning"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root,
         )

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from precinct.audit.models import AuditEntry, AuditHead
-from precinct.core.db import array_insert_sql, utcnow
+from precinct.core.db import array_insert_sql, require_unit_of_work, utcnow
 from precinct.core.security import Actor
 
 GENESIS_HASH = "0" * 64
@@ -37,7 +37,14 @@ def record(
     purpose: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Queue an audit entry; it is written when ``session`` commits, or dropped on rollback."""
+    """Queue an audit entry; it is written when ``session`` commits, or dropped on rollback.
+
+    Raises
+    ------
+    ConfigurationError
+        If ``session`` does not write audit entries on commit (see ``precinct.app.session_factory``).
+    """
+    require_unit_of_work(session)
     session.info.setdefault(_PENDING_KEY, []).append(
         {
             "at": utcnow(),

@@ -12,9 +12,6 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-import precinct.core.models  # noqa: F401
-import precinct.core.unit_of_work  # noqa: F401
-from precinct.core.db import make_engine, make_session_factory
 from precinct.core.errors import PrecinctError, ValidationError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
@@ -43,12 +40,15 @@ def cli_actor() -> Actor:
 
 @contextmanager
 def open_session(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.database_url)
+    """One unit of work for a command, on the configured database (its engine closed afterwards)."""
+    from precinct.app import session_factory
+
+    factory = session_factory(settings.database_url)
     try:
-        with make_session_factory(engine)() as session:
+        with factory() as session:
             yield session
     finally:
-        engine.dispose()
+        factory.kw["bind"].dispose()
 
 
 def handle_errors(func: F) -> F:

@@ -40,7 +40,7 @@ def run(
     json_: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """开始演练并按时注入警情 / start a run and inject its steps as they fall due."""
-    from precinct.dispatch.roads import road_graph
+    from precinct.roads.graph import road_graph
     from precinct.drills import scenarios, service
 
     settings = load_settings()

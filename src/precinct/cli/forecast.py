@@ -128,7 +128,7 @@ def run_stored(
                                                    help="also learn from patrol-found incidents"),
 ) -> None:
     """为今日生成预测并存储，供地图使用 / forecast today from the incident store and store it for the map."""
-    from precinct.analysis_store import service
+    from precinct.forecasts import service
     from precinct.cli.common import cli_actor, handle_errors, load_settings, open_session
 
     @handle_errors
@@ -137,7 +137,7 @@ def run_stored(
         with open_session(settings) as session:
             stored = service.run_forecast(session, actor=cli_actor(), method=method, category=category, cell_m=cell_m,
                                           coverage=coverage, history_days=history_days,
-                                          include_officer_initiated=include_officer_initiated)
+                                          include_officer_initiated=include_officer_initiated, zone=settings.zone)
             session.commit()
             typer.echo(json.dumps({"forecast_id": stored.id, "method": stored.method, "category": stored.category,
                                    "target_date": stored.target_date.isoformat(), "n_events": stored.n_events,

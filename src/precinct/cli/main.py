@@ -61,7 +61,8 @@ def demo_load(
 
     settings = load_settings()
     with open_session(settings) as session:
-        summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file, history_days=history_days)
+        summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file, history_days=history_days,
+                            zone=settings.zone)
         session.commit()
     console.print(f"{both('cli.demo_loaded')}: {summary.describe()}")
     table = Table(title="演示账户 / demo accounts")
@@ -199,29 +200,20 @@ def serve(
     port: int = 8000,
     simulate: Annotated[bool, typer.Option(help="also run the simulated incident stream")] = False,
 ) -> None:
-    """启动 API 服务（可同时运行模拟警情流）/ serve the API, optionally with the simulated stream."""
+    """启动 API 服务（可同时运行模拟警情流）/ serve the API, optionally with the simulated stream.
+
+    The same as ``uvicorn precinct.app:create_app --factory``: the settings come from the
+    environment (``--simulate`` sets ``PRECINCT_SIMULATE``), and the application's lifespan starts
+    the background jobs."""
+    import os
+
     import uvicorn
 
-    from precinct.api.app import create_app
-
-    settings = load_settings()
-    app_instance = create_app(settings)
-    from precinct.dispatch.watchdog import start_watchdog
-
-    start_watchdog(app_instance.state.session_factory, settings)
-    from precinct.analysis_store.scheduler import start_forecast_scheduler
-
-    start_forecast_scheduler(app_instance.state.session_factory, method=settings.forecast_method)
     if simulate:
-        from precinct.demo.simulate import start_background
-
-        start_background(app_instance.state.session_factory, settings)
+        os.environ["PRECINCT_SIMULATE"] = "true"
+    load_settings()  # refuse bad settings before uvicorn starts
     console.print(f"Precinct: http://{host}:{port}  (API docs / 接口文档: http://{host}:{port}/docs)")
-    from precinct.api import logging as api_logging
-
-    config = uvicorn.Config(app_instance, host=host, port=port, log_level="info")
-    api_logging.install()  # after uvicorn configured its loggers: tokens in stream URLs are redacted
-    uvicorn.Server(config).run()
+    uvicorn.run("precinct.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 @app.command("simulate")
@@ -247,11 +239,11 @@ def simulate(
             posts_csv=posts, roads=None, service_min=_default_service_min(), cell_size_m=250.0, hour=None,
             seed=seed or 0, json_=True)
         return
-    from precinct.core.db import make_engine, make_session_factory
+    from precinct.app import session_factory
     from precinct.demo.simulate import run_forever
 
     settings = load_settings()
-    factory = make_session_factory(make_engine(settings.database_url))
+    factory = session_factory(settings.database_url)
     run_forever(factory, settings, interval_s=interval_s, duration_s=duration_s, seed=seed, log=console.print)
 
 

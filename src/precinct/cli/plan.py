@@ -266,7 +266,7 @@ def _lonlat_table(path: Path, option: str):  # noqa: ANN202
 
 
 def _graph(roads: Path):  # noqa: ANN202
-    from precinct.dispatch.roads import road_graph
+    from precinct.roads.graph import road_graph
 
     if not roads.is_file():
         raise NotFoundError(f"--roads: file not found: {roads} / 找不到文件")
@@ -363,14 +363,12 @@ def did(
     typer.echo(result.verdict_en)
 
 
-CHINA_OFFSET_H = 8
 DEFAULT_SERVICE_MIN = 30.0
-GROUNDED_STATUSES = ("off_duty", "out_of_service")
 
 
 @app.command("simulate")
 def simulate(
-    day: Annotated[str | None, typer.Option("--day", help="Replay this local (UTC+8) day from the store: YYYY-MM-DD")] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Replay this local day (the city's time zone) from the store: YYYY-MM-DD")] = None,
     incidents_csv: Annotated[Path | None, typer.Option("--incidents", help="Canonical incident CSV (occurred_at, lon, lat[, priority])")] = None,
     generate: Annotated[int | None, typer.Option("--generate", help="Replay N generated incidents over 24 h")] = None,
     posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV lon,lat,units; default: the store's units at their home stations")] = None,
@@ -428,10 +426,9 @@ def simulate(
 
 
 def _configured_roads(settings) -> Path:  # noqa: ANN001
-    from precinct.dispatch.roads import default_roads_file
+    from precinct.core.settings import BUNDLED_ROADS
 
-    configured = settings.roads_file if settings is not None else None
-    return Path(configured) if configured else default_roads_file()
+    return Path(settings.roads_file) if settings is not None else BUNDLED_ROADS
 
 
 def _posts_with_units(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -444,62 +441,30 @@ def _posts_with_units(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return frame[["lon", "lat"]].to_numpy(float), units.astype(np.int64)
 
 
-def _open_store(settings):  # noqa: ANN001, ANN202
-    from precinct.core.db import make_engine, make_session_factory
+def _from_store(settings, read):  # noqa: ANN001, ANN202
+    """``read(session)`` in a unit of work of its own on the configured database."""
+    from precinct.cli.common import open_session
 
-    engine = make_engine(settings.database_url)
-    return engine, make_session_factory(engine)()
+    with open_session(settings) as session:
+        return read(session)
 
 
 def _store_deployment(settings) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    from sqlalchemy import func, select
+    from precinct.deployment import service
 
-    from precinct.org.models import OrgUnit
-    from precinct.units.models import Unit
-
-    engine, session = _open_store(settings)
-    try:
-        rows = session.execute(
-            select(OrgUnit.lon, OrgUnit.lat, func.count(Unit.id))
-            .join(Unit, Unit.home_station_id == OrgUnit.id)
-            .where(OrgUnit.lon.is_not(None), Unit.status.not_in(GROUNDED_STATUSES))
-            .group_by(OrgUnit.id, OrgUnit.lon, OrgUnit.lat).order_by(OrgUnit.id)
-        ).all()
-    finally:
-        session.close()
-        engine.dispose()
-    if not rows:
-        raise ValidationError("the store has no units at stations with a position; run `precinct demo load` or give --posts")
-    return np.array([[lon, lat] for lon, lat, _ in rows], float), np.array([n for *_, n in rows], np.int64)
+    return _from_store(settings, service.unit_posts)
 
 
 def _store_day(settings, day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
-    from datetime import UTC, datetime, timedelta
+    from datetime import date
 
-    from sqlalchemy import select
-
-    from precinct.incidents.models import Incident, IncidentSource
+    from precinct.deployment import service
 
     try:
-        start = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC) - timedelta(hours=CHINA_OFFSET_H)
+        local_day = date.fromisoformat(day)
     except ValueError:
         raise ValidationError(f"--day must be YYYY-MM-DD, got {day!r}") from None
-    engine, session = _open_store(settings)
-    try:
-        rows = session.execute(
-            select(Incident.lon, Incident.lat, Incident.received_at, Incident.priority)
-            .where(Incident.received_at >= start, Incident.received_at < start + timedelta(days=1),
-                   Incident.source != IncidentSource.OFFICER_INITIATED)
-            .order_by(Incident.received_at)
-        ).all()
-    finally:
-        session.close()
-        engine.dispose()
-    if not rows:
-        raise ValidationError(f"the store has no reported incidents on {day} (local time, UTC+8)")
-    points = np.array([[lon, lat] for lon, lat, _, _ in rows], float)
-    arrival = np.array([(at - start).total_seconds() for _, _, at, _ in rows], float)
-    return points, arrival, np.array([p for *_, p in rows], np.int64)
+    return _from_store(settings, lambda session: service.day_of_demand(session, local_day, zone=settings.zone))
 
 
 def _csv_incidents(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
-from precinct.core.errors import ConflictError
+from precinct.core.errors import ConfigurationError, ConflictError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -108,7 +108,20 @@ def make_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A plain sessionmaker; ``precinct.app.session_factory`` adds the unit-of-work hooks."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+UNIT_OF_WORK = "precinct.unit_of_work"
+"""``Session.info`` key set on sessions whose commits carry the audit entries and live events
+(sessionmakers prepared by ``precinct.app.install_unit_of_work``)."""
+
+
+def require_unit_of_work(session: Session) -> None:
+    """Raise ConfigurationError unless ``session`` writes its audit entries when it commits."""
+    if not session.info.get(UNIT_OF_WORK):
+        raise ConfigurationError("this session was not made by precinct.app.session_factory (or a sessionmaker "
+                                 "passed through precinct.app.install_unit_of_work): its audit entries would be lost")
 
 
 def enum_type(cls: type[Any], *, length: int = 32) -> Enum:

@@ -19,6 +19,12 @@ class NotFoundError(PrecinctError, LookupError):
     code = "not_found"
 
 
+class NoRouteError(NotFoundError):
+    """No drivable path joins two points (separate islands of the road network, one-way traps)."""
+
+    code = "no_route"
+
+
 class ConflictError(PrecinctError):
     """The request clashes with the current state (illegal transition, unit already busy)."""
 

@@ -10,6 +10,7 @@ DEFAULT_LANGUAGE: Language = "zh-CN"
 MESSAGES: dict[str, dict[str, str]] = {
     "error.validation_error": {"zh-CN": "输入无效", "en": "Invalid input"},
     "error.not_found": {"zh-CN": "未找到", "en": "Not found"},
+    "error.no_route": {"zh-CN": "无可行驶路线", "en": "No drivable route"},
     "error.conflict": {"zh-CN": "状态冲突", "en": "Conflict"},
     "error.service_unavailable": {"zh-CN": "服务暂时繁忙", "en": "Service temporarily unavailable"},
     "error.permission_denied": {"zh-CN": "无权操作", "en": "Permission denied"},

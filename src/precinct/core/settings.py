@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from precinct.core.errors import ConfigurationError
 
 DEVELOPMENT_SECRET = "precinct-development-secret-change-me-0123456789"
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+"""Data shipped with the package: the Wuhan demo city's roads and districts (see its ATTRIBUTION.md)."""
+BUNDLED_ROADS = BUNDLED_DATA / "wuhan_roads.parquet"
 
 
 class Settings(BaseSettings):
@@ -32,8 +36,10 @@ class Settings(BaseSettings):
         description="IANA time zone of the city: local days, shifts, hours of day and the console's clock",
     )
     demo_city: str = "wuhan"
-    roads_file: str | None = Field(
-        default=None, description="road network for routing and the map; default: the bundled Wuhan demo roads"
+    roads_file: str = Field(
+        default=str(BUNDLED_ROADS),
+        description="road network for routing and the map (.parquet, .gpkg, .osm, .osm.pbf); default: the bundled "
+                    "Wuhan demo roads",
     )
     dispatch_stale_after_s: float = Field(default=900.0, gt=0, description="positions older than this are stale")
     dispatch_ack_timeout_s: float = Field(default=120.0, gt=0)
@@ -47,6 +53,11 @@ class Settings(BaseSettings):
     preload_roads: bool = Field(
         default=True, description="build the road graph in the background at start-up, not on the first call"
     )
+    watchdog_enabled: bool = Field(default=True, description="escalate unacknowledged assignments in the background")
+    forecast_scheduler_enabled: bool = Field(
+        default=True, description="run today's forecast in the background when there is none")
+    drill_ticker_enabled: bool = Field(default=True, description="inject due drill steps in the background")
+    simulate: bool = Field(default=False, description="run the demo's simulated incident stream in the background")
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
 

@@ -11,22 +11,23 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
-import pyarrow.parquet as pq
 import shapely
-from pyproj import Transformer
 from scipy.cluster.vq import kmeans2
 from shapely.geometry import mapping, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.core.permissions import Role
+from precinct.core.settings import BUNDLED_DATA
 
 from precinct.core.security import Actor, generate_password
+from precinct.demo import history
+from precinct.demo.calls import road_points
+from precinct.geo.projection import geometry_to_lonlat, project_lonlat_geometries, xy_to_lonlat
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units import service as unit_service
@@ -35,7 +36,6 @@ from precinct.users import service as user_service
 from precinct.users.models import User
 
 CITY_CODE = "WH"
-ROADS_CRS = "EPSG:32650"
 SEED = 20261122
 ROAD_KM_PER_STATION = 110.0
 MAX_STATIONS_PER_DISTRICT = 9
@@ -55,33 +55,8 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _data_file(name: str) -> Path:
-    return Path(str(resources.files("precinct.demo").joinpath("data", name)))
-
-
-@dataclass(frozen=True)
-class RoadPoints:
-    """Midpoints of the demo road edges, in metres (EPSG:32650) and lon/lat, with lengths."""
-
-    x_m: np.ndarray
-    y_m: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    length_m: np.ndarray
-
-
-@lru_cache(maxsize=1)
-def road_points() -> RoadPoints:
-    table = pq.read_table(_data_file("wuhan_roads.parquet"), columns=["geometry"])
-    lines = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
-    midpoints = shapely.line_interpolate_point(lines, 0.5, normalized=True)
-    x, y = shapely.get_x(midpoints), shapely.get_y(midpoints)
-    lon, lat = Transformer.from_crs(ROADS_CRS, "EPSG:4326", always_xy=True).transform(x, y)
-    return RoadPoints(x, y, np.asarray(lon), np.asarray(lat), shapely.length(lines))
-
-
 def districts() -> list[dict]:
-    data = json.loads(_data_file("wuhan_districts.geojson").read_text(encoding="utf-8"))
+    data = json.loads((BUNDLED_DATA / "wuhan_districts.geojson").read_text(encoding="utf-8"))
     return data["features"]
 
 
@@ -105,17 +80,17 @@ class LoadSummary:
 
 
 def load(
-    session: Session, *, actor: Actor, credentials_file: Path, history_days: int = 0, calls_per_day: float = 300.0,
+    session: Session, *, actor: Actor, credentials_file: Path, zone: ZoneInfo, history_days: int = 0,
+    calls_per_day: float = 300.0,
 ) -> LoadSummary:
     """Create the demo city once (idempotent), optionally ``history_days`` of simulated past calls,
     and make sure the demo accounts exist."""
-    from precinct.demo import history
-
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
         _build_city(session, actor=actor, summary=summary)
         summary.premises = _premises(session, actor=actor)
-        summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor)
+        summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor,
+                                                 zone=zone)
     else:
         summary.already_loaded = True
     summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file)
@@ -133,8 +108,7 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
     )
     points = road_points()
     rng = np.random.default_rng(SEED)
-    to_lonlat = Transformer.from_crs(ROADS_CRS, "EPSG:4326", always_xy=True)
-    to_metres = Transformer.from_crs("EPSG:4326", ROADS_CRS, always_xy=True)
+    crs = points.crs
     road_xy = np.column_stack([points.x_m, points.y_m])
     for feature, polygon in sorted(zip(features, polygons, strict=True), key=lambda fp: fp[0]["properties"]["gb"]):
         gb = feature["properties"]["gb"]
@@ -149,12 +123,12 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
         inside = shapely.contains_xy(polygon, points.lon, points.lat)
         km = float(points.length_m[inside].sum()) / 1000
         k = int(np.clip(round(km / ROAD_KM_PER_STATION), 1, MAX_STATIONS_PER_DISTRICT))
-        polygon_m = shapely.transform(polygon, to_metres.transform, interleaved=False)
+        polygon_m = project_lonlat_geometries(polygon, crs)
         sites_m = _sites(road_xy[inside], k, rng, fallback=polygon_m.representative_point())
         cells = _cells(sites_m, polygon_m)
         for number, (site, cell_m) in enumerate(zip(sites_m, cells, strict=True), start=1):
-            lon, lat = to_lonlat.transform(site[0], site[1])
-            cell = shapely.transform(cell_m, to_lonlat.transform, interleaved=False)
+            lon, lat = (float(v[0]) for v in xy_to_lonlat(crs, np.array([site[0]]), np.array([site[1]])))
+            cell = geometry_to_lonlat(cell_m, crs)
             station = org_service.create_unit(
                 session, code=f"{CITY_CODE}-{short}-{number:02d}",
                 name_zh=f"{feature['properties']['name']}第{number}派出所", name_en=f"{name_en} Station {number}",
@@ -167,7 +141,7 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
                 org_service.create_beat(
                     session, code=f"{station.code}-{beat_number}",
                     name_zh=f"{station.name_zh}第{beat_number}警务区", name_en=f"{station.name_en} beat {beat_number}",
-                    station_id=station.id, boundary_geojson=mapping(shapely.transform(beat_m, to_lonlat.transform, interleaved=False)),
+                    station_id=station.id, boundary_geojson=mapping(geometry_to_lonlat(beat_m, crs)),
                 )
                 summary.beats += 1
             summary.units += _station_units(session, station.id, f"{short}{number:02d}", lon, lat, actor,

@@ -8,6 +8,7 @@ simulated label, and are written in bulk.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -15,9 +16,7 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.security import Actor
-from precinct.demo.city import road_points
-from precinct.demo.simulate import (
-    CHINA_OFFSET,
+from precinct.demo.calls import (
     DISPOSITION_MIX,
     HOT_PLACES,
     HOT_SHARE,
@@ -26,6 +25,8 @@ from precinct.demo.simulate import (
     SOURCE_MIX,
     TYPE_MIX,
     WEEKDAY_FACTOR,
+    mix,
+    road_points,
 )
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Incident, IncidentEvent
@@ -34,23 +35,18 @@ from precinct.org import service as org_service
 HISTORY_MARKER = "demo-history"
 
 
-def _weights(mapping: dict) -> tuple[list, np.ndarray]:
-    keys = list(mapping)
-    weights = np.array([mapping[k] for k in keys], dtype=float)
-    return keys, weights / weights.sum()
-
-
-def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor, seed: int = 7,
+def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor, zone: ZoneInfo, seed: int = 7,
              now: datetime | None = None) -> int:
-    """Add ``days`` of simulated past calls ending yesterday (once: a second call adds nothing)."""
+    """Add ``days`` of simulated past calls ending yesterday in ``zone`` (once: a second call adds
+    nothing); the hourly and weekly profiles follow local time."""
     if days <= 0 or session.scalar(select(Incident.id).where(Incident.external_id.like(f"{HISTORY_MARKER}-%")).limit(1)):
         return 0
     rng = np.random.default_rng(seed)
     now = now or datetime.now(UTC)
-    local_midnight = (now + CHINA_OFFSET).replace(hour=0, minute=0, second=0, microsecond=0) - CHINA_OFFSET
-    start = local_midnight - timedelta(days=days)
+    local_midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
+    start = (local_midnight - timedelta(days=days)).astimezone(UTC)
     hours = np.arange(days * 24)
-    local = [(start + CHINA_OFFSET + timedelta(hours=int(h))) for h in hours]
+    local = [(start + timedelta(hours=int(h))).astimezone(zone) for h in hours]
     rate = calls_per_day / 24 * HOURLY_PROFILE[[t.hour for t in local]] * WEEKDAY_FACTOR[[t.weekday() for t in local]]
     counts = rng.poisson(rate)
     offsets_s = np.concatenate([h * 3600 + rng.uniform(0, 3600, c) for h, c in zip(hours, counts, strict=True)])
@@ -61,9 +57,9 @@ def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor,
     place = np.where(rng.random(n) < HOT_SHARE, rng.choice(hot, n), rng.choice(len(weights), n, p=weights))
     lon = points.lon[place] + rng.normal(0, 0.0004, n)
     lat = points.lat[place] + rng.normal(0, 0.0004, n)
-    types, type_p = _weights(TYPE_MIX)
-    sources, source_p = _weights(SOURCE_MIX)
-    dispositions, disposition_p = _weights(DISPOSITION_MIX)
+    types, type_p = mix(TYPE_MIX)
+    sources, source_p = mix(SOURCE_MIX)
+    dispositions, disposition_p = mix(DISPOSITION_MIX)
     type_pick = rng.choice(len(types), n, p=type_p)
     source_pick = rng.choice(len(sources), n, p=source_p)
     disposition_pick = rng.choice(len(dispositions), n, p=disposition_p)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import insert, select, update
@@ -26,11 +27,12 @@ from precinct.core.errors import PrecinctError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
-from precinct.demo.city import road_points
+from precinct.core.jobs import BackgroundLoop
+from precinct.demo.calls import DISPOSITION_MIX, HOT_PLACES, HOT_SHARE, HOURLY_PROFILE, LABEL, SOURCE_MIX, TYPE_MIX, WEEKDAY_FACTOR, mix, road_points
 from precinct.geo.distance import haversine_m as distance_m
 from precinct.dispatch import service as dispatch_service
 from precinct.incidents import service as incident_service
-from precinct.incidents.models import Assignment, Disposition, Incident, IncidentSource, IncidentStatus
+from precinct.incidents.models import Assignment, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
 from precinct.incidents.status import OPEN_STATUSES
 from precinct.units import service as unit_service
@@ -40,44 +42,11 @@ from precinct.users.models import User
 logger = logging.getLogger("precinct.simulate")
 
 SIMULATOR = Actor(username="simulator", role=Role.DISPATCHER, ip="local")
-LABEL = "[模拟 SIMULATED]"
-CHINA_OFFSET = timedelta(hours=8)
-
-# Relative call volume by local hour (0-23); mean 1.
-HOURLY_PROFILE = np.array([
-    0.80, 0.62, 0.48, 0.38, 0.34, 0.38, 0.55, 0.80, 1.00, 1.15, 1.25, 1.28,
-    1.20, 1.12, 1.15, 1.18, 1.20, 1.22, 1.30, 1.38, 1.42, 1.35, 1.18, 1.00,
-])
-HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.mean()
-WEEKDAY_FACTOR = np.array([0.97, 0.95, 0.96, 0.98, 1.05, 1.10, 1.00])  # Monday .. Sunday
-
-TYPE_MIX = {
-    "dispute": 14, "assist_public": 12, "traffic_collision": 11, "theft": 8, "bicycle_theft": 6, "noise": 6,
-    "fraud": 6, "domestic": 5, "disturbance": 5, "suspicious": 5, "lost_property": 4, "assault": 4,
-    "burglary": 3, "traffic_hazard": 3, "welfare_check": 3, "pickpocket": 2, "missing_person": 1,
-    "fight": 1, "robbery": 0.5, "drink_driving": 1, "medical": 1, "fire": 0.5, "alarm": 2, "other": 2,
-}
-SOURCE_MIX = {
-    IncidentSource.PHONE_110: 80, IncidentSource.ONLINE_REPORT: 7, IncidentSource.ALARM_BUTTON: 3,
-    IncidentSource.TRANSFER: 3, IncidentSource.OFFICER_INITIATED: 7,
-}
-DISPOSITION_MIX = {
-    Disposition.RESOLVED: 70, Disposition.REFERRED: 10, Disposition.FALSE_ALARM: 8,
-    Disposition.ARRESTED: 5, Disposition.DUPLICATE: 4, Disposition.CANCELLED: 3,
-}
-HOT_PLACES = 60
-HOT_SHARE = 0.35
 DISPATCH_DELAY_S = 25.0
 EN_ROUTE_DELAY_S = 15.0
 SPEED_M_PER_S = 30 / 3.6
 SERVICE_S = (180.0, 720.0)
 HEARTBEAT_S = 240.0
-
-
-def _mix(mapping: dict) -> tuple[list, np.ndarray]:
-    keys = list(mapping)
-    weights = np.array([mapping[k] for k in keys], dtype=float)
-    return keys, weights / weights.sum()
 
 
 @dataclass
@@ -90,21 +59,23 @@ class StepReport:
 class Simulator:
     """Generates and works simulated calls; call :meth:`step` every few seconds."""
 
-    def __init__(self, session_factory: sessionmaker[Session], *, interval_s: float, seed: int | None = None) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], *, interval_s: float, zone: ZoneInfo,
+                 seed: int | None = None) -> None:
         self.session_factory = session_factory
+        self.zone = zone
         self.interval_s = interval_s
         self.rng = np.random.default_rng(seed)
         self.points = road_points()
         weights = self.points.length_m / self.points.length_m.sum()
         self.weights = weights
         self.hot = self.rng.choice(len(weights), size=HOT_PLACES, replace=False, p=weights)
-        self.types, self.type_p = _mix(TYPE_MIX)
-        self.sources, self.source_p = _mix(SOURCE_MIX)
-        self.dispositions, self.disposition_p = _mix(DISPOSITION_MIX)
+        self.types, self.type_p = mix(TYPE_MIX)
+        self.sources, self.source_p = mix(SOURCE_MIX)
+        self.dispositions, self.disposition_p = mix(DISPOSITION_MIX)
         self.started = False
 
     def expected_calls(self, now: datetime, dt_s: float) -> float:
-        local = now + CHINA_OFFSET
+        local = now.astimezone(self.zone)
         return dt_s / self.interval_s * HOURLY_PROFILE[local.hour] * WEEKDAY_FACTOR[local.weekday()]
 
     def step(self, dt_s: float, *, now: datetime | None = None) -> StepReport:
@@ -247,7 +218,7 @@ def run_forever(
     stop: threading.Event | None = None,
     log: Callable[[str], None] | None = None,
 ) -> None:
-    simulator = Simulator(session_factory, interval_s=interval_s or settings.simulate_interval_s,
+    simulator = Simulator(session_factory, interval_s=interval_s or settings.simulate_interval_s, zone=settings.zone,
                           seed=seed if seed is not None else settings.simulate_seed)
     stop = stop or threading.Event()
     started = time.monotonic()
@@ -267,12 +238,17 @@ def run_forever(
         stop.wait(tick_s)
 
 
-def start_background(session_factory: sessionmaker[Session], settings: Settings) -> threading.Event:
-    """Run the stream in a daemon thread beside the server; set the returned event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=run_forever, args=(session_factory, settings), kwargs={"stop": stop, "log": logger.info},
-        name="precinct-simulator", daemon=True,
-    )
-    thread.start()
-    return stop
+def simulator_job(session_factory: sessionmaker[Session], settings: Settings, *, tick_s: float = 2.0) -> BackgroundLoop:
+    """The simulated stream as a background job of the server (``settings.simulate``)."""
+    simulator = Simulator(session_factory, interval_s=settings.simulate_interval_s, zone=settings.zone,
+                          seed=settings.simulate_seed)
+    last = [time.monotonic()]
+
+    def step() -> None:
+        now = time.monotonic()
+        report = simulator.step(now - last[0] if now > last[0] else tick_s)
+        last[0] = now
+        if report.created or report.closed:
+            logger.info("simulated: +%d new, %d dispatched, %d closed", report.created, report.dispatched, report.closed)
+
+    return BackgroundLoop("simulator", step, every_s=tick_s, first_at_once=True)

@@ -3,154 +3,35 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.dispatch import plans, service
-from precinct.dispatch.models import Agency, HandoffMode
-from precinct.dispatch.roads import road_graph
+from precinct.dispatch.schemas import (
+    DuplicateOf,
+    DuplicateRead,
+    DutyLevelRead,
+    DutyLevelWrite,
+    HandoffRead,
+    HandoffWrite,
+    IntakeRead,
+    OfficerAssignmentRead,
+    PlanRead,
+    PlanWrite,
+    RecommendationRead,
+)
 from precinct.incidents import service as incident_service
-from precinct.incidents.models import Incident
 from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
-from precinct.units.models import UnitType
+from precinct.roads.graph import RoadGraphDep
 from precinct.units.schemas import UnitRead
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["dispatch"])
-
-
-class ReasonRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    code: str
-    zh: str
-    en: str
-
-
-class CandidateRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    unit_id: int
-    call_sign: str
-    unit_type: str
-    status: str
-    travel_time_s: float
-    distance_m: float
-    rank: int
-    reasons: list[ReasonRead]
-
-
-class PassedRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    unit_id: int
-    call_sign: str
-    zh: str
-    en: str
-
-
-class MoveUpRead(PassedRead):
-    to_station_id: int
-
-
-class RecommendationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    incident_id: int
-    items: list[CandidateRead]
-    excluded: list[PassedRead]
-    move_ups: list[MoveUpRead]
-    warnings: list[ReasonRead]
-
-
-class DuplicateRead(BaseModel):
-    incident: IncidentRead
-    distance_m: float
-    minutes_ago: float
-
-
-class PlanRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    type_code: str
-    district_id: int | None
-    version: int
-    unit_types: list[dict]
-    checklist: list[dict]
-    notify: list[str]
-    built_in: bool = False
-
-
-class PlanUnit(BaseModel):
-    unit_type: UnitType
-    count: int = Field(ge=1, le=20)
-
-
-class PlanWrite(BaseModel):
-    type_code: str
-    district_id: int | None = None
-    unit_types: list[PlanUnit] = Field(min_length=1)
-    checklist: list[dict[str, str]] = Field(default_factory=list)
-    notify: list[Agency] = Field(default_factory=list)
-
-
-class IntakeRead(BaseModel):
-    incident: IncidentRead
-    duplicates: list[DuplicateRead]
-    recommendations: RecommendationRead
-    response_plan: PlanRead
-
-
-class DutyLevelRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    district_id: int
-    level: int
-    set_at: datetime | None
-    set_by: str | None
-    reason: str
-    min_available_units: int
-    available_units: int
-    zh: str
-    en: str
-    patrol_zh: str
-    patrol_en: str
-
-
-class DutyLevelWrite(BaseModel):
-    district_id: int
-    level: int = Field(ge=1, le=4)
-    reason: str = Field(min_length=2, max_length=500)
-
-
-class HandoffWrite(BaseModel):
-    agency: Agency
-    mode: HandoffMode
-    reason: str = Field(min_length=2, max_length=1000)
-
-
-class HandoffRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    incident_id: int
-    agency: Agency
-    mode: HandoffMode
-    reason: str
-    at: datetime
-    actor: str
-
-
-class DuplicateOf(BaseModel):
-    original_id: int
-
-
-class OfficerAssignmentRead(BaseModel):
-    assignment: AssignmentRead
-    incident: IncidentRead
-    unit: UnitRead
 
 
 def policy(settings: Settings, k: int) -> service.DispatchPolicy:
@@ -168,46 +49,6 @@ async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor,
     return Response(answer, status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
-def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], bytes]:
-    """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
-    :class:`IntakeRead`. The call is stored whatever happens here, so a failed duplicate search or
-    ranking is reported in ``recommendations.warnings`` with the incident (201), never as an error
-    that would make the call-taker send the call again."""
-
-    def answer(session: Session, incident: Incident, k: int) -> bytes:
-        stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it
-        warnings: list[service.Reason] = []
-        try:
-            duplicates = service.find_duplicates(
-                session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
-                radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
-        except Exception:  # noqa: BLE001  stored; say the check is missing
-            logger.exception("duplicate search failed for stored incident %s", stored.id)
-            session.rollback()
-            duplicates = []
-            warnings.append(service.Reason("duplicates_unavailable", "重复警情查询失败，请在警情列表中核对",
-                                           "the duplicate search failed; check the incident list for duplicates"))
-        try:
-            recommendation = service.recommend(session, stored.id, graph=road_graph(settings.roads_file),
-                                               policy=policy(settings, k))
-        except Exception:  # noqa: BLE001  stored; the dispatcher can ask again or dispatch by hand
-            logger.exception("unit recommendation failed for stored incident %s", stored.id)
-            session.rollback()
-            recommendation = service.Recommendation(stored.id, [], [], [])
-            warnings.append(service.Reason("recommendation_unavailable", "警力推荐失败：请重新获取推荐或手动派警",
-                                           "unit recommendation failed: fetch recommendations again or dispatch by hand"))
-        recommendation.warnings.extend(warnings)
-        return IntakeRead(
-            incident=stored,
-            duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
-                                      minutes_ago=d.minutes_ago) for d in duplicates],
-            recommendations=RecommendationRead.model_validate(recommendation),
-            response_plan=PlanRead.model_validate(plans.get_plan(session, stored.type_code, stored.district_id)),
-        ).model_dump_json().encode()
-
-    return answer
-
-
 @router.get("/incidents/duplicates", response_model=list[DuplicateRead])
 def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.INTAKE_DESK)],
                lon: Annotated[float, Query(ge=-180, le=180)], lat: Annotated[float, Query(ge=-90, le=90)], type_code: str):
@@ -218,9 +59,9 @@ def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, r
 
 
 @router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationRead)
-def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep,
+def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep, graph: RoadGraphDep,
                     _: Annotated[Actor, require(Permission.INTAKE_DESK)], k: Annotated[int, Query(ge=1, le=20)] = 5):
-    return service.recommend(session, incident_id, graph=road_graph(settings.roads_file), policy=policy(settings, k))
+    return service.recommend(session, incident_id, graph=graph, policy=policy(settings, k))
 
 
 @router.post("/incidents/{incident_id}/duplicate-of", response_model=IncidentRead)

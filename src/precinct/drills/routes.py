@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
-from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.api.deps import SessionDep, require
 from precinct.core.errors import ValidationError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.dispatch.roads import road_graph
+from precinct.roads.graph import RoadGraphDep
 from precinct.drills import scenarios as scenario_files
 from precinct.drills import service
 from precinct.drills.schemas import DrillRead, DrillStart
@@ -26,19 +26,17 @@ def list_scenarios(_: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> l
 
 
 @router.post("/drills", response_model=DrillRead, status_code=status.HTTP_201_CREATED)
-def start_drill(body: DrillStart, request: Request, session: SessionDep, settings: SettingsDep,
+def start_drill(body: DrillStart, session: SessionDep, graph: RoadGraphDep,
                 actor: Annotated[Actor, require(Permission.RUN_DRILLS)]):
     """开始演练 / start a drill run (steps are injected as they fall due)."""
     if (body.scenario_code is None) == (body.scenario is None):
         raise ValidationError("give scenario_code (a standard scenario) or scenario (its JSON), not both")
     scenario = (scenario_files.standard_scenario(body.scenario_code) if body.scenario_code is not None
                 else scenario_files.scenario_from_dict(body.scenario or {}, source="scenario"))
-    run = service.start(session, scenario, actor=actor, speed=body.speed, district_id=body.district_id, at=body.at)
-    graph = road_graph(settings.roads_file)
+    run = service.start(session, scenario, actor=actor, speed=body.speed, district_id=body.district_id, at=body.at,
+                        auto_tick=body.auto_tick)
     service.tick(session, graph=graph, run_id=run.id)  # steps at offset 0 arrive at once
     session.commit()
-    if body.auto_tick:
-        service.ensure_ticker(request.app.state.session_factory, lambda: road_graph(settings.roads_file))
     return run
 
 
@@ -49,9 +47,9 @@ def list_drills(session: SessionDep, _: Annotated[Actor, require(Permission.REVI
 
 
 @router.post("/drills/{run_id}/tick", response_model=list[int])
-def tick_drill(run_id: int, session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.RUN_DRILLS)]):
+def tick_drill(run_id: int, session: SessionDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.RUN_DRILLS)]):
     """立即注入到期步骤 / inject due steps now; returns the new incident ids."""
-    injected = service.tick(session, graph=road_graph(settings.roads_file), run_id=run_id)
+    injected = service.tick(session, graph=graph, run_id=run_id)
     session.commit()
     return [incident.id for incident in injected]
 

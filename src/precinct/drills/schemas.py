@@ -14,7 +14,7 @@ class DrillStart(BaseModel):
     speed: float = Field(default=1.0, gt=0, le=100)
     district_id: int | None = None
     at: tuple[float, float] | None = Field(default=None, description="move the scenario's anchor to [lon, lat]")
-    auto_tick: bool = Field(default=True, description="inject due steps from a background thread")
+    auto_tick: bool = Field(default=True, description="the server's drill ticker injects due steps (else only POST /drills/{id}/tick does)")
 
 
 class DrillRead(BaseModel):

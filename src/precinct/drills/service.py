@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import statistics
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
+from precinct.core.jobs import BackgroundLoop
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
@@ -61,9 +61,10 @@ def list_(session: Session, *, status: str | None = None) -> list[DrillRun]:
 
 def start(
     session: Session, scenario: Scenario, *, actor: Actor, speed: float = 1.0, district_id: int | None = None,
-    at: tuple[float, float] | None = None, now: datetime | None = None,
+    at: tuple[float, float] | None = None, now: datetime | None = None, auto_tick: bool = True,
 ) -> DrillRun:
     """Start a run of ``scenario``; ``speed`` > 1 plays it faster (10 = ten times real time).
+    ``auto_tick``: the server's drill ticker injects due steps (else only explicit ticks do).
 
     ``at = (lon, lat)`` moves the whole scenario so its anchor lies there (for other cities).
 
@@ -84,7 +85,7 @@ def start(
     run = DrillRun(
         scenario_code=scenario.code, name=f"{scenario.name_zh} / {scenario.name_en}"[:128], speed=speed,
         status=RUNNING, started_at=now or utcnow(), created_by=actor.username, district_id=district_id,
-        score={"scenario": scenario.to_dict(), "injected": []},
+        score={"scenario": scenario.to_dict(), "injected": [], "auto_tick": auto_tick},
     )
     session.add(run)
     session.flush()
@@ -270,47 +271,17 @@ def replay(session: Session, run_id: int) -> list[dict]:
 # ---- background injection ---------------------------------------------------------------------
 
 
-class DrillTicker:
-    """A daemon thread that calls :func:`tick` every ``interval_s`` while any run is running.
+def ticker_job(session_factory: Callable[[], Session], graph_loader: Callable[[], object], *,
+               interval_s: float = 1.0) -> BackgroundLoop:
+    """A background job that injects the due steps of every running run started with
+    ``auto_tick`` (each tick its own unit of work). Runs started without it are injected only by
+    ``POST /drills/{id}/tick``."""
 
-    One per process (see :func:`ensure_ticker`); each tick is its own unit of work.
-    """
+    def step() -> None:
+        with session_factory() as session:
+            runs = [run.id for run in list_(session, status=RUNNING) if (run.score or {}).get("auto_tick", True)]
+            for run_id in runs:
+                tick(session, graph=graph_loader(), run_id=run_id)
+            session.commit()
 
-    def __init__(self, session_factory: Callable[[], Session], graph_loader: Callable[[], object], *,
-                 interval_s: float = 1.0) -> None:
-        self.session_factory = session_factory
-        self.graph_loader = graph_loader
-        self.interval_s = interval_s
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="drill-ticker", daemon=True)
-
-    def start(self) -> DrillTicker:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            try:
-                with self.session_factory() as session:
-                    if not list_(session, status=RUNNING):
-                        return
-                    tick(session, graph=self.graph_loader())
-                    session.commit()
-            except Exception:  # noqa: BLE001 - keep the drill going; the next tick retries
-                log.exception("drill tick failed")
-
-
-_ticker: DrillTicker | None = None
-_ticker_lock = threading.Lock()
-
-
-def ensure_ticker(session_factory: Callable[[], Session], graph_loader: Callable[[], object]) -> DrillTicker:
-    """Start the process's ticker thread unless one is alive."""
-    global _ticker
-    with _ticker_lock:
-        if _ticker is None or not _ticker.thread.is_alive():
-            _ticker = DrillTicker(session_factory, graph_loader).start()
-        return _ticker
+    return BackgroundLoop("drill-ticker", step, every_s=interval_s)

@@ -19,6 +19,7 @@ from precinct.geo.graph import (
     graph_from_edges_file,
     graph_from_file,
     graph_from_osm,
+    read_roads_file,
 )
 from precinct.geo.isochrones import ReachableArea, reachable_within
 from precinct.geo.osm import read_osm
@@ -44,6 +45,7 @@ __all__ = [
     "reachable_within",
     "read_edges_file",
     "read_osm",
+    "read_roads_file",
     "route",
     "travel_times_from",
     "travel_times_to",

@@ -197,12 +197,22 @@ def graph_from_osm(path: str | Path, *, speeds: SpeedProfile | None = None) -> R
     return graph_from_edge_table(read_osm(path), speeds=speeds)
 
 
+OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.xml")
+
+
+def read_roads_file(path: str | Path) -> EdgeTable:
+    """Read the road edges of any supported roads file (GeoParquet, GeoPackage, OSM extract),
+    choosing the reader by suffix."""
+    if str(path).lower().endswith(OSM_SUFFIXES):
+        from precinct.geo.osm import read_osm
+
+        return read_osm(path)
+    return read_edges_file(path)
+
+
 def graph_from_file(path: str | Path, *, speeds: SpeedProfile | None = None) -> RoadGraph:
     """Build a graph from any supported roads file, choosing the reader by suffix."""
-    name = str(path).lower()
-    if name.endswith((".osm", ".osm.pbf", ".pbf", ".osm.xml")):
-        return graph_from_osm(path, speeds=speeds)
-    return graph_from_edges_file(path, speeds=speeds)
+    return graph_from_edge_table(read_roads_file(path), speeds=speeds)
 
 
 def graph_from_edge_table(table: EdgeTable, *, speeds: SpeedProfile | None = None) -> RoadGraph:

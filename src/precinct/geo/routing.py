@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from precinct.core.errors import ValidationError
+from precinct.core.errors import NoRouteError, ValidationError
 from precinct.geo.graph import RoadGraph, SnappedPoints
 from precinct.geo.projection import as_lonlat_array, xy_to_lonlat
 
@@ -37,10 +37,6 @@ _BOUND_SPEED_MPS = 30 / 3.6
 _BOUND_DETOUR = 2.2
 _BOUND_PAD_S = 60.0
 _BOUND_GROWTH = 1.5
-
-
-class NoRouteError(LookupError):
-    """No drivable path joins the two points (different islands of the network, or one-way traps)."""
 
 
 @dataclass(frozen=True, eq=False)

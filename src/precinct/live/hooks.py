@@ -1,20 +1,28 @@
-"""Session hooks that turn committed changes into live events."""
+"""Session hooks that turn committed changes into live events.
+
+The composition root installs :class:`LiveEvents` on the application's sessionmaker with the
+record types to publish (``{Incident: ("incident", payload), ...}``); services publish anything
+else (duty levels, escalations) with :func:`publish`. Events are queued on the session and sent
+only when it commits: on PostgreSQL with ``pg_notify`` inside the transaction (so every server
+process relays them), on SQLite straight to this process's hub after the commit.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from precinct.incidents.models import Incident
-from precinct.incidents.schemas import IncidentRead
 from precinct.live.hub import CHANNEL, hub
-from precinct.units.models import Unit
-from precinct.units.schemas import UnitRead
 
 _KEY = "precinct_live_events"
+NOTIFY_LIMIT_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
+
+#: what a record type publishes when it is added or changed: (event kind, payload of the record)
+Publisher = tuple[str, Callable[[Any], dict[str, Any]]]
 
 
 def _events(session: Session) -> dict[tuple[str, Any], dict[str, Any]]:
@@ -27,45 +35,44 @@ def publish(session: Session, kind: str, key: Any, data: dict[str, Any]) -> None
     hub.changed(kind)
 
 
-TEXT_LIMIT = 300  # characters of free text carried in a live event; the full record is one GET away
-NOTIFY_LIMIT_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more
-
-
-def incident_payload(incident: Incident) -> dict[str, Any]:
-    data = IncidentRead.model_validate(incident).model_dump(mode="json", exclude={"extra"})
-    for name in ("description", "address"):
-        if len(data[name]) > TEXT_LIMIT:
-            data[name] = data[name][:TEXT_LIMIT] + "…"
-            data["truncated"] = True
-    return data
-
-
 def _notify_text(item: dict[str, Any]) -> str:
-    text = json.dumps(item, ensure_ascii=False)
-    if len(text.encode("utf-8")) <= NOTIFY_LIMIT_BYTES:
-        return text
+    text_ = json.dumps(item, ensure_ascii=False)
+    if len(text_.encode("utf-8")) <= NOTIFY_LIMIT_BYTES:
+        return text_
     data = item["data"]
     slim = {"kind": item["kind"], "data": {k: data[k] for k in ("id", "status", "version") if k in data} | {"truncated": True}}
     return json.dumps(slim, ensure_ascii=False)
 
 
-def unit_payload(unit: Unit) -> dict[str, Any]:
-    return UnitRead.model_validate(unit).model_dump(mode="json")
+class LiveEvents:
+    """The live-event hooks of one sessionmaker; ``publishers`` maps ORM classes to what they publish."""
+
+    def __init__(self, publishers: dict[type, Publisher]) -> None:
+        self.publishers = publishers
+
+    def install(self, factory: sessionmaker[Session]) -> None:
+        """Register the hooks on ``factory`` (the NOTIFY hook runs before any other before-commit
+        hook registered later, e.g. the audit chain's)."""
+        event.listen(factory, "after_flush", self.collect)
+        event.listen(factory, "before_commit", notify_postgres)
+        event.listen(factory, "after_commit", publish_locally)
+        event.listen(factory, "after_soft_rollback", drop)
+
+    def collect(self, session: Session, _context: Any) -> None:
+        """Queue an event for every new or changed record of a published type."""
+        for obj in list(session.new) + list(session.dirty):
+            publisher = self.publishers.get(type(obj))
+            if publisher is not None:
+                kind, payload = publisher
+                publish(session, kind, obj.id, payload(obj))
 
 
-@event.listens_for(Session, "after_flush")
-def _collect(session: Session, _context: Any) -> None:
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Incident):
-            publish(session, "incident", obj.id, incident_payload(obj))
-        elif isinstance(obj, Unit):
-            publish(session, "unit", obj.id, unit_payload(obj))
+def notify_postgres(session: Session) -> None:
+    """Send the queued events with ``pg_notify`` inside the committing transaction (PostgreSQL).
 
-
-@event.listens_for(Session, "before_commit", insert=True)
-def _notify_postgres(session: Session) -> None:
-    # insert=True: runs before the audit hook, so that the NOTIFY round trips happen before the
-    # audit chain's head-row lock is taken, not while every other writer waits for it.
+    Runs before the audit hook, so that the NOTIFY round trips happen before the audit chain's
+    head-row lock is taken, not while every other writer waits for it.
+    """
     if not session.info.get(_KEY):
         return
     session.flush()
@@ -80,14 +87,14 @@ def _notify_postgres(session: Session) -> None:
                         {"channel": CHANNEL, "payloads": json.dumps(payloads, ensure_ascii=False)})
 
 
-@event.listens_for(Session, "after_commit")
-def _publish_locally(session: Session) -> None:
+def publish_locally(session: Session) -> None:
+    """After a commit on SQLite: hand the queued events to this process's hub."""
     for item in (session.info.pop(_KEY, None) or {}).values():
         hub.publish(item)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _drop(session: Session, _previous: Any) -> None:
+def drop(session: Session, _previous: Any) -> None:
+    """After a rollback: forget the queued events (caches built from the rolled-back state go too)."""
     dropped = session.info.pop(_KEY, None) or {}
     for kind in {kind for kind, _ in dropped}:
-        hub.changed(kind)  # caches built from the rolled-back state must go too
+        hub.changed(kind)

@@ -77,7 +77,10 @@ hub = LiveHub()
 
 
 class PostgresRelay:
-    """LISTENs on PostgreSQL and republishes every notification to the local hub."""
+    """LISTENs on PostgreSQL and republishes every notification to the local hub (a background
+    job of every server process on PostgreSQL)."""
+
+    name = "live-relay"
 
     def __init__(self, database_url: str, target: LiveHub = hub) -> None:
         url = make_url(database_url).set(drivername="postgresql")
@@ -93,6 +96,12 @@ class PostgresRelay:
 
     def stop(self) -> None:
         self.stop_event.set()
+
+    @property
+    def state(self) -> str:
+        if self.stop_event.is_set():
+            return "stopped"
+        return "running" if self.thread.is_alive() else "finished"
 
     def _run(self) -> None:
         while not self.stop_event.is_set():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import precinct.core.models  # noqa: F401  (register every table)
-from precinct.core.db import Base, make_engine
+from precinct.app import metadata
+from precinct.core.db import make_engine
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_online() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -55,3 +56,8 @@ class PositionBatch(BaseModel):
 
 class PositionBatchResult(BaseModel):
     recorded: int
+
+
+def live_payload(unit: object) -> dict[str, Any]:
+    """What a live ``unit`` event carries: the unit as :class:`UnitRead` (an ORM object or a row)."""
+    return UnitRead.model_validate(unit).model_dump(mode="json")

@@ -15,6 +15,7 @@ from precinct.core.security import Actor
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
+from precinct.units.schemas import live_payload
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.status import BUSY_STATUSES, check_transition
 from precinct.units.models import (
@@ -220,7 +221,7 @@ def report_position(
         .execution_options(synchronize_session=False)
     )
     unit = session.scalars(select(Unit).where(Unit.id == unit_id).execution_options(populate_existing=True)).one()
-    live.publish(session, "unit", unit_id, live.unit_payload(unit))
+    live.publish(session, "unit", unit_id, live_payload(unit))
 
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -298,5 +299,5 @@ def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> 
     for held in [o for o in session.identity_map.values() if isinstance(o, Unit) and o.id in latest]:
         session.expire(held)  # positions just changed underneath it
     for unit in session.execute(select(Unit.__table__).where(Unit.id.in_(list(latest)))):  # rows, not ORM objects
-        live.publish(session, "unit", unit.id, live.unit_payload(unit))
+        live.publish(session, "unit", unit.id, live_payload(unit))
     return len(rows)

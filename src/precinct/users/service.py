@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -48,7 +48,7 @@ class AccountState:
 
 # Every authenticated request needs the account's state; reading it once per ``ACCOUNT_CACHE_S``
 # per process instead of once per request keeps the hot paths (intake, positions) off the
-# database. A change made through this process drops the entry at once (see ``_forget_accounts``);
+# database. A change made through this process drops the entry at once (see ``forget_changed_accounts``);
 # another server process sees a lock, a disabled account or a new role within ACCOUNT_CACHE_S.
 _accounts = TTLCache[AccountState](ttl_s=ACCOUNT_CACHE_S)
 
@@ -71,8 +71,8 @@ def cached_account_state(database_url: str, username: str) -> AccountState | Non
     return _accounts.peek((database_url, username))
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_accounts(session: Session, _context: object) -> None:
+def forget_changed_accounts(session: Session, _context: object) -> None:
+    """A session hook (after flush): a changed account is read afresh once this unit of work ends."""
     if any(isinstance(obj, User) for obj in (*session.new, *session.dirty, *session.deleted)):
         _accounts.clear_when_done(session)
 

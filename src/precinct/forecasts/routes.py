@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.analysis.forecasting import METHODS
-from precinct.analysis_store import service
-from precinct.api.deps import SessionDep, require
+from precinct.forecasts import service
+from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
@@ -74,13 +74,14 @@ def list_forecasts(session: SessionDep, _: Annotated[Actor, require(Permission.R
 
 
 @router.post("/forecasts", status_code=status.HTTP_202_ACCEPTED)
-def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks,
+def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks, settings: SettingsDep,
                  actor: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> dict:
     """Start a forecast after the response is sent (the boosted model takes up to a minute); it
     appears in GET /analysis/forecasts when done, or the server log says why not."""
     if body.method not in METHODS:
         raise ValidationError(f"method must be one of {', '.join(METHODS)}")
-    background.add_task(_run_in_background, request.app.state.session_factory, actor, body.model_dump())
+    background.add_task(_run_in_background, request.app.state.session_factory, actor,
+                        body.model_dump() | {"zone": settings.zone})
     return {"status": "started", "method": body.method, "category": body.category}
 
 
@@ -96,20 +97,20 @@ def _run_in_background(factory, actor: Actor, options: dict) -> None:  # type: i
 
 
 @router.get("/forecast-accuracy")
-def forecast_accuracy(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def forecast_accuracy(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                       limit: Annotated[int, Query(ge=1, le=365)] = 30) -> list[dict]:
-    return service.forecast_accuracy(session, limit=limit)
+    return service.forecast_accuracy(session, zone=settings.zone, limit=limit)
 
 
 @router.get("/repeat-places")
-def repeat_places(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def repeat_places(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                   window_days: Annotated[int, Query(ge=7, le=365)] = 90,
                   min_calls: Annotated[int, Query(ge=2, le=1000)] = 5) -> list[dict]:
     """Repeat-call places (钉子警情): places with at least ``min_calls`` calls in ``window_days``."""
-    return service.repeat_places(session, window_days=window_days, min_calls=min_calls)
+    return service.repeat_places(session, zone=settings.zone, window_days=window_days, min_calls=min_calls)
 
 
 @router.get("/spikes")
-def spikes(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def spikes(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
            window_days: Annotated[int, Query(ge=1, le=28)] = 7) -> list[dict]:
-    return service.spikes(session, window_days=window_days)
+    return service.spikes(session, zone=settings.zone, window_days=window_days)

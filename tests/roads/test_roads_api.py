@@ -7,8 +7,11 @@ import json
 
 import pytest
 
+from precinct.core.errors import NotFoundError, ValidationError
+
 from precinct.core.permissions import Role
-from precinct.web import roads
+from precinct.core.settings import BUNDLED_ROADS
+from precinct.roads import layer as roads
 
 
 def test_major_roads_are_small_gzip_geojson_in_lon_lat(client, auth) -> None:
@@ -25,7 +28,7 @@ def test_major_roads_are_small_gzip_geojson_in_lon_lat(client, auth) -> None:
 
 
 def test_all_roads_hold_every_class_and_more_points() -> None:
-    path = str(roads.default_roads_file())
+    path = str(BUNDLED_ROADS)
     major, every = roads.road_layer(path, "major"), roads.road_layer(path, "all")
     assert every.coordinate_count > 2 * major.coordinate_count
     classes = {f["properties"]["highway"] for f in json.loads(gzip.decompress(every.gzip_body))["features"]}
@@ -42,10 +45,10 @@ def test_roads_without_gzip_and_errors(client, auth) -> None:
 
 
 def test_road_layer_names_a_missing_file(tmp_path) -> None:
-    with pytest.raises(FileNotFoundError, match="PRECINCT_ROADS_FILE"):
+    with pytest.raises(NotFoundError, match="nowhere.parquet does not exist"):
         roads.road_layer(str(tmp_path / "nowhere.parquet"), "major")
-    with pytest.raises(ValueError, match="detail must be"):
-        roads.road_layer(str(roads.default_roads_file()), "some")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="detail must be"):
+        roads.road_layer(str(BUNDLED_ROADS), "some")  # type: ignore[arg-type]
 
 
 def test_route_gives_the_officer_a_road_line(client, auth) -> None:

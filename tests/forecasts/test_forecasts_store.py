@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 
 from testkit import ADMIN_ACTOR
-from precinct.analysis_store import service
+from precinct.forecasts import service
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Role
 from precinct.incidents import service as incident_service
@@ -17,6 +19,8 @@ from precinct.incidents.schemas import IncidentCreate
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noon in Wuhan
 HOT = (114.03, 30.53)
 PATROL_SPOT = (114.17, 30.57)
+
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def _call(session, lon, lat, when, *, source="phone_110", type_code="theft"):
@@ -48,11 +52,11 @@ def _flagged_contains(stored, lon, lat) -> bool:
 
 def test_forecast_flags_the_hot_spot_but_not_the_patrol_cluster(session):
     _history(session, np.random.default_rng(1))
-    stored = service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60, now=NOW)
+    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60, now=NOW)
     assert stored.target_date == date(2026, 11, 20) and not stored.include_officer_initiated
     assert _flagged_contains(stored, *HOT)
     assert not _flagged_contains(stored, *PATROL_SPOT)
-    with_patrols = service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60,
+    with_patrols = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60,
                                         include_officer_initiated=True, now=NOW)
     assert _flagged_contains(with_patrols, *PATROL_SPOT)
     shares = {s["district"]: s for s in stored.district_shares}
@@ -63,9 +67,9 @@ def test_forecast_flags_the_hot_spot_but_not_the_patrol_cluster(session):
 
 def test_forecast_needs_history_and_a_sane_coverage(session):
     with pytest.raises(ValidationError, match="nothing to learn from"):
-        service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", history_days=30, now=NOW)
+        service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", history_days=30, now=NOW)
     with pytest.raises(ValidationError, match="coverage"):
-        service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", coverage=0.9, now=NOW)
+        service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.9, now=NOW)
     with pytest.raises(NotFoundError, match="no forecast"):
         service.latest_forecast(session)
 
@@ -73,9 +77,9 @@ def test_forecast_needs_history_and_a_sane_coverage(session):
 def test_accuracy_counts_hits_on_the_target_day(session):
     _history(session, np.random.default_rng(2), days=20)
     target = date(2026, 11, 18)
-    stored = service.run_forecast(session, actor=ADMIN_ACTOR, method="naive_all", coverage=0.05, history_days=60,
+    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="naive_all", coverage=0.05, history_days=60,
                                   target_date=target, now=NOW)
-    rows = {r["forecast_id"]: r for r in service.forecast_accuracy(session, now=NOW)}
+    rows = {r["forecast_id"]: r for r in service.forecast_accuracy(session, zone=ZONE, now=NOW)}
     row = rows[stored.id]
     day_calls = 6 + 3  # reported calls on that day; officer-initiated ones are not counted
     assert row["incidents"] == day_calls
@@ -90,16 +94,16 @@ def test_repeat_places_and_spikes(session):
     for d in range(1, 31):
         _call(session, *repeat, NOW - timedelta(days=d), type_code="noise")
     session.flush()
-    places = service.repeat_places(session, window_days=30, min_calls=20, now=NOW)
+    places = service.repeat_places(session, zone=ZONE, window_days=30, min_calls=20, now=NOW)
     assert [(round(p["lon"], 3), round(p["lat"], 3), p["n_calls"]) for p in places] == [(114.061, 30.541, 30)]
     assert places[0]["category_mix"] == {"noise": 1.0}
-    quiet = service.spikes(session, window_days=7, now=NOW)
+    quiet = service.spikes(session, zone=ZONE, window_days=7, now=NOW)
     assert not any(a["alarm"] for a in quiet) and quiet[0]["baseline_days"] == 28
     for d in range(1, 4):  # a burst in the east district in the last days
         for _ in range(25):
             _call(session, 114.15 + rng.random() * 0.04, 30.52 + rng.random() * 0.06, NOW - timedelta(days=d))
     session.flush()
-    alarms = {a["area"]: a["alarm"] for a in service.spikes(session, window_days=7, now=NOW)}
+    alarms = {a["area"]: a["alarm"] for a in service.spikes(session, zone=ZONE, window_days=7, now=NOW)}
     assert alarms == {"东区分局": True, "西区分局": False}
 
 
@@ -108,7 +112,7 @@ def test_routes(client, auth, session):
     session.commit()
     before = client.get("/api/v1/analysis/hotspots/forecast", headers=auth(Role.DISPATCHER)).json()
     assert before["features"] == [] and "no forecast" in before["properties"]["message"]
-    service.run_forecast(session, actor=ADMIN_ACTOR, method="kde", history_days=60)
+    service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", history_days=60)
     session.commit()
     layer = client.get("/api/v1/analysis/hotspots/forecast", headers=auth(Role.DISPATCHER))
     assert layer.status_code == 200 and layer.headers["content-type"].startswith("application/geo+json")

@@ -1,4 +1,4 @@
-"""Group commit for call intake.
+"""Call intake: the group-commit writer that stores calls, and the answer each caller gets.
 
 Every call taken is one transaction: insert, status event, audit entry, live notification, commit.
 Under a surge those transactions queue on the audit chain's head-row lock and on the commit itself,
@@ -37,9 +37,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.core.errors import ServiceUnavailableError
 from precinct.core.security import Actor
+from precinct.core.settings import Settings
+from precinct.dispatch import plans
+from precinct.dispatch import service as dispatch_service
+from precinct.dispatch.schemas import DuplicateRead, IntakeRead, PlanRead, RecommendationRead
 from precinct.incidents import service
 from precinct.incidents.models import Incident
-from precinct.incidents.schemas import IncidentCreate
+from precinct.incidents.schemas import IncidentCreate, IncidentRead
+from precinct.roads.graph import road_graph
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +69,8 @@ class GroupCommit:
     Without ``answer`` a call's result is its committed (detached) incident; with it, what
     ``answer`` returned for the call.
     """
+
+    name = "intake-writer"
 
     def __init__(self, session_factory: sessionmaker[Session], *, max_batch: int = MAX_BATCH,
                  answer: Answer | None = None) -> None:
@@ -117,18 +124,25 @@ class GroupCommit:
         self._calls.put(call)
         return call.result
 
-    def start(self) -> None:
+    def start(self) -> GroupCommit:
         """Start the writer thread unless it runs; a writer that died is replaced."""
         thread = self._thread
         if thread is not None and thread.is_alive():
-            return
+            return self
         with self._lock:
             thread = self._thread
             if thread is not None and thread.is_alive():
-                return
+                return self
             self._thread = threading.Thread(target=self._run, args=(self._calls,), name="precinct-intake-writer",
                                             daemon=True)
             self._thread.start()
+        return self
+
+    @property
+    def state(self) -> str:
+        """``running`` while a writer thread serves calls; ``stopped`` otherwise (a call starts one)."""
+        thread = self._thread
+        return "running" if thread is not None and thread.is_alive() else "stopped"
 
     def stop(self) -> None:
         """Store and answer what was queued before, then stop; a later call starts afresh. A call
@@ -227,3 +241,43 @@ class GroupCommit:
             session.rollback()
         except Exception:  # noqa: BLE001  the next statement reconnects, or fails for its own call
             logger.warning("could not end the intake answers' read transaction", exc_info=True)
+
+
+def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], bytes]:
+    """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
+    :class:`IntakeRead`. The call is stored whatever happens here, so a failed duplicate search or
+    ranking is reported in ``recommendations.warnings`` with the incident (201), never as an error
+    that would make the call-taker send the call again."""
+
+    def answer(session: Session, incident: Incident, k: int) -> bytes:
+        stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it
+        warnings: list[dispatch_service.Reason] = []
+        try:
+            duplicates = dispatch_service.find_duplicates(
+                session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
+                radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
+        except Exception:  # noqa: BLE001  stored; say the check is missing
+            logger.exception("duplicate search failed for stored incident %s", stored.id)
+            session.rollback()
+            duplicates = []
+            warnings.append(dispatch_service.Reason("duplicates_unavailable", "重复警情查询失败，请在警情列表中核对",
+                                           "the duplicate search failed; check the incident list for duplicates"))
+        try:
+            recommendation = dispatch_service.recommend(session, stored.id, graph=road_graph(settings.roads_file),
+                                               policy=dispatch_service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s))
+        except Exception:  # noqa: BLE001  stored; the dispatcher can ask again or dispatch by hand
+            logger.exception("unit recommendation failed for stored incident %s", stored.id)
+            session.rollback()
+            recommendation = dispatch_service.Recommendation(stored.id, [], [], [])
+            warnings.append(dispatch_service.Reason("recommendation_unavailable", "警力推荐失败：请重新获取推荐或手动派警",
+                                           "unit recommendation failed: fetch recommendations again or dispatch by hand"))
+        recommendation.warnings.extend(warnings)
+        return IntakeRead(
+            incident=stored,
+            duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
+                                      minutes_ago=d.minutes_ago) for d in duplicates],
+            recommendations=RecommendationRead.model_validate(recommendation),
+            response_plan=PlanRead.model_validate(plans.get_plan(session, stored.type_code, stored.district_id)),
+        ).model_dump_json().encode()
+
+    return answer

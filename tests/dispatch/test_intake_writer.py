@@ -10,20 +10,19 @@ from sqlalchemy import func, select
 from testkit import ADMIN_ACTOR
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
-from precinct.core.db import make_engine, make_session_factory
+from precinct.core.db import make_engine
+from precinct.app import session_factory
 from precinct.core.errors import ConflictError, NotFoundError, ServiceUnavailableError, ValidationError
 from precinct.incidents import service as incident_service
-from precinct.incidents.group_commit import GroupCommit
+from precinct.dispatch.intake import GroupCommit
 from precinct.incidents.models import Incident, IncidentEvent
 from precinct.incidents.schemas import IncidentCreate
-
-import precinct.core.unit_of_work  # noqa: F401
 
 
 @pytest.fixture
 def factory(fresh_database_url):
     engine = make_engine(fresh_database_url)
-    factory = make_session_factory(engine)
+    factory = session_factory(engine)
     with factory() as session:
         incident_service.load_default_types(session)
         session.commit()

@@ -30,39 +30,32 @@ from precinct.analysis import (
     spike_alerts_for_areas,
 )
 from precinct.analysis.events import day_number
-from precinct.analysis_store.models import StoredForecast
+from precinct.forecasts.models import StoredForecast
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
-from precinct.incidents.models import Incident, IncidentSource, IncidentType
+from precinct.incidents.demand import reported_demand
+from precinct.incidents.models import Incident, IncidentType
 from precinct.org.models import OrgTier, OrgUnit
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
-
-
 def incident_frame(
-    session: Session, *, since: datetime, until: datetime | None = None, include_officer_initiated: bool = True,
-    district_id: int | None = None,
+    session: Session, *, zone: ZoneInfo, since: datetime, until: datetime | None = None,
+    include_officer_initiated: bool = False, district_id: int | None = None,
 ) -> pd.DataFrame:
-    """Incidents received in [since, until) as the analysis layout: ``occurred_at`` (local, tz-aware),
-    ``category`` (the type's common category), ``type_code``, ``lat``, ``lon``, ``source``,
-    ``district_id``, ``address``."""
-    query = (select(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code, Incident.lat,
-                    Incident.lon, Incident.source, Incident.district_id, Incident.address)
+    """Demand received in [since, until) as the analysis layout: ``occurred_at`` (local time in
+    ``zone``, tz-aware), ``category`` (the type's common category), ``type_code``, ``lat``, ``lon``,
+    ``source``, ``district_id``, ``address``."""
+    query = (reported_demand(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code,
+                             Incident.lat, Incident.lon, Incident.source, Incident.district_id, Incident.address,
+                             since=since, until=until, include_officer_initiated=include_officer_initiated,
+                             district_id=district_id)
              .join(IncidentType, IncidentType.code == Incident.type_code)
-             .where(Incident.received_at >= since, Incident.drill_run_id.is_(None))  # drills are not demand
              .order_by(Incident.received_at))
-    if until is not None:
-        query = query.where(Incident.received_at < until)
-    if not include_officer_initiated:
-        query = query.where(Incident.source != IncidentSource.OFFICER_INITIATED)
-    if district_id is not None:
-        query = query.where(Incident.district_id == district_id)
     rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=["id", "received_at", "category", "type_code", "lat", "lon", "source",
                                         "district_id", "address"])
-    frame["occurred_at"] = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(LOCAL_ZONE)
+    frame["occurred_at"] = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(zone)
     frame["source"] = frame["source"].map(lambda s: s.value if hasattr(s, "value") else s)
     return frame.drop(columns=["received_at"])
 
@@ -76,21 +69,22 @@ def _districts(session: Session) -> dict[str, shapely.Geometry]:
 def run_forecast(
     session: Session, *, actor: Actor, method: str = "best", category: str = "all", cell_m: float = 250.0,
     coverage: float = 0.05, history_days: int = 365, include_officer_initiated: bool = False,
-    target_date: date | None = None, now: datetime | None = None,
+    target_date: date | None = None, now: datetime | None = None, zone: ZoneInfo,
 ) -> StoredForecast:
-    """Forecast ``target_date`` (default: today, local time) from the history before it; store it."""
+    """Forecast ``target_date`` (default: today in ``zone``, the city's time zone) from the history
+    before it; store it."""
     if not 0 < coverage <= 0.5:
         raise ValidationError("coverage must be a share of the study area in (0, 0.5]")
     now = now or utcnow()
-    target_date = target_date or now.astimezone(LOCAL_ZONE).date()
-    start_of_target = datetime.combine(target_date, datetime.min.time(), tzinfo=LOCAL_ZONE)
+    target_date = target_date or now.astimezone(zone).date()
+    start_of_target = datetime.combine(target_date, datetime.min.time(), tzinfo=zone)
     started = time.perf_counter()
-    frame = incident_frame(session, since=start_of_target - timedelta(days=history_days), until=start_of_target,
-                           include_officer_initiated=include_officer_initiated)
+    frame = incident_frame(session, zone=zone, since=start_of_target - timedelta(days=history_days),
+                           until=start_of_target, include_officer_initiated=include_officer_initiated)
     if frame.empty:
         raise ValidationError(f"no incidents in the {history_days} days before {target_date}: nothing to learn from")
     events = event_table_from_frame(frame, include_officer_initiated=include_officer_initiated,
-                                    timezone="Asia/Shanghai")
+                                    timezone=zone.key)
     forecast = forecast_next_day(events, method=method, category=category, cell_m=cell_m,
                                  day=day_number(target_date.isoformat()))
     geojson = forecast_to_geojson(forecast, coverage=coverage)
@@ -125,19 +119,20 @@ def list_forecasts(session: Session, *, limit: int = 50) -> list[StoredForecast]
     return list(session.scalars(select(StoredForecast).order_by(StoredForecast.id.desc()).limit(limit)))
 
 
-def repeat_places(session: Session, *, window_days: int = 90, min_calls: int = 5, now: datetime | None = None) -> list[dict]:
+def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, min_calls: int = 5,
+                  now: datetime | None = None) -> list[dict]:
     """Places (addresses, else ~25 m spots) with at least ``min_calls`` calls in ``window_days`` (钉子警情)."""
     now = now or utcnow()
-    frame = incident_frame(session, since=now - timedelta(days=window_days), include_officer_initiated=False)
+    frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days))
     if frame.empty:
         return []
     frame = frame.rename(columns={"type_code": "type"})
-    places = repeat_call_places(frame.assign(category=frame["type"]), as_of=now.astimezone(LOCAL_ZONE).date().isoformat(),
+    places = repeat_call_places(frame.assign(category=frame["type"]), as_of=now.astimezone(zone).date().isoformat(),
                                 window_days=window_days, min_calls=min_calls)
     return [_plain(asdict(p)) for p in places]
 
 
-def spikes(session: Session, *, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
+def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
            now: datetime | None = None) -> list[dict]:
     """Per district: calls in the last ``window_days`` complete days against what the baseline predicts.
 
@@ -145,10 +140,10 @@ def spikes(session: Session, *, window_days: int = 7, baseline_days: int = 182, 
     has no 182-day baseline; counting empty days would raise false alarms everywhere).
     """
     now = now or utcnow()
-    as_of = now.astimezone(LOCAL_ZONE).date()  # the window ends at local midnight: complete days only
-    as_of_start = datetime.combine(as_of, datetime.min.time(), tzinfo=LOCAL_ZONE)
-    frame = incident_frame(session, since=as_of_start - timedelta(days=window_days + baseline_days),
-                           until=as_of_start, include_officer_initiated=False)
+    as_of = now.astimezone(zone).date()  # the window ends at local midnight: complete days only
+    as_of_start = datetime.combine(as_of, datetime.min.time(), tzinfo=zone)
+    frame = incident_frame(session, zone=zone, since=as_of_start - timedelta(days=window_days + baseline_days),
+                           until=as_of_start)
     frame = frame[frame["district_id"].notna()]
     if frame.empty:
         return []
@@ -165,16 +160,16 @@ def spikes(session: Session, *, window_days: int = 7, baseline_days: int = 182, 
     return [{**_plain(asdict(a)), "window_days": window_days, "baseline_days": baseline} for a in alerts]
 
 
-def forecast_accuracy(session: Session, *, limit: int = 30, now: datetime | None = None) -> list[dict]:
+def forecast_accuracy(session: Session, *, zone: ZoneInfo, limit: int = 30, now: datetime | None = None) -> list[dict]:
     """How stored forecasts did on their day: share of that day's reported incidents that fell in
     the flagged cells (hit rate) and PAI = hit rate / share of the area flagged."""
     now = now or utcnow()
-    today = now.astimezone(LOCAL_ZONE).date()
+    today = now.astimezone(zone).date()
     rows = []
     for stored in session.scalars(select(StoredForecast).where(StoredForecast.target_date < today)
                                   .order_by(StoredForecast.target_date.desc(), StoredForecast.id.desc()).limit(limit)):
-        day_start = datetime.combine(stored.target_date, datetime.min.time(), tzinfo=LOCAL_ZONE)
-        frame = incident_frame(session, since=day_start, until=day_start + timedelta(days=1),
+        day_start = datetime.combine(stored.target_date, datetime.min.time(), tzinfo=zone)
+        frame = incident_frame(session, zone=zone, since=day_start, until=day_start + timedelta(days=1),
                                include_officer_initiated=stored.include_officer_initiated)
         if stored.category != "all":
             frame = frame[frame["category"] == stored.category]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import func, select
@@ -19,11 +20,13 @@ from sqlalchemy.orm import Session
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
-from precinct.incidents.models import Assignment, Incident, IncidentSource
+from precinct.incidents.demand import reported_demand
+from precinct.incidents.models import Assignment, Incident
 from precinct.org.models import Beat, OrgTier, OrgUnit
+from precinct.units.models import Unit
+from precinct.units.status import GROUNDED_STATUSES
 
 WINDOW_DAYS = 28
-CHINA_OFFSET = timedelta(hours=8)
 DEFAULT_SERVICE_TIME_S = 1800.0
 """Mean time a call occupies a unit when the store has no cleared assignments (30 min)."""
 DEFAULT_TRAVEL_MINUTES = 2.0
@@ -143,9 +146,8 @@ def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, n
 
 def _recent_reported(session: Session, since: datetime, until: datetime) -> list[tuple[int, float, float, int | None]]:
     rows = session.execute(
-        select(Incident.id, Incident.lon, Incident.lat, Incident.district_id)
-        .where(Incident.received_at >= since, Incident.received_at <= until,
-               Incident.source != IncidentSource.OFFICER_INITIATED, Incident.drill_run_id.is_(None))
+        reported_demand(Incident.id, Incident.lon, Incident.lat, Incident.district_id, since=since,
+                        until=until + timedelta(microseconds=1))
         .order_by(Incident.id)
     ).all()
     return [tuple(row) for row in rows]
@@ -160,14 +162,14 @@ def _district_names(session: Session) -> dict[int, tuple[str, str]]:
 
 
 def staffing(
-    session: Session, *, district_id: int | None, shift_start_hour: int, shift_hours: int = 8,
+    session: Session, *, zone: ZoneInfo, district_id: int | None, shift_start_hour: int, shift_hours: int = 8,
     target_minutes: float = 5.0, target_share: float = 0.9, travel_minutes: float = DEFAULT_TRAVEL_MINUTES,
     now: datetime | None = None,
 ) -> dict:
     """Fewest units for one shift (Erlang-C, M/M/N) from the store's last 28 days of calls.
 
-    Call rate = reported calls (officer-initiated excluded) in the district whose local (UTC+8)
-    hour falls in the shift, divided by ``28 x shift_hours``. Mean service time = mean
+    Call rate = reported calls (officer-initiated excluded) in the district whose local hour (in
+    ``zone``, the city's time zone) falls in the shift, divided by ``28 x shift_hours``. Mean service time = mean
     ``cleared_at - dispatched_at`` of those calls' assignments, or 30 min when none are cleared.
 
     Raises
@@ -180,7 +182,7 @@ def staffing(
     from precinct.planning.queueing import fewest_units
 
     if not 0 <= shift_start_hour <= 23:
-        raise ValidationError(f"shift_start_hour must be 0-23 (local time, UTC+8), got {shift_start_hour}")
+        raise ValidationError(f"shift_start_hour must be 0-23 (local time, {zone.key}), got {shift_start_hour}")
     if not 1 <= shift_hours <= 24:
         raise ValidationError(f"shift_hours must be 1-24, got {shift_hours}")
     if district_id is not None:
@@ -189,13 +191,10 @@ def staffing(
             raise NotFoundError(f"district {district_id} not found; list districts at /api/v1/org/units")
     now = now or utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
-    query = select(Incident.id, Incident.received_at).where(
-        Incident.received_at >= since, Incident.received_at <= now, Incident.source != IncidentSource.OFFICER_INITIATED,
-        Incident.drill_run_id.is_(None))
-    if district_id is not None:
-        query = query.where(Incident.district_id == district_id)
+    query = reported_demand(Incident.id, Incident.received_at, since=since, until=now + timedelta(microseconds=1),
+                            district_id=district_id)
     hours = {(shift_start_hour + h) % 24 for h in range(shift_hours)}
-    in_shift = [row_id for row_id, at in session.execute(query) if _local_hour(at) in hours]
+    in_shift = [row_id for row_id, at in session.execute(query) if at.astimezone(zone).hour in hours]
     calls_per_hour = len(in_shift) / (WINDOW_DAYS * shift_hours)
     service_s, used = _mean_service_s(session, in_shift)
     base = {"district_id": district_id, "shift_start_hour": shift_start_hour, "shift_hours": shift_hours,
@@ -208,12 +207,6 @@ def staffing(
     recommendation = fewest_units([calls_per_hour], service_s, target_share=target_share,
                                   target_s=60.0 * target_minutes, travel_time_s=60.0 * travel_minutes)
     return base | {"recommended_units": recommendation.units[0], "metrics": recommendation.shifts[0].to_dict()}
-
-
-def _local_hour(at: datetime) -> int:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return (at.astimezone(UTC) + CHINA_OFFSET).hour
 
 
 def _mean_service_s(session: Session, incident_ids: list[int]) -> tuple[float, int]:
@@ -230,15 +223,15 @@ def _mean_service_s(session: Session, incident_ids: list[int]) -> tuple[float, i
 
 # ---- before / after ---------------------------------------------------------------------------
 
-AREA_COLUMNS = {"district_id": Incident.district_id, "station_id": Incident.station_id, "beat_id": Incident.beat_id}
+AREA_KEYS = ("district_id", "station_id", "beat_id")
 
 
-def _area_column(area: dict, name: str):  # noqa: ANN202
+def _area(area: dict, name: str) -> tuple[str, int]:
     given = {key: value for key, value in area.items() if value is not None}
-    if len(given) != 1 or next(iter(given)) not in AREA_COLUMNS:
+    if len(given) != 1 or next(iter(given)) not in AREA_KEYS:
         raise ValidationError(f"{name} must name exactly one of district_id, station_id or beat_id")
     key, value = next(iter(given.items()))
-    return key, AREA_COLUMNS[key], int(value)
+    return key, int(value)
 
 
 def _check_area(session: Session, key: str, value: int, name: str) -> None:
@@ -256,12 +249,8 @@ def _period(value: list[datetime], name: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _counts(session, column, value, start, end, type_codes, weekly: bool) -> list[int]:  # noqa: ANN001
-    query = select(Incident.received_at).where(
-        column == value, Incident.received_at >= start, Incident.received_at < end,
-        Incident.source != IncidentSource.OFFICER_INITIATED, Incident.drill_run_id.is_(None))
-    if type_codes:
-        query = query.where(Incident.type_code.in_(type_codes))
+def _counts(session, key, value, start, end, type_codes, weekly: bool) -> list[int]:  # noqa: ANN001
+    query = reported_demand(Incident.received_at, since=start, until=end, type_codes=type_codes, **{key: value})
     if not weekly:
         count = session.scalar(select(func.count()).select_from(query.subquery()))
         return [int(count or 0)]
@@ -292,16 +281,61 @@ def before_after(
     periods = [_period(before, "before"), _period(after, "after")]
     areas = []
     for area, name in ((treated, "treated"), (comparison, "comparison")):
-        key, column, value = _area_column(area, name)
+        key, value = _area(area, name)
         _check_area(session, key, value, name)
-        areas.append((key, column, value))
+        areas.append((key, value))
     lengths = [(end - start).total_seconds() / (7 * 86400) for start, end in periods]
     weekly = all(length >= 2 and abs(length - round(length)) < 1e-9 for length in lengths)
     counts = {}
-    for (key, column, value), label in zip(areas, ("treated", "comparison")):
+    for (key, value), label in zip(areas, ("treated", "comparison")):
         for (start, end), when in zip(periods, ("before", "after")):
-            counts[f"{label}_{when}"] = _counts(session, column, value, start, end, type_codes, weekly)
+            counts[f"{label}_{when}"] = _counts(session, key, value, start, end, type_codes, weekly)
     result = difference_in_differences(counts["treated_before"], counts["treated_after"],
                                        counts["comparison_before"], counts["comparison_after"], confidence=confidence)
     return {"treated": treated, "comparison": comparison, "counts": {k: sum(v) for k, v in counts.items()},
             "series": counts if weekly else None, "type_codes": type_codes} | result.to_dict()
+
+
+# ---- the deployment and a day of demand, for the replay --------------------------------------
+
+
+def unit_posts(session: Session) -> tuple[np.ndarray, np.ndarray]:
+    """Where units are based: each station with a position and its units that are not off duty or
+    out of service, as ((n, 2) lon/lat, (n,) unit counts).
+
+    Raises
+    ------
+    ValidationError
+        If no station with a position has such a unit.
+    """
+    rows = session.execute(
+        select(OrgUnit.lon, OrgUnit.lat, func.count(Unit.id))
+        .join(Unit, Unit.home_station_id == OrgUnit.id)
+        .where(OrgUnit.lon.is_not(None), Unit.status.not_in(GROUNDED_STATUSES))
+        .group_by(OrgUnit.id, OrgUnit.lon, OrgUnit.lat).order_by(OrgUnit.id)
+    ).all()
+    if not rows:
+        raise ValidationError("the store has no units at stations with a position; run `precinct demo load` or give --posts")
+    return np.array([[lon, lat] for lon, lat, _ in rows], float), np.array([n for *_, n in rows], np.int64)
+
+
+def day_of_demand(session: Session, day: date, *, zone: ZoneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reported demand of one local day (in ``zone``): (n, 2) lon/lat, arrival seconds after
+    local midnight, priorities. Drill and officer-initiated incidents are left out.
+
+    Raises
+    ------
+    ValidationError
+        If the day holds no reported incident.
+    """
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    rows = session.execute(
+        reported_demand(Incident.lon, Incident.lat, Incident.received_at, Incident.priority, since=start, until=end)
+        .order_by(Incident.received_at)
+    ).all()
+    if not rows:
+        raise ValidationError(f"the store has no reported incidents on {day.isoformat()} (local time, {zone.key})")
+    points = np.array([[lon, lat] for lon, lat, _, _ in rows], float)
+    arrival = np.array([(at - start).total_seconds() for _, _, at, _ in rows], float)
+    return points, arrival, np.array([p for *_, p in rows], np.int64)

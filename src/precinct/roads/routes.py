@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
@@ -13,21 +12,17 @@ from precinct.api.deps import SettingsDep, require
 from precinct.core.errors import ConfigurationError, NotFoundError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.core.settings import Settings
-from precinct.web import roads
+from precinct.geo import route
+from precinct.roads import layer
+from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(prefix="/map", tags=["map"])
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 class RouteRead(BaseModel):
     distance_m: float
     travel_time_s: float
-    path: dict
-
-
-def roads_path(settings: Settings) -> str:
-    return str(settings.roads_file or roads.default_roads_file())
+    path: dict[str, Any]
 
 
 @router.get("/roads", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
@@ -37,30 +32,23 @@ def get_roads(
 ) -> Response:
     """Road lines as GeoJSON (lon/lat), merged per class and simplified; gzip-compressed when accepted."""
     try:
-        layer = roads.road_layer(roads_path(settings), detail)
-    except FileNotFoundError as exc:
-        raise ConfigurationError(str(exc)) from exc
+        road_layer = layer.road_layer(settings.roads_file, detail)
+    except NotFoundError as exc:
+        raise ConfigurationError(f"{exc}; set PRECINCT_ROADS_FILE to a roads file") from exc
     headers = {"Cache-Control": "private, max-age=86400", "Vary": "Accept-Encoding",
-               "X-Feature-Count": str(layer.feature_count)}
+               "X-Feature-Count": str(road_layer.feature_count)}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
-        return Response(layer.gzip_body, media_type="application/geo+json", headers=headers)
-    return Response(layer.body(), media_type="application/geo+json", headers=headers)
+        return Response(road_layer.gzip_body, media_type="application/geo+json", headers=headers)
+    return Response(road_layer.body(), media_type="application/geo+json", headers=headers)
 
 
 @router.get("/route", response_model=RouteRead)
 def get_route(
-    settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    settings: SettingsDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     from_lon: Annotated[float, Query(ge=-180, le=180)], from_lat: Annotated[float, Query(ge=-90, le=90)],
     to_lon: Annotated[float, Query(ge=-180, le=180)], to_lat: Annotated[float, Query(ge=-90, le=90)],
-) -> dict:
+) -> RouteRead:
     """The fastest road route between two points at the current local hour (the officer's navigation line)."""
-    from precinct.dispatch.roads import road_graph  # the one graph per process that dispatch also uses
-    from precinct.geo import NoRouteError, route
-
-    graph = road_graph(roads_path(settings))
-    try:
-        found = route(graph, (from_lon, from_lat), (to_lon, to_lat), hour=datetime.now(LOCAL_TIME).hour)
-    except NoRouteError as exc:
-        raise NotFoundError(f"no drivable route between the two points: {exc}") from exc
-    return found.to_dict()
+    found = route(graph, (from_lon, from_lat), (to_lon, to_lat), hour=datetime.now(settings.zone).hour)
+    return RouteRead.model_validate(found.to_dict())

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.dispatch.roads import road_graph
-from precinct.planning_api import service
-from precinct.planning_api.schemas import BeforeAfterRequest
+from precinct.roads.graph import RoadGraphDep
+from precinct.deployment import service
+from precinct.deployment.schemas import BeforeAfterRequest
 
 router = APIRouter(tags=["planning"])
 
@@ -19,18 +19,17 @@ router = APIRouter(tags=["planning"])
 
 @router.get("/planning/coverage")
 def coverage(
-    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    session: SessionDep, settings: SettingsDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
 ) -> dict:
     """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""
-    roads_key = str(settings.roads_file or "default")
-    return service.coverage(session, minutes=minutes, graph=road_graph(settings.roads_file), roads_key=roads_key)
+    return service.coverage(session, minutes=minutes, graph=graph, roads_key=settings.roads_file)
 
 
 @router.get("/planning/staffing")
 def staffing(
-    session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
-    shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (UTC+8)")],
+    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (the city's time zone)")],
     district_id: int | None = None,
     shift_hours: Annotated[int, Query(ge=1, le=24)] = 8,
     target_minutes: Annotated[float, Query(gt=0, le=60)] = 5.0,
@@ -38,7 +37,7 @@ def staffing(
     travel_minutes: Annotated[float, Query(ge=0, le=60)] = service.DEFAULT_TRAVEL_MINUTES,
 ) -> dict:
     """排班建议（Erlang-C）/ fewest units for a shift from the last 28 days of calls."""
-    return service.staffing(session, district_id=district_id, shift_start_hour=shift_start_hour,
+    return service.staffing(session, zone=settings.zone, district_id=district_id, shift_start_hour=shift_start_hour,
                             shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
                             travel_minutes=travel_minutes)
 

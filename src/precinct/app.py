@@ -1,0 +1,203 @@
+"""The composition root: everything a Precinct process is made of, put together in one place.
+
+- :func:`create_app` builds the FastAPI application from a :class:`Settings`;
+- the model registry: importing this module registers every table on ``Base.metadata``
+  (Alembic's environment reads it from :data:`metadata`);
+- :func:`install_unit_of_work` puts the session hooks (audit entries, live events, cache
+  invalidation) on a sessionmaker, and :func:`session_factory` builds one that has them; the CLI,
+  the tests and the server all get their sessions this way;
+- :func:`background_jobs` lists the jobs a server process runs (dispatch watchdog, forecast
+  scheduler, simulator, drill ticker, PostgreSQL live relay, road-graph preload, intake writer),
+  each switched by a setting; the application's lifespan starts and stops them, so
+  ``uvicorn precinct.app:create_app --factory`` and ``precinct serve`` run the same process.
+
+Nothing below this module imports it; it may import everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+import precinct
+from precinct import __version__
+from precinct.api import errors
+from precinct.api import logging as api_logging
+from precinct.audit import models as _audit_models  # noqa: F401  (the model registry: every table)
+from precinct.audit import service as audit_service
+from precinct.audit.routes import router as audit_router
+from precinct.core.cache import clear_registered
+from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_factory
+from precinct.core.jobs import Job, OneShot
+from precinct.core.settings import Settings, get_settings
+from precinct.deployment.routes import router as deployment_router
+from precinct.dispatch import models as _dispatch_models  # noqa: F401
+from precinct.dispatch.intake import GroupCommit, intake_answers
+from precinct.dispatch.routes import router as dispatch_router
+from precinct.dispatch.watchdog import watchdog_job
+from precinct.drills import models as _drills_models  # noqa: F401
+from precinct.drills import service as drills_service
+from precinct.drills.routes import router as drills_router
+from precinct.forecasts import models as _forecasts_models  # noqa: F401
+from precinct.forecasts.routes import router as forecasts_router
+from precinct.forecasts.scheduler import forecast_scheduler_job
+from precinct.incidents import schemas as incident_schemas
+from precinct.incidents.models import Incident
+from precinct.incidents.routes import router as incidents_router
+from precinct.live.hooks import LiveEvents
+from precinct.live.hub import PostgresRelay
+from precinct.live.routes import router as live_router
+from precinct.org import models as _org_models  # noqa: F401
+from precinct.org.routes import router as org_router
+from precinct.places import models as _places_models  # noqa: F401
+from precinct.places.routes import router as places_router
+from precinct.roads.graph import road_graph
+from precinct.roads.routes import router as roads_router
+from precinct.system.routes import router as system_router
+from precinct.units import schemas as unit_schemas
+from precinct.units.models import Unit
+from precinct.units.routes import router as units_router
+from precinct.users import models as _users_models  # noqa: F401
+from precinct.users import service as users_service
+from precinct.users.routes import router as users_router
+
+API_PREFIX = "/api/v1"
+STATIC_DIR = Path(precinct.__file__).resolve().parent / "web" / "static"
+logger = logging.getLogger(__name__)
+
+metadata: MetaData = Base.metadata
+"""Every table of the platform (the imports above register them)."""
+
+# Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
+ROUTERS: tuple[APIRouter, ...] = (
+    system_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
+    live_router, roads_router, forecasts_router, deployment_router, drills_router, places_router,
+)
+
+LIVE_EVENTS = LiveEvents({Incident: ("incident", incident_schemas.live_payload),
+                          Unit: ("unit", unit_schemas.live_payload)})
+
+
+def install_unit_of_work(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Make every commit of ``factory``'s sessions carry its audit entries and live events.
+
+    Hooks, in order: live events are collected after each flush and sent (NOTIFY) first when the
+    session commits; the audit entries are chained and written next, in the same transaction;
+    after the commit, caches that the transaction changed are cleared and (on SQLite) the live
+    events go to this process's hub. A rollback drops the queued entries and events. Installing
+    twice is a no-op.
+    """
+    if (factory.kw.get("info") or {}).get(UNIT_OF_WORK):
+        return factory
+    LIVE_EVENTS.install(factory)  # first: its before-commit NOTIFY runs before the audit chain's lock
+    event.listen(factory, "after_flush", users_service.forget_changed_accounts)
+    event.listen(factory, "before_commit", audit_service.flush_pending)
+    event.listen(factory, "after_commit", clear_registered)
+    event.listen(factory, "after_soft_rollback", _rolled_back)
+    factory.configure(info={**(factory.kw.get("info") or {}), UNIT_OF_WORK: True})
+    return factory
+
+
+def _rolled_back(session: Session, _previous: object) -> None:
+    audit_service.discard_pending(session)
+    clear_registered(session)
+
+
+def session_factory(database: str | Engine) -> sessionmaker[Session]:
+    """A sessionmaker with the unit-of-work hooks, on ``database`` (a URL or an engine)."""
+    engine = make_engine(database) if isinstance(database, str) else database
+    return install_unit_of_work(make_session_factory(engine))
+
+
+def api_routes() -> list[tuple[str, str, APIRoute]]:
+    """Every (method, full path, route) the API serves, for docs and the role-matrix test."""
+    return [
+        (method, API_PREFIX + route.path, route)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods)
+    ]
+
+
+def _preload_roads(roads_file: str) -> None:
+    """Build the road graph now (dispatch's first call would otherwise wait for it)."""
+    try:
+        road_graph(roads_file)
+    except Exception:  # noqa: BLE001  the first route that needs roads reports the problem
+        logger.warning("could not preload the road graph from %s", roads_file, exc_info=True)
+
+
+def background_jobs(app: FastAPI) -> list[Job]:
+    """The jobs this server process runs, as its settings switch them (not started yet)."""
+    settings: Settings = app.state.settings
+    factory: sessionmaker[Session] = app.state.session_factory
+    jobs: list[Job] = [app.state.intake_writer]
+    if settings.preload_roads:
+        jobs.append(OneShot("roads-preload", lambda: _preload_roads(settings.roads_file)))
+    if make_url(settings.database_url).get_backend_name() == "postgresql":
+        jobs.append(PostgresRelay(settings.database_url))
+    if settings.watchdog_enabled:
+        jobs.append(watchdog_job(factory, settings))
+    if settings.forecast_scheduler_enabled:
+        jobs.append(forecast_scheduler_job(factory, method=settings.forecast_method, zone=settings.zone))
+    if settings.drill_ticker_enabled:
+        jobs.append(drills_service.ticker_job(factory, lambda: road_graph(settings.roads_file)))
+    if settings.simulate:
+        from precinct.demo.simulate import simulator_job  # the demo's data is read only when it runs
+
+        jobs.append(simulator_job(factory, settings))
+    return jobs
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+    api_logging.install()  # uvicorn has configured its loggers by now: tokens in stream URLs are redacted
+    app.state.jobs = [job.start() for job in background_jobs(app)]
+    logger.info("background jobs: %s", ", ".join(job.name for job in app.state.jobs))
+    try:
+        yield
+    finally:
+        for job in reversed(app.state.jobs):
+            job.stop()
+
+
+def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the application. Tests pass their own settings and a sessionmaker bound to a test
+    transaction (it gets the unit-of-work hooks too); without arguments the settings come from the
+    environment (``PRECINCT_*``), which is how ``uvicorn --factory`` calls it."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        lifespan=_lifespan,
+        title="Precinct",
+        version=__version__,
+        description="情指行一体化 — incidents, dispatch, analysis and planning for city police. "
+        "Map data © OpenStreetMap contributors (ODbL).",
+    )
+    app.state.settings = settings
+    if session_factory is None:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        session_factory = make_session_factory(engine)
+    app.state.session_factory = install_unit_of_work(session_factory)
+    app.state.database_key = str(session_factory.kw["bind"].engine.url)  # what per-database caches are keyed by
+    app.state.intake_writer = GroupCommit(app.state.session_factory, answer=intake_answers(settings))
+    app.state.jobs = []
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    if (STATIC_DIR / "index.html").exists():
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="console")
+    return app

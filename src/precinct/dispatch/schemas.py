@@ -1,0 +1,139 @@
+"""Request and response shapes for dispatch: intake, recommendations, plans, duty levels, hand-offs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from precinct.dispatch.models import Agency, HandoffMode
+from precinct.incidents.schemas import AssignmentRead, IncidentRead
+from precinct.units.models import UnitType
+from precinct.units.schemas import UnitRead
+
+
+class ReasonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    zh: str
+    en: str
+
+
+class CandidateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    unit_id: int
+    call_sign: str
+    unit_type: str
+    status: str
+    travel_time_s: float
+    distance_m: float
+    rank: int
+    reasons: list[ReasonRead]
+
+
+class PassedRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    unit_id: int
+    call_sign: str
+    zh: str
+    en: str
+
+
+class MoveUpRead(PassedRead):
+    to_station_id: int
+
+
+class RecommendationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    incident_id: int
+    items: list[CandidateRead]
+    excluded: list[PassedRead]
+    move_ups: list[MoveUpRead]
+    warnings: list[ReasonRead]
+
+
+class DuplicateRead(BaseModel):
+    incident: IncidentRead
+    distance_m: float
+    minutes_ago: float
+
+
+class PlanRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    type_code: str
+    district_id: int | None
+    version: int
+    unit_types: list[dict]
+    checklist: list[dict]
+    notify: list[str]
+    built_in: bool = False
+
+
+class PlanUnit(BaseModel):
+    unit_type: UnitType
+    count: int = Field(ge=1, le=20)
+
+
+class PlanWrite(BaseModel):
+    type_code: str
+    district_id: int | None = None
+    unit_types: list[PlanUnit] = Field(min_length=1)
+    checklist: list[dict[str, str]] = Field(default_factory=list)
+    notify: list[Agency] = Field(default_factory=list)
+
+
+class IntakeRead(BaseModel):
+    incident: IncidentRead
+    duplicates: list[DuplicateRead]
+    recommendations: RecommendationRead
+    response_plan: PlanRead
+
+
+class DutyLevelRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    district_id: int
+    level: int
+    set_at: datetime | None
+    set_by: str | None
+    reason: str
+    min_available_units: int
+    available_units: int
+    zh: str
+    en: str
+    patrol_zh: str
+    patrol_en: str
+
+
+class DutyLevelWrite(BaseModel):
+    district_id: int
+    level: int = Field(ge=1, le=4)
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class HandoffWrite(BaseModel):
+    agency: Agency
+    mode: HandoffMode
+    reason: str = Field(min_length=2, max_length=1000)
+
+
+class HandoffRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    incident_id: int
+    agency: Agency
+    mode: HandoffMode
+    reason: str
+    at: datetime
+    actor: str
+
+
+class DuplicateOf(BaseModel):
+    original_id: int
+
+
+class OfficerAssignmentRead(BaseModel):
+    assignment: AssignmentRead
+    incident: IncidentRead
+    unit: UnitRead
+
+
