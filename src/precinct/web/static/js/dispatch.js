@@ -397,7 +397,7 @@ function renderIncident({ fresh = false } = {}) {
 
   if (isOpen(incident) && can("intakeDesk")) panel.append(keep?.recommendations || recommendationsSection(incident));
   if (isOpen(incident) && can("intakeDesk")) panel.append(keep?.duplicates || incidentDuplicatesSection(incident));
-  panel.append(keep?.assignments || assignmentsSection(incident));
+  panel.append(keep?.assignments || assignmentsSection());
   if (isOpen(incident) && can("fieldStatus")) panel.append(statusSection(incident));
   panel.append(keep?.plan || planSection(incident));
   if (can("intakeDesk")) panel.append(keep?.handoff || handoffSection(incident));
@@ -523,7 +523,7 @@ function incidentDuplicatesSection(incident) {
   return box;
 }
 
-function assignmentsSection(incident) {
+function assignmentsSection() {
   const box = section("assignments", "sec-assignments");
   box.append(el("ul", { id: "assignment-list", class: "assignments" }));
   queueMicrotask(() => loadAssignments());

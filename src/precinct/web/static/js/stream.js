@@ -97,7 +97,7 @@ async function pollOnce() {
       }
     }
     if (mode !== "push") setMode("polling");
-  } catch (error) {
+  } catch {
     setMode("offline");
   }
 }
