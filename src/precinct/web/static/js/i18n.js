@@ -271,15 +271,57 @@ export function weekdayNames() {
   return WEEKDAYS[language];
 }
 
-const TIME_ZONE = "Asia/Shanghai";
+// The city's time zone, from the server (GET /meta local_timezone); the browser's own until it is known.
+let timeZone;
+let partsFormat = null;
+
+export function setTimeZone(zone) {
+  timeZone = zone;
+  partsFormat = null;
+}
 
 export function fmtDateTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "medium", timeZone: TIME_ZONE }).format(new Date(iso));
+  return new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "medium", timeZone }).format(new Date(iso));
 }
 
 export function fmtTime(date) {
-  return new Intl.DateTimeFormat(language, { timeStyle: "medium", timeZone: TIME_ZONE }).format(date);
+  return new Intl.DateTimeFormat(language, { timeStyle: "medium", timeZone }).format(date);
+}
+
+/** The wall-clock reading of an instant in the city's time zone: {year, month, day, hour, minute, timeZoneName}. */
+function zoneParts(date) {
+  partsFormat ??= new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric",
+    day: "numeric", hour: "numeric", minute: "numeric", timeZoneName: "longOffset" });
+  const parts = {};
+  for (const part of partsFormat.formatToParts(date)) parts[part.type] = part.value;
+  return parts;
+}
+
+/** Hour (0–23) and weekday (0 = Monday) of an instant, in the city's time zone. */
+export function localHourAndWeekday(iso) {
+  const parts = zoneParts(new Date(iso));
+  const weekday = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day))).getUTCDay();
+  return { hour: Number(parts.hour), weekday: (weekday + 6) % 7 };
+}
+
+/** The city's UTC offset at an instant, as "+08:00". */
+function offsetAt(ms) {
+  const offset = zoneParts(new Date(ms)).timeZoneName.replace("GMT", ""); // "GMT+08:00", or "GMT" for UTC
+  return offset || "+00:00";
+}
+
+function offsetMs(offset) {
+  const [hours, minutes] = offset.slice(1).split(":").map(Number);
+  return (offset[0] === "-" ? -1 : 1) * (hours * 60 + minutes) * 60000;
+}
+
+/** A datetime-local value ("2025-03-01T08:30"), read as wall-clock time in the city, as ISO 8601 with its offset. */
+export function isoFromLocal(value) {
+  if (!value) return undefined;
+  const wall = Date.parse(`${value}:00Z`); // the reading taken as if it were UTC
+  const offset = offsetAt(wall - offsetMs(offsetAt(wall))); // twice, so that a daylight-saving change between is caught
+  return `${value}:00${offset}`;
 }
 
 export function fmtNumber(value, options = {}) {
