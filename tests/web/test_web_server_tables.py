@@ -68,6 +68,7 @@ def test_status_moves_and_code_lists_follow_the_servers_tables(open_console, con
         meta["dispositions"] = ["false_alarm", "resolved"]
         meta["incident_sources"] = ["alarm_button", "phone_110"]
         meta["unit"]["statuses"] = ["available", "out_of_service"]
+        meta["permissions"]["command"] = ["dispatcher", "supervisor"]
 
     console = open_console("dispatcher", patches={"/meta": change})
     page = console.page
@@ -80,6 +81,9 @@ def test_status_moves_and_code_lists_follow_the_servers_tables(open_console, con
     assert option_values(page, "#call-source") == ["alarm_button", "phone_110"]
     page.click("#stab-units")
     assert option_values(page, "#unit-filter") == ["", "available", "out_of_service"]
+    # The note on who may set duty levels names the roles the server's table gives.
+    page.click("#stab-duty")
+    page.wait_for_selector("#panel-duty :text('仅以下角色可调整勤务等级：调度员和值班领导')")
 
 
 def test_clock_charts_and_date_filters_follow_the_city_time_zone(open_console, console_server) -> None:

@@ -171,7 +171,7 @@ const TEXTS = {
   parties: ["当事人信息", "Parties"],
   parties_purpose: ["查阅目的（将记入审计）", "Purpose (recorded in the audit log)"],
   parties_show: ["查看当事人信息", "Show parties"],
-  parties_hidden: ["当事人信息仅对接警、调度、民警和值班领导开放", "Party details are visible to call takers, dispatchers, officers and supervisors only"],
+  parties_hidden: ["当事人信息仅对以下角色开放：{roles}", "Party details are open to these roles only: {roles}"],
   purpose_dispatch: ["处警联系报警人", "Contact the caller for dispatch"],
   purpose_followup: ["警情回访", "Follow-up"],
   purpose_investigation: ["案件调查", "Investigation"],
@@ -185,7 +185,7 @@ const TEXTS = {
   duty_reason: ["原因", "Reason"],
   duty_set: ["设定", "Set"],
   duty_saved: ["勤务等级已更新", "Duty level updated"],
-  duty_readonly: ["仅值班领导和管理员可调整勤务等级", "Only supervisors and admins may change duty levels"],
+  duty_readonly: ["仅以下角色可调整勤务等级：{roles}", "Only these roles may change duty levels: {roles}"],
   // officer
   my_unit: ["我的警组", "My unit"],
   no_unit: ["账户未绑定警组（请管理员设置 unit_id）", "Your account has no unit (ask an admin to set unit_id)"],
@@ -326,6 +326,11 @@ export function isoFromLocal(value) {
 
 export function fmtNumber(value, options = {}) {
   return new Intl.NumberFormat(language, options).format(value);
+}
+
+/** "A、B和C" / "A, B, and C". */
+export function fmtList(items) {
+  return new Intl.ListFormat(language, { type: "conjunction" }).format(items);
 }
 
 export function fmtDistance(metres) {

@@ -3,7 +3,7 @@
 import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtDistance, fmtDuration, fmtNumber, name, pair, t } from "./i18n.js";
 import { listDuplicates } from "./duplicates.js";
-import { can, store, upsertIncident, upsertUnit } from "./store.js";
+import { can, rolesHolding, store, upsertIncident, upsertUnit } from "./store.js";
 import { button, choices, el, errorText, section, select, toast } from "./ui.js";
 
 // Purposes offered for reading personal data (recorded in the audit log with the read).
@@ -171,7 +171,7 @@ export function handoffSection(incident) {
 export function partiesSection(incident) {
   const box = section("parties", "sec-parties");
   if (!can("personal_data")) {
-    box.append(el("p", { class: "muted", id: "parties-hidden" }, t("parties_hidden")));
+    box.append(el("p", { class: "muted", id: "parties-hidden" }, t("parties_hidden", { roles: rolesHolding("personal_data") })));
     return box;
   }
   const form = el("form", { class: "row wrap", id: "parties-form" });

@@ -1,6 +1,6 @@
 // Shared state of the console: the account and the server's tables (GET /meta), reference data, and the
 // open incidents and units, kept live by stream.js.
-import { name } from "./i18n.js";
+import { fmtList, name, t } from "./i18n.js";
 
 export const store = {
   me: null, // GET /auth/me, with the role's permissions
@@ -65,6 +65,12 @@ export function upsertUnit(unit) {
 /** Whether the account's role holds a permission, by its name in the server's table (GET /meta). */
 export function can(permission) {
   return Boolean(store.me?.permissions?.includes(permission));
+}
+
+/** The roles that hold a permission, named in the chosen language ("值班领导和管理员"). */
+export function rolesHolding(permission) {
+  const holders = store.meta.permissions[permission] || [];
+  return fmtList(store.meta.roles.filter((role) => holders.includes(role)).map((role) => t(`role.${role}`)));
 }
 
 export function typeName(code) {

@@ -3,7 +3,7 @@ import { api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, name, pair, t } from "./i18n.js";
 import { ROMAN } from "./map.js";
 import { registerPanel, side } from "./side.js";
-import { can, on, store } from "./store.js";
+import { can, on, rolesHolding, store } from "./store.js";
 import { badge, button, choices, el, errorText, field, select, toast } from "./ui.js";
 
 let unitFilter = "";
@@ -72,7 +72,7 @@ async function renderDuty() {
     return;
   }
   const levels = new Map(result.data.map((l) => [l.district_id, l]));
-  if (!can("command")) panel.append(el("p", { class: "muted" }, t("duty_readonly")));
+  if (!can("command")) panel.append(el("p", { class: "muted" }, t("duty_readonly", { roles: rolesHolding("command") })));
   const table = el("table", { class: "duty", id: "duty-table" });
   for (const district of [...store.districts.values()].sort((a, b) => a.code.localeCompare(b.code))) {
     table.append(dutyRow(district, levels.get(district.id)));
