@@ -1,5 +1,4 @@
-// The incident card's sections: recommended units and one-click dispatch, duplicates, the response plan,
-// hand-off, parties (read with a purpose) and the event log.
+// The incident card's sections: recommendations and dispatch, duplicates, plan, hand-off, parties, event log.
 import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtDistance, fmtDuration, fmtNumber, name, pair, t } from "./i18n.js";
 import { listDuplicates } from "./duplicates.js";
