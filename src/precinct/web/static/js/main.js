@@ -1,4 +1,4 @@
-// Boot: log in, load reference data, build the views the role may use, start live updates.
+// Boot: log in, read /auth/me and /meta, load reference data, build the views the account may use, go live.
 import { api, allPages, logIn, setToken, token, whenUnauthorised } from "./api.js";
 import { applyStatic, fmtTime, lang, onLangChange, setLang, setTimeZone, t } from "./i18n.js";
 import { ConsoleMap, registerStandardLayers } from "./map.js";

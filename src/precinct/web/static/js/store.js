@@ -1,5 +1,4 @@
-// Shared state of the console: the account and the server's tables (GET /meta), reference data, and the
-// open incidents and units, kept live by stream.js.
+// Shared state: the account, the server's tables (GET /meta), reference data, live incidents and units.
 import { fmtList, name, t } from "./i18n.js";
 
 export const store = {
