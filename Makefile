@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PRECINCT_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup db demo bench clean browser-deps
+.PHONY: run test setup db demo bench clean browser-deps lint-js
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ run: demo
 browser-deps:
 	bash scripts/browser-deps.sh
 
-test: $(STAMP) browser-deps
+# The console's scripts (not vendor/): ESLint's recommended rules, see eslint.config.js.
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules
+
+lint-js: node_modules
+	npx eslint src/precinct/web/static/js
+
+test: $(STAMP) browser-deps lint-js
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-dev-shm-usage"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 REPO = Path(__file__).resolve().parents[2]
+CENTRE = (114.30, 30.585)  # on the Wuhan road network
 
 
 def free_port() -> int:
@@ -53,6 +54,16 @@ class ConsoleServer:
         response = httpx.request(method, f"{self.base_url}/api/v1{path}", headers=headers, timeout=30, **kwargs)
         assert response.status_code < 400, f"{method} {path}: {response.status_code} {response.text}"
         return response
+
+
+def create_incident(server: ConsoleServer, *, username: str = "calltaker", type_code: str = "theft",
+                    lon: float = CENTRE[0], lat: float = CENTRE[1], caller: str = "", description: str = "web test") -> dict:
+    """Take a call through the API (as the call taker by default); returns the new incident."""
+    body = {"source": "phone_110", "type_code": type_code, "description": description, "address": "测试路 1 号",
+            "lon": lon, "lat": lat}
+    if caller:
+        body["parties"] = [{"kind": "caller", "name": caller, "phone": "13800000000", "notes": ""}]
+    return server.api(username, "POST", "/incidents", json=body).json()
 
 
 def _seed(url: str, credentials_file: Path) -> int:
@@ -143,7 +154,8 @@ def chromium() -> Iterator[object]:
 class Console:
     """One browser context (a fresh profile) on the console, with page errors collected."""
 
-    def __init__(self, browser, server: ConsoleServer, *, viewport=(1400, 900), locale: str = "zh-CN") -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser, server: ConsoleServer, *, viewport=(1400, 900), locale: str = "zh-CN",  # type: ignore[no-untyped-def]
+                 patches: dict[str, Callable[[dict], None]] | None = None) -> None:
         self.server = server
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
                                            accept_downloads=True)
@@ -151,6 +163,19 @@ class Console:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        for path, change in (patches or {}).items():
+            self.patch_json(path, change)
+
+    def patch_json(self, path: str, change: Callable[[dict], None]) -> None:
+        """Let ``change`` edit the JSON the server answers to ``GET /api/v1{path}`` before the console reads it."""
+
+        def handle(route) -> None:  # type: ignore[no-untyped-def]
+            response = route.fetch()
+            data = response.json()
+            change(data)
+            route.fulfill(response=response, json=data)
+
+        self.page.route(f"**/api/v1{path}", handle)
 
     def log_in(self, username: str) -> "Console":
         self.page.goto(self.server.base_url + "/")

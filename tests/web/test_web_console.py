@@ -8,20 +8,9 @@ import re
 
 import pytest
 
-from console_kit import Console
+from console_kit import CENTRE, Console, create_incident
 
 pytestmark = pytest.mark.browser
-
-CENTRE = (114.30, 30.585)  # on the Wuhan road network
-
-
-def create_incident(server, *, username: str = "calltaker", type_code: str = "theft", lon: float = CENTRE[0],
-                    lat: float = CENTRE[1], caller: str = "", description: str = "web test") -> dict:  # type: ignore[no-untyped-def]
-    body = {"source": "phone_110", "type_code": type_code, "description": description, "address": "测试路 1 号",
-            "lon": lon, "lat": lat}
-    if caller:
-        body["parties"] = [{"kind": "caller", "name": caller, "phone": "13800000000", "notes": ""}]
-    return server.api(username, "POST", "/incidents", json=body).json()
 
 
 def test_log_in_shows_offline_map_with_layers(open_console, console_server) -> None:

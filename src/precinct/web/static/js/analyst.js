@@ -1,15 +1,11 @@
 // Analyst view: incident table with filters and CSV export, charts, and analysis tables.
 import { allPages, api, optional } from "./api.js";
-import { fmtDateTime, fmtNumber, lang, name, t, weekdayNames, onLangChange } from "./i18n.js";
-import { el } from "./map.js";
+import { fmtDateTime, fmtNumber, isoFromLocal, lang, localHourAndWeekday, name, t, weekdayNames, onLangChange } from "./i18n.js";
 import { store, typeName } from "./store.js";
-import { errorText, toast } from "./dispatch.js";
+import { choices, el, errorText, field, select, toast } from "./ui.js";
 
 const PAGE_SIZE = 100;
 const CHART_SAMPLE = 5000;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-const STATUSES = ["received", "dispatched", "en_route", "on_scene", "closed", "transferred"];
-const SOURCES = ["phone_110", "online_report", "alarm_button", "transfer", "officer_initiated"];
 // Analysis endpoints owned by the analysis module; until they exist the console says so.
 export const ANALYSIS_TABLES = [
   { key: "forecast_accuracy", path: "/analysis/forecast-accuracy" },
@@ -34,17 +30,9 @@ export function initAnalyst() {
   });
 }
 
-function select(id, options, allLabel = t("all")) {
-  const node = el("select", { id });
-  node.append(el("option", { value: "" }, allLabel));
-  for (const [value, label] of options) node.append(el("option", { value }, label));
-  return node;
-}
-
-function labelled(labelKey, control) {
-  const wrap = el("div", { class: "field" });
-  wrap.append(el("label", { for: control.id }, t(labelKey)), control);
-  return wrap;
+/** A filter: a select whose first option, "all", sets no filter. */
+function filterSelect(labelKey, id, entries) {
+  return field(labelKey, select({ id }, entries, { blank: t("all") }));
 }
 
 export async function showAnalyst() {
@@ -55,14 +43,15 @@ export async function showAnalyst() {
   const form = el("form", { id: "analyst-filters", class: "filters card" });
   form.append(el("h2", {}, t("filters")));
   const grid = el("div", { class: "filter-grid" });
+  const meta = store.meta;
   grid.append(
-    labelled("received_from", el("input", { id: "f-from", type: "datetime-local" })),
-    labelled("received_to", el("input", { id: "f-to", type: "datetime-local" })),
-    labelled("status", select("f-status", STATUSES.map((s) => [s, t(`status.${s}`)]))),
-    labelled("type", select("f-type", [...store.types.values()].map((ty) => [ty.code, name(ty)]))),
-    labelled("district", select("f-district", [...store.districts.values()].map((d) => [String(d.id), name(d)]))),
-    labelled("source", select("f-source", SOURCES.map((s) => [s, t(`source.${s}`)]))),
-    labelled("simulated_filter", select("f-simulated", [["false", t("only_real")], ["true", t("only_simulated")]])),
+    field("received_from", el("input", { id: "f-from", type: "datetime-local" })),
+    field("received_to", el("input", { id: "f-to", type: "datetime-local" })),
+    filterSelect("status", "f-status", choices(meta.incident.statuses, "status")),
+    filterSelect("type", "f-type", [...store.types.values()].map((ty) => [ty.code, name(ty)])),
+    filterSelect("district", "f-district", [...store.districts.values()].map((d) => [d.id, name(d)])),
+    filterSelect("source", "f-source", choices(meta.incident_sources, "source")),
+    filterSelect("simulated_filter", "f-simulated", [["false", t("only_real")], ["true", t("only_simulated")]]),
   );
   form.append(grid);
   const actions = el("div", { class: "row" });
@@ -100,15 +89,10 @@ export async function showAnalyst() {
   loadCharts();
 }
 
-function toIso(localValue) {
-  // datetime-local values are read as China Standard Time (UTC+8), the platform's local time.
-  return localValue ? `${localValue}:00+08:00` : undefined;
-}
-
 function readFilters() {
   const value = (id) => document.getElementById(id).value;
   filters = {
-    received_from: toIso(value("f-from")), received_to: toIso(value("f-to")), status: value("f-status"),
+    received_from: isoFromLocal(value("f-from")), received_to: isoFromLocal(value("f-to")), status: value("f-status"),
     type_code: value("f-type"), district_id: value("f-district"), source: value("f-source"), simulated: value("f-simulated"),
   };
 }
@@ -131,7 +115,7 @@ async function loadTable() {
     table.tHead.append(head);
     for (const i of data.items) {
       const tr = el("tr", { "data-incident-id": String(i.id) });
-      const type = typeName(i.type_code, name) + (i.simulated ? ` [${t("simulated")}]` : "");
+      const type = typeName(i.type_code) + (i.simulated ? ` [${t("simulated")}]` : "");
       for (const value of [i.id, fmtDateTime(i.received_at), type, i.priority, t(`status.${i.status}`), districtName(i.district_id), i.address, t(`source.${i.source}`)]) {
         tr.append(el("td", {}, String(value)));
       }
@@ -162,7 +146,7 @@ export function incidentsToCsv(items) {
     "district_id", "district", "station_id", "beat_id", "address", "lon", "lat", "simulated", "description"];
   const lines = [columns.join(",")];
   for (const i of items) {
-    const row = { ...i, type_name: typeName(i.type_code, name), district: districtName(i.district_id) };
+    const row = { ...i, type_name: typeName(i.type_code), district: districtName(i.district_id) };
     lines.push(columns.map((c) => csvCell(row[c])).join(","));
   }
   return "\ufeff" + lines.join("\r\n") + "\r\n"; // BOM so spreadsheet programs read UTF-8 Chinese correctly
@@ -182,11 +166,6 @@ async function exportCsv() {
   }
 }
 
-function localParts(iso) {
-  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
-  return { hour: d.getUTCHours(), weekday: (d.getUTCDay() + 6) % 7 };
-}
-
 async function loadCharts() {
   const basis = document.getElementById("charts-basis");
   basis.textContent = t("loading");
@@ -203,7 +182,7 @@ async function loadCharts() {
   const types = new Map();
   const districts = new Map();
   for (const i of items) {
-    const parts = localParts(i.received_at);
+    const parts = localHourAndWeekday(i.received_at); // in the city's time zone
     hours[parts.hour] += 1;
     weekdays[parts.weekday] += 1;
     types.set(i.type_code, (types.get(i.type_code) || 0) + 1);
@@ -216,7 +195,7 @@ async function loadCharts() {
   charts = [
     bar("chart_hour", hours.map((_, h) => fmtNumber(h)), hours),
     bar("chart_weekday", weekdayNames(), weekdays),
-    bar("chart_type", topTypes.map(([code]) => typeName(code, name)), topTypes.map(([, n]) => n), true),
+    bar("chart_type", topTypes.map(([code]) => typeName(code)), topTypes.map(([, n]) => n), true),
     bar("chart_district", byDistrict.map(([d]) => d), byDistrict.map(([, n]) => n), true),
   ];
 }
@@ -224,7 +203,7 @@ async function loadCharts() {
 function bar(id, labels, values, horizontal = false) {
   const canvas = document.getElementById(id);
   canvas.dataset.total = String(values.reduce((a, b) => a + b, 0));
-  return new window.Chart(canvas, {
+  return new Chart(canvas, {
     type: "bar",
     data: { labels, datasets: [{ label: t(id), data: values, backgroundColor: "#1557a0" }] },
     options: {

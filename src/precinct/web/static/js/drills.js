@@ -1,9 +1,8 @@
 // Drills view (红蓝攻防): start a scenario, follow its score, and step through the replay.
 import { api } from "./api.js";
 import { fmtDateTime, fmtDuration, fmtNumber, name, onLangChange, t } from "./i18n.js";
-import { el } from "./map.js";
 import { can, typeName } from "./store.js";
-import { errorText, toast } from "./dispatch.js";
+import { el, errorText, toast } from "./ui.js";
 
 let built = false;
 let replay = { events: [], index: 0, runId: null };
@@ -42,7 +41,7 @@ function renderScenarios(box, scenarios) {
     const row = el("div", { class: "drill-scenario", "data-scenario": scenario.code });
     row.append(el("strong", {}, name(scenario)), el("p", {}, name(scenario, "description")),
                el("p", { class: "muted" }, t("drill_steps", { n: fmtNumber(scenario.steps.length) })));
-    if (can("dutyLevels")) {  // supervisors and admins run drills
+    if (can("run_drills")) {
       const speed = el("select", { "aria-label": t("drill_speed"), id: `drill-speed-${scenario.code}` });
       for (const value of [1, 10, 60]) speed.append(el("option", { value: String(value) }, `${value}×`));
       const start = el("button", { type: "button", class: "primary", id: `drill-start-${scenario.code}` }, t("drill_start"));
@@ -81,7 +80,7 @@ function renderRuns(box, runs) {
     open.addEventListener("click", () => openRun(run.id));
     const cell = el("td");
     cell.append(open);
-    if (run.status === "running" && can("dutyLevels")) {
+    if (run.status === "running" && can("run_drills")) {
       const finish = el("button", { type: "button", class: "drill-finish" }, t("drill_finish"));
       finish.addEventListener("click", async () => {
         try {
@@ -136,7 +135,7 @@ function renderScore(result) {
   table.append(head);
   for (const item of result.incidents) {
     const tr = el("tr", { "data-followed": String(item.followed_recommendation) });
-    tr.append(el("td", {}, String((item.step ?? 0) + 1)), el("td", {}, typeName(item.type_code, name)),
+    tr.append(el("td", {}, String((item.step ?? 0) + 1)), el("td", {}, typeName(item.type_code)),
               el("td", {}, item.recommended_call_sign || "—"), el("td", {}, item.dispatched_call_sign || "—"),
               el("td", {}, item.to_dispatch_s == null ? "—" : fmtDuration(item.to_dispatch_s)));
     table.append(tr);

@@ -171,7 +171,7 @@ const TEXTS = {
   parties: ["当事人信息", "Parties"],
   parties_purpose: ["查阅目的（将记入审计）", "Purpose (recorded in the audit log)"],
   parties_show: ["查看当事人信息", "Show parties"],
-  parties_hidden: ["当事人信息仅对接警、调度、民警和值班领导开放", "Party details are visible to call takers, dispatchers, officers and supervisors only"],
+  parties_hidden: ["当事人信息仅对以下角色开放：{roles}", "Party details are open to these roles only: {roles}"],
   purpose_dispatch: ["处警联系报警人", "Contact the caller for dispatch"],
   purpose_followup: ["警情回访", "Follow-up"],
   purpose_investigation: ["案件调查", "Investigation"],
@@ -185,7 +185,7 @@ const TEXTS = {
   duty_reason: ["原因", "Reason"],
   duty_set: ["设定", "Set"],
   duty_saved: ["勤务等级已更新", "Duty level updated"],
-  duty_readonly: ["仅值班领导和管理员可调整勤务等级", "Only supervisors and admins may change duty levels"],
+  duty_readonly: ["仅以下角色可调整勤务等级：{roles}", "Only these roles may change duty levels: {roles}"],
   // officer
   my_unit: ["我的警组", "My unit"],
   no_unit: ["账户未绑定警组（请管理员设置 unit_id）", "Your account has no unit (ask an admin to set unit_id)"],
@@ -271,19 +271,66 @@ export function weekdayNames() {
   return WEEKDAYS[language];
 }
 
-const TIME_ZONE = "Asia/Shanghai";
+// The city's time zone, from the server (GET /meta local_timezone); the browser's own until it is known.
+let timeZone;
+let partsFormat = null;
+
+export function setTimeZone(zone) {
+  timeZone = zone;
+  partsFormat = null;
+}
 
 export function fmtDateTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "medium", timeZone: TIME_ZONE }).format(new Date(iso));
+  return new Intl.DateTimeFormat(language, { dateStyle: "short", timeStyle: "medium", timeZone }).format(new Date(iso));
 }
 
 export function fmtTime(date) {
-  return new Intl.DateTimeFormat(language, { timeStyle: "medium", timeZone: TIME_ZONE }).format(date);
+  return new Intl.DateTimeFormat(language, { timeStyle: "medium", timeZone }).format(date);
+}
+
+/** The wall-clock reading of an instant in the city's time zone: {year, month, day, hour, minute, timeZoneName}. */
+function zoneParts(date) {
+  partsFormat ??= new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric",
+    day: "numeric", hour: "numeric", minute: "numeric", timeZoneName: "longOffset" });
+  const parts = {};
+  for (const part of partsFormat.formatToParts(date)) parts[part.type] = part.value;
+  return parts;
+}
+
+/** Hour (0–23) and weekday (0 = Monday) of an instant, in the city's time zone. */
+export function localHourAndWeekday(iso) {
+  const parts = zoneParts(new Date(iso));
+  const weekday = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day))).getUTCDay();
+  return { hour: Number(parts.hour), weekday: (weekday + 6) % 7 };
+}
+
+/** The city's UTC offset at an instant, as "+08:00". */
+function offsetAt(ms) {
+  const offset = zoneParts(new Date(ms)).timeZoneName.replace("GMT", ""); // "GMT+08:00", or "GMT" for UTC
+  return offset || "+00:00";
+}
+
+function offsetMs(offset) {
+  const [hours, minutes] = offset.slice(1).split(":").map(Number);
+  return (offset[0] === "-" ? -1 : 1) * (hours * 60 + minutes) * 60000;
+}
+
+/** A datetime-local value ("2025-03-01T08:30"), read as wall-clock time in the city, as ISO 8601 with its offset. */
+export function isoFromLocal(value) {
+  if (!value) return undefined;
+  const wall = Date.parse(`${value}:00Z`); // the reading taken as if it were UTC
+  const offset = offsetAt(wall - offsetMs(offsetAt(wall))); // twice, so that a daylight-saving change between is caught
+  return `${value}:00${offset}`;
 }
 
 export function fmtNumber(value, options = {}) {
   return new Intl.NumberFormat(language, options).format(value);
+}
+
+/** "A、B和C" / "A, B, and C". */
+export function fmtList(items) {
+  return new Intl.ListFormat(language, { type: "conjunction" }).format(items);
 }
 
 export function fmtDistance(metres) {

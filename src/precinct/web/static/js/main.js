@@ -1,9 +1,14 @@
-// Boot: log in, load reference data, build the views the role may use, start live updates.
+// Boot: log in, read /auth/me and /meta, load reference data, build the views the account may use, go live.
 import { api, allPages, logIn, setToken, token, whenUnauthorised } from "./api.js";
-import { applyStatic, fmtTime, lang, onLangChange, setLang, t } from "./i18n.js";
+import { applyStatic, fmtTime, lang, onLangChange, setLang, setTimeZone, t } from "./i18n.js";
 import { ConsoleMap, registerStandardLayers } from "./map.js";
-import { can, OPEN_STATUSES, on, store, upsertIncident, upsertUnit } from "./store.js";
-import { errorText, initDispatch } from "./dispatch.js";
+import { can, on, openStatuses, store, upsertIncident, upsertUnit } from "./store.js";
+import { el, errorText } from "./ui.js";
+import { initSide, showPanel } from "./side.js";
+import { initQueue } from "./queue.js";
+import { initIntake } from "./intake.js";
+import { initIncidentCard } from "./incident.js";
+import { initUnitPanels } from "./units.js";
 import { initOfficer, showOfficer } from "./officer.js";
 import { initAnalyst, showAnalyst } from "./analyst.js";
 import { initDrills, showDrills } from "./drills.js";
@@ -42,12 +47,22 @@ function logOut(message = "") {
   location.reload();
 }
 
-function viewsFor(role) {
+/** The views the account's permissions open, and the one it starts on. */
+function viewsFor() {
   const views = ["map"];
-  if (role === "patrol_officer" || store.me.unit_id) views.push("officer");
-  if (["analyst", "supervisor", "admin", "dispatcher"].includes(role)) views.push("analyst");
-  if (["analyst", "supervisor", "admin", "dispatcher"].includes(role)) views.push("drills");
-  return views;
+  if (can("officer") || store.me.unit_id) views.push("officer");
+  if (can("review")) views.push("analyst", "drills");
+  const start = can("officer") ? "officer" : can("review") && !can("intake") ? "analyst" : "map";
+  return { views, start: views.includes(start) ? start : "map" };
+}
+
+function initSidePanel() {
+  initSide(consoleMap);
+  initQueue();
+  initIntake();
+  initIncidentCard();
+  initUnitPanels();
+  showPanel("queue");
 }
 
 export function showView(viewName) {
@@ -68,7 +83,9 @@ function renderWho() {
 }
 
 async function boot() {
-  store.me = await api("/auth/me");
+  [store.me, store.meta] = await Promise.all([api("/auth/me"), api("/meta")]);
+  setTimeZone(store.meta.local_timezone);
+  tick();
   document.body.dataset.role = store.me.role;
   $("login-screen").hidden = true;
   $("app").hidden = false;
@@ -82,32 +99,31 @@ async function boot() {
   for (const d of districts) store.districts.set(d.id, d);
   for (const s of stations) store.stations.set(s.id, s);
 
-  const readIncidents = can("readIncidents");
+  const readIncidents = can("read_incidents");
   consoleMap = new ConsoleMap($("map"));
   window.precinctMap = consoleMap; // for the browser tests and the curious
   await registerStandardLayers(consoleMap, { withIncidents: readIncidents, withUnits: readIncidents });
   on("duty_level", () => consoleMap.reload("duty"));
 
-  const views = viewsFor(store.me.role);
+  const { views, start } = viewsFor();
   for (const v of ["map", "officer", "analyst", "drills"]) {
     $(`tab-${v}`).hidden = !views.includes(v);
     $(`tab-${v}`).onclick = () => showView(v);
   }
   if (readIncidents) {
-    initDispatch(consoleMap);
+    initSidePanel();
     initOfficer();
     initAnalyst();
     initDrills();
-    const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: OPEN_STATUSES })]);
+    const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: openStatuses() })]);
     for (const unit of units) upsertUnit(unit);
     for (const incident of open.items) upsertIncident(incident);
     startStream();
   } else {
     $("side-tabs").hidden = true;
-    $("panel-queue").replaceChildren(Object.assign(document.createElement("p"), { className: "muted", id: "auditor-note", textContent: t("auditor_note") }));
+    $("panel-queue").replaceChildren(el("p", { class: "muted", id: "auditor-note" }, t("auditor_note")));
   }
-  const start = store.me.role === "patrol_officer" ? "officer" : store.me.role === "analyst" ? "analyst" : "map";
-  showView(views.includes(start) ? start : "map");
+  showView(start);
   document.body.dataset.ready = "true";
 }
 

@@ -2,9 +2,9 @@
 // and analysis layers. Canvas rendering and clustering keep thousands of features smooth.
 import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtNumber, name, t, onLangChange } from "./i18n.js";
-import { isOpen, on, store, typeName } from "./store.js";
+import { awaitingDispatch, incidentTitle, isOpen, on, store } from "./store.js";
+import { el, escapeHtml } from "./ui.js";
 
-const L = window.L;
 export const WUHAN = [30.585, 114.3];
 export const ATTRIBUTION = "© OpenStreetMap contributors (ODbL)";
 
@@ -43,17 +43,6 @@ export function asFeatureCollection(data) {
     else if (item.lon != null && item.lat != null) features.push({ type: "Feature", properties: item, geometry: { type: "Point", coordinates: [item.lon, item.lat] } });
   }
   return { type: "FeatureCollection", features };
-}
-
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-export function escapeHtml(value) {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 /** A bare offline map (no tiles): used by the console and by the officer view. */
@@ -206,11 +195,11 @@ export class ConsoleMap {
   // ---- incidents --------------------------------------------------------------------------------
   incidentStyle(incident) {
     const colour = PRIORITY_COLOURS[incident.priority] || "#444";
-    const received = incident.status === "received";
+    const waiting = awaitingDispatch(incident);
     return {
-      radius: received ? 8 : 6, color: received ? "#111" : colour, weight: received ? 2.5 : 1.5,
+      radius: waiting ? 8 : 6, color: waiting ? "#111" : colour, weight: waiting ? 2.5 : 1.5,
       dashArray: incident.status === "on_scene" ? "3 2" : null,
-      fillColor: colour, fillOpacity: incident.status === "received" ? 0.95 : 0.55,
+      fillColor: colour, fillOpacity: waiting ? 0.95 : 0.55,
     };
   }
 
@@ -223,7 +212,7 @@ export class ConsoleMap {
       }
       return;
     }
-    const tip = () => `#${incident.id} ${escapeHtml(typeName(incident.type_code, name))} · ${t(`status.${incident.status}`)}` +
+    const tip = () => `${escapeHtml(incidentTitle(incident))} · ${t(`status.${incident.status}`)}` +
       `${incident.simulated ? ` · [${t("simulated")}]` : ""}<br>${escapeHtml(incident.address)}<br>${fmtDateTime(incident.received_at)}`;
     if (marker) {
       marker.setLatLng([incident.lat, incident.lon]);
@@ -340,4 +329,4 @@ async function loadDutyLayer() {
   return { layer, count: items.length };
 }
 
-export { ROMAN, DUTY_COLOURS, el };
+export { ROMAN, DUTY_COLOURS };

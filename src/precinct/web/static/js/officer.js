@@ -1,11 +1,10 @@
 // Officer view for a phone-sized screen: my assignment, acknowledge, status buttons, route to the scene.
 import { api, optional } from "./api.js";
-import { fmtDateTime, fmtDistance, fmtDuration, name, t, onLangChange } from "./i18n.js";
-import { addRoads, createBaseMap, el, escapeHtml, PRIORITY_COLOURS, UNIT_COLOURS } from "./map.js";
-import { on, store, typeName, upsertUnit } from "./store.js";
-import { errorText, toast } from "./dispatch.js";
+import { fmtDateTime, fmtDistance, fmtDuration, t, onLangChange } from "./i18n.js";
+import { addRoads, createBaseMap, PRIORITY_COLOURS, UNIT_COLOURS } from "./map.js";
+import { incidentTitle, manualMoves, on, store, upsertUnit } from "./store.js";
+import { badge, el, errorText, escapeHtml, incidentBadges, toast } from "./ui.js";
 
-const L = window.L;
 let map = null;
 let overlay = null;
 let current = null; // {assignment, incident, unit} or null
@@ -69,7 +68,7 @@ function upsertUnitQuietly(unit) {
 
 function statusButton(labelKey, status, unit) {
   const node = el("button", { type: "button", class: "big", "data-unit-status": status }, t(labelKey));
-  node.disabled = unit.status === status;
+  node.disabled = !manualMoves("unit", unit.status).includes(status); // the server's unit status machine
   node.addEventListener("click", async () => {
     node.disabled = true;
     try {
@@ -116,12 +115,10 @@ function render() {
     return;
   }
   const box = el("section", { class: "assignment", id: "officer-assignment", "data-incident-id": String(incident.id) });
-  const title = el("h2", {}, `#${incident.id} ${typeName(incident.type_code, name)}`);
-  box.append(title);
+  box.append(el("h2", {}, incidentTitle(incident)));
   const badges = el("p", { class: "badges" });
-  badges.append(el("span", { class: `badge badge-p${incident.priority}` }, t("priority_n", { n: incident.priority })),
-    el("span", { class: "badge badge-status", "data-status": incident.status }, t(`status.${incident.status}`)));
-  if (incident.simulated) badges.append(el("span", { class: "badge badge-sim" }, `[${t("simulated")}]`));
+  badges.append(...incidentBadges(incident));
+  if (incident.simulated) badges.append(badge(`[${t("simulated")}]`, "sim"));
   box.append(badges);
   box.append(el("p", { class: "address" }, incident.address), el("p", {}, incident.description), el("p", { class: "muted" }, fmtDateTime(incident.received_at)));
   const actions = el("div", { class: "officer-actions" });

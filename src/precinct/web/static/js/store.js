@@ -1,7 +1,9 @@
-// Shared state of the console: reference data, open incidents and units, kept live by stream.js.
+// Shared state: the account, the server's tables (GET /meta), reference data, live incidents and units.
+import { fmtList, name, t } from "./i18n.js";
 
 export const store = {
-  me: null,
+  me: null, // GET /auth/me, with the role's permissions
+  meta: null, // GET /meta: permissions, status machines, code lists, local_timezone
   types: new Map(), // code -> type
   districts: new Map(), // id -> org unit
   stations: new Map(),
@@ -26,10 +28,24 @@ export function emit(event, payload) {
   }
 }
 
-export const OPEN_STATUSES = ["received", "dispatched", "en_route", "on_scene"];
+/** The open (not final) incident statuses, from the server's incident status machine. */
+export function openStatuses() {
+  return store.meta.incident.open;
+}
 
 export function isOpen(incident) {
-  return OPEN_STATUSES.includes(incident.status);
+  return openStatuses().includes(incident.status);
+}
+
+/** Not yet dispatched: the incident status machine can still move it to "dispatched" (by assigning a unit). */
+export function awaitingDispatch(incident) {
+  return (store.meta.incident.transitions[incident.status] || []).includes("dispatched");
+}
+
+/** The statuses a user may move a record to from `status`, by the server's "incident" or "unit" machine. */
+export function manualMoves(machineName, status) {
+  const machine = store.meta[machineName];
+  return (machine.transitions[status] || []).filter((target) => machine.manual_targets.includes(target));
 }
 
 /** Put a fresh incident into the store (ignoring stale versions) and tell the listeners. */
@@ -45,22 +61,23 @@ export function upsertUnit(unit) {
   emit("unit", unit);
 }
 
-export const ROLES = {
-  intake: ["call_taker", "dispatcher", "patrol_officer", "supervisor", "admin"],
-  dispatch: ["dispatcher", "supervisor", "admin"],
-  fieldStatus: ["dispatcher", "patrol_officer", "supervisor", "admin"],
-  personalData: ["call_taker", "dispatcher", "patrol_officer", "supervisor"],
-  readIncidents: ["call_taker", "dispatcher", "patrol_officer", "analyst", "supervisor", "admin"],
-  dutyLevels: ["supervisor", "admin"],
-  intakeDesk: ["call_taker", "dispatcher", "supervisor", "admin"], // duplicates, recommendations, hand-offs
-  analysis: ["analyst", "supervisor", "admin"],
-};
-
-export function can(what) {
-  return Boolean(store.me && ROLES[what].includes(store.me.role));
+/** Whether the account's role holds a permission, by its name in the server's table (GET /meta). */
+export function can(permission) {
+  return Boolean(store.me?.permissions?.includes(permission));
 }
 
-export function typeName(code, nameOf) {
+/** The roles that hold a permission, named in the chosen language ("值班领导和管理员"). */
+export function rolesHolding(permission) {
+  const holders = store.meta.permissions[permission] || [];
+  return fmtList(store.meta.roles.filter((role) => holders.includes(role)).map((role) => t(`role.${role}`)));
+}
+
+export function typeName(code) {
   const type = store.types.get(code);
-  return type ? nameOf(type) : code;
+  return type ? name(type) : code;
+}
+
+/** "#12 盗窃": an incident's number and type. */
+export function incidentTitle(incident) {
+  return `#${incident.id} ${typeName(incident.type_code)}`;
 }

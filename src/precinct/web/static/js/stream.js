@@ -1,7 +1,7 @@
 // Live updates: Server-Sent Events from GET /api/v1/stream; polling when the stream is not there.
 import { api, allPages, token } from "./api.js";
 import { t } from "./i18n.js";
-import { emit, OPEN_STATUSES, store, upsertIncident, upsertUnit, can } from "./store.js";
+import { can, emit, isOpen, openStatuses, store, upsertIncident, upsertUnit } from "./store.js";
 
 const POLL_MS = 5000;
 let source = null;
@@ -85,19 +85,19 @@ function startPolling() {
 
 async function pollOnce() {
   try {
-    if (!can("readIncidents")) return;
-    const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: OPEN_STATUSES })]);
+    if (!can("read_incidents")) return;
+    const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: openStatuses() })]);
     for (const unit of units) upsertUnit(unit);
     const openIds = new Set(open.items.map((i) => i.id));
     for (const incident of open.items) upsertIncident(incident);
     // Incidents that left the open list: fetch them once so their final status shows.
     for (const [id, incident] of store.incidents) {
-      if (!openIds.has(id) && OPEN_STATUSES.includes(incident.status)) {
+      if (!openIds.has(id) && isOpen(incident)) {
         upsertIncident(await api(`/incidents/${id}`));
       }
     }
     if (mode !== "push") setMode("polling");
-  } catch (error) {
+  } catch {
     setMode("offline");
   }
 }

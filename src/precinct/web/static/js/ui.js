@@ -1,0 +1,76 @@
+// The console's UI kit: the small DOM helpers every view and panel builds with.
+import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
+
+/** An element with attributes (set as attributes, so `data-*`, `aria-*` and `for` work) and optional text. */
+export function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Text made safe for the HTML of map tooltips and icons. */
+export function escapeHtml(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** A short message in the top bar's toast box; kind "error" colours it. */
+export function toast(message, kind = "info") {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  box.dataset.kind = kind;
+  box.classList.add("show");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => box.classList.remove("show"), 5000);
+}
+
+/** An error as the user reads it: the API's title and message, in the chosen language. */
+export function errorText(error) {
+  if (error instanceof ApiError) return `${error.title || t("error")}: ${error.message}`;
+  return `${t("error")}: ${error.message || error}`;
+}
+
+export function button(text, attrs = {}, onClick) {
+  const node = el("button", { type: "button", ...attrs }, text);
+  if (onClick) node.addEventListener("click", onClick);
+  return node;
+}
+
+/** A badge; kind is a CSS suffix: p1–p4 (priority), status, sim. */
+export function badge(text, kind, extra = {}) {
+  return el("span", { class: `badge badge-${kind}`, ...extra }, text);
+}
+
+/** The priority and status badges of an incident. */
+export function incidentBadges(incident, statusAttrs = {}) {
+  return [badge(t("priority_n", { n: incident.priority }), `p${incident.priority}`),
+    badge(t(`status.${incident.status}`), "status", { "data-status": incident.status, ...statusAttrs })];
+}
+
+/** A titled section of a card (h3). */
+export function section(titleKey, id) {
+  const box = el("section", { class: "card-section", id });
+  box.append(el("h3", {}, t(titleKey)));
+  return box;
+}
+
+/** A labelled form control. */
+export function field(labelKey, control, id = control.id) {
+  const wrap = el("div", { class: "field" });
+  wrap.append(el("label", { for: id }, t(labelKey)), control);
+  return wrap;
+}
+
+/** A select from [value, label] pairs, with a first empty-valued option when `blank` is given. */
+export function select(attrs, entries, { blank } = {}) {
+  const node = el("select", attrs);
+  if (blank !== undefined) node.append(el("option", { value: "" }, blank));
+  for (const [value, label] of entries) node.append(el("option", { value: String(value) }, label));
+  return node;
+}
+
+/** [code, translated name] pairs for a code list: choices(meta.dispositions, "disposition"). */
+export function choices(codes, keyPrefix) {
+  return codes.map((code) => [code, t(`${keyPrefix}.${code}`)]);
+}
