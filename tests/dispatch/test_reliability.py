@@ -162,7 +162,7 @@ def _take_through_the_intake_route_writer(factory):
     import json
 
     from precinct.core.settings import Settings
-    from precinct.dispatch.routes import intake_answers
+    from precinct.dispatch.intake import intake_answers
 
     writer = GroupCommit(factory, answer=intake_answers(Settings()))
     call = IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58)
