@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 from precinct.analysis.evaluation import evaluate_forecast  # noqa: E402
 from precinct.analysis.events import event_table_from_frame, read_events_csv  # noqa: E402
-from precinct.analysis.forecasting import BEST_METHOD  # noqa: E402
+from precinct.analysis.methods import BEST_METHOD  # noqa: E402
 
 DEFAULT_EVENTS = "/work/shared/data/toronto_mci_2014_2019.csv.gz"
 BASELINES = ("naive_all", "naive_365d", "naive_28d", "prospective")

@@ -10,7 +10,7 @@ Travel times for MCLP and the simulation are road travel times on the Wuhan demo
   with a Python loop over units, timed on 1,000 incidents and extrapolated to 25,000.
 * Hypercube: exact model with 12 units (4,096 states) and Larson's approximation with 1,500 units.
 * Coverage on the Wuhan demo roads: response areas of 300 posts (random road midpoints) x {1, 3, 5}
-  min with ``RoadGraph.reachable_within`` (node sets + polygons) = ``coverage_s``; baseline = networkx
+  min with ``geo.reachable_within`` (node sets + polygons) = ``coverage_s``; baseline = networkx
   ``ego_graph`` per post and threshold on the same free-flow edge times (node sets only) =
   ``baseline_coverage_s``.
 
@@ -139,7 +139,7 @@ def bench_network_coverage(rng: np.random.Generator) -> dict:
     from precinct.core.settings import BUNDLED_ROADS
 
     from precinct.demo.calls import road_points
-    from precinct.geo import DEFAULT_SPEED_KPH, graph_from_file
+    from precinct.geo import DEFAULT_SPEED_KPH, graph_from_file, reachable_within
 
     roads = BUNDLED_ROADS
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def bench_network_coverage(rng: np.random.Generator) -> dict:
     chosen = rng.choice(len(points.lon), 300, replace=False)
     posts = np.column_stack([points.lon[chosen], points.lat[chosen]])
     started = time.perf_counter()
-    areas = graph.reachable_within(posts, (1, 3, 5))
+    areas = reachable_within(graph, posts, (1, 3, 5))
     coverage_s = time.perf_counter() - started
     # networkx baseline: two-way free-flow edge times from the same file, source = each edge's u node.
     table = pq.read_table(roads, columns=["u", "v", "highway", "geometry"]).to_pandas()

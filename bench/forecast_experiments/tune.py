@@ -2,7 +2,7 @@
 import sys, time, json, importlib.util
 sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
 from h import Win
-from precinct.analysis.forecasting import make_forecaster
+from precinct.analysis.methods import make_forecaster
 mod_path, windows, methods, out = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), sys.argv[4]
 opts = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
 spec = importlib.util.spec_from_file_location("bmod", mod_path); bmod = importlib.util.module_from_spec(spec); spec.loader.exec_module(bmod)

@@ -194,6 +194,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.state.session_factory = install_unit_of_work(session_factory)
     app.state.database_key = str(session_factory.kw["bind"].engine.url)  # what per-database caches are keyed by
     app.state.intake_writer = GroupCommit(app.state.session_factory, answer=intake_answers(settings))
+    app.state.accounts = users_service.AccountDirectory()
     app.state.jobs = []
     errors.install(app)
     for router in ROUTERS:

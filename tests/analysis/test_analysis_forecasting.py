@@ -5,7 +5,7 @@ import pytest
 from analysis_support import offset_to_lonlat
 from precinct.analysis.evaluation import evaluate_forecast, score_rankings, study_setup
 from precinct.analysis.events import day_number, event_table_from_frame
-from precinct.analysis.forecasting import make_forecaster
+from precinct.analysis.methods import make_forecaster
 from precinct.analysis.grid import project_to_metres
 from precinct.analysis.sepp import fit_self_exciting
 from precinct.core.errors import ValidationError

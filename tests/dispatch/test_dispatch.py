@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from testkit import ADMIN_ACTOR
+from precinct.geo import travel_times_to
 from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, ValidationError
 from precinct.core.permissions import Role
-from precinct.dispatch import plans, service
+from precinct.dispatch import assignments, plans, service
+from precinct.dispatch.ranking import DispatchPolicy
 from precinct.core.settings import BUNDLED_ROADS
 from precinct.roads.graph import road_graph
 from precinct.incidents import service as incident_service
@@ -214,9 +216,9 @@ def test_officer_acknowledges_and_unacknowledged_assignments_escalate(client, au
     mine = client.get("/api/v1/officer/assignment", headers=headers).json()
     assert mine["incident"]["id"] == incident.id and mine["assignment"]["acknowledged_at"] is None
 
-    escalated = service.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=61))
+    escalated = assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=61))
     assert [a.incident_id for a in escalated] == [incident.id]
-    assert service.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=90)) == []
+    assert assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=90)) == []
     session.commit()
     acked = client.post("/api/v1/officer/assignment/ack", headers=headers)
     assert acked.status_code == 200 and acked.json()["acknowledged_at"] is not None
@@ -253,9 +255,9 @@ def test_unit_snapshot_cache_follows_unit_changes(session, graph):
     incident = _incident(session)
     session.flush()
     assert [c.call_sign for c in service.recommend(session, incident.id, graph=graph).items] == ["C-1"]
-    unit_service.set_status(session, unit.id, UnitStatus.OFF_DUTY, actor=ADMIN_ACTOR)
+    assignments.set_unit_status(session, unit.id, UnitStatus.OFF_DUTY, actor=ADMIN_ACTOR)
     assert service.recommend(session, incident.id, graph=graph).items == []
-    unit_service.set_status(session, unit.id, UnitStatus.AVAILABLE, actor=ADMIN_ACTOR)
+    assignments.set_unit_status(session, unit.id, UnitStatus.AVAILABLE, actor=ADMIN_ACTOR)
     unit_service.report_position(session, unit.id, lon=114.09, lat=30.58, actor=ADMIN_ACTOR)
     moved = service.recommend(session, incident.id, graph=graph).items
     assert moved[0].distance_m > 3000  # the position report reached the cached snapshot
@@ -281,8 +283,8 @@ def test_top_k_matches_full_travel_times_and_units_are_snapped_once_per_snapshot
     assert snapped_counts == [len(units), 1, 1]  # the units once, the incident on each call
     assert [(c.unit_id, c.travel_time_s) for c in again.items] == [(c.unit_id, c.travel_time_s) for c in first.items]
 
-    hour = (utcnow() + service.CHINA_OFFSET).hour
-    full = graph.travel_times_to(scene, np.array([[u.lon, u.lat] for u in units]), hour=hour)
+    hour = utcnow().astimezone(DispatchPolicy().zone).hour
+    full = travel_times_to(graph, scene, np.array([[u.lon, u.lat] for u in units]), hour=hour)
     expected = sorted(zip(full, [u.id for u in units], strict=True))[:5]
     assert [c.unit_id for c in first.items] == [unit_id for _, unit_id in expected]
     np.testing.assert_allclose([c.travel_time_s for c in first.items], [t for t, _ in expected], rtol=1e-6)

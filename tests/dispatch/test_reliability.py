@@ -18,6 +18,7 @@ from precinct.incidents import service as incident_service
 from precinct.dispatch.intake import GroupCommit
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
+from precinct.dispatch import assignments
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
 
@@ -106,7 +107,7 @@ def test_concurrent_status_storm_never_puts_a_unit_in_two_incidents(factory):
                     if action < 0.5:
                         incident_service.assign_unit(session, rng.choice(incidents), rng.choice(units), actor=ADMIN_ACTOR)
                     elif action < 0.8:
-                        unit_service.set_status(session, rng.choice(units), rng.choice(
+                        assignments.set_unit_status(session, rng.choice(units), rng.choice(
                             [UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE]), actor=ADMIN_ACTOR)
                     else:
                         incident_service.transition(session, rng.choice(incidents), IncidentStatus.CLOSED,

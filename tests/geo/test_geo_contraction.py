@@ -11,6 +11,7 @@ from geo_grid import CRS_UTM50, X0, Y0, lonlat
 from scipy.sparse.csgraph import dijkstra
 
 import precinct
+from precinct.geo import reachable_within, route, travel_times_from, travel_times_to
 from precinct.core.errors import ValidationError
 from precinct.geo.edges import edge_table
 from precinct.geo.graph import RoadGraph, SnappedPoints, graph_from_edge_table, graph_from_edges_file
@@ -117,10 +118,10 @@ def test_contracted_times_match_full_search_on_streets_with_one_way_pieces(seed)
     points = points_on_edges(graph, rng.integers(0, graph.edge_count, 60), rng.uniform(0, 1, 60))
     for i in range(len(points)):
         one = points.take([i])
-        assert_same_times(graph.travel_times_to(one, points), uncontracted_times_to(graph, one, points))
-        assert_same_times(graph.travel_times_from(one, points), uncontracted_times_from(graph, one, points))
+        assert_same_times(travel_times_to(graph, one, points), uncontracted_times_to(graph, one, points))
+        assert_same_times(travel_times_from(graph, one, points), uncontracted_times_from(graph, one, points))
     expected = uncontracted_times_to(graph, points.take([0]), points)
-    limited = graph.travel_times_to(points.take([0]), points, limit_s=30.0)
+    limited = travel_times_to(graph, points.take([0]), points, limit_s=30.0)
     assert_same_times(limited, np.where(expected <= 30.0, expected, np.inf))
 
 
@@ -146,10 +147,10 @@ def test_chains_become_single_arcs_and_keep_direction():
     assert contracted.kept.tolist() == [0, 4]
     assert contracted.forward.toarray().tolist() == [[0.0, 40.0], [80.0, 0.0]]
     start, middle, end = lonlat(X0 + 50, Y0), lonlat(X0 + 250, Y0), lonlat(X0 + 400, Y0 + 100)
-    assert graph.travel_times_to(middle, [start])[0] == pytest.approx(20.0)
-    assert graph.travel_times_to(start, [middle])[0] == pytest.approx(15.0 + 80.0 + 5.0)  # around
-    assert graph.travel_times_from(start, [end])[0] == pytest.approx(35.0 + 10.0)
-    assert graph.route(middle, start).travel_time_s == pytest.approx(100.0)
+    assert travel_times_to(graph, middle, [start])[0] == pytest.approx(20.0)
+    assert travel_times_to(graph, start, [middle])[0] == pytest.approx(15.0 + 80.0 + 5.0)  # around
+    assert travel_times_from(graph, start, [end])[0] == pytest.approx(35.0 + 10.0)
+    assert route(graph, middle, start).travel_time_s == pytest.approx(100.0)
 
 
 def test_dead_end_street_hangs_off_its_junction():
@@ -159,8 +160,8 @@ def test_dead_end_street_hangs_off_its_junction():
     graph = graph_from_edge_table(table, speeds=SPEEDS)
     assert graph.contracted.node_count == 1
     far, near = lonlat(X0 + 290, Y0), lonlat(X0 + 10, Y0)
-    np.testing.assert_allclose(graph.travel_times_to(far, [near, far]), [28.0, 0.0])
-    np.testing.assert_allclose(graph.travel_times_from(far, [near]), [28.0])
+    np.testing.assert_allclose(travel_times_to(graph, far, [near, far]), [28.0, 0.0])
+    np.testing.assert_allclose(travel_times_from(graph, far, [near]), [28.0])
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +181,8 @@ def test_contracted_times_match_full_search_on_wuhan(wuhan):
     points = points_on_edges(wuhan, edges, rng.uniform(0, 1, 400))
     for i in range(15):  # 15 targets x 20 sources, both directions: 600 pairs
         one, others = points.take([i]), points.take(rng.choice(400, 20, replace=False))
-        assert_same_times(wuhan.travel_times_to(one, others, hour=8), 1.45 * uncontracted_times_to(wuhan, one, others))
-        assert_same_times(wuhan.travel_times_from(one, others), uncontracted_times_from(wuhan, one, others))
+        assert_same_times(travel_times_to(wuhan, one, others, hour=8), 1.45 * uncontracted_times_to(wuhan, one, others))
+        assert_same_times(travel_times_from(wuhan, one, others), uncontracted_times_from(wuhan, one, others))
 
 
 def test_fastest_k_are_exact_and_the_rest_slower_on_wuhan(wuhan):
@@ -193,9 +194,9 @@ def test_fastest_k_are_exact_and_the_rest_slower_on_wuhan(wuhan):
     for i in range(25):
         one, others = points.take([i]), points.take(rng.choice(np.arange(25, 600), 20, replace=False))
         for direction, reference in (("to", uncontracted_times_to), ("from", uncontracted_times_from)):
-            search = wuhan.travel_times_to if direction == "to" else wuhan.travel_times_from
+            search = travel_times_to if direction == "to" else travel_times_from
             expected = reference(wuhan, one, others)
-            got = search(one, others, fastest=5)
+            got = search(wuhan, one, others, fastest=5)
             kth = np.sort(expected)[4]
             fastest = np.argsort(expected)[:5]
             np.testing.assert_allclose(got[fastest], expected[fastest], rtol=1e-6)
@@ -206,8 +207,8 @@ def test_fastest_k_are_exact_and_the_rest_slower_on_wuhan(wuhan):
     assert narrower > 0  # the bound really was narrower than the farthest point on some searches
     for bad in (0, True, 2.5):
         with pytest.raises(ValidationError, match="fastest must be a positive whole number"):
-            wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=bad)
-    assert np.isfinite(wuhan.travel_times_to(points.take([0]), points.take([1, 2]), fastest=np.int64(2))).all()
+            travel_times_to(wuhan, points.take([0]), points.take([1, 2]), fastest=bad)
+    assert np.isfinite(travel_times_to(wuhan, points.take([0]), points.take([1, 2]), fastest=np.int64(2))).all()
 
 
 def test_points_on_one_wuhan_chain_drive_along_it(wuhan):
@@ -220,8 +221,8 @@ def test_points_on_one_wuhan_chain_drive_along_it(wuhan):
     points = points_on_edges(wuhan, np.repeat(edges, 3), rng.uniform(0, 1, 3 * len(edges)))
     for i in range(0, len(points), 5):
         one = points.take([i])
-        assert_same_times(wuhan.travel_times_to(one, points), uncontracted_times_to(wuhan, one, points))
-        assert_same_times(wuhan.travel_times_from(one, points), uncontracted_times_from(wuhan, one, points))
+        assert_same_times(travel_times_to(wuhan, one, points), uncontracted_times_to(wuhan, one, points))
+        assert_same_times(travel_times_from(wuhan, one, points), uncontracted_times_from(wuhan, one, points))
 
 
 def reference_cloud(graph: RoadGraph, point: SnappedPoints, limit_s: float, cell_m: float) -> np.ndarray:
@@ -253,7 +254,7 @@ def reference_cloud(graph: RoadGraph, point: SnappedPoints, limit_s: float, cell
 
 def test_wuhan_response_areas_match_the_documented_method(wuhan):
     posts = np.array([(114.30, 30.58), (114.35, 30.55), (114.27, 30.60)])
-    areas = wuhan.reachable_within(posts, (1, 3, 5))
+    areas = reachable_within(wuhan, posts, (1, 3, 5))
     snapped = wuhan.snap(posts[:, 0], posts[:, 1])
     for i, row in enumerate(areas):
         assert row[0].area_km2 < row[1].area_km2 < row[2].area_km2

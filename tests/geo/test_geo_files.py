@@ -7,6 +7,7 @@ import pytest
 from geo_grid import SPEEDS, grid_columns, node_lonlat, write_geoparquet
 from pyproj import CRS
 
+from precinct.geo import route
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.geo.graph import graph_from_edges_file, graph_from_file, graph_from_osm
 from precinct.geo.osm import read_osm
@@ -47,7 +48,7 @@ def test_geoparquet_round_trip_with_reversed_geometries(tmp_path):
     graph = graph_from_edges_file(path, speeds=SPEEDS)
     assert (graph.node_count, graph.edge_count) == (9, 12)
     assert graph.crs.to_epsg() == 32650
-    assert graph.route(node_lonlat(0), node_lonlat(8)).travel_time_s == pytest.approx(40.0)
+    assert route(graph, node_lonlat(0), node_lonlat(8)).travel_time_s == pytest.approx(40.0)
 
 
 def test_lonlat_geoparquet_is_projected_to_utm(tmp_path):
@@ -57,7 +58,7 @@ def test_lonlat_geoparquet_is_projected_to_utm(tmp_path):
     write_geoparquet(path, columns, crs=CRS.from_epsg(4326))
     graph = graph_from_edges_file(path, speeds=SPEEDS)
     assert graph.crs.to_epsg() == 32650
-    assert graph.route(node_lonlat(0), node_lonlat(8)).distance_m == pytest.approx(400.0, abs=0.5)
+    assert route(graph, node_lonlat(0), node_lonlat(8)).distance_m == pytest.approx(400.0, abs=0.5)
 
 
 def test_geopackage_is_read(tmp_path):
@@ -69,7 +70,7 @@ def test_geopackage_is_read(tmp_path):
     path = tmp_path / "grid.gpkg"
     frame.to_file(path, driver="GPKG")
     graph = graph_from_file(path, speeds=SPEEDS)
-    assert graph.route(node_lonlat(0), node_lonlat(8)).travel_time_s == pytest.approx(40.0)
+    assert route(graph, node_lonlat(0), node_lonlat(8)).travel_time_s == pytest.approx(40.0)
 
 
 def test_missing_column_is_named(tmp_path):
@@ -107,11 +108,11 @@ def test_osm_xml_keeps_drivable_ways_split_at_junctions(tmp_path):
     assert graph.edge_speed_kph[primary] == 72.0
     assert graph.edge_forward[primary] and not graph.edge_backward[primary]
     node2, node5 = (114.3010, 30.5800), (114.3010, 30.5820)
-    route = graph.route(node2, node5)
-    assert route.travel_time_s == pytest.approx(graph.edge_length_m[primary] / 20.0)
-    assert route.distance_m == pytest.approx(222.0, abs=2.0)
+    found = route(graph, node2, node5)
+    assert found.travel_time_s == pytest.approx(graph.edge_length_m[primary] / 20.0)
+    assert found.distance_m == pytest.approx(222.0, abs=2.0)
     with pytest.raises(NoRouteError):
-        graph.route(node5, node2)
+        route(graph, node5, node2)
 
 
 def test_osm_without_drivable_ways_is_refused(tmp_path):

@@ -7,12 +7,13 @@ import pytest
 import shapely
 from geo_grid import X0, Y0, lonlat, node_lonlat
 
+from precinct.geo import reachable_within
 from precinct.core.errors import ValidationError
 
 
 def test_reachable_within_counts_nodes_by_threshold(grid):
     # 0.25 min = 15 s: the centre (node 4) reaches its four neighbours (10 s), not the corners (20 s).
-    areas = grid.reachable_within([node_lonlat(4), node_lonlat(0)], minutes=[0.25, 0.5])
+    areas = reachable_within(grid, [node_lonlat(4), node_lonlat(0)], minutes=[0.25, 0.5])
     centre_quarter, centre_half = areas[0]
     assert centre_quarter.minutes == 0.25
     assert sorted(centre_quarter.node_index.tolist()) == [1, 3, 4, 5, 7]
@@ -30,13 +31,13 @@ def test_reachable_within_counts_nodes_by_threshold(grid):
 
 def test_reachable_within_rejects_bad_thresholds(grid):
     with pytest.raises(ValidationError, match="minutes must be positive"):
-        grid.reachable_within([node_lonlat(4)], minutes=[0, 3])
+        reachable_within(grid, [node_lonlat(4)], minutes=[0, 3])
     with pytest.raises(ValidationError, match="minutes must be positive"):
-        grid.reachable_within([node_lonlat(4)], minutes=["soon"])
+        reachable_within(grid, [node_lonlat(4)], minutes=["soon"])
 
 
 def test_congestion_shrinks_areas(grid):
-    free = grid.reachable_within([node_lonlat(4)], minutes=[0.25])[0][0]
-    peak = grid.reachable_within([node_lonlat(4)], minutes=[0.25], hour=8)[0][0]  # factor 2: 7.5 s
+    free = reachable_within(grid, [node_lonlat(4)], minutes=[0.25])[0][0]
+    peak = reachable_within(grid, [node_lonlat(4)], minutes=[0.25], hour=8)[0][0]  # factor 2: 7.5 s
     assert np.array_equal(peak.node_index, [4])
     assert peak.area_km2 < free.area_km2

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from precinct.analysis.events import EventTable, day_number, event_table_from_frame
-from precinct.analysis.forecasting import History, history_for, make_forecaster
+from precinct.analysis.forecasting import History, history_for
+from precinct.analysis.methods import make_forecaster
 from precinct.analysis.grid import SquareGrid, grid_for_points
 from precinct.core.errors import ValidationError
 
@@ -167,7 +168,7 @@ def evaluate_forecast(
         Incidents (a frame goes through :func:`event_table_from_frame`, dropping officer-initiated
         events).
     method : str
-        A name from :data:`precinct.analysis.forecasting.METHODS`.
+        A name from :data:`precinct.analysis.methods.METHODS`.
     category : str
         An event category or ``"all"``.
     start : str

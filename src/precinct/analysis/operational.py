@@ -10,7 +10,7 @@ import shapely
 
 from precinct.analysis.events import EventTable, date_of_day
 from precinct.analysis.evaluation import study_setup
-from precinct.analysis.forecasting import make_forecaster
+from precinct.analysis.methods import make_forecaster
 from precinct.analysis.grid import SquareGrid, unproject_to_degrees
 from precinct.core.errors import ValidationError
 

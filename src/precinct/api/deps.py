@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import anyio.to_thread
 from fastapi import Depends, Query, Request
@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
 from precinct.core.permissions import Permission, roles_for
-from precinct.core.security import Actor, decode_access_token
+from precinct.core.security import AccountState, Actor, decode_access_token
 from precinct.core.settings import Settings
-from precinct.users import service as users_service
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -59,22 +58,33 @@ async def get_current_actor(
     if not token:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
     claims = decode_access_token(token, secret_key=settings.secret_key)
-    account = users_service.cached_account_state(request.app.state.database_key, claims["sub"])
+    account = request.app.state.accounts.cached(request.app.state.database_key, claims["sub"])
     if account is None:  # not read in the last few seconds: one trip to the database, off the event loop
         account = await anyio.to_thread.run_sync(load_account, request, claims["sub"])
     return _actor(request, account)
 
 
-def load_account(request: Request, username: str) -> users_service.AccountState | None:
+class Accounts(Protocol):
+    """Where request authentication reads account state (the composition root wires the users
+    domain's in as ``app.state.accounts``)."""
+
+    def cached(self, database_key: str, username: str) -> AccountState | None:
+        """The state remembered for a few seconds, or ``None`` (then :meth:`load` it)."""
+
+    def load(self, session: Session, username: str) -> AccountState | None:
+        """The state read now (``None``: no such account)."""
+
+
+def load_account(request: Request, username: str) -> AccountState | None:
     """The account's current state, read now in a session of its own that is closed at once."""
     with request.app.state.session_factory() as session:
         try:
-            return users_service.load_account_state(session, username)
+            return request.app.state.accounts.load(session, username)
         finally:
             session.rollback()
 
 
-def _actor(request: Request, account: users_service.AccountState | None) -> Actor:
+def _actor(request: Request, account: AccountState | None) -> Actor:
     if account is None or account.reason == "disabled":
         raise AuthenticationError("the account behind this token no longer exists or is disabled")
     if account.reason == "locked":

@@ -1,0 +1,6 @@
+"""The tamper-evident audit log: entries queued by services inside their unit of work, chained by
+SHA-256 and written in the same transaction as the change they describe; verification; the
+auditors' routes.
+
+May import ``core`` and ``api``.
+"""

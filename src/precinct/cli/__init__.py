@@ -1,0 +1,5 @@
+"""The ``precinct`` command line (Typer): each command opens its own unit of work through the
+composition root and calls services and the pure core, never HTTP routes.
+
+May import everything.
+"""

@@ -55,7 +55,7 @@ def evaluate(
 ) -> None:
     """Rolling-origin evaluation: each test day is forecast from earlier events only."""
     from precinct.analysis.evaluation import evaluate_forecast
-    from precinct.analysis.forecasting import METHODS
+    from precinct.analysis.methods import METHODS
 
     if method not in METHODS:
         _fail(f"未知的预测方法 {method!r}，可选：{', '.join(METHODS)}", ValidationError(f"method: unknown method {method!r}; use one of {list(METHODS)}"))

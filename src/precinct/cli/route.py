@@ -40,15 +40,15 @@ def route(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON with a GeoJSON LineString path")] = False,
 ) -> None:
     """Print the fastest driving route between two points (distance, time, path)."""
-    from precinct.geo.graph import graph_from_file
-    from precinct.geo.routing import NoRouteError
+    from precinct.geo import graph_from_file
+    from precinct.geo import route as fastest_route
 
     try:
         start = _lonlat(from_, "--from")
         end = _lonlat(to, "--to")
         graph = graph_from_file(roads)
-        result = graph.route(start, end, hour=hour)
-    except (ValidationError, NotFoundError, NoRouteError) as exc:
+        result = fastest_route(graph, start, end, hour=hour)
+    except (ValidationError, NotFoundError) as exc:  # NoRouteError is a NotFoundError
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if json_:

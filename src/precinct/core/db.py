@@ -151,6 +151,14 @@ def is_concurrency_failure(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in CONCURRENCY_SQLSTATES
 
 
+def flush_or_conflict(session: Session, what: str) -> None:
+    """Flush; a concurrent change to the same row becomes a ConflictError naming ``what``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(f"{what} was changed by someone else at the same time; reload and retry") from exc
+
+
 def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn an optimistic-lock failure (a row changed by someone else meanwhile) or a deadlock
     between concurrent changes, wherever it surfaces in ``func`` (an explicit flush or an

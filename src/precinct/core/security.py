@@ -62,6 +62,20 @@ def decode_access_token(token: str, *, secret_key: str) -> dict[str, object]:
 
 
 @dataclass(frozen=True)
+class AccountState:
+    """What a request needs to know about the account behind a token."""
+
+    user_id: int
+    username: str
+    role: Role
+    reason: str | None = None  # "disabled" or "locked"; None when the account may be used
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who does something: a user, the CLI or the simulator; ``ip`` says from where."""
 

@@ -30,7 +30,7 @@ from precinct.core.settings import Settings
 from precinct.core.jobs import BackgroundLoop
 from precinct.demo.calls import DISPOSITION_MIX, HOT_PLACES, HOT_SHARE, HOURLY_PROFILE, LABEL, SOURCE_MIX, TYPE_MIX, WEEKDAY_FACTOR, mix, road_points
 from precinct.geo.distance import haversine_m as distance_m
-from precinct.dispatch import service as dispatch_service
+from precinct.dispatch import assignments
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -151,7 +151,7 @@ class Simulator:
             if unit is None:
                 return None
             assignment = incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
-            dispatch_service.acknowledge_assignment(session, assignment, unit, actor=SIMULATOR)
+            assignments.acknowledge_assignment(session, assignment, unit, actor=SIMULATOR)
             return "dispatched"
         assignment = session.scalar(
             select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
@@ -164,7 +164,7 @@ class Simulator:
             return None  # a real unit sent to a simulated call is driven by its crew, not by the simulator
         if unit.status == UnitStatus.DISPATCHED:
             if (now - assignment.dispatched_at).total_seconds() >= EN_ROUTE_DELAY_S:
-                unit_service.set_status(session, unit.id, UnitStatus.EN_ROUTE, actor=SIMULATOR)
+                assignments.set_unit_status(session, unit.id, UnitStatus.EN_ROUTE, actor=SIMULATOR)
             return None
         if unit.status == UnitStatus.EN_ROUTE and assignment.en_route_at is not None:
             return self._drive(session, unit, incident, assignment, now)
@@ -185,7 +185,7 @@ class Simulator:
         step_m = max(elapsed, 0.0) * SPEED_M_PER_S
         if remaining <= max(step_m, 30.0):
             unit_service.report_position(session, unit.id, lon=incident.lon, lat=incident.lat, actor=SIMULATOR, at=now)
-            unit_service.set_status(session, unit.id, UnitStatus.ON_SCENE, actor=SIMULATOR)
+            assignments.set_unit_status(session, unit.id, UnitStatus.ON_SCENE, actor=SIMULATOR)
             return None
         share = step_m / remaining
         lon = start_lon + (incident.lon - start_lon) * share

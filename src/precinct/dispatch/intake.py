@@ -40,6 +40,7 @@ from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.dispatch import plans
 from precinct.dispatch import service as dispatch_service
+from precinct.dispatch.ranking import Reason
 from precinct.dispatch.schemas import DuplicateRead, IntakeRead, PlanRead, RecommendationRead
 from precinct.incidents import service
 from precinct.incidents.models import Incident
@@ -251,7 +252,8 @@ def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], byt
 
     def answer(session: Session, incident: Incident, k: int) -> bytes:
         stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it
-        warnings: list[dispatch_service.Reason] = []
+        plan = plans.get_plan(session, stored.type_code, stored.district_id)  # read once, for ranking and the answer
+        warnings: list[Reason] = []
         try:
             duplicates = dispatch_service.find_duplicates(
                 session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
@@ -260,24 +262,24 @@ def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], byt
             logger.exception("duplicate search failed for stored incident %s", stored.id)
             session.rollback()
             duplicates = []
-            warnings.append(dispatch_service.Reason("duplicates_unavailable", "重复警情查询失败，请在警情列表中核对",
-                                           "the duplicate search failed; check the incident list for duplicates"))
+            warnings.append(Reason("duplicates_unavailable", "重复警情查询失败，请在警情列表中核对",
+                                  "the duplicate search failed; check the incident list for duplicates"))
         try:
             recommendation = dispatch_service.recommend(session, stored.id, graph=road_graph(settings.roads_file),
-                                               policy=dispatch_service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s))
+                                                        policy=dispatch_service.policy_for(settings, k), plan=plan)
         except Exception:  # noqa: BLE001  stored; the dispatcher can ask again or dispatch by hand
             logger.exception("unit recommendation failed for stored incident %s", stored.id)
             session.rollback()
             recommendation = dispatch_service.Recommendation(stored.id, [], [], [])
-            warnings.append(dispatch_service.Reason("recommendation_unavailable", "警力推荐失败：请重新获取推荐或手动派警",
-                                           "unit recommendation failed: fetch recommendations again or dispatch by hand"))
+            warnings.append(Reason("recommendation_unavailable", "警力推荐失败：请重新获取推荐或手动派警",
+                                  "unit recommendation failed: fetch recommendations again or dispatch by hand"))
         recommendation.warnings.extend(warnings)
         return IntakeRead(
             incident=stored,
             duplicates=[DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
                                       minutes_ago=d.minutes_ago) for d in duplicates],
             recommendations=RecommendationRead.model_validate(recommendation),
-            response_plan=PlanRead.model_validate(plans.get_plan(session, stored.type_code, stored.district_id)),
+            response_plan=PlanRead.model_validate(plan),
         ).model_dump_json().encode()
 
     return answer

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -217,25 +216,3 @@ def current_level_map(session: Session) -> dict[int, int]:
         return dict(session.execute(select(DutyLevelChange.district_id, DutyLevelChange.level)
                                     .join(latest, DutyLevelChange.id == latest.c.id)).all())
     return _levels.get_or_load(session.get_bind().engine.url, load)
-
-
-def district_minimum(session: Session, district_id: int, units: dict | None = None) -> tuple[int, int, int]:
-    """(available units, minimum required, level) for one district.
-
-    ``units`` may be a unit snapshot (``dispatch.service.unit_snapshot``) to count from; otherwise
-    the units are counted in the database.
-    """
-    level = current_level_map(session).get(district_id, DEFAULT_LEVEL)
-    if units is not None:
-        in_district = units["district_key"] == district_id
-        on_duty = in_district & ~np.isin(units["status"], [UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE])
-        available = int((in_district & (units["status"] == UnitStatus.AVAILABLE)).sum())
-        count = int(on_duty.sum())
-    else:
-        count, available = session.execute(
-            select(func.count(Unit.id), func.coalesce(func.sum(case((Unit.status == UnitStatus.AVAILABLE, 1), else_=0)), 0))
-            .join(OrgUnit, OrgUnit.id == Unit.home_station_id)
-            .where(OrgUnit.parent_id == district_id, Unit.status.not_in([UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE]))
-        ).one()
-    minimum = math.ceil(DUTY_LEVELS[level]["min_available_share"] * int(count))
-    return int(available), minimum, level

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.core.settings import Settings
-from precinct.dispatch import plans, service
+from precinct.dispatch import assignments, plans, service
 from precinct.dispatch.schemas import (
     DuplicateOf,
     DuplicateRead,
@@ -28,14 +27,10 @@ from precinct.dispatch.schemas import (
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
 from precinct.roads.graph import RoadGraphDep
-from precinct.units.schemas import UnitRead
+from precinct.units.schemas import UnitRead, UnitStatusUpdate
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["dispatch"])
-
-
-def policy(settings: Settings, k: int) -> service.DispatchPolicy:
-    return service.DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s)
 
 
 @router.post("/intake", response_model=IntakeRead, status_code=status.HTTP_201_CREATED)
@@ -61,7 +56,7 @@ def duplicates(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, r
 @router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationRead)
 def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep, graph: RoadGraphDep,
                     _: Annotated[Actor, require(Permission.INTAKE_DESK)], k: Annotated[int, Query(ge=1, le=20)] = 5):
-    return service.recommend(session, incident_id, graph=graph, policy=policy(settings, k))
+    return service.recommend(session, incident_id, graph=graph, policy=service.policy_for(settings, k))
 
 
 @router.post("/incidents/{incident_id}/duplicate-of", response_model=IncidentRead)
@@ -117,8 +112,8 @@ def set_duty_level(body: DutyLevelWrite, session: SessionDep, actor: Annotated[A
 @router.get("/officer/assignment", response_model=OfficerAssignmentRead,
             responses={204: {"description": "no current assignment"}})
 def officer_assignment(session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)]):
-    unit = service.officer_unit(session, actor)
-    assignment = service.current_assignment(session, unit.id)
+    unit = assignments.officer_unit(session, actor)
+    assignment = assignments.current_assignment(session, unit.id)
     if assignment is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return OfficerAssignmentRead(assignment=AssignmentRead.model_validate(assignment),
@@ -128,6 +123,15 @@ def officer_assignment(session: SessionDep, actor: Annotated[Actor, require(Perm
 
 @router.post("/officer/assignment/ack", response_model=AssignmentRead)
 def acknowledge(session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)]):
-    assignment = service.acknowledge(session, actor)
+    assignment = assignments.acknowledge(session, actor)
     session.commit()
     return assignment
+
+
+@router.post("/units/{unit_id}/status", response_model=UnitRead)
+def set_unit_status(
+    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
+):
+    unit = assignments.set_unit_status(session, unit_id, body.status, actor=actor)
+    session.commit()
+    return unit

@@ -10,7 +10,7 @@ from precinct.core.jobs import BackgroundLoop
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
-from precinct.dispatch import service
+from precinct.dispatch import assignments
 
 logger = logging.getLogger("precinct.dispatch")
 WATCHDOG = Actor(username="dispatch-watchdog", role=Role.SUPERVISOR, ip="local")
@@ -22,7 +22,7 @@ def watchdog_job(session_factory: sessionmaker[Session], settings: Settings, *, 
 
     def step() -> None:
         with session_factory() as session:
-            escalated = service.escalate_unacknowledged(session, timeout_s=settings.dispatch_ack_timeout_s, actor=WATCHDOG)
+            escalated = assignments.escalate_unacknowledged(session, timeout_s=settings.dispatch_ack_timeout_s, actor=WATCHDOG)
             session.commit()
         if escalated:
             logger.info("escalated %d unacknowledged assignments", len(escalated))

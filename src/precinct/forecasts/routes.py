@@ -11,7 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from precinct.analysis.forecasting import METHODS
+from precinct.analysis.methods import METHODS
 from precinct.forecasts import service
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.errors import NotFoundError, ValidationError

@@ -2,13 +2,16 @@
 
 Typical use::
 
-    from precinct.geo import graph_from_edges_file
+    from precinct.geo import graph_from_edges_file, reachable_within, route, travel_times_to
 
     graph = graph_from_edges_file("wuhan_roads.parquet")
-    route = graph.route((114.30, 30.58), (114.35, 30.55), hour=8)
+    found = route(graph, (114.30, 30.58), (114.35, 30.55), hour=8)
     units = graph.snap(unit_lon, unit_lat)           # once, when positions arrive
-    seconds = graph.travel_times_to((lon, lat), units, hour=8)
-    areas = graph.reachable_within(posts_lonlat, (1, 3, 5))
+    seconds = travel_times_to(graph, (lon, lat), units, hour=8)
+    areas = reachable_within(graph, posts_lonlat, (1, 3, 5))
+
+Pure: imports only itself and ``precinct.core.errors``, never a web framework or the database
+(a test walks the imports).
 """
 
 from precinct.geo.edges import EdgeTable, edge_table, read_edges_file

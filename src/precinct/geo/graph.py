@@ -151,31 +151,6 @@ class RoadGraph:
         xy = shapely.get_coordinates(snapped)
         return SnappedPoints(edge.astype(np.int64), fraction, xy[:, 0], xy[:, 1], distance)
 
-    # The query methods live in routing.py / isochrones.py; thin wrappers keep one import for users.
-    def route(self, from_lonlat, to_lonlat, *, hour: int | None = None):  # noqa: ANN001, ANN201
-        """Fastest route between two lon/lat points; see :func:`precinct.geo.routing.route`."""
-        from precinct.geo.routing import route
-
-        return route(self, from_lonlat, to_lonlat, hour=hour)
-
-    def travel_times_to(self, target, sources, *, hour=None, limit_s=None, fastest=None):  # noqa: ANN001, ANN201
-        """Seconds from each source to one target; see :func:`precinct.geo.routing.travel_times_to`."""
-        from precinct.geo.routing import travel_times_to
-
-        return travel_times_to(self, target, sources, hour=hour, limit_s=limit_s, fastest=fastest)
-
-    def travel_times_from(self, source, targets, *, hour=None, limit_s=None, fastest=None):  # noqa: ANN001, ANN201
-        """Seconds from one source to each target; see :func:`precinct.geo.routing.travel_times_from`."""
-        from precinct.geo.routing import travel_times_from
-
-        return travel_times_from(self, source, targets, hour=hour, limit_s=limit_s, fastest=fastest)
-
-    def reachable_within(self, sources, minutes=(1, 3, 5), *, hour=None, **options):  # noqa: ANN001, ANN201
-        """Response areas per source and threshold; see :func:`precinct.geo.isochrones.reachable_within`."""
-        from precinct.geo.isochrones import reachable_within
-
-        return reachable_within(self, sources, minutes, hour=hour, **options)
-
 
 def graph_from_edges_file(path: str | Path, *, speeds: SpeedProfile | None = None) -> RoadGraph:
     """Build a graph from a GeoParquet or GeoPackage edge table (``u``, ``v``, ``highway``, geometry).

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
-from precinct.core.db import conflicts_as_domain_errors, utcnow
+from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import (
@@ -252,7 +252,7 @@ def transition(
         _release_units(session, incident, actor=actor, at=now)
     _event(session, incident, actor, "status", previous, target, at=now,
            data={"disposition": disposition.value if disposition else None, "note": note or None})
-    unit_service.flush_or_conflict(session, f"incident {incident.id}")
+    flush_or_conflict(session, f"incident {incident.id}")
     audit_service.record(
         session, actor=actor, action="incident.transition", resource_type="incident", resource_id=incident.id,
         detail={"from": previous.value, "to": target.value, "disposition": disposition.value if disposition else None},
@@ -279,7 +279,7 @@ def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Acto
     incident.updated_at = now
     _event(session, incident, actor, "assigned", previous, incident.status, at=now,
            data={"unit_id": unit.id, "call_sign": unit.call_sign})
-    unit_service.flush_or_conflict(session, f"unit {unit.call_sign}")
+    flush_or_conflict(session, f"unit {unit.call_sign}")
     audit_service.record(
         session, actor=actor, action="incident.assign", resource_type="incident", resource_id=incident.id,
         detail={"unit_id": unit.id},

@@ -1,0 +1,3 @@
+"""Alembic migrations. The environment reads every table from the composition root
+(``precinct.app.metadata``); the revisions import nothing of Precinct's.
+"""

@@ -2,6 +2,8 @@
 
 Numeric cores take travel-time matrices in seconds (rows = posts or candidate sites, columns =
 demand cells or atoms) so that road-network adapters can supply them. No web or database imports.
+
+Imports only itself, ``geo`` and ``precinct.core.errors`` (a test walks the imports).
 """
 
 from precinct.planning.coverage import CoverageReport, coverage_by_threshold

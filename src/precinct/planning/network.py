@@ -1,7 +1,7 @@
 """Road-network adapters: travel-time matrices and callables for the planning cores.
 
 Thin layer over :mod:`precinct.geo`: posts and demand points are snapped once, then one Dijkstra
-per post (``RoadGraph.travel_times_from``) fills a row of the posts x demand matrix that
+per post (``geo.travel_times_from``) fills a row of the posts x demand matrix that
 :class:`~precinct.planning.location.MaximalCoveringModel`, :func:`coverage_by_threshold`,
 :class:`HypercubeModel` and :func:`simulate_incidents` take.
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from precinct.geo import reachable_within, travel_times_from, travel_times_to
 from precinct.core.errors import ValidationError
 
 __all__ = ["label_points_by_polygons", "on_road_mask", "response_areas_geojson", "travel_time_callable", "travel_time_matrix"]
@@ -50,7 +51,7 @@ def travel_time_matrix(
     snapped_posts = graph.snap(posts[:, 0], posts[:, 1])
     snapped_demand = graph.snap(demand[:, 0], demand[:, 1])
     rows = [
-        graph.travel_times_from(snapped_posts.take([index]), snapped_demand, hour=hour, limit_s=limit_s)
+        travel_times_from(graph, snapped_posts.take([index]), snapped_demand, hour=hour, limit_s=limit_s)
         for index in range(len(snapped_posts))
     ]
     return np.vstack(rows).astype(float)
@@ -61,7 +62,7 @@ def travel_time_callable(
 ) -> Callable[[int], np.ndarray]:  # noqa: ANN001
     """``cell -> seconds from every post`` for :func:`simulate_incidents`, computed lazily and cached.
 
-    One reverse Dijkstra per distinct demand cell (``RoadGraph.travel_times_to``), so a simulation
+    One reverse Dijkstra per distinct demand cell (``geo.travel_times_to``), so a simulation
     only pays for the cells its incidents fall in.
     """
     posts = _lonlat("posts_lonlat", posts_lonlat)
@@ -75,7 +76,7 @@ def travel_time_callable(
             if not 0 <= cell < len(snapped_demand):
                 raise ValidationError(f"cell {cell} is outside the {len(snapped_demand)} demand points")
             cache[cell] = np.asarray(
-                graph.travel_times_to(snapped_demand.take([cell]), snapped_posts, hour=hour), dtype=float
+                travel_times_to(graph, snapped_demand.take([cell]), snapped_posts, hour=hour), dtype=float
             )
         return cache[cell]
 
@@ -88,7 +89,7 @@ def response_areas_geojson(
 ) -> dict:  # noqa: ANN001
     """Response areas ("circles" on roads) of each post as a GeoJSON FeatureCollection.
 
-    One feature per post and threshold (``RoadGraph.reachable_within``), with properties
+    One feature per post and threshold (``geo.reachable_within``), with properties
     ``post`` (input position), ``minutes``, ``area_km2`` and whatever ``properties[post]`` adds.
 
     Parameters
@@ -113,7 +114,7 @@ def response_areas_geojson(
     posts = _lonlat("posts_lonlat", posts_lonlat)
     if properties is not None and len(properties) != len(posts):
         raise ValidationError(f"properties must have one dict per post ({len(posts)}), got {len(properties)}")
-    areas = graph.reachable_within(posts, tuple(float(m) for m in minutes), hour=hour)
+    areas = reachable_within(graph, posts, tuple(float(m) for m in minutes), hour=hour)
     features = []
     for index, per_threshold in enumerate(areas):
         extra = properties[index] if properties is not None else {}

@@ -17,7 +17,6 @@ from precinct.units.schemas import (
     PositionReport,
     UnitCreate,
     UnitRead,
-    UnitStatusUpdate,
 )
 
 router = APIRouter(tags=["units"])
@@ -52,15 +51,6 @@ def list_units(
 @router.get("/units/{unit_id}", response_model=UnitRead)
 def get_unit(unit_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
     return service.get(session, unit_id)
-
-
-@router.post("/units/{unit_id}/status", response_model=UnitRead)
-def set_unit_status(
-    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
-):
-    unit = service.set_status(session, unit_id, body.status, actor=actor)
-    session.commit()
-    return unit
 
 
 @router.post("/units/{unit_id}/positions", status_code=status.HTTP_204_NO_CONTENT)

@@ -6,14 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from precinct.audit import service as audit_service
-from precinct.core.db import array_insert_sql, conflicts_as_domain_errors, utcnow
+from precinct.core.db import array_insert_sql, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
-from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
-from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
 from precinct.units.schemas import live_payload
 from precinct.org.models import OrgTier, OrgUnit
@@ -27,16 +24,6 @@ from precinct.units.models import (
 )
 
 U = UnitStatus
-
-_INCIDENT_STATUS_FOR_UNIT = {U.EN_ROUTE: IncidentStatus.EN_ROUTE, U.ON_SCENE: IncidentStatus.ON_SCENE}
-
-
-def flush_or_conflict(session: Session, what: str) -> None:
-    """Flush; a concurrent change to the same row becomes a ConflictError naming ``what``."""
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(f"{what} was changed by someone else at the same time; reload and retry") from exc
 
 
 def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
@@ -108,12 +95,6 @@ def create(
     return unit
 
 
-def active_assignment(session: Session, unit_id: int) -> Assignment | None:
-    return session.scalar(
-        select(Assignment).where(Assignment.unit_id == unit_id, Assignment.cleared_at.is_(None))
-    )
-
-
 def apply_status(
     session: Session,
     unit: Unit,
@@ -133,56 +114,6 @@ def apply_status(
     )
     unit.status = target
     unit.status_at = at
-
-
-@conflicts_as_domain_errors
-def set_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor) -> Unit:
-    """Change a unit's status as reported by the unit or a dispatcher.
-
-    ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
-    forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
-    by assigning the unit to an incident.
-    """
-    if target == U.DISPATCHED:
-        raise ValidationError("a unit becomes dispatched by being assigned to an incident")
-    unit = get(session, unit_id)
-    now = utcnow()
-    assignment = active_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
-    apply_status(session, unit, target, actor=actor, at=now, incident_id=assignment.incident_id if assignment else None)
-    if assignment is not None:
-        if target == U.EN_ROUTE:
-            assignment.en_route_at = now
-        elif target == U.ON_SCENE:
-            assignment.on_scene_at = now
-        elif target == U.AVAILABLE:
-            assignment.cleared_at = now
-        if target in _INCIDENT_STATUS_FOR_UNIT:
-            _advance_incident(session, assignment.incident_id, _INCIDENT_STATUS_FOR_UNIT[target], actor=actor, at=now, unit=unit)
-    flush_or_conflict(session, f"unit {unit.call_sign}")
-    audit_service.record(
-        session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
-        detail={"status": target.value, "incident_id": assignment.incident_id if assignment else None},
-    )
-    return unit
-
-
-def _advance_incident(
-    session: Session, incident_id: int, target: IncidentStatus, *, actor: Actor, at: datetime, unit: Unit
-) -> None:
-    incident = session.get(Incident, incident_id)
-    if incident is None or incident.status not in OPEN_STATUSES:
-        return
-    if PROGRESS_RANK.get(incident.status, 99) >= PROGRESS_RANK[target]:
-        return
-    session.add(
-        IncidentEvent(
-            incident_id=incident.id, at=at, actor=actor.username, kind="status",
-            from_status=incident.status.value, to_status=target.value,
-            data={"unit_id": unit.id, "call_sign": unit.call_sign},
-        )
-    )
-    incident.status = target
-    incident.updated_at = at
 
 
 def report_position(

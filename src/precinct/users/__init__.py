@@ -1,0 +1,4 @@
+"""Accounts: creation, log-in with lockout, account state for request authentication, unlocking.
+
+May import ``core``, ``api``, ``audit``, ``org`` and ``units``.
+"""

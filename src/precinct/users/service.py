@@ -21,7 +21,7 @@ from precinct.core.errors import (
     ValidationError,
 )
 from precinct.core.permissions import Role
-from precinct.core.security import Actor, create_access_token, hash_password, verify_password
+from precinct.core.security import AccountState, Actor, create_access_token, hash_password, verify_password
 from precinct.core.settings import Settings
 from precinct.org.models import OrgUnit
 from precinct.units.models import Unit
@@ -30,20 +30,6 @@ from precinct.users.models import LoginFailure, User
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 _DUMMY_HASH = hash_password("not-a-real-password-0000")
 ACCOUNT_CACHE_S = 2.0
-
-
-@dataclass(frozen=True)
-class AccountState:
-    """What a request needs to know about the account behind a token."""
-
-    user_id: int
-    username: str
-    role: Role
-    reason: str | None = None  # "disabled" or "locked"; None when the account may be used
-
-    @property
-    def usable(self) -> bool:
-        return self.reason is None
 
 
 # Every authenticated request needs the account's state; reading it once per ``ACCOUNT_CACHE_S``
@@ -69,6 +55,13 @@ def load_account_state(session: Session, username: str) -> AccountState | None:
 def cached_account_state(database_url: str, username: str) -> AccountState | None:
     """The remembered state if still fresh; ``None`` means: call :func:`load_account_state`."""
     return _accounts.peek((database_url, username))
+
+
+class AccountDirectory:
+    """Account state for request authentication (``api.deps.Accounts``)."""
+
+    cached = staticmethod(cached_account_state)
+    load = staticmethod(load_account_state)
 
 
 def forget_changed_accounts(session: Session, _context: object) -> None:

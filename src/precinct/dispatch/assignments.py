@@ -1,0 +1,128 @@
+"""Working an assignment: units' status reports (which stamp their assignment and move its
+incident forward), the officer's own assignment and acknowledgement, and the escalation of
+assignments nobody acknowledged."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.audit import service as audit_service
+from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
+from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
+from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
+from precinct.live import hooks as live
+from precinct.units import service as unit_service
+from precinct.units.models import Unit, UnitStatus
+from precinct.units.status import BUSY_STATUSES
+from precinct.users.models import User
+
+_INCIDENT_STATUS_FOR_UNIT = {UnitStatus.EN_ROUTE: IncidentStatus.EN_ROUTE, UnitStatus.ON_SCENE: IncidentStatus.ON_SCENE}
+
+
+@conflicts_as_domain_errors
+def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor) -> Unit:
+    """Change a unit's status as reported by the unit or a dispatcher.
+
+    ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
+    forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
+    by assigning the unit to an incident.
+    """
+    if target == UnitStatus.DISPATCHED:
+        raise ValidationError("a unit becomes dispatched by being assigned to an incident")
+    unit = unit_service.get(session, unit_id)
+    now = utcnow()
+    assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
+    unit_service.apply_status(session, unit, target, actor=actor, at=now, incident_id=assignment.incident_id if assignment else None)
+    if assignment is not None:
+        if target == UnitStatus.EN_ROUTE:
+            assignment.en_route_at = now
+        elif target == UnitStatus.ON_SCENE:
+            assignment.on_scene_at = now
+        elif target == UnitStatus.AVAILABLE:
+            assignment.cleared_at = now
+        if target in _INCIDENT_STATUS_FOR_UNIT:
+            _advance_incident(session, assignment.incident_id, _INCIDENT_STATUS_FOR_UNIT[target], actor=actor, at=now, unit=unit)
+    flush_or_conflict(session, f"unit {unit.call_sign}")
+    audit_service.record(
+        session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
+        detail={"status": target.value, "incident_id": assignment.incident_id if assignment else None},
+    )
+    return unit
+
+
+def _advance_incident(
+    session: Session, incident_id: int, target: IncidentStatus, *, actor: Actor, at: datetime, unit: Unit
+) -> None:
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.status not in OPEN_STATUSES:
+        return
+    if PROGRESS_RANK.get(incident.status, 99) >= PROGRESS_RANK[target]:
+        return
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id, at=at, actor=actor.username, kind="status",
+            from_status=incident.status.value, to_status=target.value,
+            data={"unit_id": unit.id, "call_sign": unit.call_sign},
+        )
+    )
+    incident.status = target
+    incident.updated_at = at
+
+
+def officer_unit(session: Session, actor: Actor) -> Unit:
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None or user.unit_id is None:
+        raise NotFoundError("your account is not linked to a unit; ask a supervisor to link it")
+    unit = session.get(Unit, user.unit_id)
+    if unit is None:
+        raise NotFoundError(f"unit {user.unit_id} does not exist")
+    return unit
+
+
+def current_assignment(session: Session, unit_id: int) -> Assignment | None:
+    """The unit's assignment that is not cleared yet (the latest, should there be two)."""
+    return session.scalar(select(Assignment).where(Assignment.unit_id == unit_id, Assignment.cleared_at.is_(None))
+                          .order_by(Assignment.id.desc()))
+
+
+def acknowledge(session: Session, actor: Actor) -> Assignment:
+    """The officer confirms their current assignment (idempotent)."""
+    unit = officer_unit(session, actor)
+    assignment = current_assignment(session, unit.id)
+    if assignment is None:
+        raise NotFoundError("there is no assignment to acknowledge")
+    acknowledge_assignment(session, assignment, unit, actor=actor)
+    return assignment
+
+
+def acknowledge_assignment(session: Session, assignment: Assignment, unit: Unit, *, actor: Actor) -> None:
+    if assignment.acknowledged_at is not None:
+        return
+    assignment.acknowledged_at = utcnow()
+    session.add(IncidentEvent(incident_id=assignment.incident_id, at=assignment.acknowledged_at, actor=actor.username,
+                              kind="acknowledged", data={"unit_id": unit.id, "call_sign": unit.call_sign}))
+    audit_service.record(session, actor=actor, action="assignment.acknowledge", resource_type="assignment",
+                         resource_id=assignment.id)
+
+
+def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor, now: datetime | None = None) -> list[Assignment]:
+    """Flag assignments not acknowledged within ``timeout_s``; each is escalated once."""
+    now = now or utcnow()
+    overdue = list(session.scalars(select(Assignment).where(
+        Assignment.cleared_at.is_(None), Assignment.acknowledged_at.is_(None), Assignment.escalated_at.is_(None),
+        Assignment.dispatched_at <= now - timedelta(seconds=timeout_s))))
+    for assignment in overdue:
+        assignment.escalated_at = now
+        session.add(IncidentEvent(incident_id=assignment.incident_id, at=now, actor=actor.username, kind="escalated",
+                                  data={"unit_id": assignment.unit_id, "reason": f"not acknowledged within {int(timeout_s)} s"}))
+        live.publish(session, "escalation", assignment.id, {
+            "assignment_id": assignment.id, "incident_id": assignment.incident_id, "unit_id": assignment.unit_id,
+            "zh": f"派警{int(timeout_s)}秒未确认", "en": f"assignment not acknowledged within {int(timeout_s)} s"})
+        audit_service.record(session, actor=actor, action="assignment.escalate", resource_type="assignment",
+                             resource_id=assignment.id)
+    return overdue
