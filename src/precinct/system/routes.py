@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import text
 
 from precinct import __version__
@@ -18,10 +18,11 @@ router = APIRouter(tags=["system"])
 
 
 @router.get("/health", response_model=HealthRead)
-def health(session: SessionDep) -> HealthRead:
-    """The server answers and its database is reachable."""
+def health(request: Request, session: SessionDep) -> HealthRead:
+    """The server answers, its database is reachable, and the state of its background jobs."""
     session.execute(text("SELECT 1"))
-    return HealthRead(status="ok", version=__version__, database=session.get_bind().dialect.name)
+    return HealthRead(status="ok", version=__version__, database=session.get_bind().dialect.name,
+                      jobs={job.name: job.state for job in request.app.state.jobs})
 
 
 @router.get("/meta", response_model=MetaRead)

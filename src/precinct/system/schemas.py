@@ -11,6 +11,8 @@ class HealthRead(BaseModel):
     status: str
     version: str
     database: str
+    jobs: dict[str, str]
+    """Each background job of this server process and its state (running, finished, stopped)."""
 
 
 class StatusMachine(BaseModel):
