@@ -6,7 +6,7 @@ from analysis_support import offset_to_lonlat
 from precinct.analysis.evaluation import evaluate_forecast, score_rankings, study_setup
 from precinct.analysis.events import day_number, event_table_from_frame
 from precinct.analysis.methods import make_forecaster
-from precinct.analysis.grid import project_to_metres
+from precinct.geo.projection import lonlat_to_xy
 from precinct.analysis.sepp import fit_self_exciting
 from precinct.core.errors import ValidationError
 
@@ -40,7 +40,7 @@ def test_planted_hotspot_is_ranked_top(method, frame):
     densest_cell = int(np.argmax(setup.grid.counts(past.cells)))
     x_m, y_m = setup.grid.centres_m(np.array([densest_cell]))
     lon, lat = offset_to_lonlat(np.array([1200.0]), np.array([-800.0]))
-    planted_x, planted_y = project_to_metres(lon, lat, table.crs)
+    planted_x, planted_y = lonlat_to_xy(table.crs, lon, lat)
     assert np.hypot(x_m[0] - planted_x[0], y_m[0] - planted_y[0]) < 250  # the densest cell is the planted one
     assert int(np.argmax(scores)) == densest_cell
 

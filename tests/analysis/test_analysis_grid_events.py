@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from precinct.analysis.events import day_number, distinct_events, event_table_from_frame, read_events_csv
-from precinct.analysis.grid import grid_for_points, projected_crs_for
+from precinct.analysis.grid import grid_for_points
+from precinct.geo.projection import projected_crs_for
 from precinct.core.errors import ValidationError
 
 

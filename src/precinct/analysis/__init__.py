@@ -3,13 +3,14 @@
 Imports no web framework and no database layer; takes data frames and arrays, returns frozen
 dataclasses. Heavy libraries (lightgbm, esda, scikit-learn) are imported only when used.
 
-Imports only itself and ``precinct.core.errors`` (a test walks the imports).
+Imports only itself, ``geo`` (its projections) and ``precinct.core.errors`` (a test walks the imports).
 """
 
 from precinct.analysis.evaluation import EvaluationResult, evaluate_forecast, score_rankings
 from precinct.analysis.events import EventTable, distinct_events, event_table_from_frame, read_events_csv
 from precinct.analysis.methods import BEST_METHOD, METHODS, make_forecaster
-from precinct.analysis.grid import SquareGrid, grid_for_points, projected_crs_for
+from precinct.analysis.grid import SquareGrid, grid_for_points
+from precinct.geo.projection import projected_crs_for
 from precinct.analysis.hotspots import gi_star_hotspots, gi_star_on_grid
 from precinct.analysis.near_repeat import knox_test
 from precinct.analysis.operational import district_flag_shares, forecast_next_day, forecast_to_geojson

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from precinct.analysis.grid import projected_crs_for, project_to_metres
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
 
 REQUIRED_COLUMNS = ("occurred_at", "category", "lat", "lon")
@@ -224,7 +224,7 @@ def event_table_from_frame(
     if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 180):
         raise ValidationError("lat/lon: coordinates out of range; give WGS84 degrees (lat in ±90, lon in ±180)")
     crs = crs or projected_crs_for(lon, lat)
-    x_m, y_m = project_to_metres(lon, lat, crs)
+    x_m, y_m = lonlat_to_xy(crs, lon, lat)
     category_values = frame["category"].astype("string").to_numpy(dtype=object)
     categories, category_code = np.unique(category_values, return_inverse=True)
     if "premises_type" in frame.columns:

@@ -1,59 +1,18 @@
 """Square grids in metres over an automatically chosen projected CRS.
 
 Distances in metres need projected coordinates. The grid uses the UTM zone that contains the data's
-centroid (looked up with pyproj), so a 250 m cell is 250 m on the ground to within 0.1 %.
+centroid (``geo.projection.projected_crs_for``), so a 250 m cell is 250 m on the ground to within
+0.1 %.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from pyproj import CRS, Transformer
-from pyproj.aoi import AreaOfInterest
-from pyproj.database import query_utm_crs_info
 
 from precinct.core.errors import ValidationError
-
-
-def projected_crs_for(lon: np.ndarray, lat: np.ndarray) -> str:
-    """The WGS 84 / UTM zone CRS (``"EPSG:326xx"`` or ``"EPSG:327xx"``) of the points' centroid.
-
-    Raises
-    ------
-    ValidationError
-        If there are no points.
-    """
-    lon = np.asarray(lon, dtype=np.float64)
-    lat = np.asarray(lat, dtype=np.float64)
-    if lon.size == 0:
-        raise ValidationError("lon/lat: no points to choose a projection from")
-    centre_lon, centre_lat = float(np.mean(lon)), float(np.mean(lat))
-    infos = query_utm_crs_info(
-        datum_name="WGS 84",
-        area_of_interest=AreaOfInterest(centre_lon, centre_lat, centre_lon, centre_lat),
-    )
-    if not infos:  # pragma: no cover - polar regions
-        raise ValidationError("lon/lat: no UTM zone covers these points; pass crs explicitly")
-    return f"{infos[0].auth_name}:{infos[0].code}"
-
-
-@lru_cache(maxsize=16)
-def _transformer(source: str, target: str) -> Transformer:
-    return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
-
-
-def project_to_metres(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Project WGS84 lon/lat degrees to ``crs`` coordinates in metres."""
-    x_m, y_m = _transformer("EPSG:4326", crs).transform(np.asarray(lon, float), np.asarray(lat, float))
-    return np.asarray(x_m, dtype=np.float64), np.asarray(y_m, dtype=np.float64)
-
-
-def unproject_to_degrees(x_m: np.ndarray, y_m: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse of :func:`project_to_metres`: returns ``(lon, lat)``."""
-    lon, lat = _transformer(crs, "EPSG:4326").transform(np.asarray(x_m, float), np.asarray(y_m, float))
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+from precinct.geo.projection import projected_crs_for, xy_to_lonlat
 
 
 @dataclass(frozen=True)
@@ -110,7 +69,7 @@ class SquareGrid:
         dy = np.array([0, 0, 1, 1, 0]) * self.cell_m
         xs = x_left[:, None] + dx[None, :]
         ys = y_low[:, None] + dy[None, :]
-        lon, lat = unproject_to_degrees(xs.ravel(), ys.ravel(), self.crs)
+        lon, lat = xy_to_lonlat(self.crs, xs.ravel(), ys.ravel())
         return np.stack([lon, lat], axis=1).reshape(len(cells), 5, 2)
 
     def counts(self, cells: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:

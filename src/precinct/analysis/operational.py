@@ -11,7 +11,8 @@ import shapely
 from precinct.analysis.events import EventTable, date_of_day
 from precinct.analysis.evaluation import study_setup
 from precinct.analysis.methods import make_forecaster
-from precinct.analysis.grid import SquareGrid, unproject_to_degrees
+from precinct.analysis.grid import SquareGrid
+from precinct.geo.projection import xy_to_lonlat
 from precinct.core.errors import ValidationError
 
 
@@ -105,7 +106,7 @@ def district_flag_shares(
     names = list(districts)
     polygons = [districts[name] for name in names]
     x_m, y_m = grid.centres_m(np.asarray(flagged_cells))
-    lon, lat = unproject_to_degrees(x_m, y_m, grid.crs)
+    lon, lat = xy_to_lonlat(grid.crs, x_m, y_m)
 
     def assign(lon_values: np.ndarray, lat_values: np.ndarray) -> np.ndarray:
         owner = np.full(len(lon_values), -1)

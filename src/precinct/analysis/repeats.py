@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from precinct.analysis.grid import project_to_metres, projected_crs_for
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
 
 
@@ -82,7 +82,7 @@ def repeat_call_places(
         recent["_place"] = recent[place_column].astype("string").fillna("?")
     else:
         lon, lat = recent["lon"].to_numpy(float), recent["lat"].to_numpy(float)
-        x_m, y_m = project_to_metres(lon, lat, projected_crs_for(lon, lat))
+        x_m, y_m = lonlat_to_xy(projected_crs_for(lon, lat), lon, lat)
         recent["_place"] = [f"{int(a)}:{int(b)}" for a, b in zip(np.round(x_m / precision_m), np.round(y_m / precision_m))]
     grouped = recent.groupby("_place", sort=False)
     sizes = grouped.size()

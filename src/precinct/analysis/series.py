@@ -28,7 +28,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from precinct.analysis.grid import project_to_metres, projected_crs_for
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
 
 
@@ -92,7 +92,7 @@ def link_series(
         return SeriesLinks((), ())
     labels = (frame["id"] if "id" in frame.columns else pd.Series(frame.index, index=frame.index)).astype(str).to_numpy()
     lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
-    x_m, y_m = project_to_metres(lon, lat, projected_crs_for(lon, lat))
+    x_m, y_m = lonlat_to_xy(projected_crs_for(lon, lat), lon, lat)
     days = frame["occurred_at"].dt.tz_convert("UTC").astype("datetime64[s, UTC]").astype("int64").to_numpy() / 86_400.0
     category = frame["category"].astype("string").fillna("?").to_numpy(dtype=object)
     pairs = cKDTree(np.column_stack([x_m, y_m])).query_pairs(max_distance_m, output_type="ndarray")

@@ -1,4 +1,5 @@
-"""Explicit conversions between WGS84 lon/lat and a graph's metric CRS."""
+"""Explicit conversions between WGS84 lon/lat and metric CRSs: the platform's only projection
+module (road graphs, analysis grids, the demo city and the map layer all use it)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,33 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
 
 from precinct.core.errors import ValidationError
 
 WGS84 = CRS.from_epsg(4326)
+
+
+def projected_crs_for(lon: np.ndarray, lat: np.ndarray) -> str:
+    """The WGS 84 / UTM zone CRS (``"EPSG:326xx"`` or ``"EPSG:327xx"``) of the points' centroid,
+    from the PROJ database (so the exceptions to the 6-degree rule around Norway are right).
+
+    Raises
+    ------
+    ValidationError
+        If there are no points, or no UTM zone covers them.
+    """
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if lon.size == 0:
+        raise ValidationError("lon/lat: no points to choose a projection from")
+    centre_lon, centre_lat = float(np.mean(lon)), float(np.mean(lat))
+    infos = query_utm_crs_info(datum_name="WGS 84",
+                               area_of_interest=AreaOfInterest(centre_lon, centre_lat, centre_lon, centre_lat))
+    if not infos:  # pragma: no cover - polar regions
+        raise ValidationError("lon/lat: no UTM zone covers these points; pass crs explicitly")
+    return f"{infos[0].auth_name}:{infos[0].code}"
 
 
 def utm_crs_for(lon: float, lat: float) -> CRS:
@@ -26,10 +50,11 @@ def require_metric_crs(crs: CRS, source: str) -> None:
         raise ValidationError(f"{source}: CRS {crs.name!r} is not projected in metres; reproject it (e.g. to UTM)")
 
 
-def _transformer(source: CRS, target: CRS) -> Transformer:
+def _transformer(source: CRS | str, target: CRS | str) -> Transformer:
     # Keyed by the CRS's definition string: hashing a pyproj CRS renders its WKT every time, which
     # cost more than the transform itself on dispatch's per-call path.
-    return _transformer_for(source.srs, target.srs)
+    return _transformer_for(source if isinstance(source, str) else source.srs,
+                            target if isinstance(target, str) else target.srs)
 
 
 @lru_cache(maxsize=32)
@@ -37,14 +62,16 @@ def _transformer_for(source: str, target: str) -> Transformer:
     return Transformer.from_crs(CRS.from_user_input(source), CRS.from_user_input(target), always_xy=True)
 
 
-def lonlat_to_xy(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Project WGS84 lon/lat (degrees) to ``crs`` x/y (metres)."""
-    return _transformer(WGS84, crs).transform(lon, lat)
+def lonlat_to_xy(crs: CRS | str, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project WGS84 lon/lat (degrees) to ``crs`` x/y (metres), as float arrays."""
+    x, y = _transformer(WGS84, crs).transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
-def xy_to_lonlat(crs: CRS, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unproject ``crs`` x/y (metres) to WGS84 lon/lat (degrees)."""
-    return _transformer(crs, WGS84).transform(x, y)
+def xy_to_lonlat(crs: CRS | str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unproject ``crs`` x/y (metres) to WGS84 lon/lat (degrees), as float arrays."""
+    lon, lat = _transformer(crs, WGS84).transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
 def project_lonlat_geometries(geometry: np.ndarray, crs: CRS) -> np.ndarray:
