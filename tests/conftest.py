@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 
 from precinct.app import install_unit_of_work
 from precinct.core import migrate
@@ -24,8 +25,6 @@ from precinct.core.db import make_engine
 from precinct.core.permissions import Role
 from precinct.core.security import create_access_token
 from precinct.core.settings import Settings
-
-from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 
 
 def _square(lon0: float, lat0: float, size: float) -> dict:
@@ -175,8 +174,9 @@ def fresh_database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     with scratch_database(request.param, tmp_path / "cli.db", prefix="precinct_cli") as url:
         monkeypatch.setenv("PRECINCT_DATABASE_URL", url)
         monkeypatch.setenv("PRECINCT_ENVIRONMENT", "development")
-        from precinct.cli.main import app
         from typer.testing import CliRunner
+
+        from precinct.cli.main import app
 
         result = CliRunner().invoke(app, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
@@ -186,8 +186,9 @@ def fresh_database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
 @pytest.fixture
 def cli():
     """``cli("user", "add", ...)`` runs the real command line in-process and returns the result."""
-    from precinct.cli.main import app
     from typer.testing import CliRunner
+
+    from precinct.cli.main import app
 
     runner = CliRunner()
     return lambda *args, input=None: runner.invoke(app, list(args), input=input)

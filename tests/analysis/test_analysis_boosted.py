@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from precinct.analysis.boosted import BoostedForecaster
-from precinct.analysis.events import day_number, event_table_from_frame
 from precinct.analysis.evaluation import study_setup
+from precinct.analysis.events import day_number, event_table_from_frame
 
 FAST = {"train_days": 42, "train_step_days": 7, "target_days": 7, "n_trees": 15, "n_threads": 1, "min_rows_in_leaf": 5}
 

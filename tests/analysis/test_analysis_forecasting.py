@@ -1,14 +1,14 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from analysis_support import offset_to_lonlat
+
 from precinct.analysis.evaluation import evaluate_forecast, score_rankings, study_setup
 from precinct.analysis.events import day_number, event_table_from_frame
 from precinct.analysis.methods import make_forecaster
-from precinct.geo.projection import lonlat_to_xy
 from precinct.analysis.sepp import fit_self_exciting
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import lonlat_to_xy
 
 FAST_BOOSTED = {"train_days": 42, "train_step_days": 7, "target_days": 7, "n_trees": 15, "n_threads": 1, "min_rows_in_leaf": 5,
                 "holiday_country": "CA", "holiday_subdivision": "ON"}

@@ -2,10 +2,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from precinct.analysis.events import day_number, distinct_events, event_table_from_frame, read_events_csv
+from precinct.analysis.events import (
+    day_number,
+    distinct_events,
+    event_table_from_frame,
+    read_events_csv,
+)
 from precinct.analysis.grid import grid_for_points
-from precinct.geo.projection import projected_crs_for
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import projected_crs_for
 
 
 def test_utm_zone_is_chosen_from_the_centroid():

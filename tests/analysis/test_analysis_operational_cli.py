@@ -6,7 +6,11 @@ import shapely
 from typer.testing import CliRunner
 
 from precinct.analysis.events import event_table_from_frame
-from precinct.analysis.operational import district_flag_shares, forecast_next_day, forecast_to_geojson
+from precinct.analysis.operational import (
+    district_flag_shares,
+    forecast_next_day,
+    forecast_to_geojson,
+)
 from precinct.cli.forecast import app
 
 runner = CliRunner()

@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from analysis_support import offset_to_lonlat, synthetic_frame
+
 from precinct.analysis.events import event_table_from_frame
 from precinct.analysis.grid import SquareGrid
 from precinct.analysis.hotspots import gi_star_hotspots, gi_star_on_grid

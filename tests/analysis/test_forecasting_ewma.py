@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from analysis_support import offset_to_lonlat
-from precinct.analysis.events import day_number, event_table_from_frame
+
 from precinct.analysis.evaluation import study_setup
+from precinct.analysis.events import day_number, event_table_from_frame
 from precinct.analysis.forecasting import ExponentialRateForecaster
 from precinct.analysis.methods import make_forecaster
 from precinct.core.errors import ValidationError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from precinct.app import api_routes
 from precinct.api.deps import RoleChecker
+from precinct.app import api_routes
 from precinct.core.permissions import Role
 
 R = Role

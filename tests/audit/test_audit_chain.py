@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+import threading
 
+from sqlalchemy import create_engine, text
 from testkit import ADMIN_ACTOR
+
+from precinct.app import session_factory
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
+from precinct.core.db import make_engine
 
 
 def _write(session, n):
@@ -90,3 +94,32 @@ def test_cli_verify_exits_non_zero_on_tampering(fresh_database_url, cli):
     broken = cli("audit", "verify")
     assert broken.exit_code == 1
     assert "entry 1" in broken.output
+
+
+def test_verify_never_raises_a_false_alarm_while_others_write(fresh_database_url):
+    engine = make_engine(fresh_database_url)
+    factory = session_factory(engine)
+    stop = threading.Event()
+
+    def writer():
+        while not stop.is_set():
+            with factory() as session:
+                audit_service.record(session, actor=ADMIN_ACTOR, action="test.write", resource_type="thing")
+                session.commit()
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        results = []
+        for _ in range(40):
+            with factory() as session:
+                results.append(audit_service.verify(session))
+                session.rollback()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert all(r.ok for r in results), [r for r in results if not r.ok][:3]
+    assert results[-1].entries > 0
+    engine.dispose()

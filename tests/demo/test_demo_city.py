@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import func, select
 
-from precinct.core.db import make_engine, utcnow
-
 from precinct.app import session_factory
-from precinct.demo.calls import road_points
-from precinct.demo.calls import HOURLY_PROFILE, LABEL
+from precinct.core.db import make_engine, utcnow
+from precinct.demo.calls import HOURLY_PROFILE, LABEL, road_points
 from precinct.demo.simulate import Simulator
 from precinct.incidents.models import Incident, IncidentEvent
 from precinct.org import service as org_service
 from precinct.org.models import Beat, OrgTier, OrgUnit
 from precinct.units.models import Unit
+from precinct.users import service as user_service
 
 
 def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path, monkeypatch):
@@ -80,3 +79,19 @@ def test_demo_load_and_simulated_stream(fresh_database_url, cli, tmp_path, monke
 def test_daily_profile_has_a_quiet_night_and_busy_evening():
     assert HOURLY_PROFILE.mean() == np.float64(1.0) or abs(HOURLY_PROFILE.mean() - 1) < 1e-12
     assert HOURLY_PROFILE[4] < 0.5 < 1.2 < HOURLY_PROFILE[20]
+
+
+def test_demo_load_leaves_existing_accounts_alone(fresh_database_url, cli, tmp_path):
+    assert cli("user", "add", "admin", "--role", "admin", input="the-real-admin-password\n").exit_code == 0
+    loaded = cli("demo", "load", "--credentials-file", str(tmp_path / "c.json"), "--history-days", "0")
+    assert loaded.exit_code == 0, loaded.output
+    assert "password unchanged" in loaded.output
+    import json
+
+    assert "admin" not in {a["username"] for a in json.loads((tmp_path / "c.json").read_text())}
+    engine = make_engine(fresh_database_url)
+    with session_factory(engine)() as session:
+        from precinct.core.security import verify_password
+
+        assert verify_password(user_service.get_by_username(session, "admin").password_hash, "the-real-admin-password")
+    engine.dispose()

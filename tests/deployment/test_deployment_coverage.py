@@ -10,7 +10,6 @@ from precinct.incidents.models import Incident, IncidentSource, IncidentStatus
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier
 
-
 PLANTED = (114.17, 30.57)          # on a road in the east district
 NEAR = [(114.1702, 30.5701), (114.1698, 30.5699)]
 FAR = [(114.12, 30.56), (114.121, 30.561)]    # about 5 km west of the planted station

@@ -6,19 +6,22 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-
 from testkit import ADMIN_ACTOR
-from precinct.geo import travel_times_to
+
 from precinct.core.db import utcnow
-from precinct.core.errors import ConflictError, ValidationError
+from precinct.core.errors import (
+    ConflictError,
+    ValidationError,
+)
 from precinct.core.permissions import Role
+from precinct.core.settings import BUNDLED_ROADS
 from precinct.dispatch import assignments, plans, service
 from precinct.dispatch.ranking import DispatchPolicy
-from precinct.core.settings import BUNDLED_ROADS
-from precinct.roads.graph import road_graph
+from precinct.geo import travel_times_to
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
+from precinct.roads.graph import road_graph
 from precinct.units import service as unit_service
 from precinct.units.models import UnitStatus, UnitType
 
@@ -313,3 +316,14 @@ def test_a_stored_call_is_answered_201_even_when_ranking_or_the_duplicate_search
     assert data["recommendations"]["items"] == [] and data["response_plan"]["type_code"] == "theft"
     stored = client.get(f"/api/v1/incidents/{data['incident']['id']}", headers=dispatcher)
     assert stored.status_code == 200 and stored.json()["status"] == "received"
+
+
+def test_attaching_a_duplicate_is_audited_with_both_ids(client, auth):
+    headers = auth(Role.DISPATCHER)
+    body = {"source": "phone_110", "type_code": "theft", "lon": 114.02, "lat": 30.52}
+    first = client.post("/api/v1/incidents", headers=headers, json=body).json()
+    second = client.post("/api/v1/incidents", headers=headers, json=body).json()
+    assert client.post(f"/api/v1/incidents/{second['id']}/duplicate-of", headers=headers,
+                       json={"original_id": first["id"]}).status_code == 200
+    log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"action": "incident.duplicate_of"}).json()
+    assert [(e["resource_id"], e["detail"]["original_id"]) for e in log["items"]] == [(str(second["id"]), first["id"])]

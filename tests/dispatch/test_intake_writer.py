@@ -6,15 +6,20 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-
 from testkit import ADMIN_ACTOR
+
+from precinct.app import session_factory
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
 from precinct.core.db import make_engine
-from precinct.app import session_factory
-from precinct.core.errors import ConflictError, NotFoundError, ServiceUnavailableError, ValidationError
-from precinct.incidents import service as incident_service
+from precinct.core.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    ValidationError,
+)
 from precinct.dispatch.intake import GroupCommit
+from precinct.incidents import service as incident_service
 from precinct.incidents.models import Incident, IncidentEvent
 from precinct.incidents.schemas import IncidentCreate
 

@@ -7,18 +7,18 @@ import threading
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.engine import make_url
-
+from sqlalchemy.exc import DBAPIError, OperationalError
 from testkit import ADMIN_ACTOR
-from precinct.core.db import is_concurrency_failure, make_engine
+
 from precinct.app import session_factory
+from precinct.core.db import is_concurrency_failure, make_engine
 from precinct.core.errors import ConflictError
-from precinct.incidents import service as incident_service
+from precinct.dispatch import assignments
 from precinct.dispatch.intake import GroupCommit
+from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
-from precinct.dispatch import assignments
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
 

@@ -9,7 +9,12 @@ from typer.testing import CliRunner
 
 from precinct.cli.drill import app
 from precinct.core.errors import NotFoundError, ValidationError
-from precinct.drills.scenarios import get_scenario, scenario_from_dict, scenario_from_file, standard_scenarios
+from precinct.drills.scenarios import (
+    get_scenario,
+    scenario_from_dict,
+    scenario_from_file,
+    standard_scenarios,
+)
 
 runner = CliRunner()
 

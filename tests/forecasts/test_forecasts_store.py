@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-
 from testkit import ADMIN_ACTOR
-from precinct.forecasts import service
+
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Role
+from precinct.forecasts import service
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 

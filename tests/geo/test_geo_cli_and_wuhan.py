@@ -11,8 +11,8 @@ from geo_grid import grid_columns, node_lonlat, write_geoparquet
 from typer.testing import CliRunner
 
 import precinct
-from precinct.geo import route, travel_times_to
 from precinct.cli.route import app
+from precinct.geo import route, travel_times_to
 from precinct.geo.graph import graph_from_edges_file
 
 WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"

@@ -11,12 +11,22 @@ from geo_grid import CRS_UTM50, X0, Y0, lonlat
 from scipy.sparse.csgraph import dijkstra
 
 import precinct
-from precinct.geo import reachable_within, route, travel_times_from, travel_times_to
 from precinct.core.errors import ValidationError
+from precinct.geo import reachable_within, route, travel_times_from, travel_times_to
 from precinct.geo.edges import edge_table
-from precinct.geo.graph import RoadGraph, SnappedPoints, graph_from_edge_table, graph_from_edges_file
+from precinct.geo.graph import (
+    RoadGraph,
+    SnappedPoints,
+    graph_from_edge_table,
+    graph_from_edges_file,
+)
 from precinct.geo.projection import xy_to_lonlat
-from precinct.geo.routing import arrive_costs, leave_costs, same_edge_times, with_virtual_sources
+from precinct.geo.routing import (
+    arrive_costs,
+    leave_costs,
+    same_edge_times,
+    with_virtual_sources,
+)
 from precinct.geo.speeds import SpeedProfile
 
 WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"

@@ -7,8 +7,8 @@ import pytest
 from geo_grid import SPEEDS, grid_columns, node_lonlat, write_geoparquet
 from pyproj import CRS
 
-from precinct.geo import route
 from precinct.core.errors import NotFoundError, ValidationError
+from precinct.geo import route
 from precinct.geo.graph import graph_from_edges_file, graph_from_file, graph_from_osm
 from precinct.geo.osm import read_osm
 from precinct.geo.projection import project_lonlat_geometries

@@ -7,8 +7,8 @@ import pytest
 import shapely
 from geo_grid import X0, Y0, lonlat, node_lonlat
 
-from precinct.geo import reachable_within
 from precinct.core.errors import ValidationError
+from precinct.geo import reachable_within
 
 
 def test_reachable_within_counts_nodes_by_threshold(grid):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from geo_grid import X0, Y0, build_grid, lonlat, node_lonlat
-from precinct.geo import route, travel_times_from, travel_times_to
+
 from precinct.core.errors import ValidationError
+from precinct.geo import route, travel_times_from, travel_times_to
 from precinct.geo.edges import edge_table
 from precinct.geo.graph import graph_from_edge_table
 from precinct.geo.routing import NoRouteError
@@ -99,9 +99,8 @@ def test_maxspeed_overrides_class_speed():
 
 
 def test_unconnected_points_raise_no_route():
-    from geo_grid import CRS_UTM50
-
     import shapely
+    from geo_grid import CRS_UTM50
 
     lines = np.array(
         [shapely.LineString([(X0, Y0), (X0 + 100, Y0)]), shapely.LineString([(X0, Y0 + 500), (X0 + 100, Y0 + 500)])]

@@ -90,28 +90,6 @@ def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth):
     assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["status"] == "available"
 
 
-def test_unit_status_rules(client, auth):
-    officer = auth(Role.PATROL_OFFICER)
-    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
-        "call_sign": "W-102", "unit_type": "foot_patrol"}).json()
-    assert unit["status"] == "off_duty"
-    refused = client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"})
-    assert refused.status_code == 409
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "dispatched"}).status_code == 422
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "available"}).status_code == 200
-    position = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
-                           json={"lon": 114.01, "lat": 30.51, "heading_deg": 90})
-    assert position.status_code == 204
-    now = client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()
-    assert (now["lon"], now["lat"], now["heading_deg"]) == (114.01, 30.51, 90)
-    stale = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
-                        json={"lon": 114.09, "lat": 30.59, "at": "2020-01-01T00:00:00Z"})
-    assert stale.status_code == 204
-    assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.01
-    duplicate = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={"call_sign": "W-102", "unit_type": "foot_patrol"})
-    assert duplicate.status_code == 409
-
-
 def test_personal_data_needs_role_and_purpose_and_is_audited(client, auth):
     incident_id = _create(client, auth(Role.CALL_TAKER)).json()["id"]
     url = f"/api/v1/incidents/{incident_id}/parties"
@@ -131,26 +109,15 @@ def test_personal_data_needs_role_and_purpose_and_is_audited(client, auth):
     assert client.get("/api/v1/audit", headers=auth(Role.ADMIN)).status_code == 403
 
 
-def test_health_and_types(client, auth):
-    health = client.get("/api/v1/health").json()
-    assert health["status"] == "ok" and health["database"] in {"sqlite", "postgresql"}
-    types = client.get("/api/v1/incident-types", headers=auth(Role.ANALYST)).json()
-    burglary = next(t for t in types if t["code"] == "burglary")
-    assert (burglary["name_zh"], burglary["category"]) == ("入室盗窃", "burglary")
-
-
-def test_position_batches_are_all_or_nothing(client, auth):
-    officer = auth(Role.DISPATCHER)
-    unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
-        "call_sign": "AVL-1", "unit_type": "patrol_car", "status": "available"}).json()
-    batch = {"reports": [
-        {"unit_id": unit["id"], "lon": 114.01, "lat": 30.51, "at": "2026-01-01T00:00:00Z"},
-        {"unit_id": unit["id"], "lon": 114.02, "lat": 30.52, "at": "2026-01-01T00:00:05Z"},
-    ]}
-    assert client.post("/api/v1/unit-positions", headers=officer, json=batch).json() == {"recorded": 2}
-    now = client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()
-    assert (now["lon"], now["lat"]) == (114.02, 30.52)  # the latest report wins
-    bad = client.post("/api/v1/unit-positions", headers=officer, json={"reports": [
-        {"unit_id": unit["id"], "lon": 114.05, "lat": 30.55}, {"unit_id": 987654, "lon": 114.0, "lat": 30.5}]})
-    assert bad.status_code == 422 and "987654" in bad.json()["error"]["message"]
-    assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.02
+def test_a_long_chinese_description_is_stored_and_can_be_worked(client, auth):
+    """PostgreSQL refuses NOTIFY payloads over 8000 bytes; live events carry a shortened text."""
+    headers = auth(Role.DISPATCHER)
+    long_text = "嫌疑人身穿黑色外套" * 400  # 3,600 characters, about 10,800 bytes
+    created = client.post("/api/v1/incidents", headers=headers, json={
+        "source": "phone_110", "type_code": "theft", "lon": 114.02, "lat": 30.52, "description": long_text})
+    assert created.status_code == 201, created.text
+    incident_id = created.json()["id"]
+    assert client.get(f"/api/v1/incidents/{incident_id}", headers=headers).json()["description"] == long_text
+    closed = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=headers,
+                         json={"status": "closed", "disposition": "resolved"})
+    assert closed.status_code == 200

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from testkit import test_settings
-
 import asyncio
 import contextlib
 import json
@@ -13,10 +11,10 @@ import time
 import httpx
 import uvicorn
 from sqlalchemy.engine import make_url
+from testkit import ADMIN_ACTOR, test_settings
 
-from testkit import ADMIN_ACTOR
-from precinct.core.db import make_engine
 from precinct.app import session_factory
+from precinct.core.db import make_engine
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.live.hub import LiveHub, PostgresRelay, hub

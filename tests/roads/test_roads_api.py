@@ -8,7 +8,6 @@ import json
 import pytest
 
 from precinct.core.errors import NotFoundError, ValidationError
-
 from precinct.core.permissions import Role
 from precinct.core.settings import BUNDLED_ROADS
 from precinct.roads import layer as roads

@@ -35,3 +35,11 @@ def test_me_lists_the_permissions_of_the_callers_role(client, auth):
     assert "intake" in me["permissions"] and "dispatch" not in me["permissions"]
     auditor = client.get("/api/v1/auth/me", headers=auth(Role.AUDITOR)).json()
     assert auditor["permissions"] == ["any", "audit"]
+
+
+def test_health_and_types(client, auth):
+    health = client.get("/api/v1/health").json()
+    assert health["status"] == "ok" and health["database"] in {"sqlite", "postgresql"}
+    types = client.get("/api/v1/incident-types", headers=auth(Role.ANALYST)).json()
+    burglary = next(t for t in types if t["code"] == "burglary")
+    assert (burglary["name_zh"], burglary["category"]) == ("入室盗窃", "burglary")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from console_kit import Console, ConsoleServer, chromium, running_console
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
-
 from testkit import TEST_SECRET
 
 CHROMIUM = os.environ.get("PRECINCT_CHROMIUM", "/usr/bin/chromium")

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-
 from console_kit import CENTRE, Console, create_incident
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from console_kit import create_incident
 
 pytestmark = pytest.mark.browser
