@@ -80,7 +80,8 @@ def test_cli_bad_input_is_bilingual_exit_2(tmp_path, frame):
             args[args.index(extra[i]) + 1] = extra[i + 1]
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (extra, result.output)
-        assert "错误" in result.output and "Error" in result.output
+        assert "错误 / error:" in result.output  # and the zh hint beside the English message:
+        assert "输入无效" in result.output or "未知的预测方法" in result.output
         assert "Traceback" not in result.output
     _write_csv(frame.drop(columns=["lat"]), path)
     result = runner.invoke(app, ["evaluate", "--events", str(path), "--start", "2019-04-20", "--days", "2", "--json"])

@@ -59,4 +59,4 @@ def test_drill_run_from_a_local_file(fresh_database_url, tmp_path):
     score = runner.invoke(app, ["score", str(data["run_id"])])
     assert "injected 2/2" in score.stdout
     assert runner.invoke(app, ["finish", str(data["run_id"])]).exit_code == 1   # already finished
-    assert runner.invoke(app, ["run", "nope"]).exit_code == 1
+    assert runner.invoke(app, ["run", "nope"]).exit_code == 2  # no such scenario: fix the command

@@ -1,29 +1,37 @@
-"""``precinct forecast``: evaluate hotspot forecasts and write the next day's forecast.
-
-Mounted by the lead as ``app.add_typer(forecast.app, name="forecast")``.
-"""
+"""``precinct forecast``: evaluate hotspot forecasts, write the next day's forecast, and run the
+operational forecast on the store."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from precinct.cli.common import cli_actor, error_console, handle_errors, load_settings, open_session
 from precinct.core.errors import ValidationError
 
 app = typer.Typer(help="Hotspot forecasting: honest rolling evaluation and operational forecasts.", no_args_is_help=True)
-_stderr = Console(stderr=True)
+BAD_INPUT_ZH = "输入无效（请检查类别、日期、方法、列名和参数）"
+UNREADABLE_ZH = "无法读取事件文件（请提供 UTF-8 编码的 CSV）"
 
 
-def _fail(message_zh: str, error: Exception) -> None:
-    _stderr.print(f"错误：{message_zh}\nError: {error}", style="red", highlight=False, markup=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+@contextmanager
+def _explained() -> Iterator[None]:
+    """Bad input or an unreadable events file: a ValidationError that says in both languages what
+    to check (``handle_errors`` prints it and exits 2)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise ValidationError(f"{BAD_INPUT_ZH} / {error}") from error
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ValidationError(f"{UNREADABLE_ZH} / events: cannot read the CSV: {error}") from error
 
 
 def _load(events: Path, timezone: Optional[str], include_officer_initiated: bool):
@@ -41,6 +49,7 @@ def _method_options(method: str, holidays: Optional[str]) -> dict:
 
 
 @app.command()
+@handle_errors
 def evaluate(
     events: Path = typer.Option(..., "--events", help="Incident CSV (occurred_at, category, lat, lon)."),
     category: str = typer.Option("all", "--category", help="A category or 'all'."),
@@ -58,23 +67,19 @@ def evaluate(
     from precinct.analysis.methods import METHODS
 
     if method not in METHODS:
-        _fail(f"未知的预测方法 {method!r}，可选：{', '.join(METHODS)}", ValidationError(f"method: unknown method {method!r}; use one of {list(METHODS)}"))
+        raise ValidationError(f"未知的预测方法 {method!r}，可选：{', '.join(METHODS)} / "
+                              f"method: unknown method {method!r}; use one of {list(METHODS)}")
     began = time.perf_counter()
-    try:
+    with _explained():
         table = _load(events, timezone, include_officer_initiated)
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
-                      TimeElapsedColumn(), console=_stderr, transient=True) as progress:
+                      TimeElapsedColumn(), console=error_console, transient=True) as progress:
             task = progress.add_task(f"{method} / {category}", total=days)
             result = evaluate_forecast(
                 table, method=method, category=category, start=start, n_days=days, cell_m=cell_m,
                 options=_method_options(method, holidays),
                 progress=lambda done, total: progress.update(task, completed=done),
             )
-    except ValidationError as error:
-        _fail("输入无效（请检查类别、日期、列名和参数）", error)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        _fail("无法读取事件文件（请提供 UTF-8 编码的 CSV）", ValidationError(f"events: cannot read the CSV: {error}"))
-        return
     payload = result.to_dict()
     payload["seconds"] = round(time.perf_counter() - began, 2)  # including reading the CSV
     if as_json:
@@ -87,6 +92,7 @@ def evaluate(
 
 
 @app.command()
+@handle_errors
 def next_day(
     events: Path = typer.Option(..., "--events", help="Incident CSV."),
     category: str = typer.Option("all", "--category"),
@@ -100,16 +106,11 @@ def next_day(
     """Forecast the day after the last event and write the top cells as GeoJSON."""
     from precinct.analysis.operational import forecast_next_day, forecast_to_geojson
 
-    try:
+    with _explained():
         table = _load(events, timezone, False)
         forecast = forecast_next_day(table, method=method, category=category, cell_m=cell_m,
                                      options=_method_options(method, holidays))
         collection = forecast_to_geojson(forecast, coverage=coverage)
-    except ValidationError as error:
-        _fail("输入无效（请检查类别、方法、列名和参数）", error)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        _fail("无法读取事件文件（请提供 UTF-8 编码的 CSV）", ValidationError(f"events: cannot read the CSV: {error}"))
-        return
     text = json.dumps(collection, ensure_ascii=False)
     if output is None:
         typer.echo(text)
@@ -118,6 +119,7 @@ def next_day(
 
 
 @app.command("run")
+@handle_errors
 def run_stored(
     method: str = typer.Option("best", "--method", help="forecast method (see `evaluate --help`)"),
     category: str = typer.Option("all", "--category"),
@@ -129,20 +131,15 @@ def run_stored(
 ) -> None:
     """为今日生成预测并存储，供地图使用 / forecast today from the incident store and store it for the map."""
     from precinct.forecasts import service
-    from precinct.cli.common import cli_actor, handle_errors, load_settings, open_session
 
-    @handle_errors
-    def go() -> None:
-        settings = load_settings()
-        with open_session(settings) as session:
-            stored = service.run_forecast(session, actor=cli_actor(), method=method, category=category, cell_m=cell_m,
-                                          coverage=coverage, history_days=history_days,
-                                          include_officer_initiated=include_officer_initiated, zone=settings.zone)
-            session.commit()
-            typer.echo(json.dumps({"forecast_id": stored.id, "method": stored.method, "category": stored.category,
-                                   "target_date": stored.target_date.isoformat(), "n_events": stored.n_events,
-                                   "flagged_cells": len(json.loads(stored.geojson)["features"]),
-                                   "district_shares": stored.district_shares, "seconds": round(stored.seconds, 2)},
-                                  ensure_ascii=False))
-
-    go()
+    settings = load_settings()
+    with open_session(settings) as session:
+        stored = service.run_forecast(session, actor=cli_actor(), method=method, category=category, cell_m=cell_m,
+                                      coverage=coverage, history_days=history_days,
+                                      include_officer_initiated=include_officer_initiated, zone=settings.zone)
+        session.commit()
+        typer.echo(json.dumps({"forecast_id": stored.id, "method": stored.method, "category": stored.category,
+                               "target_date": stored.target_date.isoformat(), "n_events": stored.n_events,
+                               "flagged_cells": len(json.loads(stored.geojson)["features"]),
+                               "district_shares": stored.district_shares, "seconds": round(stored.seconds, 2)},
+                              ensure_ascii=False))

@@ -15,7 +15,15 @@ from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
-from precinct.cli.common import cli_actor, console, error_console, handle_errors, load_settings, open_session
+from precinct.cli.common import (
+    EXIT_FAILED,
+    cli_actor,
+    console,
+    error_console,
+    handle_errors,
+    load_settings,
+    open_session,
+)
 from precinct.core.i18n import both
 
 app = typer.Typer(help="Precinct 情指行一体化平台 / intelligence-led policing platform", no_args_is_help=True)
@@ -129,7 +137,7 @@ def audit_verify() -> None:
         f"[red]{both('cli.audit_broken')}[/red]: entry {result.first_bad_seq}: {result.reason} "
         f"({result.entries} entries verified before it)"
     )
-    raise typer.Exit(1)
+    raise typer.Exit(EXIT_FAILED)
 
 
 @import_app.command("incidents")
@@ -171,7 +179,7 @@ def import_incidents(
         if len(report.bad_rows) > 50:
             error_console.print(f"  … {len(report.bad_rows) - 50} more (use --errors-out)")
     if report.bad_rows:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command("bench")

@@ -2,7 +2,7 @@
 
 Matrices are CSV files of travel times in seconds, one row per post or candidate site and one
 column per demand cell; an optional header row and a non-numeric first column (ids) are skipped.
-Bad input prints ``错误 / error: …`` and exits with status 2, never a traceback.
+Bad input prints ``错误 / error: …`` and exits with status 2, never a traceback (``cli.common``).
 """
 
 from __future__ import annotations
@@ -16,17 +16,10 @@ from typing import Annotated
 import numpy as np
 import typer
 
+from precinct.cli.common import handle_errors
 from precinct.core.errors import NotFoundError, ValidationError
 
 app = typer.Typer(help="警力规划 / planning: staffing, post placement, coverage, evaluation", no_args_is_help=True)
-
-EXIT_BAD_INPUT = 2
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"错误 / error: {exc}", err=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
 
 def _echo_json(data: dict) -> None:
     typer.echo(json.dumps(_finite(data), ensure_ascii=False))
@@ -88,6 +81,7 @@ def _read_vector(path: Path | None, option: str, length: int) -> np.ndarray | No
 
 
 @app.command("staffing")
+@handle_errors
 def staffing(
     calls_per_hour: Annotated[str, typer.Option("--calls-per-hour", help="Calls per hour, or one value per shift: 12,30,18")],
     service_min: Annotated[float, typer.Option("--service-min", help="Mean minutes a call occupies a unit")],
@@ -100,18 +94,15 @@ def staffing(
     """Erlang-C 排队与最少警力建议 / Erlang-C queue figures and the fewest units per shift."""
     from precinct.planning.queueing import fewest_units, queue_metrics
 
-    try:
-        rates = _numbers(calls_per_hour, "--calls-per-hour")
-        service_s = service_min * 60.0
-        recommendation = fewest_units(
-            rates, service_s, target_share=target_share, target_s=target_min * 60.0, travel_time_s=travel_min * 60.0
-        )
-        current = [
-            queue_metrics(rate, service_s, units, target_s=target_min * 60.0, travel_time_s=travel_min * 60.0)
-            for rate in rates
-        ] if units is not None else []
-    except ValidationError as exc:
-        raise _fail(exc) from None
+    rates = _numbers(calls_per_hour, "--calls-per-hour")
+    service_s = service_min * 60.0
+    recommendation = fewest_units(
+        rates, service_s, target_share=target_share, target_s=target_min * 60.0, travel_time_s=travel_min * 60.0
+    )
+    current = [
+        queue_metrics(rate, service_s, units, target_s=target_min * 60.0, travel_time_s=travel_min * 60.0)
+        for rate in rates
+    ] if units is not None else []
     if json_:
         data = recommendation.to_dict() | {"calls_per_hour": rates, "service_min": service_min}
         if current:
@@ -132,6 +123,7 @@ def staffing(
 
 
 @app.command("posts")
+@handle_errors
 def posts(
     matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): candidate sites x demand cells")] = None,
     roads: Annotated[Path | None, typer.Option("--roads", help="Roads file: travel times on the road network")] = None,
@@ -151,33 +143,30 @@ def posts(
 
     sites = None
     matrix_s = None
-    try:
-        if threshold_s is not None and minutes is not None:
-            raise ValidationError("give --threshold-s or --minutes, not both")
-        limit = 60.0 * minutes if minutes is not None else (threshold_s if threshold_s is not None else 300.0)
-        if matrix is not None:
-            if roads is not None:
-                raise ValidationError("give either --matrix or --roads with --candidates and --demand, not both")
-            times = read_matrix_csv(matrix)
-            demand = _read_vector(weights, "--weights", times.shape[1])
-        elif roads is not None and candidates_csv is not None and demand_csv is not None:
-            sites = _lonlat_table(candidates_csv, "--candidates")
-            demand_frame = _lonlat_table(demand_csv, "--demand")
-            started = time.perf_counter()
-            times = _network_matrix(roads, sites, demand_frame, hour=hour, limit_s=limit)
-            matrix_s = time.perf_counter() - started
-            demand = demand_frame["weight"].to_numpy(float) if "weight" in demand_frame else None
-        else:
-            raise ValidationError("give --matrix CSV, or --roads FILE with --candidates CSV and --demand CSV")
-        if k is not None:
-            model = MaximalCoveringModel.from_cost_matrix(times, k, limit, weights=demand)
-            result = model.greedy() if greedy else model.solve(time_limit_s=time_limit_s)
-        else:
-            if greedy:
-                raise ValidationError("--greedy needs --k (the greedy heuristic is for maximal covering)")
-            result = SetCoveringModel.from_cost_matrix(times, limit, weights=demand).solve(time_limit_s=time_limit_s)
-    except (ValidationError, NotFoundError, LookupError) as exc:
-        raise _fail(exc) from None
+    if threshold_s is not None and minutes is not None:
+        raise ValidationError("give --threshold-s or --minutes, not both")
+    limit = 60.0 * minutes if minutes is not None else (threshold_s if threshold_s is not None else 300.0)
+    if matrix is not None:
+        if roads is not None:
+            raise ValidationError("give either --matrix or --roads with --candidates and --demand, not both")
+        times = read_matrix_csv(matrix)
+        demand = _read_vector(weights, "--weights", times.shape[1])
+    elif roads is not None and candidates_csv is not None and demand_csv is not None:
+        sites = _lonlat_table(candidates_csv, "--candidates")
+        demand_frame = _lonlat_table(demand_csv, "--demand")
+        started = time.perf_counter()
+        times = _network_matrix(roads, sites, demand_frame, hour=hour, limit_s=limit)
+        matrix_s = time.perf_counter() - started
+        demand = demand_frame["weight"].to_numpy(float) if "weight" in demand_frame else None
+    else:
+        raise ValidationError("give --matrix CSV, or --roads FILE with --candidates CSV and --demand CSV")
+    if k is not None:
+        model = MaximalCoveringModel.from_cost_matrix(times, k, limit, weights=demand)
+        result = model.greedy() if greedy else model.solve(time_limit_s=time_limit_s)
+    else:
+        if greedy:
+            raise ValidationError("--greedy needs --k (the greedy heuristic is for maximal covering)")
+        result = SetCoveringModel.from_cost_matrix(times, limit, weights=demand).solve(time_limit_s=time_limit_s)
     if json_:
         data = result.to_dict() | {"model": "mclp" if k is not None else "lscp", "threshold_s": limit}
         if sites is not None:
@@ -195,6 +184,7 @@ def posts(
 
 
 @app.command("coverage")
+@handle_errors
 def coverage(
     matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): posts x demand cells")] = None,
     roads: Annotated[Path | None, typer.Option("--roads", help="Roads file (.parquet, .gpkg, .osm, .osm.pbf)")] = None,
@@ -213,30 +203,25 @@ def coverage(
     from precinct.planning.coverage import coverage_by_threshold
 
     extra: dict = {}
-    try:
-        minute_values = _numbers(minutes, "--minutes")
-        thresholds_s = tuple(60.0 * m for m in minute_values)
-        if matrix is not None:
-            if roads is not None:
-                raise ValidationError("give either --matrix or --roads with --posts and --demand, not both")
-            if polygons_out is not None or districts is not None:
-                raise ValidationError("--polygons-out and --districts need --roads (a matrix has no geography)")
-            times = read_matrix_csv(matrix)
-            report = coverage_by_threshold(
-                times, thresholds_s=thresholds_s, weights=_read_vector(weights, "--weights", times.shape[1])
-            )
-        elif roads is not None and posts_csv is not None and demand_csv is not None:
-            report, extra = _network_coverage(
-                roads, posts_csv, demand_csv, thresholds_s, hour, district_column=district_column,
-                districts=districts, district_property=district_property, polygons_out=polygons_out,
-                minutes=minute_values,
-            )
-        else:
-            raise ValidationError("give --matrix CSV, or --roads FILE with --posts CSV and --demand CSV")
-    except (ValidationError, NotFoundError) as exc:
-        raise _fail(exc) from None
-    except LookupError as exc:  # e.g. geo's NoRouteError
-        raise _fail(exc) from None
+    minute_values = _numbers(minutes, "--minutes")
+    thresholds_s = tuple(60.0 * m for m in minute_values)
+    if matrix is not None:
+        if roads is not None:
+            raise ValidationError("give either --matrix or --roads with --posts and --demand, not both")
+        if polygons_out is not None or districts is not None:
+            raise ValidationError("--polygons-out and --districts need --roads (a matrix has no geography)")
+        times = read_matrix_csv(matrix)
+        report = coverage_by_threshold(
+            times, thresholds_s=thresholds_s, weights=_read_vector(weights, "--weights", times.shape[1])
+        )
+    elif roads is not None and posts_csv is not None and demand_csv is not None:
+        report, extra = _network_coverage(
+            roads, posts_csv, demand_csv, thresholds_s, hour, district_column=district_column,
+            districts=districts, district_property=district_property, polygons_out=polygons_out,
+            minutes=minute_values,
+        )
+    else:
+        raise ValidationError("give --matrix CSV, or --roads FILE with --posts CSV and --demand CSV")
     if json_:
         _echo_json(report.to_dict() | extra)
         return
@@ -335,6 +320,7 @@ def _network_coverage(roads, posts_csv, demand_csv, thresholds_s, hour, *, distr
 
 
 @app.command("did")
+@handle_errors
 def did(
     treated_before: Annotated[str, typer.Option("--treated-before", help="Count, or weekly counts 5,7,6")],
     treated_after: Annotated[str, typer.Option("--treated-after")],
@@ -346,16 +332,13 @@ def did(
     """效果评估：双重差分（比率之比）/ before/after evaluation: difference-in-differences of counts."""
     from precinct.planning.evaluation import difference_in_differences
 
-    try:
-        result = difference_in_differences(
-            _numbers(treated_before, "--treated-before"),
-            _numbers(treated_after, "--treated-after"),
-            _numbers(comparison_before, "--comparison-before"),
-            _numbers(comparison_after, "--comparison-after"),
-            confidence=confidence,
-        )
-    except ValidationError as exc:
-        raise _fail(exc) from None
+    result = difference_in_differences(
+        _numbers(treated_before, "--treated-before"),
+        _numbers(treated_after, "--treated-after"),
+        _numbers(comparison_before, "--comparison-before"),
+        _numbers(comparison_after, "--comparison-after"),
+        confidence=confidence,
+    )
     if json_:
         _echo_json(result.to_dict())
         return
@@ -367,6 +350,7 @@ DEFAULT_SERVICE_MIN = 30.0
 
 
 @app.command("simulate")
+@handle_errors
 def simulate(
     day: Annotated[str | None, typer.Option("--day", help="Replay this local day (the city's time zone) from the store: YYYY-MM-DD")] = None,
     incidents_csv: Annotated[Path | None, typer.Option("--incidents", help="Canonical incident CSV (occurred_at, lon, lat[, priority])")] = None,
@@ -386,32 +370,29 @@ def simulate(
     """
     from precinct.planning.replay import replay_on_network
 
-    try:
-        if sum(option is not None for option in (day, incidents_csv, generate)) != 1:
-            raise ValidationError("give exactly one of --day YYYY-MM-DD, --incidents CSV or --generate N")
-        if not service_min > 0:
-            raise ValidationError(f"--service-min must be positive, got {service_min}")
-        settings = None
-        if day is not None or posts_csv is None or roads is None:
-            from precinct.core.settings import Settings
+    if sum(option is not None for option in (day, incidents_csv, generate)) != 1:
+        raise ValidationError("give exactly one of --day YYYY-MM-DD, --incidents CSV or --generate N")
+    if not service_min > 0:
+        raise ValidationError(f"--service-min must be positive, got {service_min}")
+    settings = None
+    if day is not None or posts_csv is None or roads is None:
+        from precinct.core.settings import Settings
 
-            settings = Settings()
-        roads_path = roads or _configured_roads(settings)
-        graph = _graph(roads_path)
-        posts_lonlat, units_per_post = (_posts_with_units(posts_csv) if posts_csv is not None
-                                        else _store_deployment(settings))
-        rng = np.random.default_rng(seed)
-        if day is not None:
-            points, arrival_s, priority = _store_day(settings, day)
-        elif incidents_csv is not None:
-            points, arrival_s, priority = _csv_incidents(incidents_csv)
-        else:
-            points, arrival_s, priority = _generated(generate, posts_lonlat, rng)
-        service_s = rng.exponential(service_min * 60.0, len(arrival_s))
-        replay = replay_on_network(graph, posts_lonlat, units_per_post, points, arrival_s, service_s,
-                                   priority=priority, cell_size_m=cell_size_m, hour=hour)
-    except (ValidationError, NotFoundError, LookupError) as exc:
-        raise _fail(exc) from None
+        settings = Settings()
+    roads_path = roads or _configured_roads(settings)
+    graph = _graph(roads_path)
+    posts_lonlat, units_per_post = (_posts_with_units(posts_csv) if posts_csv is not None
+                                    else _store_deployment(settings))
+    rng = np.random.default_rng(seed)
+    if day is not None:
+        points, arrival_s, priority = _store_day(settings, day)
+    elif incidents_csv is not None:
+        points, arrival_s, priority = _csv_incidents(incidents_csv)
+    else:
+        points, arrival_s, priority = _generated(generate, posts_lonlat, rng)
+    service_s = rng.exponential(service_min * 60.0, len(arrival_s))
+    replay = replay_on_network(graph, posts_lonlat, units_per_post, points, arrival_s, service_s,
+                               priority=priority, cell_size_m=cell_size_m, hour=hour)
     data = replay.to_dict() | {"service_min": service_min, "roads": str(roads_path)}
     if json_:
         _echo_json(data)

@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 
-from precinct.core.errors import NotFoundError, ValidationError
+from precinct.cli.common import handle_errors
+from precinct.core.errors import ValidationError
 
 app = typer.Typer(help="Road routing on local files (GeoParquet, GeoPackage, OSM).")
-
-EXIT_BAD_INPUT = 2
-
 
 def _lonlat(text: str, option: str) -> tuple[float, float]:
     try:
@@ -30,6 +28,7 @@ def _human(distance_m: float, travel_time_s: float) -> str:
 
 
 @app.command("route")
+@handle_errors
 def route(
     roads: Annotated[Path, typer.Option("--roads", help="Roads file: .parquet, .gpkg, .osm or .osm.pbf")],
     from_: Annotated[str, typer.Option("--from", help="Start as LON,LAT (WGS84 degrees)")],
@@ -43,14 +42,9 @@ def route(
     from precinct.geo import graph_from_file
     from precinct.geo import route as fastest_route
 
-    try:
-        start = _lonlat(from_, "--from")
-        end = _lonlat(to, "--to")
-        graph = graph_from_file(roads)
-        result = fastest_route(graph, start, end, hour=hour)
-    except (ValidationError, NotFoundError) as exc:  # NoRouteError is a NotFoundError
-        typer.echo(f"错误 / error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    start = _lonlat(from_, "--from")
+    end = _lonlat(to, "--to")
+    result = fastest_route(graph_from_file(roads), start, end, hour=hour)
     if json_:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
