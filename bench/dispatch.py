@@ -73,9 +73,10 @@ def drop_database(handle: tuple) -> None:
 def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Migrate, load the types, 1,000 available units and 10,000 calls at random road points."""
     from sqlalchemy import insert, text
+
+    from precinct.app import session_factory
     from precinct.core import migrate
     from precinct.core.db import make_engine
-    from precinct.app import session_factory
     from precinct.demo.calls import road_points
     from precinct.incidents import service as incident_service
     from precinct.incidents.models import Incident
@@ -111,10 +112,10 @@ def measure_recommendations(url: str) -> dict:
 
     from precinct.app import session_factory
     from precinct.core.db import make_engine
-    from precinct.dispatch import service
     from precinct.core.settings import BUNDLED_ROADS
-    from precinct.roads.graph import road_graph
+    from precinct.dispatch import service
     from precinct.incidents.models import Incident
+    from precinct.roads.graph import road_graph
 
     graph = road_graph(BUNDLED_ROADS)
     engine = make_engine(url)
@@ -149,7 +150,6 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
     from scipy.spatial import cKDTree
 
     from precinct.core.settings import BUNDLED_ROADS
-
     from precinct.demo.calls import road_points
     from precinct.geo import SpeedProfile
 
@@ -183,7 +183,8 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
 
 def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
     """CPU of storing one call (insert, event, audit, NOTIFY, commit) when calls arrive alone and
-    when the intake writer finds 8 or 32 queued together (what group commit saves under a surge)."""
+    when the intake writer finds 8 or 32 queued together (what group commit saves under a surge).
+    """
     from precinct.app import session_factory
     from precinct.core.db import make_engine
     from precinct.core.permissions import Role
@@ -315,7 +316,8 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
 @contextlib.contextmanager
 def position_feed(base: str, headers: dict) -> Iterator[dict]:
     """An AVL gateway in a thread: every second, positions of 1/30 of the units (each unit every
-    30 s), as one batch; yields a dict that holds the reports per second sent once it ends."""
+    30 s), as one batch; yields a dict that holds the reports per second sent once it ends.
+    """
     import threading
 
     import httpx

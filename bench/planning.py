@@ -32,6 +32,7 @@ from precinct.planning import (
     synthetic_incidents,
 )
 
+
 def _road_points(rng: np.random.Generator, count: int) -> np.ndarray:
     from precinct.demo.calls import road_points
 
@@ -42,8 +43,8 @@ def _road_points(rng: np.random.Generator, count: int) -> np.ndarray:
 
 def _network_times(origins: np.ndarray, destinations: np.ndarray, *, limit_s: float | None) -> tuple[np.ndarray, float]:
     from precinct.core.settings import BUNDLED_ROADS
-    from precinct.roads.graph import road_graph
     from precinct.planning.network import travel_time_matrix
+    from precinct.roads.graph import road_graph
 
     graph = road_graph(BUNDLED_ROADS)
     started = time.perf_counter()
@@ -133,11 +134,10 @@ def bench_hypercube(rng: np.random.Generator) -> dict:
 
 def bench_network_coverage(rng: np.random.Generator) -> dict:
     import networkx as nx
-    import shapely
     import pyarrow.parquet as pq
+    import shapely
 
     from precinct.core.settings import BUNDLED_ROADS
-
     from precinct.demo.calls import road_points
     from precinct.geo import DEFAULT_SPEED_KPH, graph_from_file, reachable_within
 

@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 
 from precinct.app import install_unit_of_work
 from precinct.core import migrate
@@ -25,6 +24,7 @@ from precinct.core.db import make_engine
 from precinct.core.permissions import Role
 from precinct.core.security import create_access_token
 from precinct.core.settings import Settings
+from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 
 
 def _square(lon0: float, lat0: float, size: float) -> dict:

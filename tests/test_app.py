@@ -15,13 +15,13 @@ import anyio.to_thread
 import httpx
 import pytest
 from sqlalchemy.orm import sessionmaker
-from testkit import TEST_SECRET, test_settings
 
 from precinct.app import background_jobs, create_app, install_unit_of_work
 from precinct.audit import service as audit_service
 from precinct.core.errors import ConfigurationError
 from precinct.core.security import SYSTEM_ACTOR
 from precinct.roads import graph as roads
+from testkit import TEST_SECRET, test_settings
 
 
 def test_start_up_sets_the_thread_pool_and_preloads_the_roads(database, session_factory, monkeypatch):

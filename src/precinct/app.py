@@ -177,7 +177,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
     """Build the application. Tests pass their own settings and a sessionmaker bound to a test
     transaction (it gets the unit-of-work hooks too); without arguments the settings come from the
-    environment (``PRECINCT_*``), which is how ``uvicorn --factory`` calls it."""
+    environment (``PRECINCT_*``), which is how ``uvicorn --factory`` calls it.
+    """
     settings = settings or get_settings()
     app = FastAPI(
         lifespan=_lifespan,

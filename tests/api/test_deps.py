@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from testkit import TEST_SECRET
-
 from precinct.core.permissions import Role
 from precinct.core.security import create_access_token
+from testkit import TEST_SECRET
 
 
 def test_expired_and_forged_tokens_are_refused(client):

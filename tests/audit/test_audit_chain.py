@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import create_engine, text
-from testkit import ADMIN_ACTOR
 
 from precinct.app import session_factory
 from precinct.audit import service as audit_service
 from precinct.audit.models import AuditEntry
 from precinct.core.db import make_engine
+from testkit import ADMIN_ACTOR
 
 
 def _write(session, n):

@@ -28,12 +28,11 @@ def test_replaying_a_stored_day_counts_reported_demand_only(fresh_database_url, 
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from testkit import ADMIN_ACTOR
-
     from precinct.app import session_factory
     from precinct.drills.models import DrillRun
     from precinct.incidents import service as incident_service
     from precinct.incidents.schemas import IncidentCreate
+    from testkit import ADMIN_ACTOR
 
     factory = session_factory(fresh_database_url)
     noon = datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

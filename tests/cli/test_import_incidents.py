@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
-from testkit import ADMIN_ACTOR
 
 from precinct.core.errors import ValidationError
 from precinct.incidents.importer import import_incidents
 from precinct.incidents.models import Incident
+from testkit import ADMIN_ACTOR
 
 HEADER = "id,occurred_at,category,premises_type,neighbourhood,lat,lon\n"
 ROWS = [

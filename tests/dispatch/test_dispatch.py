@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from testkit import ADMIN_ACTOR
 
 from precinct.core.db import utcnow
 from precinct.core.errors import (
@@ -24,6 +23,7 @@ from precinct.incidents.schemas import IncidentCreate
 from precinct.roads.graph import road_graph
 from precinct.units import service as unit_service
 from precinct.units.models import UnitStatus, UnitType
+from testkit import ADMIN_ACTOR
 
 # Points on real roads in the test city (west district, Wuhan's Hanyang/Caidian side).
 SCENE = (114.05, 30.55)

@@ -6,7 +6,6 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from testkit import ADMIN_ACTOR
 
 from precinct.app import session_factory
 from precinct.audit import service as audit_service
@@ -22,6 +21,7 @@ from precinct.dispatch.intake import GroupCommit
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Incident, IncidentEvent
 from precinct.incidents.schemas import IncidentCreate
+from testkit import ADMIN_ACTOR
 
 
 @pytest.fixture

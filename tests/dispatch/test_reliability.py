@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from testkit import ADMIN_ACTOR
 
 from precinct.app import session_factory
 from precinct.core.db import is_concurrency_failure, make_engine
@@ -21,6 +20,7 @@ from precinct.incidents.models import Assignment, Disposition, Incident, Inciden
 from precinct.incidents.schemas import IncidentCreate
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
+from testkit import ADMIN_ACTOR
 
 
 @pytest.fixture

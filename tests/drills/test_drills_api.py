@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from testkit import ADMIN_ACTOR
-
 from precinct.core.permissions import Role
 from precinct.core.settings import BUNDLED_ROADS
 from precinct.drills import service as drill_service
@@ -14,6 +12,7 @@ from precinct.incidents.models import Incident
 from precinct.roads.graph import road_graph
 from precinct.units import service as unit_service
 from precinct.units.models import UnitStatus, UnitType
+from testkit import ADMIN_ACTOR
 
 SCENARIO = {
     "code": "test_two_calls", "name_zh": "测试", "name_en": "Test",

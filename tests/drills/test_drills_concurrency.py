@@ -6,13 +6,13 @@ import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from testkit import ADMIN_ACTOR
 
 from precinct.app import session_factory
 from precinct.core.db import make_engine, utcnow
 from precinct.drills import service as drill_service
 from precinct.drills.scenarios import standard_scenarios
 from precinct.incidents.models import Incident
+from testkit import ADMIN_ACTOR
 
 
 def test_concurrent_ticks_inject_each_step_once(fresh_database_url):

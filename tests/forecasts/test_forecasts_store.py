@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from testkit import ADMIN_ACTOR
 
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Role
 from precinct.forecasts import service
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
+from testkit import ADMIN_ACTOR
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noon in Wuhan
 HOT = (114.03, 30.53)

@@ -11,13 +11,13 @@ import time
 import httpx
 import uvicorn
 from sqlalchemy.engine import make_url
-from testkit import ADMIN_ACTOR, test_settings
 
 from precinct.app import session_factory
 from precinct.core.db import make_engine
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.live.hub import LiveHub, PostgresRelay, hub
+from testkit import ADMIN_ACTOR, test_settings
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ def test_coverage_on_roads_with_districts_and_polygons(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     shares = data["citywide_share"]
-    assert shares == sorted(shares) and 0 < shares[0] and shares[-1] <= 1
+    assert shares == sorted(shares) and shares[0] > 0 and shares[-1] <= 1
     assert {"江汉区", "武昌区"} <= set(data["groups"])
     areas = json.loads(out.read_text(encoding="utf-8"))
     assert len(areas["features"]) == 6 and areas["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")

@@ -76,7 +76,7 @@ def test_random_instance_optimum_dominates_greedy_and_time_limit_reports_gap():
     assert optimal.site_count == 6
     limited = model.solve(time_limit_s=0.01)
     assert limited.status in {"optimal", "time_limit"}
-    assert 0.0 <= limited.mip_gap and limited.site_count == 6
+    assert limited.mip_gap >= 0.0 and limited.site_count == 6
 
 
 def test_mclp_matches_spopt():

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from testkit import PASSWORD, test_settings
 
 from precinct.app import session_factory
 from precinct.core.db import make_engine
@@ -18,6 +17,7 @@ from precinct.core.errors import (
 from precinct.core.permissions import Role
 from precinct.users import service as user_service
 from precinct.users.models import LoginFailure
+from testkit import PASSWORD, test_settings
 
 
 def login(client, username, password):

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
+
 from testkit import TEST_SECRET
 
 CHROMIUM = os.environ.get("PRECINCT_CHROMIUM", "/usr/bin/chromium")
@@ -176,7 +177,7 @@ class Console:
 
         self.page.route(f"**/api/v1{path}", handle)
 
-    def log_in(self, username: str) -> "Console":
+    def log_in(self, username: str) -> Console:
         self.page.goto(self.server.base_url + "/")
         self.page.fill("#login-username", username)
         self.page.fill("#login-password", self.server.passwords[username])

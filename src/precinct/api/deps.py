@@ -33,7 +33,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: routes commit; anything left uncommitted is rolled back.
 
     Opening a session touches no database (it connects on first use), so only the release, which
-    rolls back and returns the connection, goes to a worker thread, and only if it connected."""
+    rolls back and returns the connection, goes to a worker thread, and only if it connected.
+    """
     session: Session = request.app.state.session_factory()
     try:
         yield session
@@ -66,7 +67,8 @@ async def get_current_actor(
 
 class Accounts(Protocol):
     """Where request authentication reads account state (the composition root wires the users
-    domain's in as ``app.state.accounts``)."""
+    domain's in as ``app.state.accounts``).
+    """
 
     def cached(self, database_key: str, username: str) -> AccountState | None:
         """The state remembered for a few seconds, or ``None`` (then :meth:`load` it)."""
@@ -94,7 +96,8 @@ def _actor(request: Request, account: AccountState | None) -> Actor:
 
 class RoleChecker:
     """A dependency that admits only the roles granted ``permission``; the role-matrix test reads
-    ``roles``."""
+    ``roles``.
+    """
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
@@ -117,7 +120,8 @@ class StreamRoleChecker(RoleChecker):
     ``?access_token=``. Only stream routes accept a token in the URL. The account is read now (not
     from the cache) in a session that is closed at once: a stream lives for hours and must hold no
     connection or lock. The token's expiry is left in ``request.state.token_expires_at`` for the
-    stream to end on."""
+    stream to end on.
+    """
 
     def __call__(  # type: ignore[override]
         self, request: Request, settings: SettingsDep,
@@ -134,5 +138,6 @@ class StreamRoleChecker(RoleChecker):
 
 def require(permission: Permission) -> Any:
     """``Annotated[Actor, require(Permission.DISPATCH)]``: the current actor, if its role holds
-    ``permission`` (401 without a valid token, 403 for another role)."""
+    ``permission`` (401 without a valid token, 403 for another role).
+    """
     return Depends(RoleChecker(permission))

@@ -137,7 +137,8 @@ def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
 
 def array_insert_sql(table: str, columns: dict[str, str]) -> str:
     """PostgreSQL INSERT of any number of rows passed as one array per column (``:name`` of SQL type
-    ``columns[name]``): a single fixed statement, compiled and prepared once, one round trip."""
+    ``columns[name]``): a single fixed statement, compiled and prepared once, one round trip.
+    """
     arrays = ", ".join(f"CAST(:{name} AS {sql_type}[])" for name, sql_type in columns.items())
     return f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
 
@@ -147,7 +148,8 @@ CONCURRENCY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, seri
 
 def is_concurrency_failure(exc: BaseException) -> bool:
     """PostgreSQL aborted the transaction because another one touched the same rows at the same
-    time (it rolled back cleanly; trying again is the documented remedy)."""
+    time (it rolled back cleanly; trying again is the documented remedy).
+    """
     return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in CONCURRENCY_SQLSTATES
 
 
@@ -162,7 +164,8 @@ def flush_or_conflict(session: Session, what: str) -> None:
 def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn an optimistic-lock failure (a row changed by someone else meanwhile) or a deadlock
     between concurrent changes, wherever it surfaces in ``func`` (an explicit flush or an
-    autoflush), into a ConflictError."""
+    autoflush), into a ConflictError.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -1,5 +1,6 @@
 """Background jobs: what the composition root starts in the application's lifespan and stops at
-shutdown. A job is anything with a ``name``, ``start()``, ``stop()`` and a ``state``."""
+shutdown. A job is anything with a ``name``, ``start()``, ``stop()`` and a ``state``.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -76,7 +75,7 @@ class Settings(BaseSettings):
         return ZoneInfo(self.local_timezone)
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> "Settings":
+    def _refuse_default_secret(self) -> Settings:
         if self.environment != "development" and self.secret_key == DEVELOPMENT_SECRET:
             raise ConfigurationError(
                 "PRECINCT_SECRET_KEY is the development default; set a random secret of at least "

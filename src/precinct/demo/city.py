@@ -22,9 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.core.permissions import Role
-from precinct.core.settings import BUNDLED_DATA
-
 from precinct.core.security import Actor, generate_password
+from precinct.core.settings import BUNDLED_DATA
 from precinct.demo import history
 from precinct.demo.calls import road_points
 from precinct.geo.projection import geometry_to_lonlat, project_lonlat_geometries, xy_to_lonlat
@@ -84,7 +83,8 @@ def load(
     calls_per_day: float = 300.0,
 ) -> LoadSummary:
     """Create the demo city once (idempotent), optionally ``history_days`` of simulated past calls,
-    and make sure the demo accounts exist."""
+    and make sure the demo accounts exist.
+    """
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
         _build_city(session, actor=actor, summary=summary)
@@ -176,7 +176,7 @@ def _premises(session: Session, *, actor: Actor) -> int:
 
 
 def _sites(xy: np.ndarray, k: int, rng: np.random.Generator, *, fallback: shapely.Point) -> np.ndarray:
-    """k sites on the road network (k-means centres snapped to the nearest road point)."""
+    """K sites on the road network (k-means centres snapped to the nearest road point)."""
     if len(xy) == 0:
         return np.array([[fallback.x, fallback.y]])
     k = min(k, len(xy))

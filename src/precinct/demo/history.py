@@ -38,7 +38,8 @@ HISTORY_MARKER = "demo-history"
 def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor, zone: ZoneInfo, seed: int = 7,
              now: datetime | None = None) -> int:
     """Add ``days`` of simulated past calls ending yesterday in ``zone`` (once: a second call adds
-    nothing); the hourly and weekly profiles follow local time."""
+    nothing); the hourly and weekly profiles follow local time.
+    """
     if days <= 0 or session.scalar(select(Incident.id).where(Incident.external_id.like(f"{HISTORY_MARKER}-%")).limit(1)):
         return 0
     rng = np.random.default_rng(seed)

@@ -24,13 +24,24 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.core.db import utcnow
 from precinct.core.errors import PrecinctError
+from precinct.core.jobs import BackgroundLoop
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
-from precinct.core.jobs import BackgroundLoop
-from precinct.demo.calls import DISPOSITION_MIX, HOT_PLACES, HOT_SHARE, HOURLY_PROFILE, LABEL, SOURCE_MIX, TYPE_MIX, WEEKDAY_FACTOR, mix, road_points
-from precinct.geo.distance import haversine_m as distance_m
+from precinct.demo.calls import (
+    DISPOSITION_MIX,
+    HOT_PLACES,
+    HOT_SHARE,
+    HOURLY_PROFILE,
+    LABEL,
+    SOURCE_MIX,
+    TYPE_MIX,
+    WEEKDAY_FACTOR,
+    mix,
+    road_points,
+)
 from precinct.dispatch import assignments
+from precinct.geo.distance import haversine_m as distance_m
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate

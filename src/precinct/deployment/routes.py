@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.roads.graph import RoadGraphDep
 from precinct.deployment import service
 from precinct.deployment.schemas import BeforeAfterRequest
+from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(tags=["planning"])
 

@@ -1,6 +1,7 @@
 """Working an assignment: units' status reports (which stamp their assignment and move its
 incident forward), the officer's own assignment and acknowledgement, and the escalation of
-assignments nobody acknowledged."""
+assignments nobody acknowledged.
+"""
 
 from __future__ import annotations
 

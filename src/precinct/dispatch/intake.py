@@ -120,7 +120,8 @@ class GroupCommit:
 
     def submit(self, data: IncidentCreate, *, actor: Actor, context: Any = None) -> Future[Any]:
         """Queue a call; the writer stores it once started (:meth:`create` starts it). ``context``
-        is passed to ``answer`` with the call's incident."""
+        is passed to ``answer`` with the call's incident.
+        """
         call = _Call(data, actor, context)
         self._calls.put(call)
         return call.result
@@ -148,7 +149,8 @@ class GroupCommit:
     def stop(self) -> None:
         """Store and answer what was queued before, then stop; a later call starts afresh. A call
         that slips into the old queue after the writer stopped is refused with
-        :class:`ServiceUnavailableError`."""
+        :class:`ServiceUnavailableError`.
+        """
         with self._lock:
             thread, self._thread = self._thread, None
             if thread is None:
@@ -221,7 +223,8 @@ class GroupCommit:
 
     def _settle(self, session: Session, batch: list[_Call], incidents: list[Incident]) -> None:
         """Give each stored call's caller its result as soon as it is ready; nothing here raises,
-        and one call's failed answer is its caller's alone."""
+        and one call's failed answer is its caller's alone.
+        """
         if self._answer is None:
             for call, incident in zip(batch, incidents, strict=True):
                 call.result.set_result(incident)
@@ -248,7 +251,8 @@ def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], byt
     """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
     :class:`IntakeRead`. The call is stored whatever happens here, so a failed duplicate search or
     ranking is reported in ``recommendations.warnings`` with the incident (201), never as an error
-    that would make the call-taker send the call again."""
+    that would make the call-taker send the call again.
+    """
 
     def answer(session: Session, incident: Incident, k: int) -> bytes:
         stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it

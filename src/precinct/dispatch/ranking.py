@@ -20,9 +20,8 @@ from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 
-from precinct.geo import travel_times_to
 from precinct.core.errors import ValidationError
-from precinct.geo import RoadGraph, SnappedPoints
+from precinct.geo import RoadGraph, SnappedPoints, travel_times_to
 from precinct.geo.distance import haversine_m
 
 FALLBACK_SPEED_M_PER_S = 25 / 3.6
@@ -40,7 +39,8 @@ OFF_DUTY_STATUSES = ("off_duty", "out_of_service")
 class DispatchPolicy:
     """How to rank: ``k`` candidates from a straight-line pool of at least ``prefilter_min``;
     positions older than ``stale_after_s`` do not count; units farther than ``snap_max_m`` from a
-    road are ranked by straight line; congestion follows the hour of day in ``zone``."""
+    road are ranked by straight line; congestion follows the hour of day in ``zone``.
+    """
 
     k: int = 5
     prefilter_min: int = 20
@@ -149,7 +149,8 @@ class UnitSnaps:
     """A snapshot's unit positions snapped to one road graph, each unit when it first enters a
     candidate pool: the snapshot's positions never change, so no unit is snapped twice. Units that
     have not moved since the previous snapshot keep its snaps (an AVL feed reloads the snapshot
-    every few seconds, but moves only the units that reported)."""
+    every few seconds, but moves only the units that reported).
+    """
 
     def __init__(self, graph: RoadGraph, ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> None:
         self.graph, self.ids, self.lon, self.lat = graph, np.asarray(ids, dtype=np.int64), lon, lat
@@ -170,7 +171,8 @@ class UnitSnaps:
 
     def take(self, indices: list[int], *, max_distance_m: float) -> SnappedPoints:
         """The snapped positions of ``indices``; ValidationError if one is farther than
-        ``max_distance_m`` from every road."""
+        ``max_distance_m`` from every road.
+        """
         index = np.asarray(indices, dtype=np.int64)
         missing = index[self.edge[index] < 0]
         if len(missing):
@@ -191,7 +193,8 @@ _latest_snaps: weakref.WeakKeyDictionary[RoadGraph, UnitSnaps] = weakref.WeakKey
 
 def snapped_units(graph: RoadGraph, units: UnitSnapshot) -> UnitSnaps:
     """The snapshot's :class:`UnitSnaps` for ``graph`` (created on first use, keeping the snaps of
-    units that have not moved since the snapshot before)."""
+    units that have not moved since the snapshot before).
+    """
     snaps = units.snaps.get(graph)
     if snaps is None:
         fresh = UnitSnaps(graph, units.id, units.lon, units.lat)
@@ -206,7 +209,8 @@ def snapped_units(graph: RoadGraph, units: UnitSnapshot) -> UnitSnaps:
 @dataclass(frozen=True)
 class Ranking:
     """What :func:`rank_units` found: the ranked candidates, the nearer units passed over, and
-    the move-up that sending the first candidate calls for."""
+    the move-up that sending the first candidate calls for.
+    """
 
     items: list[Candidate]
     excluded: list[Passed]
@@ -306,7 +310,8 @@ def _passed_over(units: UnitSnapshot, order: np.ndarray, straight: np.ndarray, b
 
 def _move_ups(units: UnitSnapshot, chosen: int, ready: np.ndarray) -> list[MoveUp]:
     """Sending ``chosen`` leaves its station with no ready unit: suggest the nearest ready unit of
-    another station to cover it."""
+    another station to cover it.
+    """
     station_id = int(units.station_id[chosen])
     station = units.stations.get(station_id)
     if station_id < 0 or station is None:
@@ -328,6 +333,7 @@ def _move_ups(units: UnitSnapshot, chosen: int, ready: np.ndarray) -> list[MoveU
 
 def available_after_dispatch(units: UnitSnapshot, district_id: int, min_available_share: float) -> tuple[int, int]:
     """(available units left in the district after one is sent, the minimum the duty level asks
-    for: ``ceil(share x units on duty)``)."""
+    for: ``ceil(share x units on duty)``).
+    """
     on_duty, available = units.district_counts(district_id)
     return available - 1, math.ceil(min_available_share * on_duty)

@@ -39,7 +39,8 @@ async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor,
     """Take a call in one round trip: store it, then return duplicates, ranked units and the plan.
 
     The process's intake writer stores the call (calls arriving together share one transaction),
-    then its answer thread answers it with :func:`intake_answers`; this coroutine only waits."""
+    then its answer thread answers it with :func:`intake_answers`; this coroutine only waits.
+    """
     answer = await request.app.state.intake_writer.take(body, actor=actor, context=k)
     return Response(answer, status_code=status.HTTP_201_CREATED, media_type="application/json")
 

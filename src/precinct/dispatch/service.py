@@ -1,5 +1,6 @@
 """Dispatch on the store: unit recommendation (ranking in ``dispatch.ranking``), duplicate calls
-and hand-offs to other agencies."""
+and hand-offs to other agencies.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def policy_for(settings: Settings, k: int) -> DispatchPolicy:
 
 def unit_snapshot(session: Session) -> UnitSnapshot:
     """Every positioned unit with its station and district, and the positions of the stations
-    (what :func:`dispatch.ranking.rank_units` ranks), read in two queries."""
+    (what :func:`dispatch.ranking.rank_units` ranks), read in two queries.
+    """
     station = aliased(OrgUnit)
     rows = session.execute(select(
         Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
@@ -75,7 +77,8 @@ hub.add_listener(lambda kind: _snapshots.clear() if kind == "unit" else None)
 
 def cached_unit_snapshot(session: Session) -> UnitSnapshot:
     """The unit snapshot, kept per process until a unit changes (or 5 s pass, for writes that
-    bypass the session hooks, such as the simulator's AVL heartbeats)."""
+    bypass the session hooks, such as the simulator's AVL heartbeats).
+    """
     return _snapshots.get_or_load(session.get_bind().engine.url, lambda: unit_snapshot(session))
 
 
@@ -86,7 +89,8 @@ def recommend(
     """Rank units for an incident by road travel time, with reasons (``dispatch.ranking``), the
     move-up it calls for and the duty-level warning. ``graph=None`` ranks by straight-line
     distance only (for cities without a road file). ``units`` may pass a snapshot taken earlier;
-    ``plan`` the incident's response plan when the caller has read it already."""
+    ``plan`` the incident's response plan when the caller has read it already.
+    """
     incident = incident_service.get(session, incident_id)
     now = now or utcnow()
     plan = plan or plans.get_plan(session, incident.type_code, incident.district_id)
@@ -142,7 +146,8 @@ def find_duplicates(
     exclude_id: int | None = None, now: datetime | None = None, limit: int = 5,
 ) -> list[DuplicateCandidate]:
     """The ``limit`` nearest open incidents of the same category within ``radius_m`` of (lon, lat)
-    received within ``window_min``, nearest first."""
+    received within ``window_min``, nearest first.
+    """
     now = now or utcnow()
     category = incident_service.get_type(session, type_code).category
     cos_lat = max(float(np.cos(np.radians(lat))), 0.1)

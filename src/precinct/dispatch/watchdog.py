@@ -18,7 +18,8 @@ WATCHDOG = Actor(username="dispatch-watchdog", role=Role.SUPERVISOR, ip="local")
 
 def watchdog_job(session_factory: sessionmaker[Session], settings: Settings, *, every_s: float = 10.0) -> BackgroundLoop:
     """Every ``every_s`` seconds, escalate assignments not acknowledged within
-    ``settings.dispatch_ack_timeout_s`` (each once)."""
+    ``settings.dispatch_ack_timeout_s`` (each once).
+    """
 
     def step() -> None:
         with session_factory() as session:

@@ -10,10 +10,10 @@ from precinct.api.deps import SessionDep, require
 from precinct.core.errors import ValidationError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.roads.graph import RoadGraphDep
 from precinct.drills import scenarios as scenario_files
 from precinct.drills import service
 from precinct.drills.schemas import DrillRead, DrillStart
+from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(tags=["drills"])
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
-from precinct.core.jobs import BackgroundLoop
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.jobs import BackgroundLoop
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.drills.models import DrillRun
@@ -236,7 +236,8 @@ def score(session: Session, run: DrillRun) -> dict:
 
 def replay(session: Session, run_id: int) -> list[dict]:
     """Every event of the run's incidents in time order: incident events, assignment milestones and
-    unit status changes, for step-by-step review."""
+    unit status changes, for step-by-step review.
+    """
     run = get(session, run_id)
     incidents = {i.id: i for i in incidents_of(session, run)}
     if not incidents:
@@ -275,7 +276,8 @@ def ticker_job(session_factory: Callable[[], Session], graph_loader: Callable[[]
                interval_s: float = 1.0) -> BackgroundLoop:
     """A background job that injects the due steps of every running run started with
     ``auto_tick`` (each tick its own unit of work). Runs started without it are injected only by
-    ``POST /drills/{id}/tick``."""
+    ``POST /drills/{id}/tick``.
+    """
 
     def step() -> None:
         with session_factory() as session:

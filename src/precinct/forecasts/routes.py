@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.analysis.methods import METHODS
-from precinct.forecasts import service
 from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
+from precinct.forecasts import service
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 logger = logging.getLogger("precinct.analysis")
@@ -53,7 +53,8 @@ class ForecastSummary(BaseModel):
 @router.get("/hotspots/forecast")
 def latest_forecast_geojson(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)], category: str = "all"):
     """The latest stored forecast's flagged cells as GeoJSON (lon/lat), with the district shares.
-    Before the first forecast the collection is empty and says why."""
+    Before the first forecast the collection is empty and says why.
+    """
     try:
         stored = service.latest_forecast(session, category=category)
     except NotFoundError as exc:
@@ -77,7 +78,8 @@ def list_forecasts(session: SessionDep, _: Annotated[Actor, require(Permission.R
 def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks, settings: SettingsDep,
                  actor: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> dict:
     """Start a forecast after the response is sent (the boosted model takes up to a minute); it
-    appears in GET /analysis/forecasts when done, or the server log says why not."""
+    appears in GET /analysis/forecasts when done, or the server log says why not.
+    """
     if body.method not in METHODS:
         raise ValidationError(f"method must be one of {', '.join(METHODS)}")
     background.add_task(_run_in_background, request.app.state.session_factory, actor,

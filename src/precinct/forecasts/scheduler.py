@@ -23,7 +23,8 @@ SCHEDULER = Actor(username="forecast-scheduler", role=Role.ANALYST, ip="local")
 def forecast_scheduler_job(session_factory: sessionmaker[Session], *, method: str, zone: ZoneInfo,
                            every_s: float = 600.0) -> BackgroundLoop:
     """At start and then every ``every_s`` seconds: if no forecast exists for today (in ``zone``),
-    run one with ``method`` and store it."""
+    run one with ``method`` and store it.
+    """
 
     def step() -> None:
         try:

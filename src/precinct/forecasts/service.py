@@ -30,14 +30,15 @@ from precinct.analysis import (
     spike_alerts_for_areas,
 )
 from precinct.analysis.events import day_number
-from precinct.forecasts.models import StoredForecast
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.forecasts.models import StoredForecast
 from precinct.incidents.demand import reported_demand
 from precinct.incidents.models import Incident, IncidentType
 from precinct.org.models import OrgTier, OrgUnit
+
 
 def incident_frame(
     session: Session, *, zone: ZoneInfo, since: datetime, until: datetime | None = None,
@@ -45,7 +46,8 @@ def incident_frame(
 ) -> pd.DataFrame:
     """Demand received in [since, until) as the analysis layout: ``occurred_at`` (local time in
     ``zone``, tz-aware), ``category`` (the type's common category), ``type_code``, ``lat``, ``lon``,
-    ``source``, ``district_id``, ``address``."""
+    ``source``, ``district_id``, ``address``.
+    """
     query = (reported_demand(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code,
                              Incident.lat, Incident.lon, Incident.source, Incident.district_id, Incident.address,
                              since=since, until=until, include_officer_initiated=include_officer_initiated,
@@ -72,7 +74,8 @@ def run_forecast(
     target_date: date | None = None, now: datetime | None = None, zone: ZoneInfo,
 ) -> StoredForecast:
     """Forecast ``target_date`` (default: today in ``zone``, the city's time zone) from the history
-    before it; store it."""
+    before it; store it.
+    """
     if not 0 < coverage <= 0.5:
         raise ValidationError("coverage must be a share of the study area in (0, 0.5]")
     now = now or utcnow()
@@ -162,7 +165,8 @@ def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_d
 
 def forecast_accuracy(session: Session, *, zone: ZoneInfo, limit: int = 30, now: datetime | None = None) -> list[dict]:
     """How stored forecasts did on their day: share of that day's reported incidents that fell in
-    the flagged cells (hit rate) and PAI = hit rate / share of the area flagged."""
+    the flagged cells (hit rate) and PAI = hit rate / share of the area flagged.
+    """
     now = now or utcnow()
     today = now.astimezone(zone).date()
     rows = []

@@ -118,4 +118,4 @@ def list_parties(
     return parties
 
 
-__all__ = ["router", "datetime"]
+__all__ = ["datetime", "router"]

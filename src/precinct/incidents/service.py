@@ -109,7 +109,8 @@ def create_many(
     session: Session, calls: list[tuple[IncidentCreate, Actor]], *, simulated: bool = False
 ) -> list[Incident]:
     """Take several calls in one unit of work (one INSERT for all of them): what :func:`create`
-    does for each. Any invalid call raises and the session holds nothing of the others."""
+    does for each. Any invalid call raises and the session holds nothing of the others.
+    """
     now = utcnow()
     incidents = []
     for data, actor in calls:

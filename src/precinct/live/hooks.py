@@ -52,7 +52,8 @@ class LiveEvents:
 
     def install(self, factory: sessionmaker[Session]) -> None:
         """Register the hooks on ``factory`` (the NOTIFY hook runs before any other before-commit
-        hook registered later, e.g. the audit chain's)."""
+        hook registered later, e.g. the audit chain's).
+        """
         event.listen(factory, "after_flush", self.collect)
         event.listen(factory, "before_commit", notify_postgres)
         event.listen(factory, "after_commit", publish_locally)

@@ -40,7 +40,8 @@ class LiveHub:
 
     def add_listener(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(kind)`` for every change seen by this process (its own, as soon as it is
-        flushed, and other processes' via the relay), e.g. to drop a cache."""
+        flushed, and other processes' via the relay), e.g. to drop a cache.
+        """
         self._listeners.append(listener)
 
     def changed(self, kind: str) -> None:
@@ -78,7 +79,8 @@ hub = LiveHub()
 
 class PostgresRelay:
     """LISTENs on PostgreSQL and republishes every notification to the local hub (a background
-    job of every server process on PostgreSQL)."""
+    job of every server process on PostgreSQL).
+    """
 
     name = "live-relay"
 

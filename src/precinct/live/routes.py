@@ -55,7 +55,8 @@ async def stream(
     """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level`` and ``escalation``.
 
     The stream ends (with an ``end`` event) once its token expires or its account is locked or
-    disabled; the account is re-checked at every heartbeat."""
+    disabled; the account is re-checked at every heartbeat.
+    """
     return StreamingResponse(
         _events(request, actor.username, request.state.token_expires_at), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

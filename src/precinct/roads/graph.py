@@ -37,7 +37,8 @@ def road_graph(roads_file: str | Path) -> RoadGraph:
 
 async def current_graph(settings: SettingsDep) -> RoadGraph:
     """Route dependency: the configured road graph (built in a worker thread the first time, so the
-    event loop never waits for it)."""
+    event loop never waits for it).
+    """
     graph = _graphs.get(str(settings.roads_file))
     if graph is not None:
         return graph

@@ -1,3 +1,4 @@
 """The platform describing itself: health, and the reference tables the console reads (roles and
 their permissions, status machines, code lists, the city's time zone) so that none is copied into
-the console. May import core/, api/ and the domains' models and status machines."""
+the console. May import core/, api/ and the domains' models and status machines.
+"""

@@ -28,5 +28,6 @@ def health(request: Request, session: SessionDep) -> HealthRead:
 @router.get("/meta", response_model=MetaRead)
 def meta(settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)]) -> MetaRead:
     """Roles and their permissions, the incident and unit status machines, the code lists and the
-    city's time zone: what the console reads instead of keeping its own copies."""
+    city's time zone: what the console reads instead of keeping its own copies.
+    """
     return service.describe(settings)

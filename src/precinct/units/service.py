@@ -12,9 +12,7 @@ from precinct.core.db import array_insert_sql, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.live import hooks as live
-from precinct.units.schemas import live_payload
 from precinct.org.models import OrgTier, OrgUnit
-from precinct.units.status import BUSY_STATUSES, check_transition
 from precinct.units.models import (
     Unit,
     UnitPosition,
@@ -22,6 +20,8 @@ from precinct.units.models import (
     UnitStatusChange,
     UnitType,
 )
+from precinct.units.schemas import live_payload
+from precinct.units.status import BUSY_STATUSES, check_transition
 
 U = UnitStatus
 
@@ -160,7 +160,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 def _checked_time(at: datetime | None, *, now: datetime | None = None) -> datetime:
     """A report's time, refused when it lies in the future (a device with a wrong clock would
-    otherwise freeze the unit's position: later, correct reports are older and are ignored)."""
+    otherwise freeze the unit's position: later, correct reports are older and are ignored).
+    """
     now = now or utcnow()
     if at is None:
         return now
