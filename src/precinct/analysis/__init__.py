@@ -8,15 +8,15 @@ Imports only itself, ``geo`` (its projections) and ``precinct.core.errors`` (a t
 
 from precinct.analysis.evaluation import EvaluationResult, evaluate_forecast, score_rankings
 from precinct.analysis.events import EventTable, distinct_events, event_table_from_frame, read_events_csv
-from precinct.analysis.methods import BEST_METHOD, METHODS, make_forecaster
 from precinct.analysis.grid import SquareGrid, grid_for_points
-from precinct.geo.projection import projected_crs_for
 from precinct.analysis.hotspots import gi_star_hotspots, gi_star_on_grid
+from precinct.analysis.methods import BEST_METHOD, METHODS, make_forecaster
 from precinct.analysis.near_repeat import knox_test
 from precinct.analysis.operational import district_flag_shares, forecast_next_day, forecast_to_geojson
 from precinct.analysis.repeats import repeat_call_places
 from precinct.analysis.series import link_series
 from precinct.analysis.spikes import spike_alerts_for_areas, spike_tests
+from precinct.geo.projection import projected_crs_for
 
 __all__ = [
     "BEST_METHOD", "METHODS", "EvaluationResult", "EventTable", "SquareGrid", "distinct_events",

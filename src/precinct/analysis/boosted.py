@@ -1,15 +1,15 @@
-"""Gradient-boosted grid forecasts (LightGBM) and the recommended ensemble.
+r"""Gradient-boosted grid forecasts (LightGBM) and the recommended ensemble.
 
 Formulation
 -----------
 For cell :math:`c` and day :math:`d` the model predicts the expected count of target events,
 
-.. math:: \\hat y_{c,d} = \\exp F(x_{c,d}),\\qquad F = \\sum_{m=1}^{M} \\eta f_m,
+.. math:: \hat y_{c,d} = \exp F(x_{c,d}),\qquad F = \sum_{m=1}^{M} \eta f_m,
 
 a sum of regression trees fitted by gradient boosting on the Poisson deviance (Friedman 2001; Ke et
 al. 2017, LightGBM). The features :math:`x_{c,d}` use only events before :math:`d`:
 
-* exponentially weighted counts :math:`\\sum_i 2^{-(d - d_i)/h}` of target events and of events of
+* exponentially weighted counts :math:`\sum_i 2^{-(d - d_i)/h}` of target events and of events of
   every category, half-lives :math:`h` of 30, 91, 182, 365, 730 and 1460 days (Gorr, Olligschlaeger
   & Thompson 2003), each for the cell and as the mean over the 3 x 3 and the 7 x 7 block of cells
   around it; counts are over *distinct* events (one incident's repeated offence rows count once);
@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import ndimage
@@ -44,6 +45,10 @@ from scipy import ndimage
 from precinct.analysis.forecasting import CountForecaster, Forecaster, History, first_of_each_incident
 from precinct.analysis.grid import SquareGrid
 from precinct.core.errors import ConfigurationError, ValidationError
+
+if TYPE_CHECKING:  # both load where they are first needed
+    import holidays
+    import lightgbm
 
 HALF_LIVES_DAYS = (30, 91, 182, 365, 730, 1460)
 BLOCK_SIZES = (1, 3, 7)
@@ -66,7 +71,7 @@ class FeatureBuilder:
         self.grid = grid
         self.holiday_country = holiday_country
         self.holiday_subdivision = holiday_subdivision
-        self._holidays = None
+        self._holidays: holidays.HolidayBase | None = None
         self._times: np.ndarray | None = None
         self._distinct = np.zeros(0, dtype=bool)
 
@@ -87,7 +92,7 @@ class FeatureBuilder:
         return float(date in self._holidays)
 
     def _distinct_mask(self, history: History) -> np.ndarray:
-        """True for the first row of each (time, category, location) among the history's events.
+        """Flag the first row of each (time, category, location) among the history's events.
 
         ``history`` is a prefix of one time-sorted table ending at a day boundary, so the repeats of
         one incident (same time) never straddle two extensions; the mask of a prefix is the prefix
@@ -160,7 +165,8 @@ class BoostedForecaster(Forecaster):
     ) -> None:
         super().__init__(grid)
         if train_days < train_step_days or train_step_days < 1 or refit_every_days < 1 or target_days < 1:
-            raise ValidationError("boosted: need 1 <= train_step_days <= train_days, refit_every_days >= 1, target_days >= 1")
+            raise ValidationError(
+                "boosted: need 1 <= train_step_days <= train_days, refit_every_days >= 1, target_days >= 1")
         if not 0 < negative_share <= 1:
             raise ValidationError(f"negative_share: must be in (0, 1], got {negative_share}")
         self.train_days = train_days
@@ -177,7 +183,7 @@ class BoostedForecaster(Forecaster):
         self.n_trees = n_trees
         self.seed = seed
         self.builder = FeatureBuilder(grid, holiday_country=holiday_country, holiday_subdivision=holiday_subdivision)
-        self._model = None
+        self._model: lightgbm.Booster | None = None
         self._fitted_on: int | None = None
 
     def training_origins(self, history: History, day: int) -> list[int]:
@@ -187,7 +193,7 @@ class BoostedForecaster(Forecaster):
         return [t for t in range(last_origin, last_origin - self.train_days - 1, -self.train_step_days)
                 if t > first_day + 28][::-1]
 
-    def _fit(self, history: History, day: int) -> None:
+    def _fit(self, history: History, day: int) -> lightgbm.Booster:
         try:
             import lightgbm
         except ImportError as error:  # pragma: no cover - lightgbm is a core dependency
@@ -210,34 +216,39 @@ class BoostedForecaster(Forecaster):
         data = lightgbm.Dataset(np.concatenate(rows), label=np.concatenate(targets), weight=np.concatenate(weights))
         self._model = lightgbm.train(self.params, data, num_boost_round=self.n_trees)
         self._fitted_on = day
+        return self._model
 
     def predict(self, history: History, day: int) -> np.ndarray:
-        if self._model is None or self._fitted_on is None or not (
+        """Score every cell for ``day``, refitting first when the model is older than ``refit_every_days``."""
+        model = self._model
+        if model is None or self._fitted_on is None or not (
             self._fitted_on <= day < self._fitted_on + self.refit_every_days
         ):
-            self._fit(history, day)
-        return self._model.predict(self.builder.features(history, day))
+            model = self._fit(history, day)
+        return np.asarray(model.predict(self.builder.features(history, day)))
 
 
 class EnsembleForecaster(Forecaster):
-    """The boosted model blended with long-term counts (measured: no better than ``boosted``).
+    r"""The boosted model blended with long-term counts (measured: no better than ``boosted``).
 
-    Formulation: :math:`s_c = \\hat y_c / \\bar{\\hat y} + \\beta\\, n_c / \\bar n`, the boosted
+    Formulation: :math:`s_c = \hat y_c / \bar{\hat y} + \beta\, n_c / \bar n`, the boosted
     forecast and the all-history count, each scaled by its mean over cells (``beta`` default 0.5).
     """
 
     name = "ensemble"
 
-    def __init__(self, grid: SquareGrid, *, beta: float = 0.5, **boosted_options) -> None:
+    def __init__(self, grid: SquareGrid, *, beta: float = 0.5, **boosted_options: Any) -> None:
         super().__init__(grid)
         self.beta = beta
         self.boosted = BoostedForecaster(grid, **boosted_options)
         self.counts = CountForecaster(grid, window_days=None)
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: the blend of the two scaled forecasts."""
         boosted = self.boosted.predict(history, day)
         counts = self.counts.predict(history, day)
-        return boosted / max(boosted.mean(), 1e-12) + self.beta * counts / max(counts.mean(), 1e-12)
+        blend: np.ndarray = boosted / max(boosted.mean(), 1e-12) + self.beta * counts / max(counts.mean(), 1e-12)
+        return blend
 
 
 __all__ = ["BoostedForecaster", "EnsembleForecaster", "FeatureBuilder"]

@@ -1,13 +1,13 @@
-"""Honest rolling-origin evaluation of grid forecasts: hit rate and PAI.
+r"""Honest rolling-origin evaluation of grid forecasts: hit rate and PAI.
 
 For each day of the test window the forecaster sees only events before that day and ranks the cells
 of the study area; the top 1 %, 5 % and 10 % of cells are "flagged". Scores are pooled over days.
 
-Formulation, for coverage :math:`a` with :math:`k = \\max(1, \\lceil a N \\rceil)` flagged cells out
+Formulation, for coverage :math:`a` with :math:`k = \max(1, \lceil a N \rceil)` flagged cells out
 of :math:`N` study cells:
 
-.. math:: \\mathrm{HR}_a = \\frac{\\sum_d \\mathrm{hits}_d}{\\sum_d \\mathrm{events}_d},\\qquad
-          \\mathrm{PAI}_a = \\frac{\\mathrm{HR}_a}{k / N}
+.. math:: \mathrm{HR}_a = \frac{\sum_d \mathrm{hits}_d}{\sum_d \mathrm{events}_d},\qquad
+          \mathrm{PAI}_a = \frac{\mathrm{HR}_a}{k / N}
 
 (Chainey, Tompson & Uhlig 2008). The study area is the set of cells with at least one event of any
 category before the test window starts; test events outside it count as misses. Ties in score are
@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from precinct.analysis.events import EventTable, day_number, event_table_from_frame
 from precinct.analysis.forecasting import History, history_for
-from precinct.analysis.methods import make_forecaster
 from precinct.analysis.grid import SquareGrid, grid_for_points
+from precinct.analysis.methods import make_forecaster
 from precinct.core.errors import ValidationError
 
 DEFAULT_COVERAGES = (0.01, 0.05, 0.1)
@@ -86,7 +87,8 @@ def flagged_count(coverage: float, n_cells: int) -> int:
 
 
 def score_rankings(
-    scores: np.ndarray, actual: np.ndarray, *, coverages=DEFAULT_COVERAGES, missed: np.ndarray | None = None,
+    scores: np.ndarray, actual: np.ndarray, *, coverages: Sequence[float] = DEFAULT_COVERAGES,
+    missed: np.ndarray | None = None,
     tie_order: np.ndarray | None = None,
 ) -> dict[float, CoverageScore]:
     """Pooled hit rate and PAI for daily score maps against daily event counts.
@@ -108,7 +110,7 @@ def score_rankings(
     actual = np.atleast_2d(np.asarray(actual, dtype=np.float64))
     if scores.shape != actual.shape:
         raise ValidationError(f"scores/actual: shapes differ {scores.shape} vs {actual.shape}")
-    n_days, n_cells = scores.shape
+    _, n_cells = scores.shape
     tie = np.arange(n_cells) if tie_order is None else np.asarray(tie_order)
     order = np.lexsort((np.broadcast_to(tie, scores.shape), -scores), axis=1)
     ranked = np.take_along_axis(actual, order, axis=1)
@@ -120,7 +122,7 @@ def score_rankings(
         hits = float(cumulative[:, k - 1].sum())
         hit_rate = hits / total if total > 0 else 0.0
         result[float(coverage)] = CoverageScore(
-            coverage=float(coverage), n_flagged_cells=k, hits=int(round(hits)), events=int(round(total)),
+            coverage=float(coverage), n_flagged_cells=k, hits=round(hits), events=round(total),
             hit_rate=float(hit_rate), pai=float(hit_rate / (k / n_cells)),
         )
     return result
@@ -155,7 +157,7 @@ def evaluate_forecast(
     start: str,
     n_days: int,
     cell_m: float = 250.0,
-    coverages=DEFAULT_COVERAGES,
+    coverages: Sequence[float] = DEFAULT_COVERAGES,
     options: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     seed: int = 0,

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 
 REQUIRED_COLUMNS = ("occurred_at", "category", "lat", "lon")
 OFFICER_INITIATED = "officer_initiated"
@@ -63,14 +63,15 @@ class EventTable:
     timezone: str
 
     def __len__(self) -> int:
+        """Return the number of events."""
         return int(self.day.shape[0])
 
     def head(self, n_events: int) -> EventTable:
-        """The first ``n_events`` events (a prefix in time: a view, no copy)."""
+        """Return the first ``n_events`` events (a prefix in time: a view, no copy)."""
         return self.take(slice(0, n_events))
 
     def take(self, index: slice | np.ndarray) -> EventTable:
-        """A table with the selected events (slice or boolean/integer index)."""
+        """Return a table with the selected events (slice or boolean/integer index)."""
         return EventTable(
             day=self.day[index],
             time_h=self.time_h[index],
@@ -99,7 +100,8 @@ class EventTable:
             raise ValidationError(
                 f"category: unknown category {category!r}; use one of {list(self.categories)} or 'all'"
             )
-        return self.category_code == self.categories.index(category)
+        mask: np.ndarray = self.category_code == self.categories.index(category)
+        return mask
 
 
 def day_number(value: str | pd.Timestamp) -> int:
@@ -161,7 +163,7 @@ def read_events_csv(path: str | Path, *, timezone: str | None = None) -> pd.Data
         if offsets.empty:
             raise ValidationError("occurred_at: times need a UTC offset, e.g. 2019-09-01T13:00:00-04:00")
         common = offsets.mode().iloc[0]
-        zone = dt.timezone.utc if common == "Z" else _fixed_offset(common)
+        zone: dt.tzinfo | str = dt.UTC if common == "Z" else _fixed_offset(common)
     else:
         zone = timezone
     frame["occurred_at"] = stamps.dt.tz_convert(zone)

@@ -1,4 +1,4 @@
-"""Grid hotspot forecasts: the baselines, kernel density and prospective hotspotting.
+r"""Grid hotspot forecasts: the baselines, kernel density and prospective hotspotting.
 
 A forecaster scores every grid cell for one local day. It is called with a :class:`History` that
 holds only events *before* that day (a prefix of the time-sorted event table), so it cannot see the
@@ -8,20 +8,20 @@ rolling evaluation cost little more than one fit.
 Methods (see ``docs/forecasting.md``):
 
 ``naive_all``
-    :math:`s_c = N_c(-\\infty, d)`: all past events in cell :math:`c`.
+    :math:`s_c = N_c(-\infty, d)`: all past events in cell :math:`c`.
 ``naive_365d``, ``naive_28d``
     :math:`s_c = N_c[d - W, d)` with :math:`W` = 365 or 28 days.
 ``kde``
     Retrospective kernel density (Chainey, Tompson & Uhlig 2008): past counts convolved with a
-    Gaussian of bandwidth :math:`h`, :math:`s_c = \\sum_i \\phi_h(\\lVert x_c - x_i \\rVert)`.
+    Gaussian of bandwidth :math:`h`, :math:`s_c = \sum_i \phi_h(\lVert x_c - x_i \rVert)`.
 ``prospective``
     Prospective hotspotting (Bowers, Johnson & Pease 2004): events in the last :math:`T` weeks within
-    bandwidth :math:`b`, :math:`s_c = \\sum_i \\frac{1}{1 + r_{ci}} \\cdot \\frac{1}{1 + w_i}` with
+    bandwidth :math:`b`, :math:`s_c = \sum_i \frac{1}{1 + r_{ci}} \cdot \frac{1}{1 + w_i}` with
     :math:`r_{ci}` the distance in cells and :math:`w_i` the age in whole weeks.
 ``ewma``
     Exponentially weighted long-run rate on distinct events, borrowing strength from the cell's
-    all-category rate: :math:`s_c = T_c + \\beta\\,(\\sum T / \\sum A)\\,A_c` with
-    :math:`T_c = \\sum_{i \\in c,\\ \\text{target}} 2^{-(d - d_i)/h}` and :math:`A_c` the same sum over
+    all-category rate: :math:`s_c = T_c + \beta\,(\sum T / \sum A)\,A_c` with
+    :math:`T_c = \sum_{i \in c,\ \text{target}} 2^{-(d - d_i)/h}` and :math:`A_c` the same sum over
     events of every category (see :class:`ExponentialRateForecaster`).
 ``sepp``, ``boosted``, ``ensemble``
     In :mod:`precinct.analysis.sepp` and :mod:`precinct.analysis.boosted`.
@@ -57,6 +57,7 @@ class History:
     is_target: np.ndarray
 
     def __len__(self) -> int:
+        """Return the number of events."""
         return len(self.events)
 
     def before_day(self, day: int) -> History:
@@ -70,8 +71,10 @@ class History:
 
 
 def first_of_each_incident(events: EventTable, part: slice) -> np.ndarray:
-    """True for the first row of each (time, category, location) among the rows ``part`` of
-    ``events``: the source has one row per offence, so one incident's repeated rows count once."""
+    """Flag the first row of each (time, category, location) among the rows ``part`` of ``events``.
+
+    The source has one row per offence, so one incident's repeated rows count once.
+    """
     keys = np.stack([
         events.time_h[part], events.category_code[part].astype(np.float64),
         np.round(events.x_m[part], 1), np.round(events.y_m[part], 1),
@@ -113,7 +116,7 @@ class WindowCounts:
         self.counts += sign * np.bincount(cells[keep], minlength=self.n_cells)
 
     def at(self, history: History, day: int) -> np.ndarray:
-        """Counts of events in ``[day - window_days, day)`` per cell (a copy)."""
+        """Count the events in ``[day - window_days, day)`` per cell (a copy)."""
         n_events = len(history)
         if n_events < self._added:
             self._reset()
@@ -142,6 +145,7 @@ class Forecaster:
         self.grid = grid
 
     def predict(self, history: History, day: int) -> np.ndarray:  # pragma: no cover - interface
+        """Score every grid cell for ``day`` from ``history``, the events before it."""
         raise NotImplementedError
 
     def _image(self, vector: np.ndarray) -> np.ndarray:
@@ -149,9 +153,9 @@ class Forecaster:
 
 
 class CountForecaster(Forecaster):
-    """Naive baselines: counts in the cell over a trailing window (``None`` = all history).
+    r"""Naive baselines: counts in the cell over a trailing window (``None`` = all history).
 
-    Formulation: :math:`s_c(d) = \\#\\{i : c_i = c,\\ d - W \\le d_i < d\\}`.
+    Formulation: :math:`s_c(d) = \#\{i : c_i = c,\ d - W \le d_i < d\}`.
     """
 
     def __init__(self, grid: SquareGrid, *, window_days: int | None = None) -> None:
@@ -160,6 +164,7 @@ class CountForecaster(Forecaster):
         self._counts = WindowCounts(grid.n_cells, window_days)
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: its count in the window."""
         return self._counts.at(history, day)
 
 
@@ -184,6 +189,7 @@ class KernelDensityForecaster(Forecaster):
         self._counts = WindowCounts(grid.n_cells, window_days)
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: the smoothed counts of the window."""
         counts = self._counts.at(history, day)
         return smooth_counts(counts, self.grid, self.bandwidth_m)
 
@@ -191,7 +197,8 @@ class KernelDensityForecaster(Forecaster):
 def smooth_counts(counts: np.ndarray, grid: SquareGrid, bandwidth_m: float) -> np.ndarray:
     """Gaussian-smoothed counts per cell (mass-preserving, zero outside the grid)."""
     sigma_cells = bandwidth_m / grid.cell_m
-    image = ndimage.gaussian_filter(counts.reshape(grid.shape), sigma=sigma_cells, mode="constant", truncate=3.0)
+    image: np.ndarray = ndimage.gaussian_filter(counts.reshape(grid.shape), sigma=sigma_cells, mode="constant",
+                                                truncate=3.0)
     return image.ravel()
 
 
@@ -204,11 +211,11 @@ def ring_kernel(bandwidth_m: float, cell_m: float) -> np.ndarray:
 
 
 class ProspectiveForecaster(Forecaster):
-    """Prospective hotspotting (Bowers, Johnson & Pease 2004).
+    r"""Prospective hotspotting (Bowers, Johnson & Pease 2004).
 
     Formulation: for events :math:`i` younger than ``window_days`` and within ``bandwidth_m`` of the
-    cell centre, :math:`s_c = \\sum_i \\frac{1}{1 + r_{ci}} \\frac{1}{1 + w_i}`, with :math:`r_{ci}`
-    the distance in cells and :math:`w_i = \\lfloor (d - 1 - d_i) / 7 \\rfloor` the age in weeks.
+    cell centre, :math:`s_c = \sum_i \frac{1}{1 + r_{ci}} \frac{1}{1 + w_i}`, with :math:`r_{ci}`
+    the distance in cells and :math:`w_i = \lfloor (d - 1 - d_i) / 7 \rfloor` the age in weeks.
 
     Reference: Bowers, K. J., Johnson, S. D. & Pease, K. (2004). Prospective hot-spotting: the
     future of crime mapping? British Journal of Criminology 44(5), 641-658.
@@ -224,29 +231,30 @@ class ProspectiveForecaster(Forecaster):
         self.kernel = ring_kernel(bandwidth_m, grid.cell_m)
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: the ring-weighted, age-weighted recent events around it."""
         start = history.index_of_day(day - self.window_days)
         cells = history.cells[start:]
         keep = (cells >= 0) & history.is_target[start:]
         age_weeks = (day - 1 - history.events.day[start:][keep]) // 7
         weights = np.bincount(cells[keep], weights=1.0 / (1.0 + age_weeks), minlength=self.grid.n_cells)
-        image = ndimage.convolve(weights.reshape(self.grid.shape), self.kernel, mode="constant")
+        image: np.ndarray = ndimage.convolve(weights.reshape(self.grid.shape), self.kernel, mode="constant")
         return image.ravel()
 
 
 class ExponentialRateForecaster(Forecaster):
-    """Exponentially weighted long-run cell rate on distinct events, shrunk toward the all-crime rate.
+    r"""Exponentially weighted long-run cell rate on distinct events, shrunk toward the all-crime rate.
 
-    Formulation, for day :math:`d`, half-life :math:`h` days and borrowing weight :math:`\\beta`:
+    Formulation, for day :math:`d`, half-life :math:`h` days and borrowing weight :math:`\beta`:
 
-    .. math:: T_c = \\sum_{i:\\,c_i = c,\\ \\text{target},\\ d_i < d} 2^{-(d - d_i)/h},\\qquad
-              A_c = \\sum_{i:\\,c_i = c,\\ d_i < d} 2^{-(d - d_i)/h},\\qquad
-              s_c = T_c + \\beta\\,\\frac{\\sum_{c'} T_{c'}}{\\sum_{c'} A_{c'}}\\,A_c .
+    .. math:: T_c = \sum_{i:\,c_i = c,\ \text{target},\ d_i < d} 2^{-(d - d_i)/h},\qquad
+              A_c = \sum_{i:\,c_i = c,\ d_i < d} 2^{-(d - d_i)/h},\qquad
+              s_c = T_c + \beta\,\frac{\sum_{c'} T_{c'}}{\sum_{c'} A_{c'}}\,A_c .
 
     :math:`T_c` is simple exponential smoothing of the cell's daily counts (Gorr, Olligschlaeger &
     Thompson 2003) with a long half-life, so old hot spots fade but a few years of history still
     count; :math:`A_c` rescaled to the city-wide target share is a prior mean that the sparse target
     counts are shrunk toward (a linear, empirical-Bayes-style estimator of the cell's rate). With
-    ``category="all"`` the two sums coincide and :math:`s_c \\propto T_c`. Events are *distinct*
+    ``category="all"`` the two sums coincide and :math:`s_c \propto T_c`. Events are *distinct*
     (``distinct_events``): rows repeating one incident's time, category and place count once, since
     the source has one row per offence. State is updated incrementally (decay, then add the new
     events), so a daily sequence of calls costs O(new events) per day.
@@ -288,6 +296,7 @@ class ExponentialRateForecaster(Forecaster):
         return keep
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: its decayed target rate plus the borrowed all-category rate."""
         n_events = len(history)
         if n_events < self._added or (self._day is not None and day < self._day):
             self._reset()

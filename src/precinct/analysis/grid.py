@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from precinct.core.errors import ValidationError
-from precinct.geo.projection import projected_crs_for, xy_to_lonlat
+from precinct.geo.projection import xy_to_lonlat
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class SquareGrid:
 
     @property
     def n_cells(self) -> int:
+        """Return the number of cells, ``n_cols x n_rows``."""
         return self.n_cols * self.n_rows
 
     @property
@@ -60,7 +61,7 @@ class SquareGrid:
         return self.x0_m + (col + 0.5) * self.cell_m, self.y0_m + (row + 0.5) * self.cell_m
 
     def corners_lonlat(self, cells: np.ndarray) -> np.ndarray:
-        """Closed rings of cell corners in lon/lat, shape ``(n, 5, 2)``."""
+        """Return closed rings of cell corners in lon/lat, shape ``(n, 5, 2)``."""
         cells = np.asarray(cells)
         row, col = np.divmod(cells, self.n_cols)
         x_left = self.x0_m + col * self.cell_m
@@ -81,7 +82,7 @@ class SquareGrid:
 
 
 def grid_for_points(x_m: np.ndarray, y_m: np.ndarray, *, cell_m: float, crs: str, margin_cells: int = 2) -> SquareGrid:
-    """A grid aligned to multiples of ``cell_m`` that covers the points plus a margin.
+    """Build a grid aligned to multiples of ``cell_m`` that covers the points plus a margin.
 
     Parameters
     ----------

@@ -1,16 +1,16 @@
-"""Getis-Ord Gi* hot spots on a square grid.
+r"""Getis-Ord Gi* hot spots on a square grid.
 
 Formulation
 -----------
 For cell :math:`i` with count :math:`x_i` and binary weights :math:`w_{ij}` (queen neighbours and the
 cell itself),
 
-.. math:: G_i^* = \\frac{\\sum_j w_{ij} x_j - \\bar x \\sum_j w_{ij}}
-                  {s \\sqrt{\\left(n \\sum_j w_{ij}^2 - (\\sum_j w_{ij})^2\\right)/(n - 1)}},
+.. math:: G_i^* = \frac{\sum_j w_{ij} x_j - \bar x \sum_j w_{ij}}
+                  {s \sqrt{\left(n \sum_j w_{ij}^2 - (\sum_j w_{ij})^2\right)/(n - 1)}},
 
 a z-score. Significance comes from conditional permutations (esda ``G_Local`` with ``star=True``):
 the neighbours' values are redrawn at random ``permutations`` times and the pseudo p-value is
-:math:`(1 + \\#\\{|G^{perm}| \\ge |G|\\}) / (1 + \\text{permutations})`.
+:math:`(1 + \#\{|G^{perm}| \ge |G|\}) / (1 + \text{permutations})`.
 
 References
 ----------
@@ -99,7 +99,8 @@ def gi_star_on_grid(
     weights = lat2W(grid.n_rows, grid.n_cols, rook=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # esda's numba-absent / island notices are not errors here
-        gi = G_Local(counts, weights, transform="B", permutations=permutations, star=True, seed=seed, keep_simulations=False)
+        gi = G_Local(counts, weights, transform="B", permutations=permutations, star=True, seed=seed,
+                     keep_simulations=False)
     z_score = np.asarray(gi.Zs, dtype=np.float64)
     p_value = np.asarray(gi.p_sim, dtype=np.float64) if permutations else np.asarray(gi.p_norm, dtype=np.float64)
     significant = p_value < alpha

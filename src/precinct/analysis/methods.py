@@ -1,5 +1,8 @@
-"""Forecasting methods by name: the registry that the evaluation, the operational forecast, the
-CLI and the API choose from (``make_forecaster("boosted", grid)``)."""
+"""Forecasting methods by name.
+
+The registry that the evaluation, the operational forecast, the CLI and the API choose from
+(``make_forecaster("boosted", grid)``).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Near-repeat analysis: the Knox test over distance and time bands with Monte Carlo p-values.
+r"""Near-repeat analysis: the Knox test over distance and time bands with Monte Carlo p-values.
 
 Formulation
 -----------
@@ -6,8 +6,8 @@ For all pairs of events :math:`(i, j)` the Knox table counts :math:`K_{ab}` = pa
 lies in band :math:`a` and whose time gap lies in band :math:`b`. Under the null of no space-time
 interaction the times are exchangeable, so permuting times among events (locations fixed) gives the
 reference distribution. The Monte Carlo p-value of cell :math:`(a, b)` is
-:math:`p = (1 + \\#\\{K^{perm}_{ab} \\ge K_{ab}\\}) / (1 + R)`, and the Knox ratio is
-:math:`K_{ab} / \\overline{K^{perm}_{ab}}` (as in the Near Repeat Calculator, Ratcliffe 2009).
+:math:`p = (1 + \#\{K^{perm}_{ab} \ge K_{ab}\}) / (1 + R)`, and the Knox ratio is
+:math:`K_{ab} / \overline{K^{perm}_{ab}}` (as in the Near Repeat Calculator, Ratcliffe 2009).
 
 Only pairs closer than the last distance band are ever formed (k-d tree), so memory and time grow
 with the number of near pairs, not with :math:`n^2`.
@@ -22,6 +22,7 @@ Ratcliffe, J. H. (2009). Near Repeat Calculator (version 1.3). Temple University
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,8 +61,8 @@ class KnoxResult:
     n_events: int
 
 
-def _check_edges(edges, name: str) -> np.ndarray:
-    edges = np.asarray(edges, dtype=np.float64)
+def _check_edges(edges_given: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
+    edges: np.ndarray = np.asarray(edges_given, dtype=np.float64)
     if edges.ndim != 1 or edges.size == 0 or np.any(edges <= 0) or np.any(np.diff(edges) <= 0):
         raise ValidationError(f"{name}: give increasing positive band edges, e.g. (100, 200, 300)")
     return edges
@@ -72,8 +73,8 @@ def knox_test(
     y_m: np.ndarray,
     time_days: np.ndarray,
     *,
-    distance_edges_m=(100.0, 200.0, 400.0, 800.0),
-    time_edges_days=(7.0, 14.0, 28.0, 56.0),
+    distance_edges_m: Sequence[float] | np.ndarray = (100.0, 200.0, 400.0, 800.0),
+    time_edges_days: Sequence[float] | np.ndarray = (7.0, 14.0, 28.0, 56.0),
     n_permutations: int = 99,
     seed: int = 0,
 ) -> KnoxResult:
@@ -106,7 +107,8 @@ def knox_test(
     time_edges = _check_edges(time_edges_days, "time_edges_days")
     pairs = cKDTree(np.column_stack([x_m, y_m])).query_pairs(distance_edges[-1], output_type="ndarray")
     first, second = pairs[:, 0], pairs[:, 1]
-    distance_band = np.searchsorted(distance_edges, np.hypot(x_m[first] - x_m[second], y_m[first] - y_m[second]), side="left")
+    distance_m = np.hypot(x_m[first] - x_m[second], y_m[first] - y_m[second])
+    distance_band = np.searchsorted(distance_edges, distance_m, side="left")
     n_distance, n_time = distance_edges.size, time_edges.size
     n_bins = n_distance * n_time
 

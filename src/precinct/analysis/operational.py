@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import shapely
 
-from precinct.analysis.events import EventTable, date_of_day
 from precinct.analysis.evaluation import study_setup
-from precinct.analysis.methods import make_forecaster
+from precinct.analysis.events import EventTable, date_of_day
 from precinct.analysis.grid import SquareGrid
-from precinct.geo.projection import xy_to_lonlat
+from precinct.analysis.methods import make_forecaster
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import xy_to_lonlat
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +59,7 @@ def forecast_to_geojson(forecast: Forecast, *, coverage: float = 0.05) -> dict[s
     """
     cells = forecast.top_cells(coverage)
     rings = forecast.grid.corners_lonlat(cells)
-    score_of = dict(zip(forecast.cells.tolist(), forecast.scores.tolist()))
+    score_of = dict(zip(forecast.cells.tolist(), forecast.scores.tolist(), strict=True))
     valid_for = date_of_day(forecast.day).date().isoformat()
     features = [
         {
@@ -69,7 +70,7 @@ def forecast_to_geojson(forecast: Forecast, *, coverage: float = 0.05) -> dict[s
                 "method": forecast.method, "category": forecast.category, "valid_for": valid_for,
             },
         }
-        for rank, (cell, ring) in enumerate(zip(cells, rings), start=1)
+        for rank, (cell, ring) in enumerate(zip(cells, rings, strict=True), start=1)
     ]
     return {"type": "FeatureCollection", "features": features,
             "properties": {"cell_m": forecast.grid.cell_m, "coverage": coverage, "crs_of_grid": forecast.grid.crs}}
@@ -120,5 +121,5 @@ def district_flag_shares(
     incidents = np.bincount(event_owner[event_owner >= 0], minlength=len(names)) / max(len(event_owner), 1)
     return tuple(
         DistrictShare(name, float(f), float(s), float(f / s) if s > 0 else float("inf") if f > 0 else 1.0)
-        for name, f, s in zip(names, flagged, incidents)
+        for name, f, s in zip(names, flagged, incidents, strict=True)
     )

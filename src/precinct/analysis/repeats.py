@@ -1,9 +1,9 @@
-"""Repeat-call places (钉子警情): places with many calls in a recent window, with trend and type mix.
+r"""Repeat-call places (钉子警情): places with many calls in a recent window, with trend and type mix.
 
 A place is an address key when the caller has one (``place_column``), otherwise the location rounded
 to ``precision_m`` metres. A place qualifies with at least ``min_calls`` calls in the ``window_days``
 before ``as_of``. Trend compares the second half of the window with the first: under "no trend" the
-second-half count is :math:`\\mathrm{Binomial}(n, 1/2)`, and the two-sided p-value says whether the
+second-half count is :math:`\mathrm{Binomial}(n, 1/2)`, and the two-sided p-value says whether the
 change is more than noise. Works on incidents and places only, never on persons.
 """
 
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ def repeat_call_places(
     if missing:
         raise ValidationError(f"frame: missing columns {missing}")
     if window_days < 2 or min_calls < 2 or precision_m <= 0:
-        raise ValidationError("window_days/min_calls/precision_m: need window_days >= 2, min_calls >= 2, precision_m > 0")
+        raise ValidationError(
+            "window_days/min_calls/precision_m: need window_days >= 2, min_calls >= 2, precision_m > 0")
     stamps = frame["occurred_at"]
     if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
         raise ValidationError("occurred_at: needs tz-aware datetimes")
@@ -83,7 +84,8 @@ def repeat_call_places(
     else:
         lon, lat = recent["lon"].to_numpy(float), recent["lat"].to_numpy(float)
         x_m, y_m = lonlat_to_xy(projected_crs_for(lon, lat), lon, lat)
-        recent["_place"] = [f"{int(a)}:{int(b)}" for a, b in zip(np.round(x_m / precision_m), np.round(y_m / precision_m))]
+        column, row = np.round(x_m / precision_m), np.round(y_m / precision_m)
+        recent["_place"] = [f"{int(a)}:{int(b)}" for a, b in zip(column, row, strict=True)]
     grouped = recent.groupby("_place", sort=False)
     sizes = grouped.size()
     places = sizes[sizes >= min_calls].index

@@ -1,14 +1,14 @@
-"""Crime-series linking: rank pairs of incidents likely to be the work of the same series.
+r"""Crime-series linking: rank pairs of incidents likely to be the work of the same series.
 
 Formulation
 -----------
 For incidents :math:`i, j` of the same category within ``max_distance_m`` and ``max_days``,
 
-.. math:: s_{ij} = e^{-d_{ij}/d_0}\\; e^{-\\Delta t_{ij}/t_0}\\; \\bigl(\\beta + (1-\\beta) J_{ij}\\bigr),
+.. math:: s_{ij} = e^{-d_{ij}/d_0}\; e^{-\Delta t_{ij}/t_0}\; \bigl(\beta + (1-\beta) J_{ij}\bigr),
 
 with :math:`d_0` = ``distance_scale_m``, :math:`t_0` = ``time_scale_days`` and :math:`J_{ij}` the
 Jaccard similarity of the method keyword sets (words of the ``method_column``; 1 when there is no
-such column). Pairs with :math:`s_{ij} \\ge` ``min_score`` are linked and the connected components of
+such column). Pairs with :math:`s_{ij} \ge` ``min_score`` are linked and the connected components of
 linked pairs form candidate series, ranked by their summed score. This is the similarity-and-threshold
 approach reviewed by Bennell & Canter (2002) and Porter (2016). Works on incidents, never on persons.
 
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 from precinct.core.errors import ValidationError
+from precinct.geo.projection import lonlat_to_xy, projected_crs_for
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SeriesLinks:
     series: tuple[CandidateSeries, ...]
 
 
-def _keyword_matrix(texts: pd.Series):
+def _keyword_matrix(texts: pd.Series) -> csr_matrix:
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(binary=True, token_pattern=r"(?u)\b\w\w+\b", lowercase=True)
@@ -90,7 +90,8 @@ def link_series(
         raise ValidationError("occurred_at: needs tz-aware datetimes")
     if len(frame) < 2:
         return SeriesLinks((), ())
-    labels = (frame["id"] if "id" in frame.columns else pd.Series(frame.index, index=frame.index)).astype(str).to_numpy()
+    ids = frame["id"] if "id" in frame.columns else pd.Series(frame.index, index=frame.index)
+    labels = ids.astype(str).to_numpy()
     lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
     x_m, y_m = lonlat_to_xy(projected_crs_for(lon, lat), lon, lat)
     days = frame["occurred_at"].dt.tz_convert("UTC").astype("datetime64[s, UTC]").astype("int64").to_numpy() / 86_400.0
@@ -109,7 +110,8 @@ def link_series(
         jaccard = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
     else:
         jaccard = np.ones(i.size)
-    score = np.exp(-distance / distance_scale_m) * np.exp(-gap / time_scale_days) * (keyword_floor + (1 - keyword_floor) * jaccard)
+    score = (np.exp(-distance / distance_scale_m) * np.exp(-gap / time_scale_days)
+             * (keyword_floor + (1 - keyword_floor) * jaccard))
     linked = score >= min_score
     order = np.argsort(-score, kind="stable")[:top]
     ranked_pairs = tuple(

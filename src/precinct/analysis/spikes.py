@@ -1,4 +1,4 @@
-"""Spike alerts: is the last window's count per area higher than its own history predicts?
+r"""Spike alerts: whether the last window's count per area is higher than its own history predicts.
 
 Formulation
 -----------
@@ -6,15 +6,15 @@ For area :math:`a` with :math:`x_a` events in the alert window of length :math:`
 events in the preceding baseline of length :math:`B`:
 
 * ``method="poisson"`` (exact conditional test): under "no change" the rate is constant, so given
-  the total :math:`n_a = x_a + b_a`, :math:`x_a \\sim \\mathrm{Binomial}(n_a, w / (w + B))` and
-  :math:`p_a = P(X \\ge x_a)`. Conditioning removes the unknown rate, so the test keeps its size even
+  the total :math:`n_a = x_a + b_a`, :math:`x_a \sim \mathrm{Binomial}(n_a, w / (w + B))` and
+  :math:`p_a = P(X \ge x_a)`. Conditioning removes the unknown rate, so the test keeps its size even
   with short baselines (Przyborowski & Wilenski 1940).
 * ``method="negative_binomial"``: the baseline is split into periods of length :math:`w`; their mean
   :math:`m` and variance :math:`v` give the over-dispersion :math:`r = m^2 / (v - m)` (Poisson when
-  :math:`v \\le m`), and :math:`p_a = P(X \\ge x_a)` for :math:`X \\sim \\mathrm{NB}(r, m)`.
+  :math:`v \le m`), and :math:`p_a = P(X \ge x_a)` for :math:`X \sim \mathrm{NB}(r, m)`.
 
-False-alarm control: an area alarms when :math:`p_a < \\alpha / A` (Bonferroni over the :math:`A`
-areas), so when nothing has changed the chance of *any* alarm in a run is at most :math:`\\alpha`.
+False-alarm control: an area alarms when :math:`p_a < \alpha / A` (Bonferroni over the :math:`A`
+areas), so when nothing has changed the chance of *any* alarm in a run is at most :math:`\alpha`.
 
 References
 ----------
@@ -24,6 +24,7 @@ series. Biometrika 31, 313-323. Kulldorff, M. (2001) for the wider surveillance 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,7 @@ class SpikeAlert:
 
 def spike_tests(
     counts: np.ndarray, *, window_periods: int = 1, alpha: float = 0.05, method: str = "poisson",
-    areas=None,
+    areas: Sequence[str] | np.ndarray | None = None,
 ) -> tuple[SpikeAlert, ...]:
     """Test the last ``window_periods`` columns of ``counts`` against the earlier ones (numeric core).
 
@@ -127,14 +128,16 @@ def spike_alerts_for_areas(
     if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
         raise ValidationError("occurred_at: needs tz-aware datetimes")
     try:
-        end = pd.Timestamp(as_of).tz_localize(stamps.dt.tz) if pd.Timestamp(as_of).tzinfo is None else pd.Timestamp(as_of)
+        given = pd.Timestamp(as_of)
+        end = given.tz_localize(stamps.dt.tz) if given.tzinfo is None else given
     except ValueError as error:
         raise ValidationError(f"as_of: {as_of!r} is not a date; write YYYY-MM-DD") from error
     n_periods = baseline_days // window_days + 1
     age_days = (end - stamps).dt.total_seconds().to_numpy() / 86_400.0
     period = n_periods - 1 - np.floor(age_days / window_days).astype(np.int64)
     keep = (age_days > 0) & (period >= 0)
-    areas, area_code = np.unique(frame[area_column].astype("string").fillna("?").to_numpy(dtype=object), return_inverse=True)
+    names = frame[area_column].astype("string").fillna("?").to_numpy(dtype=object)
+    areas, area_code = np.unique(names, return_inverse=True)
     counts = np.zeros((areas.size, n_periods))
     np.add.at(counts, (area_code[keep], period[keep]), 1.0)
     return spike_tests(counts, window_periods=1, alpha=alpha, method=method, areas=areas)

@@ -14,6 +14,7 @@ Pure: imports only itself and ``precinct.core.errors``, never a web framework or
 (a test walks the imports).
 """
 
+from precinct.core.errors import NoRouteError
 from precinct.geo.edges import EdgeTable, edge_table, read_edges_file
 from precinct.geo.graph import (
     RoadGraph,
@@ -26,7 +27,7 @@ from precinct.geo.graph import (
 )
 from precinct.geo.isochrones import ReachableArea, reachable_within
 from precinct.geo.osm import read_osm
-from precinct.geo.routing import NoRouteError, Route, route, travel_times_from, travel_times_to
+from precinct.geo.routing import Route, route, travel_times_from, travel_times_to
 from precinct.geo.speeds import DEFAULT_CONGESTION_BY_HOUR, DEFAULT_SPEED_KPH, SpeedProfile, free_flow_profile
 
 __all__ = [

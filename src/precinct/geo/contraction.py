@@ -205,12 +205,16 @@ def _walk_chains(
             if other < 0:  # a dead end: the chain hangs off ``start`` only
                 ahead.append(0.0)
                 back.append(0.0)
-                starts.append(start), ends.append(-1), sizes.append(count)
+                starts.append(start)
+                ends.append(-1)
+                sizes.append(count)
                 return
             if not inner[other] or visited[other]:
                 ahead.append(outs[there])
                 back.append(ins[there])
-                starts.append(start), ends.append(other), sizes.append(count)
+                starts.append(start)
+                ends.append(other)
+                sizes.append(count)
                 return
             prev, node = node, other
 
@@ -253,7 +257,8 @@ def _offsets(steps: np.ndarray, first: np.ndarray, size: np.ndarray) -> tuple[np
 
 def _ranks(size: np.ndarray) -> np.ndarray:
     """0, 1, ..., size[c] - 1 for each chain, concatenated."""
-    return np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    ranks: np.ndarray = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    return ranks
 
 
 def _assemble(forward: sp.csr_matrix, interior: np.ndarray, chains: dict[str, np.ndarray]) -> ContractedGraph:

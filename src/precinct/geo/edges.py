@@ -55,6 +55,7 @@ class EdgeTable:
     maxspeed_kph: np.ndarray
 
     def __len__(self) -> int:
+        """Return the number of edges."""
         return len(self.u)
 
 
@@ -145,7 +146,8 @@ def _read_geoparquet(path: Path) -> EdgeTable:
     geometry_column = geo.get("primary_column", "geometry")
     column_meta = geo.get("columns", {}).get(geometry_column, {})
     if column_meta.get("encoding", "WKB").upper() != "WKB":
-        raise ValidationError(f"roads file {path}: geometry encoding {column_meta['encoding']!r} is not supported; use WKB")
+        raise ValidationError(
+            f"roads file {path}: geometry encoding {column_meta['encoding']!r} is not supported; use WKB")
     present = set(schema.names)
     _require_columns(path, present, [*REQUIRED_COLUMNS, geometry_column])
     wanted = [*REQUIRED_COLUMNS, geometry_column, *[c for c in OPTIONAL_COLUMNS if c in present]]

@@ -49,6 +49,7 @@ class SnappedPoints:
     snap_distance_m: np.ndarray
 
     def __len__(self) -> int:
+        """Return the number of snapped points."""
         return len(self.edge)
 
     def take(self, indices: np.ndarray | list[int]) -> SnappedPoints:
@@ -176,8 +177,10 @@ OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.xml")
 
 
 def read_roads_file(path: str | Path) -> EdgeTable:
-    """Read the road edges of any supported roads file (GeoParquet, GeoPackage, OSM extract),
-    choosing the reader by suffix."""
+    """Read the road edges of any supported roads file (GeoParquet, GeoPackage, OSM extract).
+
+    The reader is chosen by the file's suffix.
+    """
     if str(path).lower().endswith(OSM_SUFFIXES):
         from precinct.geo.osm import read_osm
 

@@ -13,6 +13,7 @@ reached node needs its time anyway (the GEOS concave hull is about half the tota
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,7 +201,7 @@ def _thinned(xy: np.ndarray, group: np.ndarray, cell_m: np.ndarray) -> tuple[np.
     first = np.concatenate(
         [
             start + np.unique(group[start:stop] * span + key[start:stop], return_index=True)[1]
-            for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+            for start, stop in itertools.pairwise(bounds)
         ]
     )
     group, xy = group[first], xy[first]

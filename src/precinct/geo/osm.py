@@ -7,6 +7,7 @@ one edge between consecutive junctions. Coordinates are projected to the extract
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -15,6 +16,9 @@ from precinct.core.errors import NotFoundError, ValidationError
 from precinct.geo.edges import EdgeTable, edge_table
 from precinct.geo.projection import WGS84
 from precinct.geo.speeds import parse_oneway
+
+if TYPE_CHECKING:
+    import osmium  # at run time inside read_osm only: the library loads when an extract is read
 
 #: ``highway`` values a patrol car may drive on.
 DRIVABLE_HIGHWAYS = frozenset(
@@ -27,6 +31,8 @@ DRIVABLE_HIGHWAYS = frozenset(
 _EXCLUDED_SERVICE = frozenset({"parking", "parking_aisle", "driveway"})
 _NO_ACCESS = frozenset({"no", "private"})
 _IMPLIED_ONEWAY = frozenset({"motorway", "motorway_link"})
+#: one drivable way: node ids, lon/lat of the nodes, highway, oneway (1, -1 or 0), maxspeed tag
+_WayRecord = tuple[list[int], list[tuple[float, float]], str, int, str | None]
 
 
 def read_osm(path: str | Path) -> EdgeTable:
@@ -48,11 +54,11 @@ def read_osm(path: str | Path) -> EdgeTable:
     path = Path(path)
     if not path.is_file():
         raise NotFoundError(f"OSM file {path} does not exist")
-    ways: list[tuple[list[int], list[tuple[float, float]], str, int, str | None]] = []
+    ways: list[_WayRecord] = []
     try:
         processor = osmium.FileProcessor(str(path)).with_locations()
         for obj in processor:
-            if not obj.is_way():
+            if not isinstance(obj, osmium.osm.Way):
                 continue
             record = _drivable_way(obj)
             if record is not None:
@@ -64,7 +70,7 @@ def read_osm(path: str | Path) -> EdgeTable:
     return _split_ways(ways, source=f"OSM file {path}")
 
 
-def _drivable_way(way: object) -> tuple[list[int], list[tuple[float, float]], str, int, str | None] | None:
+def _drivable_way(way: osmium.osm.Way) -> _WayRecord | None:
     tags = way.tags
     highway = tags.get("highway")
     if highway not in DRIVABLE_HIGHWAYS or tags.get("area") == "yes":
@@ -87,7 +93,7 @@ def _drivable_way(way: object) -> tuple[list[int], list[tuple[float, float]], st
     return refs, coords, highway, oneway, tags.get("maxspeed")
 
 
-def _split_ways(ways: list, *, source: str) -> EdgeTable:
+def _split_ways(ways: list[_WayRecord], *, source: str) -> EdgeTable:
     all_refs = np.concatenate([np.asarray(w[0], np.int64) for w in ways])
     unique, counts = np.unique(all_refs, return_counts=True)
     shared = set(unique[counts > 1].tolist())

@@ -1,5 +1,8 @@
-"""Explicit conversions between WGS84 lon/lat and metric CRSs: the platform's only projection
-module (road graphs, analysis grids, the demo city and the map layer all use it)."""
+"""Explicit conversions between WGS84 lon/lat and metric CRSs.
+
+The platform's only projection module: road graphs, analysis grids, the demo city and the map
+layer all use it.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,10 @@ WGS84 = CRS.from_epsg(4326)
 
 
 def projected_crs_for(lon: np.ndarray, lat: np.ndarray) -> str:
-    """The WGS 84 / UTM zone CRS (``"EPSG:326xx"`` or ``"EPSG:327xx"``) of the points' centroid,
-    from the PROJ database (so the exceptions to the 6-degree rule around Norway are right).
+    """Return the WGS 84 / UTM zone CRS (``"EPSG:326xx"`` or ``"EPSG:327xx"``) of the points' centroid.
+
+    The zone comes from the PROJ database, so the exceptions to the 6-degree rule around Norway are
+    right.
 
     Raises
     ------
@@ -76,13 +81,16 @@ def xy_to_lonlat(crs: CRS | str, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
 
 def project_lonlat_geometries(geometry: np.ndarray, crs: CRS) -> np.ndarray:
     """Return shapely geometries in lon/lat transformed to ``crs``."""
-    transformer = _transformer(WGS84, crs)
-    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    projected: np.ndarray = _transform(geometry, _transformer(WGS84, crs))
+    return projected
 
 
 def geometry_to_lonlat(geometry: shapely.Geometry, crs: CRS) -> shapely.Geometry:
     """Return a shapely geometry in ``crs`` transformed to WGS84 lon/lat."""
-    transformer = _transformer(crs, WGS84)
+    return _transform(geometry, _transformer(crs, WGS84))
+
+
+def _transform(geometry: shapely.Geometry | np.ndarray, transformer: Transformer) -> shapely.Geometry | np.ndarray:
     return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 

@@ -18,6 +18,7 @@ scale every arc equally, so searches run on free-flow times and results are mult
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from dataclasses import dataclass
 from typing import Any
@@ -124,9 +125,14 @@ def with_virtual_sources(matrix: sp.csr_matrix, nodes: np.ndarray, costs: np.nda
     return sp.csr_matrix((data, indices, indptr), shape=(size, size))
 
 
-def first_limit_s(graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, *, fastest: int | None = None) -> float:
-    """First search bound (free-flow s): pad + detour x the longest straight line / 30 km/h, or the
-    ``fastest``-th shortest straight line when only the fastest few points are wanted."""
+def first_limit_s(
+    graph: RoadGraph, origin: SnappedPoints, others: SnappedPoints, *, fastest: int | None = None,
+) -> float:
+    """Return the first search bound (free-flow s).
+
+    Pad + detour x the longest straight line / 30 km/h, or the ``fastest``-th shortest straight
+    line when only the fastest few points are wanted.
+    """
     crow = np.hypot(others.x - origin.x[0], others.y - origin.y[0])
     if fastest is not None and fastest < len(crow):
         crow_m = float(np.partition(crow, fastest - 1)[fastest - 1])
@@ -307,7 +313,7 @@ def _path(
     pieces.append(_partial(graph, o_edge, o_frac, first_end))
     distance_m = abs(first_end - o_frac) * graph.edge_length_m[o_edge]
     indptr, indices = graph.forward.indptr, graph.forward.indices
-    for tail, head in zip(chain[:-1], chain[1:], strict=True):
+    for tail, head in itertools.pairwise(chain):
         row = slice(indptr[tail], indptr[tail + 1])
         edge = int(graph.arc_edge[row][indices[row] == head][0])
         coords = shapely.get_coordinates(graph.edge_geometry[edge])

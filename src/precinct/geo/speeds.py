@@ -74,6 +74,7 @@ class SpeedProfile:
     use_maxspeed: bool = True
 
     def __post_init__(self) -> None:
+        """Refuse speeds that are not positive km/h and a congestion profile that is not 24 factors."""
         speeds = dict(self.speed_kph)
         for name, value in [*speeds.items(), ("default_speed_kph", self.default_speed_kph)]:
             if not (math.isfinite(value) and value > 0):

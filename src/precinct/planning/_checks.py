@@ -48,7 +48,7 @@ def as_vector(name: str, value: object, length: int | None = None, *, positive: 
 def positive_number(name: str, value: object) -> float:
     """Return ``value`` as a finite float > 0."""
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any object: float() refusing it is the check
     except (TypeError, ValueError):
         raise ValidationError(f"{name} must be a number, got {value!r}") from None
     if not np.isfinite(number) or number <= 0:

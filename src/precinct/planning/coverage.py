@@ -8,6 +8,7 @@ Shares are weighted by demand (calls per cell; default one per cell), citywide a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,13 +41,14 @@ class CoverageReport:
     group_share: np.ndarray
     nearest_travel_time_s: np.ndarray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the shares as plain JSON values (a group with zero weight gives ``None``)."""
         return {
             "thresholds_s": list(self.thresholds_s),
             "citywide_share": list(self.citywide_share),
             "groups": {
                 label: [None if np.isnan(v) else float(v) for v in row]
-                for label, row in zip(self.group_labels, self.group_share)
+                for label, row in zip(self.group_labels, self.group_share, strict=True)
             },
         }
 
@@ -92,7 +94,8 @@ def coverage_by_threshold(
     if groups is not None:
         group_array = np.asarray(groups).astype(str)
         if group_array.shape != (n_demand,):
-            raise ValidationError(f"groups must have one label per demand cell ({n_demand}), got shape {group_array.shape}")
+            raise ValidationError(
+                f"groups must have one label per demand cell ({n_demand}), got shape {group_array.shape}")
         unique, index = np.unique(group_array, return_inverse=True)
         labels = tuple(str(label) for label in unique)
         group_weight = np.bincount(index, weights=weight, minlength=unique.size)

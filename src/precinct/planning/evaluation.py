@@ -77,7 +77,8 @@ class DifferenceInDifferences:
     verdict_en: str
     verdict_zh: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float | str]:
+        """Return every attribute by name."""
         return {name: getattr(self, name) for name in self.__slots__}
 
 
@@ -99,7 +100,8 @@ def _verdict(rr: float, low: float, high: float, confidence: float) -> tuple[str
         return (
             f"Incidents in the treated area fell by {-change:.0f}% relative to the comparison area "
             f"({level} interval {span}): evidence of a reduction.",
-            f"与对照区相比，处理区警情相对下降 {-change:.0f}%（{level} 置信区间 {span_zh}）：有证据表明措施带来了下降。",
+            f"与对照区相比，处理区警情相对下降 {-change:.0f}%（{level} 置信区间 {span_zh}）："
+            "有证据表明措施带来了下降。",
         )
     if low > 1:
         return (
@@ -142,7 +144,8 @@ def difference_in_differences(
     if level >= 1:
         raise ValidationError("confidence must be below 1, e.g. 0.95")
     names = ("treated_before", "treated_after", "comparison_before", "comparison_after")
-    series = [_counts(name, value) for name, value in zip(names, (treated_before, treated_after, comparison_before, comparison_after))]
+    given = (treated_before, treated_after, comparison_before, comparison_after)
+    series = [_counts(name, value) for name, value in zip(names, given, strict=True)]
     totals = np.array([s.sum() for s in series])
     if totals.sum() == 0:
         raise ValidationError("all four counts are zero: there is nothing to compare")
@@ -153,7 +156,8 @@ def difference_in_differences(
         residual_df = sum(lengths) - 4
         if residual_df > 0:
             dispersion = max(1.0, float(pearson / residual_df))
-        method = "quasi-Poisson log-linear model (dispersion from sub-period counts), ratio of ratios with log-normal interval"
+        method = ("quasi-Poisson log-linear model (dispersion from sub-period counts), "
+                  "ratio of ratios with log-normal interval")
     elif max(lengths) > 1:
         raise ValidationError("give either four totals or four series of sub-period counts, not a mix")
     cells = totals + 0.5 if (totals == 0).any() else totals

@@ -37,7 +37,9 @@ Operations Research 23(5), 845-868.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -94,7 +96,8 @@ class HypercubeResult:
     queue: str
     method: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the figures as plain JSON values (without the dispatch fractions)."""
         data = {name: getattr(self, name) for name in self.__slots__}
         for name in ("unit_workload", "atom_mean_travel_time_s"):
             data[name] = [float(v) for v in data[name]]
@@ -164,6 +167,7 @@ class HypercubeModel:
 
     @property
     def unit_count(self) -> int:
+        """Return the number of units."""
         return int(self.travel_time_s.shape[0])
 
     def _tail_ratio(self) -> float:
@@ -215,7 +219,8 @@ class HypercubeModel:
         atom_of = np.broadcast_to(np.arange(n_atoms)[:, None], assigned.shape)[valid]
         state_of = np.broadcast_to(states[None, :], assigned.shape)[valid]
         unit_of = assigned[valid].astype(np.int64)
-        up_rate = np.bincount(state_of * n_units + unit_of, weights=self.call_rate_per_s[atom_of], minlength=n_states * n_units)
+        up_rate = np.bincount(state_of * n_units + unit_of, weights=self.call_rate_per_s[atom_of],
+                              minlength=n_states * n_units)
         up_rate = up_rate.reshape(n_states, n_units)
         up_from, up_unit = np.nonzero(up_rate)
         busy = ((states[:, None] >> np.arange(n_units)[None, :]) & 1).astype(bool)
@@ -296,7 +301,7 @@ class HypercubeModel:
 
     @staticmethod
     def _log_correction(log_p_busy: np.ndarray, mean_workload: float) -> np.ndarray:
-        """log Q(N, rho, k), k = 0..N-1, from the birth-death probabilities of m < N busy units."""
+        """Log Q(N, rho, k), k = 0..N-1, from the birth-death probabilities of m < N busy units."""
         n_units = log_p_busy.size
         k = np.arange(n_units)[:, None]
         m = np.arange(n_units)[None, :]
@@ -305,13 +310,15 @@ class HypercubeModel:
         log_choose_all = gammaln(n_units + 1) - gammaln(m + 1) - gammaln(n_units - m + 1)
         terms = np.where(valid, log_p_busy[None, :] + log_choose_rest - log_choose_all, -np.inf)
         rho = min(max(mean_workload, 1e-300), 1 - 1e-15)
-        return logsumexp(terms, axis=1) - np.arange(n_units) * math.log(rho) - math.log1p(-rho)
+        correction: np.ndarray = logsumexp(terms, axis=1) - np.arange(n_units) * math.log(rho) - math.log1p(-rho)
+        return correction
 
     # -- performance measures --------------------------------------------------------------------
 
-    def _result(self, direct, p_wait, p_lost, target_s, method) -> HypercubeResult:
+    def _result(
+        self, direct: np.ndarray, p_wait: float, p_lost: float, target_s: float, method: str,
+    ) -> HypercubeResult:
         times = self.travel_time_s
-        n_units, _ = times.shape
         total_rate = float(self.call_rate_per_s.sum())
         atom_share = self.call_rate_per_s / total_rate
         if self.queue == "infinite":
@@ -328,7 +335,8 @@ class HypercubeModel:
         mean_wait = p_wait / drain if self.queue == "infinite" else 0.0
         mean_travel = float((dispatch * times).sum() / served)
         atom_served = dispatch.sum(axis=0)
-        atom_travel = np.divide((dispatch * times).sum(axis=0), atom_served, out=np.full(atom_served.shape, np.nan), where=atom_served > 0)
+        atom_travel = np.divide((dispatch * times).sum(axis=0), atom_served, out=np.full(atom_served.shape, np.nan),
+                                where=atom_served > 0)
         cdf = _response_cdf(direct.ravel(), queued.ravel(), times.ravel(), drain, served)
         return HypercubeResult(
             unit_workload=np.clip(workload, 0.0, 1.0),
@@ -347,7 +355,9 @@ class HypercubeModel:
         )
 
 
-def _response_cdf(direct, queued, times, drain, served):
+def _response_cdf(
+    direct: np.ndarray, queued: np.ndarray, times: np.ndarray, drain: float, served: float,
+) -> Callable[[float], float]:
     def cdf(response_s: float) -> float:
         reached = direct[times <= response_s].sum()
         if queued.any():
@@ -358,7 +368,7 @@ def _response_cdf(direct, queued, times, drain, served):
     return cdf
 
 
-def _quantile(cdf, level: float, upper: float) -> float:
+def _quantile(cdf: Callable[[float], float], level: float, upper: float) -> float:
     low, high = 0.0, upper
     for _ in range(80):
         middle = 0.5 * (low + high)

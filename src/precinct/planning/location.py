@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 
 from precinct.core.errors import ValidationError
 from precinct.planning._checks import as_matrix, as_vector, positive_number
+
+if TYPE_CHECKING:
+    import highspy  # loaded by the solvers that need it
 
 __all__ = [
     "LocationResult",
@@ -72,13 +76,16 @@ class LocationResult:
 
     @property
     def site_count(self) -> int:
+        """Return the number of chosen sites."""
         return int(self.chosen_sites.size)
 
     @property
     def is_optimal(self) -> bool:
+        """Whether HiGHS proved the solution optimal."""
         return self.status == "optimal"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the solution as plain JSON values (``mip_gap`` ``None`` for the greedy heuristic)."""
         return {
             "chosen_sites": [int(s) for s in self.chosen_sites],
             "site_count": self.site_count,
@@ -129,7 +136,7 @@ class _CoverageInstance:
         coverage = sparse.csr_matrix(coverage, dtype=bool)
         coverage.sum_duplicates()
         coverage.sort_indices()
-        n_demand, n_sites = coverage.shape
+        _, n_sites = coverage.shape
         total = float(weights.sum())
         row_nnz = np.diff(coverage.indptr)
         keep = np.flatnonzero((row_nnz > 0) & (weights > 0))
@@ -152,6 +159,24 @@ class _CoverageInstance:
         return float(self.group_weight[np.asarray(hit).ravel() > 0].sum())
 
 
+def _location_result(
+    instance: _CoverageInstance, chosen: np.ndarray, *, gap: float, bound: float, status: str, started: float,
+    method: str,
+) -> LocationResult:
+    covered = instance.covered_weight(chosen)
+    return LocationResult(
+        chosen_sites=np.sort(np.asarray(chosen, dtype=np.int64)),
+        covered_weight=covered,
+        covered_share=covered / instance.total_weight,
+        coverable_share=instance.coverable_weight / instance.total_weight,
+        mip_gap=gap,
+        objective_bound=bound,
+        status=status,
+        solve_s=time.perf_counter() - started,
+        method=method,
+    )
+
+
 def _validated_weights(weights: object, n_demand: int) -> np.ndarray:
     if weights is None:
         return np.ones(n_demand)
@@ -161,7 +186,7 @@ def _validated_weights(weights: object, n_demand: int) -> np.ndarray:
     return vector
 
 
-def _status_name(highs, status) -> str:
+def _status_name(highs: highspy.Highs, status: highspy.HighsModelStatus) -> str:
     import highspy
 
     if status == highspy.HighsModelStatus.kOptimal:
@@ -171,7 +196,7 @@ def _status_name(highs, status) -> str:
     return highs.modelStatusToString(status).lower().replace(" ", "_")
 
 
-def _new_highs(time_limit_s: float | None, mip_rel_gap: float, seed: int):
+def _new_highs(time_limit_s: float | None, mip_rel_gap: float, seed: int) -> highspy.Highs:
     try:
         import highspy
     except ImportError as exc:  # pragma: no cover - highspy is a core dependency
@@ -186,7 +211,10 @@ def _new_highs(time_limit_s: float | None, mip_rel_gap: float, seed: int):
     return highs
 
 
-def _pass_mip(highs, cost, lower, upper, integral, matrix: sparse.csc_matrix, row_lower, row_upper, maximise):
+def _pass_mip(
+    highs: highspy.Highs, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, integral: np.ndarray,
+    matrix: sparse.csc_matrix, row_lower: np.ndarray, row_upper: np.ndarray, maximise: bool,
+) -> None:
     import highspy
 
     lp = highspy.HighsLp()
@@ -206,7 +234,7 @@ def _pass_mip(highs, cost, lower, upper, integral, matrix: sparse.csc_matrix, ro
     highs.passModel(lp)
 
 
-def _warm_start(highs, values: np.ndarray) -> None:
+def _warm_start(highs: highspy.Highs, values: np.ndarray) -> None:
     import highspy
 
     solution = highspy.HighsSolution()
@@ -307,26 +335,12 @@ class MaximalCoveringModel:
         instance = _CoverageInstance.build(matrix, _validated_weights(weights, n_demand))
         return cls(instance, int(site_count))
 
-    def _result(self, chosen, *, gap, bound, status, started, method) -> LocationResult:
-        covered = self.instance.covered_weight(chosen)
-        total = self.instance.total_weight
-        return LocationResult(
-            chosen_sites=np.sort(np.asarray(chosen, dtype=np.int64)),
-            covered_weight=covered,
-            covered_share=covered / total,
-            coverable_share=self.instance.coverable_weight / total,
-            mip_gap=gap,
-            objective_bound=bound,
-            status=status,
-            solve_s=time.perf_counter() - started,
-            method=method,
-        )
-
     def greedy(self) -> LocationResult:
         """Solve with the greedy heuristic (see :func:`greedy_maximal_covering`)."""
         started = time.perf_counter()
         chosen = _greedy_choice(self.instance, self.site_count)
-        return self._result(chosen, gap=float("nan"), bound=float("nan"), status="greedy", started=started, method="greedy")
+        return _location_result(self.instance, chosen, gap=float("nan"), bound=float("nan"), status="greedy",
+                                started=started, method="greedy")
 
     def solve(
         self, *, time_limit_s: float | None = None, mip_rel_gap: float = 1e-4, warm_start: bool = True, seed: int = 0
@@ -349,7 +363,8 @@ class MaximalCoveringModel:
         n_groups, n_sites = instance.coverage.shape
         if n_groups == 0:
             chosen = np.arange(self.site_count)
-            return self._result(chosen, gap=0.0, bound=0.0, status="optimal", started=started, method="highs")
+            return _location_result(instance, chosen, gap=0.0, bound=0.0, status="optimal", started=started,
+                                    method="highs")
         # columns: x_0..x_{n-1}, y_0..y_{m-1}; rows: y_i - sum x_j <= 0, then sum x_j = K
         cover = sparse.csr_matrix(instance.coverage, dtype=float)
         rows = sparse.vstack(
@@ -378,7 +393,8 @@ class MaximalCoveringModel:
         if values.size != n_sites + n_groups:
             raise ValidationError(f"HiGHS found no feasible solution (status {status}); raise time_limit_s")
         chosen = np.flatnonzero(values[:n_sites] > 0.5)
-        return self._result(
+        return _location_result(
+            instance,
             chosen,
             gap=float(max(info.mip_gap, 0.0)),
             bound=float(info.mip_dual_bound),
@@ -423,23 +439,9 @@ class SetCoveringModel:
         started = time.perf_counter()
         instance = self.instance
         n_groups, n_sites = instance.coverage.shape
-        total = instance.total_weight
-
-        def result(chosen, gap, bound, status):
-            return LocationResult(
-                chosen_sites=np.sort(np.asarray(chosen, dtype=np.int64)),
-                covered_weight=instance.covered_weight(chosen),
-                covered_share=instance.covered_weight(chosen) / total,
-                coverable_share=instance.coverable_weight / total,
-                mip_gap=gap,
-                objective_bound=bound,
-                status=status,
-                solve_s=time.perf_counter() - started,
-                method="highs",
-            )
-
         if n_groups == 0:
-            return result(np.zeros(0, dtype=np.int64), 0.0, 0.0, "optimal")
+            return _location_result(instance, np.zeros(0, dtype=np.int64), gap=0.0, bound=0.0, status="optimal",
+                                    started=started, method="highs")
         highs = _new_highs(time_limit_s, mip_rel_gap, seed)
         matrix = sparse.csc_matrix(instance.coverage, dtype=float)
         _pass_mip(
@@ -452,4 +454,5 @@ class SetCoveringModel:
         values = np.asarray(highs.getSolution().col_value)
         if values.size != n_sites:
             raise ValidationError(f"HiGHS found no feasible solution (status {status}); raise time_limit_s")
-        return result(np.flatnonzero(values > 0.5), float(max(info.mip_gap, 0.0)), float(info.mip_dual_bound), status)
+        return _location_result(instance, np.flatnonzero(values > 0.5), gap=float(max(info.mip_gap, 0.0)),
+                                bound=float(info.mip_dual_bound), status=status, started=started, method="highs")

@@ -8,14 +8,17 @@ per post (``geo.travel_times_from``) fills a row of the posts x demand matrix th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
-from precinct.geo import reachable_within, travel_times_from, travel_times_to
 from precinct.core.errors import ValidationError
+from precinct.geo import RoadGraph, reachable_within, travel_times_from, travel_times_to
 
-__all__ = ["label_points_by_polygons", "on_road_mask", "response_areas_geojson", "travel_time_callable", "travel_time_matrix"]
+__all__ = [
+    "label_points_by_polygons", "on_road_mask", "response_areas_geojson", "travel_time_callable", "travel_time_matrix",
+]
 
 
 def _lonlat(name: str, value: object) -> np.ndarray:
@@ -26,9 +29,10 @@ def _lonlat(name: str, value: object) -> np.ndarray:
 
 
 def travel_time_matrix(
-    graph, posts_lonlat: object, demand_lonlat: object, *, hour: int | None = None, limit_s: float | None = None
-) -> np.ndarray:  # noqa: ANN001
-    """Seconds from each post to each demand point over the road graph.
+    graph: RoadGraph, posts_lonlat: object, demand_lonlat: object, *, hour: int | None = None,
+    limit_s: float | None = None,
+) -> np.ndarray:
+    """Return the seconds from each post to each demand point over the road graph.
 
     Parameters
     ----------
@@ -58,8 +62,8 @@ def travel_time_matrix(
 
 
 def travel_time_callable(
-    graph, posts_lonlat: object, demand_lonlat: object, *, hour: int | None = None
-) -> Callable[[int], np.ndarray]:  # noqa: ANN001
+    graph: RoadGraph, posts_lonlat: object, demand_lonlat: object, *, hour: int | None = None
+) -> Callable[[int], np.ndarray]:
     """``cell -> seconds from every post`` for :func:`simulate_incidents`, computed lazily and cached.
 
     One reverse Dijkstra per distinct demand cell (``geo.travel_times_to``), so a simulation
@@ -84,9 +88,9 @@ def travel_time_callable(
 
 
 def response_areas_geojson(
-    graph, posts_lonlat: object, minutes: tuple[float, ...] = (1, 3, 5), *, properties: list[dict] | None = None,
-    hour: int | None = None,
-) -> dict:  # noqa: ANN001
+    graph: RoadGraph, posts_lonlat: object, minutes: tuple[float, ...] = (1, 3, 5), *,
+    properties: list[dict[str, Any]] | None = None, hour: int | None = None,
+) -> dict[str, Any]:
     """Response areas ("circles" on roads) of each post as a GeoJSON FeatureCollection.
 
     One feature per post and threshold (``geo.reachable_within``), with properties
@@ -121,13 +125,16 @@ def response_areas_geojson(
         for area in per_threshold:
             features.append({
                 "type": "Feature",
-                "properties": {"post": index, "minutes": float(area.minutes), "area_km2": round(area.area_km2, 4)} | extra,
+                "properties": {"post": index, "minutes": float(area.minutes),
+                               "area_km2": round(area.area_km2, 4)} | extra,
                 "geometry": mapping(area.polygon),
             })
     return {"type": "FeatureCollection", "features": features}
 
 
-def label_points_by_polygons(points_lonlat: object, feature_collection: dict, *, label_property: str = "name") -> np.ndarray:
+def label_points_by_polygons(
+    points_lonlat: object, feature_collection: Mapping[str, Any], *, label_property: str = "name",
+) -> np.ndarray:
     """Label each lon/lat point with the ``label_property`` of the polygon feature containing it.
 
     Points outside every polygon get ``""``; where polygons overlap the first feature wins.
@@ -148,7 +155,8 @@ def label_points_by_polygons(points_lonlat: object, feature_collection: dict, *,
     for number, feature in enumerate(features):
         value = (feature.get("properties") or {}).get(label_property)
         if value is None:
-            raise ValidationError(f"districts feature {number} has no property {label_property!r}; pick another with the label option")
+            raise ValidationError(
+                f"districts feature {number} has no property {label_property!r}; pick another with the label option")
         labels.append(str(value))
     tree = shapely.STRtree([shape(f["geometry"]) for f in features])
     point_index, polygon_index = tree.query(shapely.points(points[:, 0], points[:, 1]), predicate="within")
@@ -158,8 +166,8 @@ def label_points_by_polygons(points_lonlat: object, feature_collection: dict, *,
     return result.astype(str)
 
 
-def on_road_mask(graph, points_lonlat: object) -> np.ndarray:  # noqa: ANN001
-    """True where a lon/lat point lies within snapping distance (1 km) of a road.
+def on_road_mask(graph: RoadGraph, points_lonlat: object) -> np.ndarray:
+    """Flag the lon/lat points that lie within snapping distance (1 km) of a road.
 
     One vectorised snap when every point is fine; otherwise one snap per point to find the bad
     ones (e.g. posts in a river, stations far outside the road file's extent).

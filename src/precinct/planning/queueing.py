@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,8 @@ def _servers(value: object) -> int:
     return int(value)
 
 
-def _load(value: object) -> float:
-    load = float(value)  # type: ignore[arg-type]
+def _load(value: float) -> float:
+    load = float(value)
     if not math.isfinite(load) or load < 0:
         raise ValidationError(f"offered_load_erlangs must be a finite number >= 0, got {value!r}")
     return load
@@ -126,9 +127,11 @@ class QueueMetrics:
 
     @property
     def is_stable(self) -> bool:
+        """Whether the offered load is below the number of units (else the queue grows without end)."""
         return self.offered_load_erlangs < self.units
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, float | int | None]:
+        """Return every figure by name, infinities as ``None``."""
         return {name: _json_number(getattr(self, name)) for name in self.__slots__}
 
 
@@ -138,7 +141,9 @@ def _json_number(value: float | int) -> float | int | None:
     return value
 
 
-def _metrics(arrival_per_s, service_s, servers, blocking, target_s, travel_s) -> QueueMetrics:
+def _metrics(
+    arrival_per_s: float, service_s: float, servers: int, blocking: float, target_s: float, travel_s: float,
+) -> QueueMetrics:
     load = arrival_per_s * service_s
     wait = _erlang_c_from_b(load, servers, blocking)
     if load >= servers:
@@ -206,7 +211,8 @@ class StaffingRecommendation:
     target_share: float
     target_s: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the recommendation as plain JSON values."""
         return {
             "units": list(self.units),
             "target_share": self.target_share,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from precinct.core.errors import ValidationError
+from precinct.geo import RoadGraph
 from precinct.planning.network import _lonlat, on_road_mask, travel_time_matrix
 from precinct.planning.simulation import Deployment, IncidentStream, SimulationReport, simulate_incidents
 
@@ -62,7 +64,8 @@ class NetworkReplay:
     posts_off_road: int = 0
     incidents_off_road: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the simulation report with the network figures, as plain JSON values."""
         return self.report.to_dict() | {
             "posts": self.posts, "units": self.units, "demand_cells": self.demand_cells,
             "posts_off_road": self.posts_off_road, "incidents_off_road": self.incidents_off_road,
@@ -71,10 +74,10 @@ class NetworkReplay:
 
 
 def replay_on_network(
-    graph, posts_lonlat: object, units_per_post: object, incidents_lonlat: object, arrival_s: object,
+    graph: RoadGraph, posts_lonlat: object, units_per_post: object, incidents_lonlat: object, arrival_s: object,
     service_time_s: object, *, priority: object = None, cell_size_m: float = 250.0, hour: int | None = None,
     targets_s: tuple[float, ...] = (60.0, 180.0, 300.0),
-) -> NetworkReplay:  # noqa: ANN001
+) -> NetworkReplay:
     """Replay incidents against units at posts with road travel times.
 
     Parameters

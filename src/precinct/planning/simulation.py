@@ -30,13 +30,17 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from precinct.core.errors import ValidationError
 from precinct.planning._checks import as_matrix, as_vector
+
+if TYPE_CHECKING:
+    import simpy  # loaded by simulate_incidents
 
 __all__ = [
     "Deployment",
@@ -94,13 +98,15 @@ class IncidentStream:
             priorities = np.ones(count, dtype=np.int64)
         else:
             priorities = np.asarray(priority)
-            if priorities.shape != (count,) or not np.issubdtype(priorities.dtype, np.integer) or (priorities < 1).any():
+            integral = np.issubdtype(priorities.dtype, np.integer)
+            if priorities.shape != (count,) or not integral or (priorities < 1).any():
                 raise ValidationError(f"priority must be {count} integers >= 1 (1 = most urgent)")
         order = np.argsort(arrival, kind="stable")
         return cls(arrival[order], cells[order].astype(np.int64), priorities[order].astype(np.int64), service[order])
 
     @property
     def count(self) -> int:
+        """Return the number of incidents."""
         return int(self.arrival_s.size)
 
 
@@ -168,6 +174,7 @@ class Deployment:
 
     @property
     def unit_count(self) -> int:
+        """Return the number of units."""
         return int(self.unit_post.size)
 
 
@@ -184,7 +191,8 @@ class PriorityStats:
     p95_response_s: float
     share_within: tuple[float, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return every figure by name, as plain JSON values."""
         return {name: getattr(self, name) for name in self.__slots__} | {"share_within": list(self.share_within)}
 
 
@@ -222,7 +230,8 @@ class SimulationReport:
     horizon_s: float
     wall_s: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary figures (not the per-incident arrays) as plain JSON values."""
         return {
             "targets_s": list(self.targets_s),
             "overall": self.overall.to_dict(),
@@ -239,7 +248,9 @@ class SimulationReport:
         }
 
 
-def _travel_lookup(travel_time_s: TravelTimes, post_count: int | None, max_cell: int):
+def _travel_lookup(
+    travel_time_s: TravelTimes, post_count: int | None, max_cell: int,
+) -> tuple[Callable[[int], np.ndarray], int]:
     """Return ``(column(cell) -> times from every post, post_count)``."""
     if callable(travel_time_s):
         if post_count is None:
@@ -309,7 +320,8 @@ def simulate_incidents(
     back_at = np.zeros(unit_count)
     busy_s = np.zeros(unit_count)
     count = incidents.count
-    arrival, cells, priority, service = incidents.arrival_s, incidents.cell, incidents.priority, incidents.service_time_s
+    arrival, cells, priority = incidents.arrival_s, incidents.cell, incidents.priority
+    service = incidents.service_time_s
     dispatched_at = np.full(count, np.nan)
     travel_s = np.full(count, np.nan)
     assigned = np.full(count, -1, dtype=np.int64)
@@ -318,7 +330,7 @@ def simulate_incidents(
     env = simpy.Environment()
 
     def unit_times(cell: int, now: float) -> np.ndarray:
-        times = column(cell)[unit_post]
+        times: np.ndarray = column(cell)[unit_post]
         return times + np.maximum(back_at - now, 0.0) if return_to_post else times
 
     def closest_available(cell: int, now: float) -> tuple[int, float]:
@@ -351,7 +363,7 @@ def simulate_incidents(
             else:  # this unit cannot reach it: put it back for another unit
                 heapq.heappush(waiting, (int(priority[next_incident]), float(arrival[next_incident]), next_incident))
 
-    def drain_queue(_event=None) -> None:
+    def drain_queue(_event: simpy.events.Event | None = None) -> None:
         now = env.now
         while waiting:
             _, _, incident = waiting[0]
@@ -361,7 +373,7 @@ def simulate_incidents(
             heapq.heappop(waiting)
             dispatch(incident, unit, travel, now)
 
-    def arrivals():
+    def arrivals() -> Generator[simpy.events.Event, object, None]:
         nonlocal max_queue
         for incident in range(count):
             delay = arrival[incident] - env.now
@@ -396,13 +408,17 @@ def _priority_stats(priority: int, response: np.ndarray, thresholds: tuple[float
     return PriorityStats(priority, calls, int(served.size), float(served.mean()), p50, p90, p95, within)
 
 
-def _report(incidents, thresholds, dispatched_at, travel_s, assigned, busy_s, deployment, horizon, max_queue, wall_s):
+def _report(
+    incidents: IncidentStream, thresholds: tuple[float, ...], dispatched_at: np.ndarray, travel_s: np.ndarray,
+    assigned: np.ndarray, busy_s: np.ndarray, deployment: Deployment, horizon: float, max_queue: int, wall_s: float,
+) -> SimulationReport:
     wait = dispatched_at - incidents.arrival_s
     response = wait + travel_s
     served = np.isfinite(response)
     priorities = np.unique(incidents.priority)
     by_priority = tuple(_priority_stats(int(p), response[incidents.priority == p], thresholds) for p in priorities)
-    on_shift = np.clip(np.minimum(deployment.shift_end_s, horizon) - np.maximum(deployment.shift_start_s, 0.0), 1e-9, None)
+    shift_s = np.minimum(deployment.shift_end_s, horizon) - np.maximum(deployment.shift_start_s, 0.0)
+    on_shift = np.clip(shift_s, 1e-9, None)
     queued = served & (wait > 0)
     return SimulationReport(
         targets_s=thresholds,
