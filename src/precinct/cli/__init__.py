@@ -1,5 +1,5 @@
-"""The ``precinct`` command line (Typer): each command opens its own unit of work through the
-composition root and calls services and the pure core, never HTTP routes.
+"""The ``precinct`` command line (Typer).
 
-May import everything.
+Each command opens its own unit of work through the composition root and calls services and the
+pure core, never HTTP routes. May import everything.
 """

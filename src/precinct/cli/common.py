@@ -9,10 +9,9 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from sqlalchemy.orm import Session
-
-from pydantic import ValidationError as PydanticValidationError
 
 from precinct.core.errors import ConfigurationError, NotFoundError, PrecinctError, ValidationError
 from precinct.core.permissions import Role
@@ -33,8 +32,11 @@ BAD_INPUT: tuple[type[Exception], ...] = (ValidationError, NotFoundError, Config
 
 
 def exit_code_for(exc: Exception) -> int:
-    """The one mapping from an error to the command's exit status (:data:`EXIT_BAD_INPUT` or
-    :data:`EXIT_FAILED`). Unreadable files count as bad input, whichever library noticed."""
+    """Map an error to the command's exit status: the one place that decides it.
+
+    :data:`EXIT_BAD_INPUT` or :data:`EXIT_FAILED`; unreadable files count as bad input, whichever
+    library noticed.
+    """
     if isinstance(exc, BAD_INPUT) or type(exc).__module__.startswith("pandas.errors"):
         return EXIT_BAD_INPUT
     return EXIT_FAILED
@@ -47,7 +49,7 @@ def fail(exc: Exception) -> typer.Exit:
 
 
 def load_settings() -> Settings:
-    """The settings from the environment (``PRECINCT_*``); bad ones exit with :data:`EXIT_BAD_INPUT`."""
+    """Read the settings from the environment (``PRECINCT_*``); bad ones exit with :data:`EXIT_BAD_INPUT`."""
     try:
         return Settings()
     except (PrecinctError, PydanticValidationError) as exc:
@@ -55,6 +57,10 @@ def load_settings() -> Settings:
 
 
 def cli_actor() -> Actor:
+    """Name the actor a command acts as: ``cli:<operating-system user>``, with the admin role.
+
+    An operator at the server's console has the database in hand anyway; the audit log says who.
+    """
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
@@ -76,11 +82,13 @@ def open_session(settings: Settings) -> Iterator[Session]:
 
 
 def handle_errors(func: F) -> F:
-    """Every command's error handling: a domain error or an unreadable file becomes a one-line
-    message and the exit status of :func:`exit_code_for`, never a traceback."""
+    """Wrap a command: a domain error or an unreadable file becomes one line and an exit status.
+
+    The status is :func:`exit_code_for`'s; never a traceback.
+    """
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401  (whatever the command returns)
         try:
             return func(*args, **kwargs)
         except (PrecinctError, OSError, UnicodeDecodeError) as exc:

@@ -36,12 +36,13 @@ def run(
     speed: Annotated[float, typer.Option("--speed", help="10 = ten times real time")] = 1.0,
     at: Annotated[str | None, typer.Option("--at", help="move the scenario to LON,LAT")] = None,
     interval_s: Annotated[float, typer.Option("--interval-s", help="seconds between ticks")] = 1.0,
-    finish: Annotated[bool, typer.Option("--finish/--no-finish", help="finish and score once every step is in")] = False,
+    finish: Annotated[bool, typer.Option("--finish/--no-finish",
+                                         help="finish and score once every step is in")] = False,
     json_: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """开始演练并按时注入警情 / start a run and inject its steps as they fall due."""
-    from precinct.roads.graph import road_graph
     from precinct.drills import scenarios, service
+    from precinct.roads.graph import road_graph
 
     settings = load_settings()
     chosen = scenarios.get_scenario(scenario)

@@ -1,5 +1,4 @@
-"""``precinct forecast``: evaluate hotspot forecasts, write the next day's forecast, and run the
-operational forecast on the store."""
+"""``precinct forecast``: evaluate forecasts, write the next day's, run the operational one on the store."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -17,15 +16,21 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from precinct.cli.common import cli_actor, error_console, handle_errors, load_settings, open_session
 from precinct.core.errors import ValidationError
 
-app = typer.Typer(help="Hotspot forecasting: honest rolling evaluation and operational forecasts.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from precinct.analysis.events import EventTable
+
+app = typer.Typer(help="Hotspot forecasting: honest rolling evaluation and operational forecasts.",
+                  no_args_is_help=True)
 BAD_INPUT_ZH = "输入无效（请检查类别、日期、方法、列名和参数）"
 UNREADABLE_ZH = "无法读取事件文件（请提供 UTF-8 编码的 CSV）"
 
 
 @contextmanager
 def _explained() -> Iterator[None]:
-    """Bad input or an unreadable events file: a ValidationError that says in both languages what
-    to check (``handle_errors`` prints it and exits 2)."""
+    """Turn bad input or an unreadable events file into a ValidationError in both languages.
+
+    ``handle_errors`` prints it and exits 2.
+    """
     try:
         yield
     except ValidationError as error:
@@ -34,33 +39,45 @@ def _explained() -> Iterator[None]:
         raise ValidationError(f"{UNREADABLE_ZH} / events: cannot read the CSV: {error}") from error
 
 
-def _load(events: Path, timezone: Optional[str], include_officer_initiated: bool):
+def _load(events: Path, timezone: str | None, include_officer_initiated: bool) -> EventTable:
     from precinct.analysis.events import event_table_from_frame, read_events_csv
 
     frame = read_events_csv(events, timezone=timezone)
     return event_table_from_frame(frame, include_officer_initiated=include_officer_initiated)
 
 
-def _method_options(method: str, holidays: Optional[str]) -> dict:
+def _method_options(method: str, holidays: str | None) -> dict[str, str | None]:
     if not holidays or method not in ("boosted", "ensemble", "best"):
         return {}
     country, _, subdivision = holidays.partition("-")
     return {"holiday_country": country, "holiday_subdivision": subdivision or None}
 
 
+Events = Annotated[Path, typer.Option("--events", help="Incident CSV (occurred_at, category, lat, lon).")]
+Category = Annotated[str, typer.Option("--category", help="A category or 'all'.")]
+CellM = Annotated[float, typer.Option("--cell-m", help="Cell side in metres.")]
+Method = Annotated[str, typer.Option("--method", help="naive_all, naive_365d, naive_28d, kde, prospective, ewma, "
+                                                      "sepp, boosted, ensemble, best.")]
+Timezone = Annotated[str | None, typer.Option("--timezone", help="IANA zone for local days, e.g. America/Toronto.")]
+Holidays = Annotated[str | None, typer.Option("--holidays", help="Public holidays for boosted models, e.g. CA-ON.")]
+OfficerInitiated = Annotated[bool, typer.Option("--include-officer-initiated",
+                                                help="Learn from patrol-found incidents too.")]
+Coverage = Annotated[float, typer.Option("--coverage", help="Share of the study area to flag.")]
+
+
 @app.command()
 @handle_errors
 def evaluate(
-    events: Path = typer.Option(..., "--events", help="Incident CSV (occurred_at, category, lat, lon)."),
-    category: str = typer.Option("all", "--category", help="A category or 'all'."),
-    start: str = typer.Option(..., "--start", help="First test day, YYYY-MM-DD."),
-    days: int = typer.Option(60, "--days", help="Number of test days."),
-    cell_m: float = typer.Option(250.0, "--cell-m", help="Cell side in metres."),
-    method: str = typer.Option("best", "--method", help="naive_all, naive_365d, naive_28d, kde, prospective, sepp, boosted, ensemble, best."),
-    timezone: Optional[str] = typer.Option(None, "--timezone", help="IANA zone for local days, e.g. America/Toronto."),
-    holidays: Optional[str] = typer.Option(None, "--holidays", help="Public holidays for boosted models, e.g. CA-ON."),
-    include_officer_initiated: bool = typer.Option(False, "--include-officer-initiated", help="Train on patrol-found incidents too."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    events: Events,
+    start: Annotated[str, typer.Option("--start", help="First test day, YYYY-MM-DD.")],
+    category: Category = "all",
+    days: Annotated[int, typer.Option("--days", help="Number of test days.")] = 60,
+    cell_m: CellM = 250.0,
+    method: Method = "best",
+    timezone: Timezone = None,
+    holidays: Holidays = None,
+    include_officer_initiated: OfficerInitiated = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Rolling-origin evaluation: each test day is forecast from earlier events only."""
     from precinct.analysis.evaluation import evaluate_forecast
@@ -72,8 +89,9 @@ def evaluate(
     began = time.perf_counter()
     with _explained():
         table = _load(events, timezone, include_officer_initiated)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
-                      TimeElapsedColumn(), console=error_console, transient=True) as progress:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total} days"), TimeElapsedColumn(), console=error_console,
+                      transient=True) as progress:
             task = progress.add_task(f"{method} / {category}", total=days)
             result = evaluate_forecast(
                 table, method=method, category=category, start=start, n_days=days, cell_m=cell_m,
@@ -85,7 +103,8 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
-    typer.echo(f"{payload['method']} / {payload['category']}: {payload['days']} days, {payload['n_cells']} cells of {payload['cell_m']:g} m")
+    typer.echo(f"{payload['method']} / {payload['category']}: {payload['days']} days, "
+               f"{payload['n_cells']} cells of {payload['cell_m']:g} m")
     for key, value in payload["coverage"].items():
         typer.echo(f"  top {float(key):.0%}: hit rate {value['hit_rate']:.3f}, PAI {value['pai']:.2f}")
     typer.echo(f"  {payload['seconds']} s")
@@ -94,14 +113,14 @@ def evaluate(
 @app.command()
 @handle_errors
 def next_day(
-    events: Path = typer.Option(..., "--events", help="Incident CSV."),
-    category: str = typer.Option("all", "--category"),
-    cell_m: float = typer.Option(250.0, "--cell-m"),
-    method: str = typer.Option("best", "--method"),
-    coverage: float = typer.Option(0.05, "--coverage", help="Share of the study area to flag."),
-    timezone: Optional[str] = typer.Option(None, "--timezone"),
-    holidays: Optional[str] = typer.Option(None, "--holidays"),
-    output: Optional[Path] = typer.Option(None, "--output", help="GeoJSON file (stdout if omitted)."),
+    events: Events,
+    category: Category = "all",
+    cell_m: CellM = 250.0,
+    method: Method = "best",
+    coverage: Coverage = 0.05,
+    timezone: Timezone = None,
+    holidays: Holidays = None,
+    output: Annotated[Path | None, typer.Option("--output", help="GeoJSON file (stdout if omitted).")] = None,
 ) -> None:
     """Forecast the day after the last event and write the top cells as GeoJSON."""
     from precinct.analysis.operational import forecast_next_day, forecast_to_geojson
@@ -121,13 +140,12 @@ def next_day(
 @app.command("run")
 @handle_errors
 def run_stored(
-    method: str = typer.Option("best", "--method", help="forecast method (see `evaluate --help`)"),
-    category: str = typer.Option("all", "--category"),
-    cell_m: float = typer.Option(250.0, "--cell-m"),
-    coverage: float = typer.Option(0.05, "--coverage", help="share of the study area to flag"),
-    history_days: int = typer.Option(365, "--history-days"),
-    include_officer_initiated: bool = typer.Option(False, "--include-officer-initiated",
-                                                   help="also learn from patrol-found incidents"),
+    method: Method = "best",
+    category: Category = "all",
+    cell_m: CellM = 250.0,
+    coverage: Coverage = 0.05,
+    history_days: Annotated[int, typer.Option("--history-days", help="Days of history to learn from.")] = 365,
+    include_officer_initiated: OfficerInitiated = False,
 ) -> None:
     """为今日生成预测并存储，供地图使用 / forecast today from the incident store and store it for the map."""
     from precinct.forecasts import service

@@ -11,10 +11,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from precinct.cli.drill import app as drill_app
-from precinct.cli.forecast import app as forecast_app
-from precinct.cli.plan import app as plan_app
-from precinct.cli.route import route as route_command
 from precinct.cli.common import (
     EXIT_FAILED,
     cli_actor,
@@ -24,8 +20,13 @@ from precinct.cli.common import (
     load_settings,
     open_session,
 )
+from precinct.cli.drill import app as drill_app
+from precinct.cli.forecast import app as forecast_app
+from precinct.cli.plan import app as plan_app
+from precinct.cli.route import route as route_command
 from precinct.core.i18n import both
 
+DEMO_CREDENTIALS = Path("var/demo-credentials.json")
 app = typer.Typer(help="Precinct 情指行一体化平台 / intelligence-led policing platform", no_args_is_help=True)
 db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
 demo_app = typer.Typer(help="演示城市 / demo city", no_args_is_help=True)
@@ -61,7 +62,8 @@ def db_upgrade() -> None:
 @demo_app.command("load")
 @handle_errors
 def demo_load(
-    credentials_file: Annotated[Path, typer.Option(help="where demo passwords are kept")] = Path("var/demo-credentials.json"),
+    credentials_file: Annotated[Path, typer.Option(help="where demo passwords are "
+                                                        "kept")] = Path("var/demo-credentials.json"),
     history_days: Annotated[int, typer.Option(min=0, max=730, help="days of simulated past calls to add")] = 60,
 ) -> None:
     """载入武汉演示城市（分局、派出所、警务区、警力、模拟历史警情、演示账户）/ load the Wuhan demo city."""
@@ -85,7 +87,8 @@ def demo_load(
 @handle_errors
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option(help="call_taker, dispatcher, patrol_officer, analyst, supervisor, auditor, admin")],
+    role: Annotated[str, typer.Option(help="call_taker, dispatcher, patrol_officer, analyst, supervisor, auditor, "
+                                           "admin")],
     display_name: str = "",
 ) -> None:
     """创建用户，密码从标准输入读取 / create an account; the password is read from stdin."""
@@ -167,11 +170,13 @@ def import_incidents(
                             progress=lambda n: progress.advance(task, n))
         session.commit()
     if errors_out is not None:
-        errors_out.write_text("line,reason\n" + "".join(f'{b.line},"{b.reason}"\n' for b in report.bad_rows), encoding="utf-8")
+        errors_out.write_text("line,reason\n" + "".join(f'{b.line},"{b.reason}"\n' for b in report.bad_rows),
+                              encoding="utf-8")
     summary = {"rows": report.rows, "imported": report.imported, "skipped_existing": report.skipped_existing,
                "bad_rows": len(report.bad_rows)}
     if json_:
-        console.print_json(json.dumps({**summary, "errors": [{"line": b.line, "reason": b.reason} for b in report.bad_rows[:1000]]}))
+        errors = [{"line": b.line, "reason": b.reason} for b in report.bad_rows[:1000]]
+        console.print_json(json.dumps({**summary, "errors": errors}))
     else:
         console.print(f"{both('cli.import_done')}: {summary}")
         for bad in report.bad_rows[:50]:
@@ -195,8 +200,9 @@ def bench(
 
     script = Path.cwd() / "bench" / f"{name}.py"
     if not script.exists():
-        available = sorted(p.stem for p in (Path.cwd() / "bench").glob("*.py")) if (Path.cwd() / "bench").exists() else []
-        raise ValidationError(f"no benchmark {name!r} in {script.parent} (run from the repository root); available: {available}")
+        available = sorted(p.stem for p in script.parent.glob("*.py"))
+        raise ValidationError(f"no benchmark {name!r} in {script.parent} (run from the repository root); "
+                              f"available: {available}")
     sys.argv = [str(script)]
     runpy.run_path(str(script), run_name="__main__")
 
@@ -212,7 +218,8 @@ def serve(
 
     The same as ``uvicorn precinct.app:create_app --factory``: the settings come from the
     environment (``--simulate`` sets ``PRECINCT_SIMULATE``), and the application's lifespan starts
-    the background jobs."""
+    the background jobs.
+    """
     import os
 
     import uvicorn
@@ -233,12 +240,16 @@ def simulate(
     day: Annotated[str | None, typer.Option("--day", help="replay: this local day from the store, YYYY-MM-DD")] = None,
     incidents: Annotated[Path | None, typer.Option("--incidents", help="replay: a canonical incident CSV")] = None,
     generate: Annotated[int | None, typer.Option("--generate", help="replay: N generated incidents over 24 h")] = None,
-    posts: Annotated[Path | None, typer.Option("--posts", help="replay: CSV lon,lat,units instead of the store's units")] = None,
+    posts: Annotated[Path | None, typer.Option("--posts",
+                                               help="replay: CSV lon,lat,units instead of the store's units")] = None,
     json_: Annotated[bool, typer.Option("--json", help="replay and print the JSON report")] = False,
 ) -> None:
-    """模拟 / simulation. Without replay options: the demo's live stream of simulated calls
-    (labelled simulated). With --json, --day, --incidents or --generate: a discrete-event replay of
-    a day on the road network (the same as `precinct plan simulate`)."""
+    """模拟 / simulation: the demo's live stream, or the replay of a day on the road network.
+
+    Without replay options: the demo's live stream of simulated calls (labelled simulated). With
+    --json, --day, --incidents or --generate: a discrete-event replay of a day on the road network
+    (the same as `precinct plan simulate`).
+    """
     if json_ or day is not None or incidents is not None or generate is not None:
         from precinct.cli.plan import simulate as replay
 

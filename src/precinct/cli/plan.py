@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import numpy as np
 import typer
@@ -19,13 +20,24 @@ import typer
 from precinct.cli.common import handle_errors
 from precinct.core.errors import NotFoundError, ValidationError
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy.orm import Session
+
+    from precinct.core.settings import Settings
+    from precinct.geo import RoadGraph
+    from precinct.planning.coverage import CoverageReport
+
+T = TypeVar("T")
+
 app = typer.Typer(help="警力规划 / planning: staffing, post placement, coverage, evaluation", no_args_is_help=True)
 
 def _echo_json(data: dict) -> None:
     typer.echo(json.dumps(_finite(data), ensure_ascii=False))
 
 
-def _finite(value):  # noqa: ANN001, ANN202 - JSON has no inf/nan: write null
+def _finite(value: object) -> object:
+    """JSON has no inf or NaN: write null (and plain numbers for numpy scalars)."""
     if isinstance(value, dict):
         return {key: _finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -83,7 +95,8 @@ def _read_vector(path: Path | None, option: str, length: int) -> np.ndarray | No
 @app.command("staffing")
 @handle_errors
 def staffing(
-    calls_per_hour: Annotated[str, typer.Option("--calls-per-hour", help="Calls per hour, or one value per shift: 12,30,18")],
+    calls_per_hour: Annotated[str, typer.Option("--calls-per-hour",
+                                                help="Calls per hour, or one value per shift: 12,30,18")],
     service_min: Annotated[float, typer.Option("--service-min", help="Mean minutes a call occupies a unit")],
     units: Annotated[int | None, typer.Option("--units", help="Also report Erlang figures for this many units")] = None,
     target_share: Annotated[float, typer.Option("--target-share", help="Share of calls to reach in time")] = 0.9,
@@ -109,7 +122,7 @@ def staffing(
             data["at_units"] = [metrics.to_dict() for metrics in current]
         _echo_json(data)
         return
-    for index, (rate, shift) in enumerate(zip(rates, recommendation.shifts), start=1):
+    for index, (rate, shift) in enumerate(zip(rates, recommendation.shifts, strict=True), start=1):
         typer.echo(
             f"班次 / shift {index}: {rate:g} 警情/小时 calls/h -> 建议 / recommended {shift.units} 警力 units "
             f"(等待概率 / P(wait) {shift.probability_wait:.3f}, "
@@ -125,14 +138,20 @@ def staffing(
 @app.command("posts")
 @handle_errors
 def posts(
-    matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): candidate sites x demand cells")] = None,
+    matrix: Annotated[Path | None, typer.Option("--matrix",
+                                                help="CSV travel times (s): candidate sites x demand cells")] = None,
     roads: Annotated[Path | None, typer.Option("--roads", help="Roads file: travel times on the road network")] = None,
-    candidates_csv: Annotated[Path | None, typer.Option("--candidates", help="CSV lon,lat of candidate sites (with --roads)")] = None,
+    candidates_csv: Annotated[Path | None, typer.Option("--candidates",
+                                                        help="CSV lon,lat of candidate sites (with --roads)")] = None,
     demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV lon,lat[,weight] (with --roads)")] = None,
-    k: Annotated[int | None, typer.Option("--k", help="Number of posts to choose (MCLP); omit for set covering")] = None,
-    threshold_s: Annotated[float | None, typer.Option("--threshold-s", help="Response threshold, seconds (default 300)")] = None,
-    minutes: Annotated[float | None, typer.Option("--minutes", help="Response threshold, minutes (instead of --threshold-s)")] = None,
-    weights: Annotated[Path | None, typer.Option("--weights", help="CSV of demand per cell (one column, with --matrix)")] = None,
+    k: Annotated[int | None, typer.Option("--k",
+                                          help="Number of posts to choose (MCLP); omit for set covering")] = None,
+    threshold_s: Annotated[float | None, typer.Option("--threshold-s",
+                                                      help="Response threshold, seconds (default 300)")] = None,
+    minutes: Annotated[float | None, typer.Option("--minutes", help="Response threshold, minutes (instead of "
+                                                                    "--threshold-s)")] = None,
+    weights: Annotated[Path | None, typer.Option("--weights",
+                                                 help="CSV of demand per cell (one column, with --matrix)")] = None,
     hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion (with --roads)")] = None,
     time_limit_s: Annotated[float, typer.Option("--time-limit-s", help="HiGHS time limit, seconds")] = 60.0,
     greedy: Annotated[bool, typer.Option("--greedy", help="Use the greedy heuristic instead of HiGHS")] = False,
@@ -171,7 +190,8 @@ def posts(
         data = result.to_dict() | {"model": "mclp" if k is not None else "lscp", "threshold_s": limit}
         if sites is not None:
             chosen = sites.iloc[list(result.chosen_sites)]
-            data |= {"chosen_lonlat": chosen[["lon", "lat"]].to_numpy(float).tolist(), "travel_matrix_s": round(matrix_s, 3),
+            data |= {"chosen_lonlat": chosen[["lon", "lat"]].to_numpy(float).tolist(),
+                     "travel_matrix_s": round(matrix_s, 3),
                      "candidates": len(sites), "demand_cells": times.shape[1]}
         _echo_json(data)
         return
@@ -189,13 +209,18 @@ def coverage(
     matrix: Annotated[Path | None, typer.Option("--matrix", help="CSV travel times (s): posts x demand cells")] = None,
     roads: Annotated[Path | None, typer.Option("--roads", help="Roads file (.parquet, .gpkg, .osm, .osm.pbf)")] = None,
     posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV with lon,lat columns (with --roads)")] = None,
-    demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV with lon,lat[,weight][,district column] (with --roads)")] = None,
+    demand_csv: Annotated[Path | None, typer.Option("--demand", help="CSV with lon,lat[,weight][,district column] "
+                                                                     "(with --roads)")] = None,
     minutes: Annotated[str, typer.Option("--minutes", help="Thresholds in minutes")] = "1,3,5",
     weights: Annotated[Path | None, typer.Option("--weights", help="CSV of demand per cell (with --matrix)")] = None,
-    district_column: Annotated[str, typer.Option("--district-column", help="Demand CSV column naming the district")] = "group",
-    districts: Annotated[Path | None, typer.Option("--districts", help="GeoJSON of district polygons: label demand by location")] = None,
-    district_property: Annotated[str, typer.Option("--district-property", help="Feature property with the district name")] = "name",
-    polygons_out: Annotated[Path | None, typer.Option("--polygons-out", help="Write the response areas as GeoJSON here")] = None,
+    district_column: Annotated[str, typer.Option("--district-column",
+                                                 help="Demand CSV column naming the district")] = "group",
+    districts: Annotated[Path | None, typer.Option("--districts", help="GeoJSON of district polygons: label demand by "
+                                                                       "location")] = None,
+    district_property: Annotated[str, typer.Option("--district-property",
+                                                   help="Feature property with the district name")] = "name",
+    polygons_out: Annotated[Path | None, typer.Option("--polygons-out",
+                                                      help="Write the response areas as GeoJSON here")] = None,
     hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion (with --roads)")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
@@ -225,15 +250,15 @@ def coverage(
     if json_:
         _echo_json(report.to_dict() | extra)
         return
-    for threshold, share_covered in zip(report.thresholds_s, report.citywide_share):
+    for threshold, share_covered in zip(report.thresholds_s, report.citywide_share, strict=True):
         typer.echo(f"{threshold / 60:g} 分钟 / min: 全市 / citywide {share_covered:.1%}")
-    for label, row in zip(report.group_labels, report.group_share):
+    for label, row in zip(report.group_labels, report.group_share, strict=True):
         typer.echo(f"  {label}: " + ", ".join(f"{value:.1%}" for value in row))
     if polygons_out is not None:
         typer.echo(f"响应圈 / response areas: {polygons_out}")
 
 
-def _lonlat_table(path: Path, option: str):  # noqa: ANN202
+def _lonlat_table(path: Path, option: str) -> pd.DataFrame:
     import pandas as pd
 
     if not path.is_file():
@@ -250,7 +275,7 @@ def _lonlat_table(path: Path, option: str):  # noqa: ANN202
     return frame
 
 
-def _graph(roads: Path):  # noqa: ANN202
+def _graph(roads: Path) -> RoadGraph:
     from precinct.roads.graph import road_graph
 
     if not roads.is_file():
@@ -258,7 +283,8 @@ def _graph(roads: Path):  # noqa: ANN202
     return road_graph(roads)
 
 
-def _network_matrix(roads: Path, posts_frame, demand_frame, *, hour, limit_s):  # noqa: ANN001, ANN202
+def _network_matrix(roads: Path, posts_frame: pd.DataFrame, demand_frame: pd.DataFrame, *, hour: int | None,
+                    limit_s: float | None) -> np.ndarray:
     from precinct.planning.network import travel_time_matrix
 
     return travel_time_matrix(
@@ -267,12 +293,11 @@ def _network_matrix(roads: Path, posts_frame, demand_frame, *, hour, limit_s):  
     )
 
 
-def _network_coverage(roads, posts_csv, demand_csv, thresholds_s, hour, *, district_column, districts,
-                      district_property, polygons_out, minutes):  # noqa: ANN001, ANN202
+def _network_coverage(roads: Path, posts_csv: Path, demand_csv: Path, thresholds_s: tuple[float, ...],
+                      hour: int | None, *, district_column: str, districts: Path | None, district_property: str,
+                      polygons_out: Path | None, minutes: list[float]) -> tuple[CoverageReport, dict[str, object]]:
     from precinct.planning.coverage import coverage_by_threshold
-    from precinct.planning.network import label_points_by_polygons, response_areas_geojson
-
-    from precinct.planning.network import on_road_mask
+    from precinct.planning.network import label_points_by_polygons, on_road_mask, response_areas_geojson
 
     posts_frame = _lonlat_table(posts_csv, "--posts")
     demand_frame = _lonlat_table(demand_csv, "--demand")
@@ -352,13 +377,19 @@ DEFAULT_SERVICE_MIN = 30.0
 @app.command("simulate")
 @handle_errors
 def simulate(
-    day: Annotated[str | None, typer.Option("--day", help="Replay this local day (the city's time zone) from the store: YYYY-MM-DD")] = None,
-    incidents_csv: Annotated[Path | None, typer.Option("--incidents", help="Canonical incident CSV (occurred_at, lon, lat[, priority])")] = None,
+    day: Annotated[str | None, typer.Option("--day", help="Replay this local day (the city's time zone) from the "
+                                                          "store: YYYY-MM-DD")] = None,
+    incidents_csv: Annotated[Path | None, typer.Option("--incidents", help="Canonical incident CSV (occurred_at, lon, "
+                                                                           "lat[, priority])")] = None,
     generate: Annotated[int | None, typer.Option("--generate", help="Replay N generated incidents over 24 h")] = None,
-    posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV lon,lat,units; default: the store's units at their home stations")] = None,
-    roads: Annotated[Path | None, typer.Option("--roads", help="Roads file; default: the configured roads (Wuhan demo)")] = None,
-    service_min: Annotated[float, typer.Option("--service-min", help="Mean minutes on scene (exponential)")] = DEFAULT_SERVICE_MIN,
-    cell_size_m: Annotated[float, typer.Option("--cell-size-m", help="Demand-cell size for the travel-time matrix")] = 250.0,
+    posts_csv: Annotated[Path | None, typer.Option("--posts", help="CSV lon,lat,units; default: the store's units at "
+                                                                   "their home stations")] = None,
+    roads: Annotated[Path | None, typer.Option("--roads",
+                                               help="Roads file; default: the configured roads (Wuhan demo)")] = None,
+    service_min: Annotated[float, typer.Option("--service-min",
+                                               help="Mean minutes on scene (exponential)")] = DEFAULT_SERVICE_MIN,
+    cell_size_m: Annotated[float, typer.Option("--cell-size-m",
+                                               help="Demand-cell size for the travel-time matrix")] = 250.0,
     hour: Annotated[int | None, typer.Option("--hour", help="Hour of day for congestion; default free flow")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
@@ -401,12 +432,13 @@ def simulate(
     typer.echo(f"{data['incidents']} 警情 / incidents, {replay.units} 警力 / units at {replay.posts} 站点 / posts")
     for stats in (report.overall, *report.by_priority):
         label = "全部 / all" if stats.priority == 0 else f"{stats.priority} 级 / priority {stats.priority}"
-        typer.echo(f"  {label}: p50 {stats.p50_response_s:.0f} s, p90 {stats.p90_response_s:.0f} s; 1/3/5 分钟内 / within "
-                   + ", ".join(f"{share:.1%}" for share in stats.share_within))
-    typer.echo(f"平均利用率 / mean utilisation {report.unit_utilisation.mean():.1%}; 排队比例 / queued {report.share_queued:.1%}")
+        typer.echo(f"  {label}: p50 {stats.p50_response_s:.0f} s, p90 {stats.p90_response_s:.0f} s; "
+                   "1/3/5 分钟内 / within " + ", ".join(f"{share:.1%}" for share in stats.share_within))
+    typer.echo(f"平均利用率 / mean utilisation {report.unit_utilisation.mean():.1%}; "
+               f"排队比例 / queued {report.share_queued:.1%}")
 
 
-def _configured_roads(settings) -> Path:  # noqa: ANN001
+def _configured_roads(settings: Settings | None) -> Path:
     from precinct.core.settings import BUNDLED_ROADS
 
     return Path(settings.roads_file) if settings is not None else BUNDLED_ROADS
@@ -422,7 +454,7 @@ def _posts_with_units(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return frame[["lon", "lat"]].to_numpy(float), units.astype(np.int64)
 
 
-def _from_store(settings, read):  # noqa: ANN001, ANN202
+def _from_store(settings: Settings, read: Callable[[Session], T]) -> T:
     """``read(session)`` in a unit of work of its own on the configured database."""
     from precinct.cli.common import open_session
 
@@ -430,13 +462,13 @@ def _from_store(settings, read):  # noqa: ANN001, ANN202
         return read(session)
 
 
-def _store_deployment(settings) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def _store_deployment(settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     from precinct.deployment import service
 
     return _from_store(settings, service.unit_posts)
 
 
-def _store_day(settings, day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+def _store_day(settings: Settings, day: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from datetime import date
 
     from precinct.deployment import service
@@ -463,7 +495,8 @@ def _csv_incidents(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return frame[["lon", "lat"]].to_numpy(float), arrival, priority.astype(np.int64)
 
 
-def _generated(count: int, posts_lonlat: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _generated(count: int, posts_lonlat: np.ndarray,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Incidents near the posts (normal scatter, sd ~600 m), Poisson over 24 h, priorities 20/50/30 %."""
     if count < 1:
         raise ValidationError(f"--generate must be at least 1, got {count}")
