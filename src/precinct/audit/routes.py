@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
 
 from precinct.api.deps import SessionDep, require
 from precinct.audit import service
+from precinct.audit.schemas import AuditPage, AuditVerifyRead
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 
 router = APIRouter(tags=["audit"])
-
-
-class AuditEntryRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    seq: int
-    at: datetime
-    actor: str
-    actor_role: str | None
-    action: str
-    resource_type: str
-    resource_id: str | None
-    ip: str | None
-    purpose: str | None
-    detail: dict[str, Any] | None
-    hash: str
-
-
-class AuditPage(BaseModel):
-    items: list[AuditEntryRead]
-    total: int
-    page: int
-    page_size: int
-
-
-class AuditVerifyRead(BaseModel):
-    ok: bool
-    entries: int
-    first_bad_seq: int | None
-    reason: str | None
 
 
 @router.get("/audit", response_model=AuditPage)

@@ -10,7 +10,7 @@ from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.deployment import service
-from precinct.deployment.schemas import BeforeAfterRequest
+from precinct.deployment.schemas import BeforeAfterRead, BeforeAfterRequest, CoverageRead, StaffingRead
 from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(tags=["planning"])
@@ -21,9 +21,10 @@ router = APIRouter(tags=["planning"])
 def coverage(
     session: SessionDep, settings: SettingsDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
-) -> dict:
+) -> CoverageRead:
     """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""
-    return service.coverage(session, minutes=minutes, graph=graph, roads_key=settings.roads_file)
+    return CoverageRead.model_validate(
+        service.coverage(session, minutes=minutes, graph=graph, roads_key=settings.roads_file))
 
 
 @router.get("/planning/staffing")
@@ -35,17 +36,21 @@ def staffing(
     target_minutes: Annotated[float, Query(gt=0, le=60)] = 5.0,
     target_share: Annotated[float, Query(gt=0, lt=1)] = 0.9,
     travel_minutes: Annotated[float, Query(ge=0, le=60)] = service.DEFAULT_TRAVEL_MINUTES,
-) -> dict:
+) -> StaffingRead:
     """排班建议（Erlang-C）/ fewest units for a shift from the last 28 days of calls."""
-    return service.staffing(session, zone=settings.zone, district_id=district_id, shift_start_hour=shift_start_hour,
-                            shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
-                            travel_minutes=travel_minutes)
+    return StaffingRead.model_validate(service.staffing(
+        session, zone=settings.zone, district_id=district_id, shift_start_hour=shift_start_hour,
+        shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
+        travel_minutes=travel_minutes))
 
 
 @router.post("/planning/before-after")
-def before_after(body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> dict:
+def before_after(
+    body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, require(Permission.RUN_ANALYSIS)],
+) -> BeforeAfterRead:
     """效果评估：双重差分 / difference-in-differences of reported incidents."""
-    return service.before_after(
-        session, treated=body.treated.model_dump(exclude_none=True), comparison=body.comparison.model_dump(exclude_none=True),
+    return BeforeAfterRead.model_validate(service.before_after(
+        session, treated=body.treated.model_dump(exclude_none=True),
+        comparison=body.comparison.model_dump(exclude_none=True),
         before=body.before, after=body.after, type_codes=body.type_codes, confidence=body.confidence,
-    )
+    ))

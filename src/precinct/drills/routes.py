@@ -12,7 +12,7 @@ from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.drills import scenarios as scenario_files
 from precinct.drills import service
-from precinct.drills.schemas import DrillRead, DrillStart
+from precinct.drills.schemas import DrillDetail, DrillRead, DrillStart, ReplayEntry, ReplayTimeline, ScenarioRead
 from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(tags=["drills"])
@@ -20,9 +20,9 @@ router = APIRouter(tags=["drills"])
 
 
 @router.get("/drills/scenarios")
-def list_scenarios(_: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> list[dict]:
+def list_scenarios(_: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> list[ScenarioRead]:
     """演练剧本 / the standard drill scenarios."""
-    return [scenario.to_dict() for scenario in scenario_files.standard_scenarios().values()]
+    return [ScenarioRead.model_validate(scenario.to_dict()) for scenario in scenario_files.standard_scenarios().values()]
 
 
 @router.post("/drills", response_model=DrillRead, status_code=status.HTTP_201_CREATED)
@@ -63,14 +63,14 @@ def finish_drill(run_id: int, session: SessionDep, actor: Annotated[Actor, requi
 
 
 @router.get("/drills/{run_id}")
-def get_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> dict:
+def get_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> DrillDetail:
     """演练评分 / a run and its score (computed live while it is running)."""
     run = service.get(session, run_id)
     result = (run.score or {}).get("result") or service.score(session, run)
-    return DrillRead.model_validate(run).model_dump(mode="json") | {"result": result}
+    return DrillDetail.model_validate(DrillRead.model_validate(run).model_dump() | {"result": result})
 
 
 @router.get("/drills/{run_id}/replay")
-def replay_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> list[dict]:
+def replay_drill(run_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.REVIEW)]) -> list[ReplayEntry]:
     """复盘 / the ordered timeline of every event of the run's incidents."""
-    return service.replay(session, run_id)
+    return ReplayTimeline.validate_python(service.replay(session, run_id))

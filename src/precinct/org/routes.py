@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from precinct.api.deps import SessionDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.org import service
 from precinct.org.models import Beat, OrgTier, OrgUnit
+from precinct.org.schemas import BeatRead, OrgUnitRead
 
 router = APIRouter(tags=["organisation"])
-
-
-class OrgUnitRead(BaseModel):
-    id: int
-    code: str
-    name_zh: str
-    name_en: str
-    tier: OrgTier
-    parent_id: int | None
-    lon: float | None
-    lat: float | None
-    boundary: dict[str, Any] | None = None
-
-
-class BeatRead(BaseModel):
-    id: int
-    code: str
-    name_zh: str
-    name_en: str
-    station_id: int
-    boundary: dict[str, Any] | None = None
 
 
 def _org(unit: OrgUnit, with_boundary: bool) -> OrgUnitRead:

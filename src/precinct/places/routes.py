@@ -5,42 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.api.deps import SessionDep, require
+from precinct.api.geojson import GeoJSONResponse
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.places import service
 from precinct.places.models import PremisesCategory
+from precinct.places.schemas import PremisesCreate, PremisesLayer, PremisesRead
 
 router = APIRouter(prefix="/places", tags=["places"])
 
 
-class PremisesCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=128)
-    category: PremisesCategory
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
-    address: str = Field(default="", max_length=256)
-    notes: str = Field(default="", max_length=2000)
-
-
-class PremisesRead(PremisesCreate):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    district_id: int | None
-    station_id: int | None
-    beat_id: int | None
-    generated: bool
-
-
-@router.get("/premises")
+@router.get("/premises", response_class=GeoJSONResponse)
 def list_premises(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
-                  category: PremisesCategory | None = None, station_id: int | None = None):
-    """Key premises as a GeoJSON FeatureCollection (the console's layer)."""
-    return JSONResponse(service.to_geojson(service.list_(session, category=category, station_id=station_id)),
-                        media_type="application/geo+json")
+                  category: PremisesCategory | None = None, station_id: int | None = None) -> PremisesLayer:
+    """Return the key premises as a GeoJSON FeatureCollection (the console's layer)."""
+    return PremisesLayer.model_validate(
+        service.to_geojson(service.list_(session, category=category, station_id=station_id)))
 
 
 @router.get("/premises/{premises_id}", response_model=PremisesRead)

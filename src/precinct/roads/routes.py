@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 
 from precinct.api.deps import SettingsDep, require
 from precinct.core.errors import ConfigurationError, NotFoundError
@@ -15,14 +14,9 @@ from precinct.core.security import Actor
 from precinct.geo import route
 from precinct.roads import layer
 from precinct.roads.graph import RoadGraphDep
+from precinct.roads.schemas import RouteRead
 
 router = APIRouter(prefix="/map", tags=["map"])
-
-
-class RouteRead(BaseModel):
-    distance_m: float
-    travel_time_s: float
-    path: dict[str, Any]
 
 
 @router.get("/roads", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
