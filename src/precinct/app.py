@@ -114,7 +114,7 @@ def _rolled_back(session: Session, _previous: object) -> None:
 
 
 def session_factory(database: str | Engine) -> sessionmaker[Session]:
-    """A sessionmaker with the unit-of-work hooks, on ``database`` (a URL or an engine)."""
+    """Return a sessionmaker with the unit-of-work hooks, on ``database`` (a URL or an engine)."""
     engine = make_engine(database) if isinstance(database, str) else database
     return install_unit_of_work(make_session_factory(engine))
 
@@ -126,7 +126,7 @@ def api_routes() -> list[tuple[str, str, APIRoute]]:
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
 
 
@@ -134,12 +134,12 @@ def _preload_roads(roads_file: str) -> None:
     """Build the road graph now (dispatch's first call would otherwise wait for it)."""
     try:
         road_graph(roads_file)
-    except Exception:  # noqa: BLE001  the first route that needs roads reports the problem
+    except Exception:  # the first route that needs roads reports the problem
         logger.warning("could not preload the road graph from %s", roads_file, exc_info=True)
 
 
 def background_jobs(app: FastAPI) -> list[Job]:
-    """The jobs this server process runs, as its settings switch them (not started yet)."""
+    """Return the jobs this server process runs, as its settings switch them (not started yet)."""
     settings: Settings = app.state.settings
     factory: sessionmaker[Session] = app.state.session_factory
     jobs: list[Job] = [app.state.intake_writer]
@@ -175,9 +175,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
-    """Build the application. Tests pass their own settings and a sessionmaker bound to a test
-    transaction (it gets the unit-of-work hooks too); without arguments the settings come from the
-    environment (``PRECINCT_*``), which is how ``uvicorn --factory`` calls it.
+    """Build the application.
+
+    Tests pass their own settings and a sessionmaker bound to a test transaction (it gets the
+    unit-of-work hooks too); without arguments the settings come from the environment
+    (``PRECINCT_*``), which is how ``uvicorn --factory`` calls it.
     """
     settings = settings or get_settings()
     app = FastAPI(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Protocol
 
 import anyio.to_thread
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, params
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 # Dependencies that never block are ``async def``: FastAPI runs a plain ``def`` dependency in the
 # thread pool, and every such hop costs a thread switch under the GIL (measured in bench/dispatch.py).
 async def get_settings(request: Request) -> Settings:
+    """Return the application's settings."""
     return request.app.state.settings
 
 
@@ -50,12 +51,20 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def client_ip(request: Request) -> str | None:
+    """Return the client's address, if the server knows it."""
     return request.client.host if request.client else None
 
 
 async def get_current_actor(
     request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Actor:
+    """Return the actor behind the request's bearer token.
+
+    Raises
+    ------
+    AuthenticationError
+        Without a token, with an invalid or expired one, or when its account is gone, disabled or locked.
+    """
     if not token:
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
     claims = decode_access_token(token, secret_key=settings.secret_key)
@@ -66,19 +75,20 @@ async def get_current_actor(
 
 
 class Accounts(Protocol):
-    """Where request authentication reads account state (the composition root wires the users
-    domain's in as ``app.state.accounts``).
+    """Where request authentication reads account state.
+
+    The composition root wires the users domain's in as ``app.state.accounts``.
     """
 
     def cached(self, database_key: str, username: str) -> AccountState | None:
-        """The state remembered for a few seconds, or ``None`` (then :meth:`load` it)."""
+        """Return the state remembered for a few seconds, or ``None`` (then :meth:`load` it)."""
 
     def load(self, session: Session, username: str) -> AccountState | None:
-        """The state read now (``None``: no such account)."""
+        """Return the state read now (``None``: no such account)."""
 
 
 def load_account(request: Request, username: str) -> AccountState | None:
-    """The account's current state, read now in a session of its own that is closed at once."""
+    """Return the account's current state, read now in a session of its own that is closed at once."""
     with request.app.state.session_factory() as session:
         try:
             return request.app.state.accounts.load(session, username)
@@ -95,8 +105,9 @@ def _actor(request: Request, account: AccountState | None) -> Actor:
 
 
 class RoleChecker:
-    """A dependency that admits only the roles granted ``permission``; the role-matrix test reads
-    ``roles``.
+    """A dependency that admits only the roles granted ``permission``.
+
+    The role-matrix test reads ``roles``.
     """
 
     def __init__(self, permission: Permission) -> None:
@@ -104,9 +115,11 @@ class RoleChecker:
         self.roles = roles_for(permission)
 
     async def __call__(self, actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+        """Return the current actor if its role holds the permission."""
         return self.check(actor)
 
     def check(self, actor: Actor) -> Actor:
+        """Return ``actor`` if its role holds the permission, else raise PermissionDeniedError."""
         if actor.role not in self.roles:
             raise PermissionDeniedError(
                 f"role {actor.role} may not do this ({self.permission.value}); "
@@ -116,18 +129,21 @@ class RoleChecker:
 
 
 class StreamRoleChecker(RoleChecker):
-    """For event streams: browsers' EventSource cannot send headers, so the token may come as
-    ``?access_token=``. Only stream routes accept a token in the URL. The account is read now (not
+    """The role check of event streams, which may take the token from the URL.
+
+    Browsers' EventSource cannot send headers, so the token may come as ``?access_token=``. Only
+    stream routes accept a token in the URL. The account is read now (not
     from the cache) in a session that is closed at once: a stream lives for hours and must hold no
     connection or lock. The token's expiry is left in ``request.state.token_expires_at`` for the
     stream to end on.
     """
 
-    def __call__(  # type: ignore[override]
+    def __call__(  # type: ignore[override]  # its own parameters: FastAPI injects the query token from them
         self, request: Request, settings: SettingsDep,
         header_token: Annotated[str | None, Depends(oauth2_scheme)],
         access_token: Annotated[str | None, Query()] = None,
     ) -> Actor:
+        """Return the actor behind the header or query token if its role holds the permission."""
         token = header_token or access_token
         if not token:
             raise AuthenticationError("log in first: pass ?access_token=<token> or an Authorization header")
@@ -136,8 +152,10 @@ class StreamRoleChecker(RoleChecker):
         return self.check(_actor(request, load_account(request, claims["sub"])))
 
 
-def require(permission: Permission) -> Any:
-    """``Annotated[Actor, require(Permission.DISPATCH)]``: the current actor, if its role holds
-    ``permission`` (401 without a valid token, 403 for another role).
+def require(permission: Permission) -> params.Depends:
+    """Return the dependency on the current actor, if its role holds ``permission``.
+
+    Used as ``Annotated[Actor, require(Permission.DISPATCH)]``: 401 without a valid token, 403 for
+    another role.
     """
     return Depends(RoleChecker(permission))

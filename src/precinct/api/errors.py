@@ -1,4 +1,4 @@
-"""The one place where exceptions become HTTP responses, all with one body shape:
+"""The one place where exceptions become HTTP responses, all with one body shape.
 
     {"error": {"code": "...", "title": "...", "message": "...", "fields": [...]}}
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,12 +19,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ExceptionHandler
 
 from precinct.core import errors
 from precinct.core.db import is_concurrency_failure
 from precinct.core.i18n import t
 
 logger = logging.getLogger("precinct.api")
+E = TypeVar("E", bound=Exception)
 
 STATUS_BY_ERROR: list[tuple[type[errors.PrecinctError], int]] = [
     (errors.AccountLockedError, 423),
@@ -40,7 +43,10 @@ HTTP_CODES = {400: "bad_request", 401: "authentication_failed", 403: "permission
               405: "method_not_allowed", 409: "conflict", 422: "validation_error"}
 
 
-def error_body(request: Request, code: str, message: str, fields: list[dict[str, Any]] | None = None) -> dict:
+def error_body(
+    request: Request, code: str, message: str, fields: list[dict[str, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Return the error body, its title in the request's language."""
     title = t(f"error.{code}", request.headers.get("accept-language"))
     if title == f"error.{code}":
         title = t("error.error", request.headers.get("accept-language"))
@@ -106,11 +112,17 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _handle(app: FastAPI, exc_class: type[E], handler: Callable[[Request, E], Awaitable[JSONResponse]]) -> None:
+    # Starlette types every handler as taking any Exception; it passes each only instances of its class
+    app.add_exception_handler(exc_class, cast(ExceptionHandler, handler))
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(errors.PrecinctError, _domain_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StaleDataError, _stale_data)  # type: ignore[arg-type]
-    app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
-    app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected_error)
+    """Register the handlers that turn every exception into the one error body."""
+    _handle(app, errors.PrecinctError, _domain_error)
+    _handle(app, RequestValidationError, _validation_error)
+    _handle(app, StarletteHTTPException, _http_error)
+    _handle(app, StaleDataError, _stale_data)
+    _handle(app, IntegrityError, _integrity_error)
+    _handle(app, DBAPIError, _database_error)
+    _handle(app, Exception, _unexpected_error)

@@ -9,9 +9,13 @@ TOKEN_IN_QUERY = re.compile(r"(access_token=)[^&\s\"]+")
 
 
 class RedactTokens(logging.Filter):
+    """Replace the token in ``access_token=`` query strings with ``[redacted]`` in every record."""
+
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's message and arguments; keep every record."""
         if record.args:
-            record.args = tuple(TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                                for a in record.args)
         if isinstance(record.msg, str):
             record.msg = TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
         return True

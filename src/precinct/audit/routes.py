@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from precinct.api.deps import SessionDep, require
 from precinct.audit import service
-from precinct.audit.schemas import AuditPage, AuditVerifyRead
+from precinct.audit.schemas import AuditEntryRead, AuditPage, AuditVerifyRead
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 
@@ -21,15 +21,19 @@ def list_audit(
     actor: str | None = None, action: str | None = None, resource_type: str | None = None,
     resource_id: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
-):
+) -> AuditPage:
+    """Return one page of the audit log, newest first, filtered by actor, action or resource."""
     items, total = service.list_(
         session, actor=actor, action=action, resource_type=resource_type, resource_id=resource_id,
         page=page, page_size=page_size,
     )
-    return AuditPage(items=items, total=total, page=page, page_size=page_size)
+    return AuditPage(items=[AuditEntryRead.model_validate(item) for item in items], total=total, page=page,
+                     page_size=page_size)
 
 
 @router.get("/audit/verify", response_model=AuditVerifyRead)
-def verify_audit(session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)]):
+def verify_audit(session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)]) -> AuditVerifyRead:
+    """Recompute the hash chain and name the first entry that was changed, inserted or deleted."""
     result = service.verify(session)
-    return AuditVerifyRead(ok=result.ok, entries=result.entries, first_bad_seq=result.first_bad_seq, reason=result.reason)
+    return AuditVerifyRead(ok=result.ok, entries=result.entries, first_bad_seq=result.first_bad_seq,
+                           reason=result.reason)

@@ -61,6 +61,7 @@ def record(
 
 
 def entry_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+    """Return the SHA-256 (hex) of an entry's canonical JSON, chained to the previous entry's hash."""
     canonical = json.dumps(
         {
             "seq": seq,
@@ -112,7 +113,8 @@ def flush_pending(session: Session) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(_APPEND_POSTGRES, {
             **{name: [row[name] for row in rows] for name in _APPEND_COLUMNS if name != "detail"},
-            "detail": [None if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False) for row in rows],
+            "detail": [None if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False)
+                       for row in rows],
             "last_hash": prev_hash,
         })
     else:
@@ -132,11 +134,14 @@ _APPEND_POSTGRES = text(
 
 
 def discard_pending(session: Session) -> None:
+    """Forget the entries queued on ``session`` (its transaction rolled back)."""
     session.info.pop(_PENDING_KEY, None)
 
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """The outcome of :func:`verify`: the entries checked, and the first bad one with the reason."""
+
     ok: bool
     entries: int
     first_bad_seq: int | None = None
@@ -202,6 +207,7 @@ def list_(
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[AuditEntry], int]:
+    """Return one page of the entries matching the filters (newest first) and how many match."""
     query = select(AuditEntry)
     if actor:
         query = query.where(AuditEntry.actor == actor)

@@ -9,12 +9,17 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 V = TypeVar("V")
 
 
 class TTLCache(Generic[V]):
+    """Values by key, each kept for ``ttl_s`` seconds after it was loaded (thread-safe)."""
+
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._items: dict[Hashable, tuple[float, V]] = {}
@@ -23,6 +28,7 @@ class TTLCache(Generic[V]):
         _ALL.add(self)
 
     def get_or_load(self, key: Hashable, load: Callable[[], V]) -> V:
+        """Return the fresh value of ``key``, else call ``load()`` and keep what it returns."""
         now = time.monotonic()
         item = self._items.get(key)
         if item is not None and now - item[0] < self.ttl_s:
@@ -40,7 +46,7 @@ class TTLCache(Generic[V]):
         return self._generation
 
     def peek(self, key: Hashable) -> V | None:
-        """The cached value if it is still fresh, else ``None`` (for callers that load asynchronously)."""
+        """Return the cached value if it is still fresh, else ``None`` (for callers that load asynchronously)."""
         item = self._items.get(key)
         if item is not None and time.monotonic() - item[0] < self.ttl_s:
             return item[1]
@@ -53,18 +59,19 @@ class TTLCache(Generic[V]):
                 self._items[key] = (loaded_at, value)
 
     def clear(self) -> None:
+        """Forget every value; a load running meanwhile keeps its result to itself."""
         with self._lock:
             self._generation += 1
             self._items.clear()
 
-    def clear_when_done(self, session: object) -> None:
+    def clear_when_done(self, session: Session) -> None:
         """Clear now and again when ``session``'s transaction commits or rolls back."""
         self.clear()
-        session.info.setdefault(SESSION_KEY, set()).add(self)  # type: ignore[attr-defined]
+        session.info.setdefault(SESSION_KEY, set()).add(self)
 
 
 SESSION_KEY = "precinct_caches_to_clear"
-_ALL: weakref.WeakSet[TTLCache] = weakref.WeakSet()
+_ALL: weakref.WeakSet[TTLCache[Any]] = weakref.WeakSet()
 
 
 def clear_all() -> None:
@@ -73,6 +80,7 @@ def clear_all() -> None:
         cache.clear()
 
 
-def clear_registered(session: object) -> None:
-    for cache in session.info.pop(SESSION_KEY, ()):  # type: ignore[attr-defined]
+def clear_registered(session: Session) -> None:
+    """Clear the caches that :meth:`TTLCache.clear_when_done` registered on ``session``."""
+    for cache in session.info.pop(SESSION_KEY, ()):
         cache.clear()

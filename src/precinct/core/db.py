@@ -7,16 +7,18 @@ migrations run on both.
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Dialect, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from precinct.core.errors import ConfigurationError, ConflictError
@@ -34,6 +36,8 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table (one metadata, with constraint names by convention)."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
@@ -47,7 +51,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store ``value`` in UTC (naive for SQLite); refuse a naive datetime."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -57,7 +62,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the stored time as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -66,10 +72,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, foreign_keys: bool = True) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry, *, foreign_keys: bool = True,
+) -> None:
     # Let SQLAlchemy, not the driver, issue BEGIN (so SAVEPOINT and rollback work as documented).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -80,7 +89,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, foreign_keys: bool =
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front: concurrent writers (the API, the simulator, the
     # CLI) wait for each other under busy_timeout instead of failing when a read lock upgrades.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -108,7 +117,7 @@ def make_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A plain sessionmaker; ``precinct.app.session_factory`` adds the unit-of-work hooks."""
+    """Return a plain sessionmaker; ``precinct.app.session_factory`` adds the unit-of-work hooks."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
@@ -125,7 +134,7 @@ def require_unit_of_work(session: Session) -> None:
 
 
 def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
-    """A portable VARCHAR enum that stores the members' values (e.g. ``"en_route"``)."""
+    """Return a portable VARCHAR enum type that stores the members' values (e.g. ``"en_route"``)."""
     return Enum(
         cls,
         native_enum=False,
@@ -136,8 +145,10 @@ def enum_type(cls: type[Any], *, length: int = 32) -> Enum:
 
 
 def array_insert_sql(table: str, columns: dict[str, str]) -> str:
-    """PostgreSQL INSERT of any number of rows passed as one array per column (``:name`` of SQL type
-    ``columns[name]``): a single fixed statement, compiled and prepared once, one round trip.
+    """Return a PostgreSQL INSERT of any number of rows passed as one array per column.
+
+    Each column is bound as ``:name`` of SQL type ``columns[name]``: a single fixed statement,
+    compiled and prepared once, one round trip.
     """
     arrays = ", ".join(f"CAST(:{name} AS {sql_type}[])" for name, sql_type in columns.items())
     return f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
@@ -147,8 +158,9 @@ CONCURRENCY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, seri
 
 
 def is_concurrency_failure(exc: BaseException) -> bool:
-    """PostgreSQL aborted the transaction because another one touched the same rows at the same
-    time (it rolled back cleanly; trying again is the documented remedy).
+    """Whether PostgreSQL aborted the transaction because another one touched the same rows at once.
+
+    The transaction rolled back cleanly; trying again is the documented remedy.
     """
     return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in CONCURRENCY_SQLSTATES
 
@@ -162,9 +174,10 @@ def flush_or_conflict(session: Session, what: str) -> None:
 
 
 def conflicts_as_domain_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn an optimistic-lock failure (a row changed by someone else meanwhile) or a deadlock
-    between concurrent changes, wherever it surfaces in ``func`` (an explicit flush or an
-    autoflush), into a ConflictError.
+    """Turn concurrency failures in ``func`` into a ConflictError.
+
+    An optimistic-lock failure (a row changed by someone else meanwhile) or a deadlock between
+    concurrent changes, wherever it surfaces in ``func`` (an explicit flush or an autoflush).
     """
 
     @functools.wraps(func)

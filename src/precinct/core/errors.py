@@ -16,6 +16,8 @@ class ValidationError(PrecinctError, ValueError):
 
 
 class NotFoundError(PrecinctError, LookupError):
+    """The record, file or name asked for does not exist."""
+
     code = "not_found"
 
 
@@ -32,14 +34,20 @@ class ConflictError(PrecinctError):
 
 
 class PermissionDeniedError(PrecinctError, PermissionError):
+    """The caller's role or scope does not allow the action."""
+
     code = "permission_denied"
 
 
 class AuthenticationError(PrecinctError):
+    """No valid credentials: a wrong password, an expired token, a disabled account."""
+
     code = "authentication_failed"
 
 
 class AccountLockedError(AuthenticationError):
+    """The account is locked after too many failed log-ins (an admin unlocks it)."""
+
     code = "account_locked"
 
 
@@ -50,4 +58,6 @@ class ServiceUnavailableError(PrecinctError):
 
 
 class ConfigurationError(PrecinctError, RuntimeError):
+    """The server's settings or installation cannot do what was asked (a missing file or package)."""
+
     code = "configuration_error"

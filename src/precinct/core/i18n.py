@@ -40,6 +40,7 @@ def normalise_language(value: str | None) -> Language:
 
 
 def t(key: str, language: str | None = None) -> str:
+    """Return the text of ``key`` in ``language`` (an Accept-Language value; the key itself if unknown)."""
     entry = MESSAGES.get(key)
     if entry is None:
         return key

@@ -1,5 +1,7 @@
-"""Background jobs: what the composition root starts in the application's lifespan and stops at
-shutdown. A job is anything with a ``name``, ``start()``, ``stop()`` and a ``state``.
+"""Background jobs: what the composition root starts in the application's lifespan.
+
+The lifespan stops them again at shutdown. A job is anything with a ``name``, ``start()``,
+``stop()`` and a ``state``.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ class Job(Protocol):
 
     name: str
 
-    def start(self) -> Job: ...
+    def start(self) -> Job:
+        """Start the job's thread and return the job."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Ask the job to end (it may finish its current step first)."""
 
     @property
-    def state(self) -> JobState: ...
+    def state(self) -> JobState:
+        """Say whether the job runs, has finished on its own, or was stopped."""
 
 
 class BackgroundLoop:
@@ -46,16 +51,19 @@ class BackgroundLoop:
         self._thread = threading.Thread(target=self._run, name=f"precinct-{name}", daemon=True)
 
     def start(self) -> BackgroundLoop:
+        """Start the loop's thread and return the loop."""
         self._thread.start()
         return self
 
     def stop(self, timeout_s: float = 5.0) -> None:
+        """End the loop, waiting up to ``timeout_s`` seconds for a running step."""
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout_s)
 
     @property
     def state(self) -> JobState:
+        """Say whether the loop runs, ended on its own (a step returned ``False``), or was stopped."""
         if self._stop.is_set():
             return "stopped"
         return "running" if self._thread.is_alive() else "finished"
@@ -83,14 +91,17 @@ class OneShot:
         self._thread = threading.Thread(target=work, name=f"precinct-{name}", daemon=True)
 
     def start(self) -> OneShot:
+        """Start the work in its thread and return the job."""
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Mark the job stopped."""
         self._stopped = True  # the work is not interruptible; the daemon thread ends with the process
 
     @property
     def state(self) -> JobState:
+        """Say whether the work runs, has finished, or was stopped."""
         if self._thread.is_alive():
             return "running"
         return "stopped" if self._stopped else "finished"

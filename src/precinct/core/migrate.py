@@ -12,6 +12,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(database_url: str) -> Config:
+    """Return the Alembic configuration of the bundled migrations for ``database_url``."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -27,6 +28,7 @@ def upgrade(database_url: str, *, connection: Connection | None = None, revision
 
 
 def current_revision(connection: Connection) -> str | None:
+    """Return the migration revision the database is at (``None`` before the first)."""
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()

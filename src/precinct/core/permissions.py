@@ -49,7 +49,8 @@ class Permission(enum.StrEnum):
 R = Role
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ANY: ALL_ROLES,
-    Permission.READ_INCIDENTS: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    Permission.READ_INCIDENTS: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.ANALYST, R.SUPERVISOR,
+                                          R.ADMIN}),
     Permission.INTAKE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}),
     Permission.INTAKE_DESK: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     Permission.DISPATCH: frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
@@ -68,7 +69,7 @@ del R
 
 
 def roles_for(permission: Permission) -> frozenset[Role]:
-    """The roles granted ``permission``."""
+    """Return the roles granted ``permission``."""
     return GRANTS[permission]
 
 

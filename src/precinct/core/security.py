@@ -6,6 +6,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -20,12 +21,14 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def hash_password(password: str) -> str:
+    """Return the argon2 hash of ``password``; refuse one shorter than ``MIN_PASSWORD_LENGTH``."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"password must be at least {MIN_PASSWORD_LENGTH} characters long")
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (a malformed hash matches nothing)."""
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -33,12 +36,14 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def generate_password() -> str:
+    """Return a random password (16 URL-safe characters)."""
     return secrets.token_urlsafe(12)
 
 
 def create_access_token(
     *, username: str, role: Role, secret_key: str, ttl: timedelta, now: datetime
 ) -> tuple[str, datetime]:
+    """Return a signed access token for the account and the time it expires (``now + ttl``)."""
     expires_at = now + ttl
     claims = {
         "sub": username,
@@ -50,7 +55,14 @@ def create_access_token(
     return jwt.encode(claims, secret_key, algorithm=TOKEN_ALGORITHM), expires_at
 
 
-def decode_access_token(token: str, *, secret_key: str) -> dict[str, object]:
+def decode_access_token(token: str, *, secret_key: str) -> dict[str, Any]:
+    """Return the claims of a valid token.
+
+    Raises
+    ------
+    AuthenticationError
+        If the token has expired, is not signed with ``secret_key`` or lacks ``sub`` or ``exp``.
+    """
     try:
         return jwt.decode(
             token, secret_key, algorithms=[TOKEN_ALGORITHM], options={"require": ["sub", "exp"]}
@@ -72,6 +84,7 @@ class AccountState:
 
     @property
     def usable(self) -> bool:
+        """Whether the account may be used (neither disabled nor locked)."""
         return self.reason is None
 
 

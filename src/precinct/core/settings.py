@@ -88,5 +88,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
+    """Return the process-wide settings, read once from the environment."""
     return Settings()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -36,12 +37,16 @@ HEADER_LINES = 1
 
 @dataclass(frozen=True)
 class BadRow:
+    """A row the import refused: its line in the file and why."""
+
     line: int
     reason: str
 
 
 @dataclass(frozen=True)
 class ImportReport:
+    """What an import did: rows read, imported, skipped as already imported, and the bad ones."""
+
     rows: int
     imported: int
     skipped_existing: int
@@ -49,6 +54,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every row was good."""
         return not self.bad_rows
 
 
@@ -103,9 +109,11 @@ def validate(
     source = _enum_column(frame, "source", IncidentSource, default_source.value, flag)
     status = _enum_column(frame, "status", IncidentStatus, IncidentStatus.CLOSED.value, flag)
     disposition = _enum_column(frame, "disposition", Disposition, "", flag)
-    priority = pd.to_numeric(frame["priority"], errors="coerce") if "priority" in frame else pd.Series(np.nan, index=frame.index)
+    priority = (pd.to_numeric(frame["priority"], errors="coerce") if "priority" in frame
+                else pd.Series(np.nan, index=frame.index))
     if "priority" in frame:
-        flag(((frame["priority"].str.strip() != "") & ~priority.isin([1, 2, 3, 4])).to_numpy(), "priority must be 1, 2, 3 or 4")
+        flag(((frame["priority"].str.strip() != "") & ~priority.isin([1, 2, 3, 4])).to_numpy(),
+             "priority must be 1, 2, 3 or 4")
     closing = status == IncidentStatus.CLOSED.value
     disposition = disposition.where(~(closing & (disposition == "")), Disposition.RESOLVED.value)
     flag((~closing & (disposition != "")).to_numpy(), "a disposition is given only for closed incidents")
@@ -125,8 +133,8 @@ def validate(
             "status": status,
             "disposition": disposition.replace("", None),
             "priority": priority,
-            "description": frame["description"] if "description" in frame else "",
-            "address": frame["address"] if "address" in frame else "",
+            "description": frame.get("description", ""),
+            "address": frame.get("address", ""),
         }
     )[good_mask]
     extras = frame.loc[good_mask, extra_columns] if extra_columns else None
@@ -134,7 +142,9 @@ def validate(
     return good, bad
 
 
-def _enum_column(frame, name, enum_cls, default, flag) -> pd.Series:  # type: ignore[no-untyped-def]
+def _enum_column(
+    frame: pd.DataFrame, name: str, enum_cls: type[StrEnum], default: str, flag: Callable[[np.ndarray, str], None],
+) -> pd.Series:
     if name not in frame:
         return pd.Series(default, index=frame.index, dtype=object)
     values = frame[name].str.strip().str.lower().replace("", default)
@@ -178,7 +188,8 @@ def import_incidents(
                 "external_id": record.external_id,
                 "source": IncidentSource(record.source),
                 "type_code": record.type_code,
-                "priority": int(record.priority) if record.priority == record.priority else type_priority[record.type_code],
+                "priority": (int(record.priority) if record.priority == record.priority  # NaN: not given
+                             else type_priority[record.type_code]),
                 "status": IncidentStatus(record.status),
                 "disposition": Disposition(record.disposition) if record.disposition else None,
                 "description": record.description,

@@ -12,7 +12,15 @@ from precinct.api.deps import SessionDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.incidents import service
-from precinct.incidents.models import IncidentSource, IncidentStatus
+from precinct.incidents.models import (
+    Assignment,
+    Incident,
+    IncidentEvent,
+    IncidentParty,
+    IncidentSource,
+    IncidentStatus,
+    IncidentType,
+)
 from precinct.incidents.schemas import (
     AssignmentRead,
     AssignUnit,
@@ -29,12 +37,16 @@ router = APIRouter(tags=["incidents"])
 
 
 @router.get("/incident-types", response_model=list[IncidentTypeRead])
-def list_incident_types(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
+def list_incident_types(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]) -> list[IncidentType]:
+    """Return the incident-type code list."""
     return service.list_types(session)
 
 
 @router.post("/incidents", response_model=IncidentRead, status_code=status.HTTP_201_CREATED)
-def create_incident(body: IncidentCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.INTAKE)]):
+def create_incident(
+    body: IncidentCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.INTAKE)],
+) -> Incident:
+    """Take a call: store the incident with its parties (jurisdiction resolved from its position)."""
     incident = service.create(session, body, actor=actor)
     session.commit()
     return incident
@@ -56,7 +68,8 @@ def list_incidents(
     received_to: AwareDatetime | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
-):
+) -> IncidentPage:
+    """Return one page of incidents matching the filters, latest received first."""
     filters = service.IncidentFilter(
         status=tuple(status_ or ()), source=tuple(source or ()), type_code=type_code, priority=priority,
         district_id=district_id, station_id=station_id, beat_id=beat_id, simulated=simulated,
@@ -69,7 +82,10 @@ def list_incidents(
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
-def get_incident(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
+def get_incident(
+    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+) -> Incident:
+    """Return an incident."""
     return service.get(session, incident_id)
 
 
@@ -77,7 +93,8 @@ def get_incident(incident_id: int, session: SessionDep, _: Annotated[Actor, requ
 def transition_incident(
     incident_id: int, body: IncidentTransition, session: SessionDep,
     actor: Annotated[Actor, require(Permission.FIELD_STATUS)],
-):
+) -> Incident:
+    """Move an incident along its status machine (409 with the allowed moves for an illegal one)."""
     incident = service.transition(
         session, incident_id, body.status, actor=actor, disposition=body.disposition, note=body.note
     )
@@ -90,19 +107,26 @@ def transition_incident(
 )
 def assign_unit(
     incident_id: int, body: AssignUnit, session: SessionDep, actor: Annotated[Actor, require(Permission.DISPATCH)]
-):
+) -> Assignment:
+    """Send an available unit to an incident."""
     assignment = service.assign_unit(session, incident_id, body.unit_id, actor=actor)
     session.commit()
     return assignment
 
 
 @router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
-def list_assignments(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
+def list_assignments(
+    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+) -> list[Assignment]:
+    """Return the units assigned to an incident."""
     return service.assignments(session, incident_id)
 
 
 @router.get("/incidents/{incident_id}/events", response_model=list[IncidentEventRead])
-def list_events(incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
+def list_events(
+    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+) -> list[IncidentEvent]:
+    """Return an incident's event log."""
     return service.events(session, incident_id)
 
 
@@ -112,7 +136,8 @@ def list_parties(
     session: SessionDep,
     actor: Annotated[Actor, require(Permission.PERSONAL_DATA)],
     purpose: Annotated[str, Query(min_length=4, max_length=256, description="why you read personal data")],
-):
+) -> list[IncidentParty]:
+    """Return the callers, victims and witnesses of an incident; the read is audited with its purpose."""
     parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose)
     session.commit()
     return parties

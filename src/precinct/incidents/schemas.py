@@ -124,7 +124,7 @@ LIVE_TEXT_LIMIT = 300  # characters of free text carried in a live event; the fu
 
 
 def live_payload(incident: object) -> dict[str, Any]:
-    """What a live ``incident`` event carries: the incident without ``extra``, free text cut short."""
+    """Return what a live ``incident`` event carries: the incident without ``extra``, free text cut short."""
     data = IncidentRead.model_validate(incident).model_dump(mode="json", exclude={"extra"})
     for name in ("description", "address"):
         if len(data[name]) > LIVE_TEXT_LIMIT:

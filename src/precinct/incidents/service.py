@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents.models import (
     Assignment,
+    Disposition,
     Incident,
     IncidentEvent,
     IncidentParty,
@@ -37,9 +39,11 @@ MAX_FUTURE_SKEW = timedelta(minutes=5)
 # ---- incident types -------------------------------------------------------------------------
 
 
-def default_types() -> list[dict]:
+def default_types() -> list[dict[str, Any]]:
+    """Return the shipped incident-type code list (``incidents/types.json``)."""
     text = resources.files("precinct.incidents").joinpath("types.json").read_text(encoding="utf-8")
-    return json.loads(text)["types"]
+    types: list[dict[str, Any]] = json.loads(text)["types"]
+    return types
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,12 @@ def load_default_types(session: Session) -> int:
 
 
 def list_types(session: Session) -> list[IncidentType]:
+    """Return every incident type, by code."""
     return list(session.scalars(select(IncidentType).order_by(IncidentType.code)))
 
 
 def get_type(session: Session, code: str) -> TypeInfo:
+    """Return the active incident type ``code``; ValidationError if it is unknown or retired."""
     incident_type = _type_table(session).get(code)
     if incident_type is None or not incident_type.active:
         raise ValidationError(f"type_code {code!r} is not in the incident type list; see GET /api/v1/incident-types")
@@ -108,8 +114,10 @@ def create(session: Session, data: IncidentCreate, *, actor: Actor, simulated: b
 def create_many(
     session: Session, calls: list[tuple[IncidentCreate, Actor]], *, simulated: bool = False
 ) -> list[Incident]:
-    """Take several calls in one unit of work (one INSERT for all of them): what :func:`create`
-    does for each. Any invalid call raises and the session holds nothing of the others.
+    """Take several calls in one unit of work (one INSERT for all of them).
+
+    Does what :func:`create` does for each. Any invalid call raises and the session holds nothing
+    of the others.
     """
     now = utcnow()
     incidents = []
@@ -160,6 +168,7 @@ def create_many(
 
 
 def get(session: Session, incident_id: int) -> Incident:
+    """Return an incident; NotFoundError if there is none."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NotFoundError(f"incident {incident_id} does not exist")
@@ -168,6 +177,8 @@ def get(session: Session, incident_id: int) -> Incident:
 
 @dataclass(frozen=True)
 class IncidentFilter:
+    """What :func:`list_` selects by (empty or ``None``: every value)."""
+
     status: tuple[IncidentStatus, ...] = ()
     source: tuple[IncidentSource, ...] = ()
     type_code: str | None = None
@@ -183,6 +194,7 @@ class IncidentFilter:
 def list_(
     session: Session, filters: IncidentFilter, *, page: int = 1, page_size: int = 50
 ) -> tuple[list[Incident], int]:
+    """Return one page of the incidents matching ``filters`` (latest received first) and how many match."""
     query = select(Incident)
     if filters.status:
         query = query.where(Incident.status.in_(filters.status))
@@ -212,6 +224,7 @@ def list_(
 
 
 def events(session: Session, incident_id: int) -> list[IncidentEvent]:
+    """Return an incident's event log, oldest first."""
     get(session, incident_id)
     return list(session.scalars(
         select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
@@ -219,6 +232,7 @@ def events(session: Session, incident_id: int) -> list[IncidentEvent]:
 
 
 def assignments(session: Session, incident_id: int) -> list[Assignment]:
+    """Return the units assigned to an incident, first first."""
     get(session, incident_id)
     return list(session.scalars(
         select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.id)
@@ -235,7 +249,7 @@ def transition(
     target: IncidentStatus,
     *,
     actor: Actor,
-    disposition=None,
+    disposition: Disposition | None = None,
     note: str = "",
 ) -> Incident:
     """Move an incident along its status machine; closing or transferring frees its units."""
@@ -299,7 +313,10 @@ def _release_units(session: Session, incident: Incident, *, actor: Actor, at: da
             unit_service.apply_status(session, unit, UnitStatus.AVAILABLE, actor=actor, at=at, incident_id=incident.id)
 
 
-def _event(session, incident, actor, kind, from_status, to_status, *, at, data=None) -> None:  # type: ignore[no-untyped-def]
+def _event(
+    session: Session, incident: Incident, actor: Actor, kind: str, from_status: IncidentStatus | None,
+    to_status: IncidentStatus | None, *, at: datetime, data: dict[str, Any] | None = None,
+) -> None:
     session.add(
         IncidentEvent(
             incident_id=incident.id, at=at, actor=actor.username, kind=kind,

@@ -31,6 +31,7 @@ PROGRESS_RANK = {S.RECEIVED: 0, S.DISPATCHED: 1, S.EN_ROUTE: 2, S.ON_SCENE: 3}
 
 
 def is_allowed(current: IncidentStatus, target: IncidentStatus) -> bool:
+    """Whether an incident may move from ``current`` to ``target``."""
     return target in TRANSITIONS[current]
 
 

@@ -10,11 +10,11 @@ process relays them), on SQLite straight to this process's hub after the commit.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, sessionmaker
 
 from precinct.live.hub import CHANNEL, hub
 
@@ -25,11 +25,11 @@ NOTIFY_LIMIT_BYTES = 7900  # PostgreSQL refuses NOTIFY payloads of 8000 bytes or
 Publisher = tuple[str, Callable[[Any], dict[str, Any]]]
 
 
-def _events(session: Session) -> dict[tuple[str, Any], dict[str, Any]]:
+def _events(session: Session) -> dict[tuple[str, Hashable], dict[str, Any]]:
     return session.info.setdefault(_KEY, {})
 
 
-def publish(session: Session, kind: str, key: Any, data: dict[str, Any]) -> None:
+def publish(session: Session, kind: str, key: Hashable, data: dict[str, Any]) -> None:
     """Queue an event for delivery when ``session`` commits (the latest per kind and key wins)."""
     _events(session)[(kind, key)] = {"kind": kind, "data": data}
     hub.changed(kind)
@@ -40,7 +40,8 @@ def _notify_text(item: dict[str, Any]) -> str:
     if len(text_.encode("utf-8")) <= NOTIFY_LIMIT_BYTES:
         return text_
     data = item["data"]
-    slim = {"kind": item["kind"], "data": {k: data[k] for k in ("id", "status", "version") if k in data} | {"truncated": True}}
+    slim = {"kind": item["kind"],
+            "data": {k: data[k] for k in ("id", "status", "version") if k in data} | {"truncated": True}}
     return json.dumps(slim, ensure_ascii=False)
 
 
@@ -51,15 +52,17 @@ class LiveEvents:
         self.publishers = publishers
 
     def install(self, factory: sessionmaker[Session]) -> None:
-        """Register the hooks on ``factory`` (the NOTIFY hook runs before any other before-commit
-        hook registered later, e.g. the audit chain's).
+        """Register the hooks on ``factory``.
+
+        The NOTIFY hook runs before any other before-commit hook registered later, e.g. the audit
+        chain's.
         """
         event.listen(factory, "after_flush", self.collect)
         event.listen(factory, "before_commit", notify_postgres)
         event.listen(factory, "after_commit", publish_locally)
         event.listen(factory, "after_soft_rollback", drop)
 
-    def collect(self, session: Session, _context: Any) -> None:
+    def collect(self, session: Session, _context: UOWTransaction) -> None:
         """Queue an event for every new or changed record of a published type."""
         for obj in list(session.new) + list(session.dirty):
             publisher = self.publishers.get(type(obj))
@@ -83,7 +86,8 @@ def notify_postgres(session: Session) -> None:
     if len(payloads) == 1:
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payloads[0]})
     else:  # one round trip for a whole batch, in order; one JSON text dumps far faster than a text[]
-        session.execute(text("SELECT pg_notify(:channel, p) FROM (SELECT p FROM json_array_elements_text(CAST(:payloads AS json)) "
+        session.execute(text("SELECT pg_notify(:channel, p) FROM (SELECT p FROM "
+                             "json_array_elements_text(CAST(:payloads AS json)) "
                              "WITH ORDINALITY AS t(p, n) ORDER BY n) AS ordered"),
                         {"channel": CHANNEL, "payloads": json.dumps(payloads, ensure_ascii=False)})
 
@@ -94,7 +98,7 @@ def publish_locally(session: Session) -> None:
         hub.publish(item)
 
 
-def drop(session: Session, _previous: Any) -> None:
+def drop(session: Session, _previous: SessionTransaction) -> None:
     """After a rollback: forget the queued events (caches built from the rolled-back state go too)."""
     dropped = session.info.pop(_KEY, None) or {}
     for kind in {kind for kind, _ in dropped}:

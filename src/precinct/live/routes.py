@@ -22,7 +22,7 @@ HEARTBEAT_S = 15.0
 
 
 def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
-    """The stream's token has not expired and its account is still active and unlocked."""
+    """Whether the stream's token has not expired and its account is still active and unlocked."""
     if time.time() >= expires_at:
         return False
     account = deps.load_account(request, username)

@@ -1,5 +1,6 @@
-"""Three-tier organisation (city bureau, district branches, stations) with jurisdiction polygons,
-community beats, and point-to-jurisdiction resolution.
+"""The three-tier organisation (city bureau, district branches, stations).
+
+Jurisdiction polygons, community beats, and point-to-jurisdiction resolution.
 
 May import ``core`` and ``api``.
 """

@@ -36,12 +36,14 @@ def _beat(beat: Beat, with_boundary: bool) -> BeatRead:
 def list_org_units(
     session: SessionDep, _: Annotated[Actor, require(Permission.ANY)],
     tier: OrgTier | None = None, parent_id: int | None = None, boundaries: bool = False,
-):
+) -> list[OrgUnitRead]:
+    """Return the organisation units, with their boundaries (GeoJSON) if asked."""
     return [_org(u, boundaries) for u in service.list_units(session, tier=tier, parent_id=parent_id)]
 
 
 @router.get("/org/units/{org_id}", response_model=OrgUnitRead)
-def get_org_unit(org_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
+def get_org_unit(org_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]) -> OrgUnitRead:
+    """Return an organisation unit with its boundary."""
     return _org(service.get_unit(session, org_id), True)
 
 
@@ -49,10 +51,12 @@ def get_org_unit(org_id: int, session: SessionDep, _: Annotated[Actor, require(P
 def list_beats(
     session: SessionDep, _: Annotated[Actor, require(Permission.ANY)],
     station_id: int | None = None, boundaries: bool = False,
-):
+) -> list[BeatRead]:
+    """Return the community beats, with their boundaries (GeoJSON) if asked."""
     return [_beat(b, boundaries) for b in service.list_beats(session, station_id=station_id)]
 
 
 @router.get("/beats/{beat_id}", response_model=BeatRead)
-def get_beat(beat_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]):
+def get_beat(beat_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]) -> BeatRead:
+    """Return a community beat with its boundary."""
     return _beat(service.get_beat(session, beat_id), True)

@@ -10,11 +10,12 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session
 
 from precinct.core.errors import NotFoundError, ValidationError
@@ -23,6 +24,8 @@ from precinct.org.models import Beat, OrgTier, OrgUnit
 
 @dataclass(frozen=True)
 class Jurisdiction:
+    """The district, station and beat a point lies in (``None`` outside each)."""
+
     district_id: int | None
     station_id: int | None
     beat_id: int | None
@@ -46,6 +49,8 @@ class _Layer:
 
 @dataclass(frozen=True)
 class JurisdictionIndex:
+    """The polygons of every district, station and beat, for point lookups (one STRtree per tier)."""
+
     fingerprint: tuple[int, ...]
     districts: _Layer
     stations: _Layer
@@ -61,8 +66,8 @@ class JurisdictionIndex:
         )
 
 
-_cache: dict[str, JurisdictionIndex] = {}
-_checked_at: dict[str, float] = {}
+_cache: dict[URL, JurisdictionIndex] = {}
+_checked_at: dict[URL, float] = {}
 _cache_lock = threading.Lock()
 # Writes through this module invalidate at once; changes made by other processes are noticed by
 # the fingerprint, checked at most this often.
@@ -76,14 +81,15 @@ def _fingerprint(session: Session) -> tuple[int, ...]:
 
 
 def _layer(rows: list[tuple[int, str | None]]) -> _Layer:
-    rows = [(row_id, text) for row_id, text in rows if text]
-    if not rows:
+    present = [(row_id, text) for row_id, text in rows if text]
+    if not present:
         return _Layer(np.empty(0, dtype=np.int64), None)
-    geometries = [shape(json.loads(text)) for _, text in rows]
-    return _Layer(np.array([row_id for row_id, _ in rows], dtype=np.int64), shapely.STRtree(geometries))
+    geometries = [shape(json.loads(text)) for _, text in present]
+    return _Layer(np.array([row_id for row_id, _ in present], dtype=np.int64), shapely.STRtree(geometries))
 
 
 def jurisdiction_index(session: Session) -> JurisdictionIndex:
+    """Return the jurisdiction index of the session's database (rebuilt when the organisation changes)."""
     key = session.get_bind().engine.url  # the URL itself: hashing it is cheaper than rendering it
     cached = _cache.get(key)
     now = time.monotonic()
@@ -108,6 +114,7 @@ def jurisdiction_index(session: Session) -> JurisdictionIndex:
 
 
 def invalidate_cache() -> None:
+    """Forget the jurisdiction indexes and the caches derived from the organisation."""
     with _cache_lock:
         _cache.clear()
         _checked_at.clear()
@@ -117,7 +124,7 @@ def invalidate_cache() -> None:
 
 
 def resolve(session: Session, lon: float, lat: float) -> Jurisdiction:
-    """The district, station and beat whose polygons contain (lon, lat); None outside them."""
+    """Return the district, station and beat whose polygons contain (lon, lat); None outside them."""
     districts, stations, beats = jurisdiction_index(session).resolve_many(
         np.array([lon]), np.array([lat])
     )
@@ -136,10 +143,18 @@ def create_unit(
     name_en: str,
     tier: OrgTier,
     parent_id: int | None = None,
-    boundary_geojson: dict | None = None,
+    boundary_geojson: dict[str, Any] | None = None,
     lon: float | None = None,
     lat: float | None = None,
 ) -> OrgUnit:
+    """Create an organisation unit under its higher tier.
+
+    Raises
+    ------
+    ValidationError
+        Without a parent of the tier above (a city has none), or for a boundary that is not a valid
+        Polygon or MultiPolygon.
+    """
     if tier != OrgTier.CITY and parent_id is None:
         raise ValidationError(f"a {tier.value} needs a parent_id (its higher tier)")
     if parent_id is not None:
@@ -164,8 +179,15 @@ def create_unit(
 
 
 def create_beat(
-    session: Session, *, code: str, name_zh: str, name_en: str, station_id: int, boundary_geojson: dict
+    session: Session, *, code: str, name_zh: str, name_en: str, station_id: int, boundary_geojson: dict[str, Any],
 ) -> Beat:
+    """Create a community beat of a police station.
+
+    Raises
+    ------
+    ValidationError
+        If ``station_id`` names no police station, or for an invalid boundary.
+    """
     station = session.get(OrgUnit, station_id)
     if station is None or station.tier != OrgTier.STATION:
         raise ValidationError("station_id of a beat must name a police station")
@@ -182,7 +204,7 @@ def create_beat(
     return beat
 
 
-def _geometry_text(geometry: dict | None) -> str | None:
+def _geometry_text(geometry: dict[str, Any] | None) -> str | None:
     if geometry is None:
         return None
     polygon = shape(geometry)
@@ -192,6 +214,7 @@ def _geometry_text(geometry: dict | None) -> str | None:
 
 
 def get_unit(session: Session, org_id: int) -> OrgUnit:
+    """Return an organisation unit; NotFoundError if there is none."""
     unit = session.get(OrgUnit, org_id)
     if unit is None:
         raise NotFoundError(f"organisation unit {org_id} does not exist")
@@ -201,6 +224,7 @@ def get_unit(session: Session, org_id: int) -> OrgUnit:
 def list_units(
     session: Session, *, tier: OrgTier | None = None, parent_id: int | None = None
 ) -> list[OrgUnit]:
+    """Return the organisation units, of one tier or under one parent if given, by id."""
     query = select(OrgUnit).order_by(OrgUnit.id)
     if tier is not None:
         query = query.where(OrgUnit.tier == tier)
@@ -210,6 +234,7 @@ def list_units(
 
 
 def get_beat(session: Session, beat_id: int) -> Beat:
+    """Return a beat; NotFoundError if there is none."""
     beat = session.get(Beat, beat_id)
     if beat is None:
         raise NotFoundError(f"beat {beat_id} does not exist")
@@ -217,6 +242,7 @@ def get_beat(session: Session, beat_id: int) -> Beat:
 
 
 def list_beats(session: Session, *, station_id: int | None = None) -> list[Beat]:
+    """Return the beats, of one station if given, by id."""
     query = select(Beat).order_by(Beat.id)
     if station_id is not None:
         query = query.where(Beat.station_id == station_id)

@@ -1,5 +1,6 @@
-"""Key premises (重点场所): schools, hospitals, hazardous-goods sites and other places that need
-attention. Places, never persons.
+"""Key premises (重点场所): schools, hospitals, hazardous-goods sites and other places that need attention.
+
+Places, never persons.
 """
 
 from __future__ import annotations

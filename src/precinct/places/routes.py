@@ -11,7 +11,7 @@ from precinct.api.geojson import GeoJSONResponse
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.places import service
-from precinct.places.models import PremisesCategory
+from precinct.places.models import Premises, PremisesCategory
 from precinct.places.schemas import PremisesCreate, PremisesLayer, PremisesRead
 
 router = APIRouter(prefix="/places", tags=["places"])
@@ -26,12 +26,18 @@ def list_premises(session: SessionDep, _: Annotated[Actor, require(Permission.RE
 
 
 @router.get("/premises/{premises_id}", response_model=PremisesRead)
-def get_premises(premises_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
+def get_premises(
+    premises_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+) -> Premises:
+    """Return key premises by id."""
     return service.get(session, premises_id)
 
 
 @router.post("/premises", response_model=PremisesRead, status_code=status.HTTP_201_CREATED)
-def create_premises(body: PremisesCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.COMMAND)]):
+def create_premises(
+    body: PremisesCreate, session: SessionDep, actor: Annotated[Actor, require(Permission.COMMAND)],
+) -> Premises:
+    """Register key premises."""
     premises = service.create(session, actor=actor, **body.model_dump())
     session.commit()
     return premises

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,7 @@ from precinct.places.models import CATEGORY_NAMES, Premises, PremisesCategory
 
 def create(session: Session, *, name: str, category: PremisesCategory, lon: float, lat: float, actor: Actor,
            address: str = "", notes: str = "", generated: bool = False) -> Premises:
+    """Register key premises in the district, station and beat its position lies in (audited)."""
     if not name.strip():
         raise ValidationError("name must not be empty")
     place = org_service.resolve(session, lon, lat)
@@ -28,13 +31,17 @@ def create(session: Session, *, name: str, category: PremisesCategory, lon: floa
 
 
 def get(session: Session, premises_id: int) -> Premises:
+    """Return key premises; NotFoundError if there are none with that id."""
     premises = session.get(Premises, premises_id)
     if premises is None:
         raise NotFoundError(f"premises {premises_id} does not exist")
     return premises
 
 
-def list_(session: Session, *, category: PremisesCategory | None = None, station_id: int | None = None) -> list[Premises]:
+def list_(
+    session: Session, *, category: PremisesCategory | None = None, station_id: int | None = None,
+) -> list[Premises]:
+    """Return the key premises, of one category or station if given, by id."""
     query = select(Premises).order_by(Premises.id)
     if category is not None:
         query = query.where(Premises.category == category)
@@ -43,7 +50,8 @@ def list_(session: Session, *, category: PremisesCategory | None = None, station
     return list(session.scalars(query))
 
 
-def to_geojson(premises: list[Premises]) -> dict:
+def to_geojson(premises: list[Premises]) -> dict[str, Any]:
+    """Return the premises as a GeoJSON FeatureCollection of points (lon/lat)."""
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
          "properties": {"id": p.id, "name": p.name, "category": p.category.value,

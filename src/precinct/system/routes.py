@@ -19,7 +19,7 @@ router = APIRouter(tags=["system"])
 
 @router.get("/health", response_model=HealthRead)
 def health(request: Request, session: SessionDep) -> HealthRead:
-    """The server answers, its database is reachable, and the state of its background jobs."""
+    """Say that the server answers and its database is reachable, and the state of its background jobs."""
     session.execute(text("SELECT 1"))
     return HealthRead(status="ok", version=__version__, database=session.get_bind().dialect.name,
                       jobs={job.name: job.state for job in request.app.state.jobs})
@@ -27,7 +27,9 @@ def health(request: Request, session: SessionDep) -> HealthRead:
 
 @router.get("/meta", response_model=MetaRead)
 def meta(settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)]) -> MetaRead:
-    """Roles and their permissions, the incident and unit status machines, the code lists and the
-    city's time zone: what the console reads instead of keeping its own copies.
+    """Return the reference tables the console reads instead of keeping its own copies.
+
+    Roles and their permissions, the incident and unit status machines, the code lists and the
+    city's time zone.
     """
     return service.describe(settings)

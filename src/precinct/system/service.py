@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from enum import StrEnum
+from typing import TypeVar
 
 from precinct import __version__
 from precinct.core.permissions import GRANTS, Role
@@ -15,9 +17,12 @@ from precinct.units import status as unit_status
 from precinct.units.models import UnitStatus, UnitType
 
 PRIORITIES = [1, 2, 3, 4]
+S = TypeVar("S", bound=StrEnum)
 
 
-def _machine(statuses: type[StrEnum], transitions: dict, *, reached_otherwise: set[str]) -> StatusMachine:
+def _machine(
+    statuses: type[S], transitions: Mapping[S, Collection[S]], *, reached_otherwise: set[str],
+) -> StatusMachine:
     moves = {str(s): sorted(str(t) for t in targets) for s, targets in transitions.items()}
     return StatusMachine(
         statuses=[str(s) for s in statuses],

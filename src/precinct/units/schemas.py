@@ -59,5 +59,5 @@ class PositionBatchResult(BaseModel):
 
 
 def live_payload(unit: object) -> dict[str, Any]:
-    """What a live ``unit`` event carries: the unit as :class:`UnitRead` (an ORM object or a row)."""
+    """Return what a live ``unit`` event carries: the unit as :class:`UnitRead` (an ORM object or a row)."""
     return UnitRead.model_validate(unit).model_dump(mode="json")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
-from precinct.core.db import array_insert_sql, utcnow
+from precinct.core.db import Base, array_insert_sql, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.live import hooks as live
@@ -24,9 +25,13 @@ from precinct.units.schemas import live_payload
 from precinct.units.status import BUSY_STATUSES, check_transition
 
 U = UnitStatus
+# the tables themselves, for the Core statements below (``Model.__table__`` is typed as any FROM clause)
+_UNITS = Base.metadata.tables[Unit.__tablename__]
+_POSITIONS = Base.metadata.tables[UnitPosition.__tablename__]
 
 
 def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
+    """Return a unit, its row locked for the transaction when ``for_update``; NotFoundError if there is none."""
     if for_update:
         unit = session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update())
     else:
@@ -43,6 +48,7 @@ def list_(
     station_id: int | None = None,
     unit_type: UnitType | None = None,
 ) -> list[Unit]:
+    """Return the units, filtered by status, home station and type, by call sign."""
     query = select(Unit).order_by(Unit.call_sign)
     if status:
         query = query.where(Unit.status.in_(status))
@@ -65,6 +71,15 @@ def create(
     lat: float | None = None,
     simulated: bool = False,
 ) -> Unit:
+    """Register a unit at its home station (audited).
+
+    Raises
+    ------
+    ValidationError
+        For a busy starting status, or a home station that is not a police station.
+    ConflictError
+        If the call sign is taken.
+    """
     if status in BUSY_STATUSES:
         raise ValidationError("a new unit starts available, off duty or out of service")
     if session.scalar(select(Unit.id).where(Unit.call_sign == call_sign)) is not None:
@@ -87,7 +102,8 @@ def create(
     )
     session.add(unit)
     session.flush()
-    session.add(UnitStatusChange(unit_id=unit.id, at=now, from_status=None, to_status=status.value, actor=actor.username))
+    session.add(UnitStatusChange(unit_id=unit.id, at=now, from_status=None, to_status=status.value,
+                                 actor=actor.username))
     audit_service.record(
         session, actor=actor, action="unit.create", resource_type="unit", resource_id=unit.id,
         detail={"call_sign": call_sign, "unit_type": unit_type.value},
@@ -140,7 +156,7 @@ def report_position(
     if session.scalar(select(Unit.id).where(Unit.id == unit_id)) is None:
         raise NotFoundError(f"unit {unit_id} does not exist")
     session.execute(
-        UnitPosition.__table__.insert().values(
+        _POSITIONS.insert().values(
             unit_id=unit_id, at=at, lon=lon, lat=lat, heading_deg=heading_deg, speed_kph=speed_kph,
             reported_by=actor.username,
         )
@@ -159,8 +175,10 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _checked_time(at: datetime | None, *, now: datetime | None = None) -> datetime:
-    """A report's time, refused when it lies in the future (a device with a wrong clock would
-    otherwise freeze the unit's position: later, correct reports are older and are ignored).
+    """Return a report's time (now when it has none), refused when it lies in the future.
+
+    A device with a wrong clock would otherwise freeze the unit's position: later, correct reports
+    are older and are ignored.
     """
     now = now or utcnow()
     if at is None:
@@ -182,7 +200,7 @@ _MOVE_UNITS = text(
 )
 
 
-def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> int:
+def report_positions(session: Session, reports: list[dict[str, Any]], *, actor: Actor) -> int:
     """Record a batch of position reports (an AVL gateway's feed) in three statements.
 
     Each report is ``{"unit_id", "lon", "lat", "heading_deg"?, "speed_kph"?, "at"?}``. The batch is
@@ -201,7 +219,7 @@ def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> 
     rows = [{"unit_id": int(r["unit_id"]), "at": r.get("at") or now, "lon": r["lon"], "lat": r["lat"],
              "heading_deg": r.get("heading_deg"), "speed_kph": r.get("speed_kph"), "reported_by": actor.username}
             for r in reports]
-    latest: dict[int, dict] = {}
+    latest: dict[int, dict[str, Any]] = {}
     for row in rows:
         if row["unit_id"] not in latest or row["at"] >= latest[row["unit_id"]]["at"]:
             latest[row["unit_id"]] = row
@@ -218,18 +236,19 @@ def report_positions(session: Session, reports: list[dict], *, actor: Actor) -> 
                                    "lons": [r["lon"] for r in newest], "lats": [r["lat"] for r in newest],
                                    "headings": [r["heading_deg"] for r in newest]})
     else:
-        session.execute(UnitPosition.__table__.insert(), rows)
-        table = Unit.__table__
+        session.execute(_POSITIONS.insert(), rows)
         session.execute(
-            table.update()
-            .where(table.c.id == bindparam("b_id"), or_(table.c.position_at.is_(None), table.c.position_at <= bindparam("b_at")))
-            .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"), heading_deg=bindparam("b_heading"), position_at=bindparam("b_at")),
+            _UNITS.update()
+            .where(_UNITS.c.id == bindparam("b_id"),
+                   or_(_UNITS.c.position_at.is_(None), _UNITS.c.position_at <= bindparam("b_at")))
+            .values(lon=bindparam("b_lon"), lat=bindparam("b_lat"), heading_deg=bindparam("b_heading"),
+                    position_at=bindparam("b_at")),
             # in unit-id order, so concurrent batches lock rows in one order and cannot deadlock
-            [{"b_id": r["unit_id"], "b_at": r["at"], "b_lon": r["lon"], "b_lat": r["lat"], "b_heading": r["heading_deg"]}
-             for r in newest],
+            [{"b_id": r["unit_id"], "b_at": r["at"], "b_lon": r["lon"], "b_lat": r["lat"],
+              "b_heading": r["heading_deg"]} for r in newest],
         )
     for held in [o for o in session.identity_map.values() if isinstance(o, Unit) and o.id in latest]:
         session.expire(held)  # positions just changed underneath it
-    for unit in session.execute(select(Unit.__table__).where(Unit.id.in_(list(latest)))):  # rows, not ORM objects
+    for unit in session.execute(select(_UNITS).where(Unit.id.in_(list(latest)))):  # rows, not ORM objects
         live.publish(session, "unit", unit.id, live_payload(unit))
     return len(rows)

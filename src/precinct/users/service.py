@@ -53,7 +53,7 @@ def load_account_state(session: Session, username: str) -> AccountState | None:
 
 
 def cached_account_state(database_url: str, username: str) -> AccountState | None:
-    """The remembered state if still fresh; ``None`` means: call :func:`load_account_state`."""
+    """Return the remembered state if still fresh; ``None`` means: call :func:`load_account_state`."""
     return _accounts.peek((database_url, username))
 
 
@@ -65,19 +65,28 @@ class AccountDirectory:
 
 
 def forget_changed_accounts(session: Session, _context: object) -> None:
-    """A session hook (after flush): a changed account is read afresh once this unit of work ends."""
+    """Read a changed account afresh once this unit of work ends (a session hook, after flush)."""
     if any(isinstance(obj, User) for obj in (*session.new, *session.dirty, *session.deleted)):
         _accounts.clear_when_done(session)
 
 
 @dataclass(frozen=True)
 class IssuedToken:
+    """An access token issued at log-in, when it expires, and its account."""
+
     access_token: str
     expires_at: datetime
     user: User
 
 
 def get_by_username(session: Session, username: str) -> User:
+    """Return the account called ``username``.
+
+    Raises
+    ------
+    NotFoundError
+        If there is none.
+    """
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFoundError(f"user {username!r} does not exist")
@@ -85,6 +94,7 @@ def get_by_username(session: Session, username: str) -> User:
 
 
 def list_(session: Session) -> list[User]:
+    """Return every account, by user name."""
     return list(session.scalars(select(User).order_by(User.username)))
 
 
@@ -99,6 +109,15 @@ def create(
     station_id: int | None = None,
     unit_id: int | None = None,
 ) -> User:
+    """Create an account (audited).
+
+    Raises
+    ------
+    ValidationError
+        For a malformed user name, a short password, or a station or unit that does not exist.
+    ConflictError
+        If the user name is taken.
+    """
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("username must be 3-64 letters, digits, '_', '.' or '-'")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -126,6 +145,7 @@ def create(
 
 
 def set_password(session: Session, *, username: str, password: str, actor: Actor) -> User:
+    """Replace the account's password (audited)."""
     user = get_by_username(session, username)
     user.password_hash = hash_password(password)
     audit_service.record(
@@ -206,6 +226,7 @@ def authenticate(
 
 
 def unlock(session: Session, *, username: str, actor: Actor) -> User:
+    """Unlock an account locked after failed log-ins, and start its failure count afresh (audited)."""
     user = get_by_username(session, username)
     user.locked_at = None
     user.failures_reset_at = utcnow()
