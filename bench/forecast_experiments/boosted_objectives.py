@@ -17,7 +17,7 @@ import lightgbm as lgb
 import numpy as np
 from scipy import ndimage
 
-from harness import CATEGORIES, Window, emit, load_events, parser, progress, split
+from harness import CATEGORIES, Window, emit, load_events, names, parser, progress, split
 from precinct.analysis.events import EventTable, distinct_events
 from precinct.analysis.forecasting import history_for
 
@@ -96,10 +96,7 @@ def main() -> None:
     arguments = parser(__doc__)
     arguments.add_argument("--objectives", default=",".join(OBJECTIVES), help="LightGBM objectives (default: %(default)s)")
     args = arguments.parse_args()
-    objectives = split(args.objectives)
-    unknown = sorted(set(objectives) - set(OBJECTIVES))
-    if unknown:
-        arguments.error(f"unknown objectives {unknown}; use some of {list(OBJECTIVES)}")
+    objectives = names(arguments, "--objectives", args.objectives, OBJECTIVES)
     events = load_events(args.events)
     distinct = distinct_events(events)
     result = {"days": args.days, "cell_m": 250.0, "windows": {}}

@@ -75,6 +75,15 @@ def split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def names(arguments: argparse.ArgumentParser, option: str, value: str, allowed) -> list[str]:
+    """A comma-separated option as a list, each item one of ``allowed`` (else a usage error, status 2)."""
+    chosen = split(value)
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        arguments.error(f"{option}: unknown {unknown}; use some of {list(allowed)}")
+    return chosen
+
+
 def emit(result: object) -> None:
     """Print the experiment's result as JSON on stdout (progress goes to stderr)."""
     print(json.dumps(result, indent=1))

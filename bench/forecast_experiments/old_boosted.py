@@ -1,4 +1,9 @@
-"""Gradient-boosted grid forecasts (LightGBM) and the recommended ensemble.
+"""Frozen weekly-refit boosted model, kept on purpose for comparison: run via tuning_window_scores.py --boosted weekly, it reproduces the weekly-boosted figures cited in docs/forecasting.md.
+
+This is the library's ``boosted`` module (gradient-boosted grid forecasts and the ensemble) as it was
+before the monthly model on EWMA features replaced it. Do not edit it: the figures it backs are those
+of this exact model. It still uses the library's ``History``, ``WindowCounts``, ``CountForecaster``
+and ``Forecaster``.
 
 Formulation
 -----------
