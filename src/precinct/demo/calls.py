@@ -1,5 +1,7 @@
-"""What the demo city's simulated calls look like: where they happen (points on its real roads)
-and when and what (daily and weekly profiles, type, source and disposition mixes).
+"""What the demo city's simulated calls look like.
+
+Where they happen (points on its real roads), and when and what (daily and weekly profiles, type,
+source and disposition mixes).
 
 Shared by the generated history (``history``) and the live stream (``simulate``).
 """
@@ -47,7 +49,7 @@ HOT_SHARE = 0.35
 
 
 def mix(mapping: dict) -> tuple[list, np.ndarray]:
-    """The keys of ``mapping`` and their weights as probabilities."""
+    """Return the keys of ``mapping`` and their weights as probabilities."""
     keys = list(mapping)
     weights = np.array([mapping[k] for k in keys], dtype=float)
     return keys, weights / weights.sum()
@@ -67,7 +69,7 @@ class RoadPoints:
 
 @lru_cache(maxsize=1)
 def road_points() -> RoadPoints:
-    """The demo city's road points, read once from the bundled Wuhan roads."""
+    """Return the demo city's road points, read once from the bundled Wuhan roads."""
     edges = read_edges_file(BUNDLED_ROADS)
     midpoints = shapely.line_interpolate_point(edges.geometry, 0.5, normalized=True)
     x, y = shapely.get_x(midpoints), shapely.get_y(midpoints)

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -26,7 +27,7 @@ from precinct.core.security import Actor, generate_password
 from precinct.core.settings import BUNDLED_DATA
 from precinct.demo import history
 from precinct.demo.calls import road_points
-from precinct.geo.projection import geometry_to_lonlat, project_lonlat_geometries, xy_to_lonlat
+from precinct.geo.projection import geometry_from_lonlat, geometry_to_lonlat, xy_to_lonlat
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units import service as unit_service
@@ -54,13 +55,16 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def districts() -> list[dict]:
+def districts() -> list[dict[str, Any]]:
+    """Return the bundled Wuhan district features (GeoJSON, lon/lat)."""
     data = json.loads((BUNDLED_DATA / "wuhan_districts.geojson").read_text(encoding="utf-8"))
     return data["features"]
 
 
 @dataclass
 class LoadSummary:
+    """What loading the demo city created (or that it was there already), and the demo accounts."""
+
     districts: int = 0
     stations: int = 0
     beats: int = 0
@@ -68,9 +72,10 @@ class LoadSummary:
     history_calls: int = 0
     premises: int = 0
     already_loaded: bool = False
-    accounts: list[dict] = field(default_factory=list)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
 
     def describe(self) -> str:
+        """Return a one-line bilingual summary for the terminal."""
         if self.already_loaded:
             return "已存在 / already loaded"
         return (f"{self.districts} 分局/districts, {self.stations} 派出所/stations, {self.beats} 警务区/beats, "
@@ -82,8 +87,9 @@ def load(
     session: Session, *, actor: Actor, credentials_file: Path, zone: ZoneInfo, history_days: int = 0,
     calls_per_day: float = 300.0,
 ) -> LoadSummary:
-    """Create the demo city once (idempotent), optionally ``history_days`` of simulated past calls,
-    and make sure the demo accounts exist.
+    """Create the demo city once (idempotent), and make sure the demo accounts exist.
+
+    With ``history_days``, also that many days of simulated past calls.
     """
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
@@ -123,7 +129,7 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
         inside = shapely.contains_xy(polygon, points.lon, points.lat)
         km = float(points.length_m[inside].sum()) / 1000
         k = int(np.clip(round(km / ROAD_KM_PER_STATION), 1, MAX_STATIONS_PER_DISTRICT))
-        polygon_m = project_lonlat_geometries(polygon, crs)
+        polygon_m = geometry_from_lonlat(polygon, crs)
         sites_m = _sites(road_xy[inside], k, rng, fallback=polygon_m.representative_point())
         cells = _cells(sites_m, polygon_m)
         for number, (site, cell_m) in enumerate(zip(sites_m, cells, strict=True), start=1):
@@ -156,7 +162,7 @@ PREMISES_PER_CATEGORY = {
 
 
 def _premises(session: Session, *, actor: Actor) -> int:
-    """Generated key premises at road points (the OSM extract has no places): labelled generated."""
+    """Generate key premises at road points (the OSM extract has no places), labelled generated."""
     from precinct.places import service as places_service
     from precinct.places.models import CATEGORY_NAMES, PremisesCategory
 
@@ -202,7 +208,9 @@ def _cells(sites: np.ndarray, area: shapely.Geometry) -> list[shapely.Geometry]:
     return ordered
 
 
-def _station_units(session, station_id, prefix, lon, lat, actor, *, rapid_response) -> int:  # type: ignore[no-untyped-def]
+def _station_units(
+    session: Session, station_id: int, prefix: str, lon: float, lat: float, actor: Actor, *, rapid_response: bool,
+) -> int:
     kinds = [UnitType.PATROL_CAR, UnitType.PATROL_CAR, UnitType.PATROL_CAR, UnitType.MOTORCYCLE, UnitType.FOOT_PATROL]
     if rapid_response:
         kinds.append(UnitType.RAPID_RESPONSE)

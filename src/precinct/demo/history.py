@@ -37,10 +37,12 @@ HISTORY_MARKER = "demo-history"
 
 def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor, zone: ZoneInfo, seed: int = 7,
              now: datetime | None = None) -> int:
-    """Add ``days`` of simulated past calls ending yesterday in ``zone`` (once: a second call adds
-    nothing); the hourly and weekly profiles follow local time.
+    """Add ``days`` of simulated past calls ending yesterday in ``zone``; return how many.
+
+    Once: a second call adds nothing. The hourly and weekly profiles follow local time.
     """
-    if days <= 0 or session.scalar(select(Incident.id).where(Incident.external_id.like(f"{HISTORY_MARKER}-%")).limit(1)):
+    generated_before = select(Incident.id).where(Incident.external_id.like(f"{HISTORY_MARKER}-%")).limit(1)
+    if days <= 0 or session.scalar(generated_before):
         return 0
     rng = np.random.default_rng(seed)
     now = now or datetime.now(UTC)
@@ -73,7 +75,8 @@ def generate(session: Session, *, days: int, calls_per_day: float, actor: Actor,
         rows.append({
             "external_id": f"{HISTORY_MARKER}-{i}", "source": sources[source_pick[i]], "type_code": type_code,
             "priority": priorities[type_code], "status": "closed", "disposition": dispositions[disposition_pick[i]],
-            "description": f"{LABEL} 模拟历史警情 / simulated past call", "address": f"{LABEL} road point {int(place[i])}",
+            "description": f"{LABEL} 模拟历史警情 / simulated past call",
+            "address": f"{LABEL} road point {int(place[i])}",
             "lon": float(lon[i]), "lat": float(lat[i]), "received_at": received,
             "closed_at": received + timedelta(minutes=float(rng.uniform(15, 90))),
             "district_id": int(districts[i]) if districts[i] >= 0 else None,

@@ -62,6 +62,8 @@ HEARTBEAT_S = 240.0
 
 @dataclass
 class StepReport:
+    """What one simulator step did: calls created, dispatched and closed."""
+
     created: int = 0
     dispatched: int = 0
     closed: int = 0
@@ -86,10 +88,12 @@ class Simulator:
         self.started = False
 
     def expected_calls(self, now: datetime, dt_s: float) -> float:
+        """Return the mean number of calls in the ``dt_s`` seconds before ``now`` (daily and weekly profiles)."""
         local = now.astimezone(self.zone)
         return dt_s / self.interval_s * HOURLY_PROFILE[local.hour] * WEEKDAY_FACTOR[local.weekday()]
 
     def step(self, dt_s: float, *, now: datetime | None = None) -> StepReport:
+        """Create the calls of the last ``dt_s`` seconds, then dispatch, drive and close open simulated ones."""
         now = now or utcnow()
         report = StepReport()
         arrivals = int(self.rng.poisson(self.expected_calls(now, dt_s)))
@@ -115,14 +119,15 @@ class Simulator:
         return report
 
     def _heartbeat(self, session: Session, now: datetime) -> None:
-        """Simulated AVL: idle simulated units report where they stand every few minutes."""
+        """Report where idle simulated units stand, every few minutes (simulated AVL)."""
         quiet = list(session.execute(select(Unit.id, Unit.lon, Unit.lat).where(
             Unit.simulated.is_(True), Unit.lon.is_not(None), Unit.status == UnitStatus.AVAILABLE,
             Unit.position_at < now - timedelta(seconds=HEARTBEAT_S))))
         if not quiet:
             return
         session.execute(insert(UnitPosition), [
-            {"unit_id": uid, "at": now, "lon": lon, "lat": lat, "reported_by": SIMULATOR.username} for uid, lon, lat in quiet])
+            {"unit_id": uid, "at": now, "lon": lon, "lat": lat, "reported_by": SIMULATOR.username}
+            for uid, lon, lat in quiet])
         session.execute(update(Unit).where(Unit.id.in_([uid for uid, _, _ in quiet])).values(position_at=now)
                         .execution_options(synchronize_session=False))
         session.commit()
@@ -161,8 +166,8 @@ class Simulator:
             unit = self._nearest_available(session, incident)
             if unit is None:
                 return None
-            assignment = incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
-            assignments.acknowledge_assignment(session, assignment, unit, actor=SIMULATOR)
+            sent = incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
+            assignments.acknowledge_assignment(session, sent, unit, actor=SIMULATOR)
             return "dispatched"
         assignment = session.scalar(
             select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
@@ -178,7 +183,8 @@ class Simulator:
                 assignments.set_unit_status(session, unit.id, UnitStatus.EN_ROUTE, actor=SIMULATOR)
             return None
         if unit.status == UnitStatus.EN_ROUTE and assignment.en_route_at is not None:
-            return self._drive(session, unit, incident, assignment, now)
+            self._drive(session, unit, incident, moving_since=unit.position_at or assignment.en_route_at, now=now)
+            return None
         if unit.status == UnitStatus.ON_SCENE and assignment.on_scene_at is not None:
             service_s = SERVICE_S[0] + (incident.id * 7919 % 1000) / 1000 * (SERVICE_S[1] - SERVICE_S[0])
             if (now - assignment.on_scene_at).total_seconds() >= service_s:
@@ -188,11 +194,13 @@ class Simulator:
                 return "closed"
         return None
 
-    def _drive(self, session, unit, incident, assignment, now) -> None:  # type: ignore[no-untyped-def]
+    def _drive(
+        self, session: Session, unit: Unit, incident: Incident, *, moving_since: datetime, now: datetime,
+    ) -> None:
         start_lon = unit.lon if unit.lon is not None else incident.lon
         start_lat = unit.lat if unit.lat is not None else incident.lat
         remaining = float(distance_m(start_lon, start_lat, np.array([incident.lon]), np.array([incident.lat]))[0])
-        elapsed = (now - (unit.position_at or assignment.en_route_at)).total_seconds()
+        elapsed = (now - moving_since).total_seconds()
         step_m = max(elapsed, 0.0) * SPEED_M_PER_S
         if remaining <= max(step_m, 30.0):
             unit_service.report_position(session, unit.id, lon=incident.lon, lat=incident.lat, actor=SIMULATOR, at=now)
@@ -214,7 +222,8 @@ class Simulator:
         ))
         if not units:
             return None
-        distances = distance_m(incident.lon, incident.lat, np.array([u.lon for u in units]), np.array([u.lat for u in units]))
+        distances = distance_m(incident.lon, incident.lat, np.array([u.lon for u in units]),
+                               np.array([u.lat for u in units]))
         return units[int(np.argmin(distances))]
 
 
@@ -229,6 +238,7 @@ def run_forever(
     stop: threading.Event | None = None,
     log: Callable[[str], None] | None = None,
 ) -> None:
+    """Run the simulated stream in this thread until ``stop`` is set or ``duration_s`` has passed."""
     simulator = Simulator(session_factory, interval_s=interval_s or settings.simulate_interval_s, zone=settings.zone,
                           seed=seed if seed is not None else settings.simulate_seed)
     stop = stop or threading.Event()
@@ -250,7 +260,7 @@ def run_forever(
 
 
 def simulator_job(session_factory: sessionmaker[Session], settings: Settings, *, tick_s: float = 2.0) -> BackgroundLoop:
-    """The simulated stream as a background job of the server (``settings.simulate``)."""
+    """Return the simulated stream as a background job of the server (``settings.simulate``)."""
     simulator = Simulator(session_factory, interval_s=settings.simulate_interval_s, zone=settings.zone,
                           seed=settings.simulate_seed)
     last = [time.monotonic()]
@@ -260,6 +270,7 @@ def simulator_job(session_factory: sessionmaker[Session], settings: Settings, *,
         report = simulator.step(now - last[0] if now > last[0] else tick_s)
         last[0] = now
         if report.created or report.closed:
-            logger.info("simulated: +%d new, %d dispatched, %d closed", report.created, report.dispatched, report.closed)
+            logger.info("simulated: +%d new, %d dispatched, %d closed", report.created, report.dispatched,
+                        report.closed)
 
     return BackgroundLoop("simulator", step, every_s=tick_s, first_at_once=True)

@@ -19,7 +19,8 @@ router = APIRouter(tags=["planning"])
 
 @router.get("/planning/coverage")
 def coverage(
-    session: SessionDep, settings: SettingsDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    session: SessionDep, settings: SettingsDep, graph: RoadGraphDep,
+    _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
 ) -> CoverageRead:
     """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""

@@ -9,8 +9,10 @@ in the 28-day window change.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
+from precinct.geo import RoadGraph
 from precinct.incidents.demand import reported_demand
 from precinct.incidents.models import Assignment, Incident
 from precinct.org.models import Beat, OrgTier, OrgUnit
@@ -32,12 +35,14 @@ DEFAULT_SERVICE_TIME_S = 1800.0
 DEFAULT_TRAVEL_MINUTES = 2.0
 CACHE_TTL_S = 24 * 3600.0
 
-_areas_cache: TTLCache[dict] = TTLCache(CACHE_TTL_S)
-_summary_cache: TTLCache[dict] = TTLCache(CACHE_TTL_S)
+_areas_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S)
+_summary_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S)
 
 
 @dataclass(frozen=True)
 class Station:
+    """A police station with a position, and the district it belongs to."""
+
     id: int
     name_zh: str
     name_en: str
@@ -52,7 +57,8 @@ def _stations(session: Session) -> tuple[Station, ...]:
         .where(OrgUnit.tier == OrgTier.STATION, OrgUnit.lon.is_not(None), OrgUnit.lat.is_not(None))
         .order_by(OrgUnit.id)
     ).all()
-    return tuple(Station(*row) for row in rows)
+    return tuple(Station(id_, name_zh, name_en, lon, lat, district_id)
+                 for id_, name_zh, name_en, lon, lat, district_id in rows if lon is not None and lat is not None)
 
 
 def _minutes(values: list[float]) -> tuple[float, ...]:
@@ -63,7 +69,7 @@ def _minutes(values: list[float]) -> tuple[float, ...]:
     return tuple(sorted({float(m) for m in values}))
 
 
-def _on_road(graph, stations: tuple[Station, ...]) -> tuple[list[Station], list[int]]:  # noqa: ANN001
+def _on_road(graph: RoadGraph, stations: tuple[Station, ...]) -> tuple[list[Station], list[int]]:
     """Stations that snap to a road (within 1 km), and the ids of those that do not."""
     kept, off_road = [], []
     for station in stations:
@@ -76,7 +82,9 @@ def _on_road(graph, stations: tuple[Station, ...]) -> tuple[list[Station], list[
     return kept, off_road
 
 
-def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, now: datetime | None = None) -> dict:  # noqa: ANN001
+def coverage(
+    session: Session, *, minutes: list[float], graph: RoadGraph, roads_key: str, now: datetime | None = None,
+) -> dict[str, Any]:
     """Response areas of every station (GeoJSON) and the share of recent reported incidents they cover.
 
     Returns a FeatureCollection with one feature per station and threshold (properties
@@ -96,7 +104,7 @@ def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, n
     stations = _stations(session)
     key = (roads_key, thresholds, tuple((s.id, s.lon, s.lat, s.name_zh, s.name_en) for s in stations))
 
-    def load_areas() -> dict:
+    def load_areas() -> dict[str, Any]:
         started = time.perf_counter()
         kept, off_road = _on_road(graph, stations)
         if not kept:
@@ -114,9 +122,9 @@ def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, n
     bind = session.get_bind()
     summary_key = (str(bind.engine.url), key, since.date(), len(incidents), max((i[0] for i in incidents), default=0))
 
-    def load_summary() -> dict:
+    def load_summary() -> dict[str, Any]:
         kept = [s for s in stations if s.id not in set(areas["off_road"])]
-        summary = {"window_days": WINDOW_DAYS, "since": since.isoformat(), "incidents": len(incidents),
+        summary: dict[str, Any] = {"window_days": WINDOW_DAYS, "since": since.isoformat(), "incidents": len(incidents),
                    "thresholds_min": list(thresholds), "citywide_share": [None] * len(thresholds), "districts": []}
         if not incidents or not kept:
             return summary
@@ -131,10 +139,11 @@ def coverage(session: Session, *, minutes: list[float], graph, roads_key: str, n
         names = _district_names(session)
         summary["citywide_share"] = list(report.citywide_share)
         summary["off_road_incidents"] = int((~inside).sum())
-        counts = dict(zip(*np.unique(groups, return_counts=True)))
-        for label, row in zip(report.group_labels, report.group_share):
+        counts = dict(zip(*np.unique(groups, return_counts=True), strict=True))
+        for label, row in zip(report.group_labels, report.group_share, strict=True):
             district_id = int(label) if label else None
-            name_zh, name_en = names.get(district_id, ("辖区外", "outside the districts"))
+            outside = ("辖区外", "outside the districts")
+            name_zh, name_en = names.get(district_id, outside) if district_id is not None else outside
             summary["districts"].append({"district_id": district_id, "name_zh": name_zh, "name_en": name_en,
                                          "incidents": int(counts[label]), "share": [float(v) for v in row]})
         return summary
@@ -165,8 +174,8 @@ def staffing(
     session: Session, *, zone: ZoneInfo, district_id: int | None, shift_start_hour: int, shift_hours: int = 8,
     target_minutes: float = 5.0, target_share: float = 0.9, travel_minutes: float = DEFAULT_TRAVEL_MINUTES,
     now: datetime | None = None,
-) -> dict:
-    """Fewest units for one shift (Erlang-C, M/M/N) from the store's last 28 days of calls.
+) -> dict[str, Any]:
+    """Return the fewest units for one shift (Erlang-C, M/M/N) from the store's last 28 days of calls.
 
     Call rate = reported calls (officer-initiated excluded) in the district whose local hour (in
     ``zone``, the city's time zone) falls in the shift, divided by ``28 x shift_hours``. Mean service time = mean
@@ -215,7 +224,8 @@ def _mean_service_s(session: Session, incident_ids: list[int]) -> tuple[float, i
         chunk = incident_ids[start:start + 1000]
         rows = session.execute(select(Assignment.dispatched_at, Assignment.cleared_at).where(
             Assignment.incident_id.in_(chunk), Assignment.cleared_at.is_not(None)))
-        durations += [(cleared - dispatched).total_seconds() for dispatched, cleared in rows if cleared > dispatched]
+        durations += [(cleared - dispatched).total_seconds() for dispatched, cleared in rows
+                      if cleared is not None and cleared > dispatched]
     if not durations:
         return DEFAULT_SERVICE_TIME_S, 0
     return float(np.mean(durations)), len(durations)
@@ -226,7 +236,7 @@ def _mean_service_s(session: Session, incident_ids: list[int]) -> tuple[float, i
 AREA_KEYS = ("district_id", "station_id", "beat_id")
 
 
-def _area(area: dict, name: str) -> tuple[str, int]:
+def _area(area: Mapping[str, int | None], name: str) -> tuple[str, int]:
     given = {key: value for key, value in area.items() if value is not None}
     if len(given) != 1 or next(iter(given)) not in AREA_KEYS:
         raise ValidationError(f"{name} must name exactly one of district_id, station_id or beat_id")
@@ -249,12 +259,17 @@ def _period(value: list[datetime], name: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _counts(session, key, value, start, end, type_codes, weekly: bool) -> list[int]:  # noqa: ANN001
-    query = reported_demand(Incident.received_at, since=start, until=end, type_codes=type_codes, **{key: value})
+def _counts(
+    session: Session, key: str, value: int, start: datetime, end: datetime, type_codes: list[str] | None, weekly: bool,
+) -> list[int]:
+    query = reported_demand(Incident.received_at, since=start, until=end, type_codes=type_codes,
+                            district_id=value if key == "district_id" else None,
+                            station_id=value if key == "station_id" else None,
+                            beat_id=value if key == "beat_id" else None)
     if not weekly:
         count = session.scalar(select(func.count()).select_from(query.subquery()))
         return [int(count or 0)]
-    weeks = int(round((end - start).total_seconds() / (7 * 86400)))
+    weeks = round((end - start).total_seconds() / (7 * 86400))
     series = [0] * weeks
     for (at,) in session.execute(query):
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -263,9 +278,9 @@ def _counts(session, key, value, start, end, type_codes, weekly: bool) -> list[i
 
 
 def before_after(
-    session: Session, *, treated: dict, comparison: dict, before: list[datetime], after: list[datetime],
-    type_codes: list[str] | None = None, confidence: float = 0.95,
-) -> dict:
+    session: Session, *, treated: dict[str, int], comparison: dict[str, int], before: list[datetime],
+    after: list[datetime], type_codes: list[str] | None = None, confidence: float = 0.95,
+) -> dict[str, Any]:
     """Difference-in-differences (效果评估) of reported incident counts in two areas and periods.
 
     Periods that are whole weeks (two or more) are counted per week so the interval reflects the
@@ -286,12 +301,12 @@ def before_after(
         areas.append((key, value))
     lengths = [(end - start).total_seconds() / (7 * 86400) for start, end in periods]
     weekly = all(length >= 2 and abs(length - round(length)) < 1e-9 for length in lengths)
-    counts = {}
-    for (key, value), label in zip(areas, ("treated", "comparison")):
-        for (start, end), when in zip(periods, ("before", "after")):
+    counts: dict[str, list[int]] = {}
+    for (key, value), label in zip(areas, ("treated", "comparison"), strict=True):
+        for (start, end), when in zip(periods, ("before", "after"), strict=True):
             counts[f"{label}_{when}"] = _counts(session, key, value, start, end, type_codes, weekly)
-    result = difference_in_differences(counts["treated_before"], counts["treated_after"],
-                                       counts["comparison_before"], counts["comparison_after"], confidence=confidence)
+    result = difference_in_differences(counts["treated_before"], counts["treated_after"], counts["comparison_before"],
+                                       counts["comparison_after"], confidence=confidence)
     return {"treated": treated, "comparison": comparison, "counts": {k: sum(v) for k, v in counts.items()},
             "series": counts if weekly else None, "type_codes": type_codes} | result.to_dict()
 
@@ -300,8 +315,9 @@ def before_after(
 
 
 def unit_posts(session: Session) -> tuple[np.ndarray, np.ndarray]:
-    """Where units are based: each station with a position and its units that are not off duty or
-    out of service, as ((n, 2) lon/lat, (n,) unit counts).
+    """Return where units are based, as ((n, 2) lon/lat, (n,) unit counts).
+
+    Each station with a position, with its units that are not off duty or out of service.
 
     Raises
     ------
@@ -315,13 +331,16 @@ def unit_posts(session: Session) -> tuple[np.ndarray, np.ndarray]:
         .group_by(OrgUnit.id, OrgUnit.lon, OrgUnit.lat).order_by(OrgUnit.id)
     ).all()
     if not rows:
-        raise ValidationError("the store has no units at stations with a position; run `precinct demo load` or give --posts")
+        raise ValidationError(
+            "the store has no units at stations with a position; run `precinct demo load` or give --posts")
     return np.array([[lon, lat] for lon, lat, _ in rows], float), np.array([n for *_, n in rows], np.int64)
 
 
 def day_of_demand(session: Session, day: date, *, zone: ZoneInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The reported demand of one local day (in ``zone``): (n, 2) lon/lat, arrival seconds after
-    local midnight, priorities. Drill and officer-initiated incidents are left out.
+    """Return the reported demand of one local day (in ``zone``).
+
+    As (n, 2) lon/lat, arrival seconds after local midnight, and priorities. Drill and
+    officer-initiated incidents are left out.
 
     Raises
     ------

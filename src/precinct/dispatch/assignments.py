@@ -1,6 +1,7 @@
-"""Working an assignment: units' status reports (which stamp their assignment and move its
-incident forward), the officer's own assignment and acknowledgement, and the escalation of
-assignments nobody acknowledged.
+"""Working an assignment.
+
+Units' status reports (which stamp their assignment and move its incident forward), the officer's
+own assignment and acknowledgement, and the escalation of assignments nobody acknowledged.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     unit = unit_service.get(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
-    unit_service.apply_status(session, unit, target, actor=actor, at=now, incident_id=assignment.incident_id if assignment else None)
+    unit_service.apply_status(session, unit, target, actor=actor, at=now,
+                              incident_id=assignment.incident_id if assignment else None)
     if assignment is not None:
         if target == UnitStatus.EN_ROUTE:
             assignment.en_route_at = now
@@ -47,7 +49,8 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
         elif target == UnitStatus.AVAILABLE:
             assignment.cleared_at = now
         if target in _INCIDENT_STATUS_FOR_UNIT:
-            _advance_incident(session, assignment.incident_id, _INCIDENT_STATUS_FOR_UNIT[target], actor=actor, at=now, unit=unit)
+            _advance_incident(session, assignment.incident_id, _INCIDENT_STATUS_FOR_UNIT[target], actor=actor, at=now,
+                              unit=unit)
     flush_or_conflict(session, f"unit {unit.call_sign}")
     audit_service.record(
         session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
@@ -76,6 +79,7 @@ def _advance_incident(
 
 
 def officer_unit(session: Session, actor: Actor) -> Unit:
+    """Return the unit the officer's account is linked to; NotFoundError if there is none."""
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None or user.unit_id is None:
         raise NotFoundError("your account is not linked to a unit; ask a supervisor to link it")
@@ -86,13 +90,13 @@ def officer_unit(session: Session, actor: Actor) -> Unit:
 
 
 def current_assignment(session: Session, unit_id: int) -> Assignment | None:
-    """The unit's assignment that is not cleared yet (the latest, should there be two)."""
+    """Return the unit's assignment that is not cleared yet (the latest, should there be two)."""
     return session.scalar(select(Assignment).where(Assignment.unit_id == unit_id, Assignment.cleared_at.is_(None))
                           .order_by(Assignment.id.desc()))
 
 
 def acknowledge(session: Session, actor: Actor) -> Assignment:
-    """The officer confirms their current assignment (idempotent)."""
+    """Confirm the officer's current assignment (idempotent); NotFoundError if there is none."""
     unit = officer_unit(session, actor)
     assignment = current_assignment(session, unit.id)
     if assignment is None:
@@ -102,6 +106,7 @@ def acknowledge(session: Session, actor: Actor) -> Assignment:
 
 
 def acknowledge_assignment(session: Session, assignment: Assignment, unit: Unit, *, actor: Actor) -> None:
+    """Stamp ``assignment`` acknowledged by ``unit`` (once), with an incident event and an audit entry."""
     if assignment.acknowledged_at is not None:
         return
     assignment.acknowledged_at = utcnow()
@@ -111,7 +116,9 @@ def acknowledge_assignment(session: Session, assignment: Assignment, unit: Unit,
                          resource_id=assignment.id)
 
 
-def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor, now: datetime | None = None) -> list[Assignment]:
+def escalate_unacknowledged(
+    session: Session, *, timeout_s: float, actor: Actor, now: datetime | None = None,
+) -> list[Assignment]:
     """Flag assignments not acknowledged within ``timeout_s``; each is escalated once."""
     now = now or utcnow()
     overdue = list(session.scalars(select(Assignment).where(
@@ -120,7 +127,8 @@ def escalate_unacknowledged(session: Session, *, timeout_s: float, actor: Actor,
     for assignment in overdue:
         assignment.escalated_at = now
         session.add(IncidentEvent(incident_id=assignment.incident_id, at=now, actor=actor.username, kind="escalated",
-                                  data={"unit_id": assignment.unit_id, "reason": f"not acknowledged within {int(timeout_s)} s"}))
+                                  data={"unit_id": assignment.unit_id,
+                                        "reason": f"not acknowledged within {int(timeout_s)} s"}))
         live.publish(session, "escalation", assignment.id, {
             "assignment_id": assignment.id, "incident_id": assignment.incident_id, "unit_id": assignment.unit_id,
             "zh": f"派警{int(timeout_s)}秒未确认", "en": f"assignment not acknowledged within {int(timeout_s)} s"})

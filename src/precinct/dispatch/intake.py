@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.core.errors import ServiceUnavailableError
+from precinct.core.jobs import JobState
 from precinct.core.security import Actor
 from precinct.core.settings import Settings
 from precinct.dispatch import plans
@@ -119,8 +120,9 @@ class GroupCommit:
                 "it was not stored: send it again") from None
 
     def submit(self, data: IncidentCreate, *, actor: Actor, context: Any = None) -> Future[Any]:
-        """Queue a call; the writer stores it once started (:meth:`create` starts it). ``context``
-        is passed to ``answer`` with the call's incident.
+        """Queue a call; the writer stores it once started (:meth:`create` starts it).
+
+        ``context`` is passed to ``answer`` with the call's incident.
         """
         call = _Call(data, actor, context)
         self._calls.put(call)
@@ -141,14 +143,15 @@ class GroupCommit:
         return self
 
     @property
-    def state(self) -> str:
+    def state(self) -> JobState:
         """``running`` while a writer thread serves calls; ``stopped`` otherwise (a call starts one)."""
         thread = self._thread
         return "running" if thread is not None and thread.is_alive() else "stopped"
 
     def stop(self) -> None:
-        """Store and answer what was queued before, then stop; a later call starts afresh. A call
-        that slips into the old queue after the writer stopped is refused with
+        """Store and answer what was queued before, then stop; a later call starts afresh.
+
+        A call that slips into the old queue after the writer stopped is refused with
         :class:`ServiceUnavailableError`.
         """
         with self._lock:
@@ -210,7 +213,7 @@ class GroupCommit:
                 self.batches += 1
                 self.calls += len(batch)
                 self._settle(session, batch, incidents)
-        except Exception as exc:  # noqa: BLE001  each caller gets its own outcome
+        except Exception as exc:  # each caller gets its own outcome
             if batch[0].result.done():  # stored and settled: only closing the session failed
                 logger.warning("closing the intake writer's session failed", exc_info=True)
                 return
@@ -222,8 +225,9 @@ class GroupCommit:
                 self._write([call])
 
     def _settle(self, session: Session, batch: list[_Call], incidents: list[Incident]) -> None:
-        """Give each stored call's caller its result as soon as it is ready; nothing here raises,
-        and one call's failed answer is its caller's alone.
+        """Give each stored call's caller its result as soon as it is ready.
+
+        Nothing here raises, and one call's failed answer is its caller's alone.
         """
         if self._answer is None:
             for call, incident in zip(batch, incidents, strict=True):
@@ -232,7 +236,7 @@ class GroupCommit:
         for call, incident in zip(batch, incidents, strict=True):
             try:
                 result = self._answer(session, incident, call.context)
-            except Exception as exc:  # noqa: BLE001  this caller's error; the others are answered
+            except Exception as exc:  # this caller's error; the others are answered
                 call.result.set_exception(exc)
                 self._end_read(session)  # a failed statement leaves the transaction unusable
             else:
@@ -243,26 +247,28 @@ class GroupCommit:
     def _end_read(session: Session) -> None:
         try:
             session.rollback()
-        except Exception:  # noqa: BLE001  the next statement reconnects, or fails for its own call
+        except Exception:  # the next statement reconnects, or fails for its own call
             logger.warning("could not end the intake answers' read transaction", exc_info=True)
 
 
 def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], bytes]:
-    """The intake writer's answer stage: for a committed call (with its ``k``), the JSON body of
-    :class:`IntakeRead`. The call is stored whatever happens here, so a failed duplicate search or
-    ranking is reported in ``recommendations.warnings`` with the incident (201), never as an error
-    that would make the call-taker send the call again.
+    """Return the intake writer's answer stage: the JSON body of :class:`IntakeRead` for a committed call.
+
+    The answer takes the call's ``k`` (candidates to rank) as its context. The call is stored
+    whatever happens here, so a failed duplicate search or ranking is reported in
+    ``recommendations.warnings`` with the incident (201), never as an error that would make the
+    call-taker send the call again.
     """
 
     def answer(session: Session, incident: Incident, k: int) -> bytes:
         stored = IncidentRead.model_validate(incident)  # first: a rollback below would expire it
-        plan = plans.get_plan(session, stored.type_code, stored.district_id)  # read once, for ranking and the answer
+        plan = plans.get_plan(session, stored.type_code, stored.district_id)  # once, for ranking and the answer
         warnings: list[Reason] = []
         try:
             duplicates = dispatch_service.find_duplicates(
                 session, lon=incident.lon, lat=incident.lat, type_code=incident.type_code,
                 radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min, exclude_id=incident.id)
-        except Exception:  # noqa: BLE001  stored; say the check is missing
+        except Exception:  # stored; say the check is missing
             logger.exception("duplicate search failed for stored incident %s", stored.id)
             session.rollback()
             duplicates = []
@@ -271,7 +277,7 @@ def intake_answers(settings: Settings) -> Callable[[Session, Incident, int], byt
         try:
             recommendation = dispatch_service.recommend(session, stored.id, graph=road_graph(settings.roads_file),
                                                         policy=dispatch_service.policy_for(settings, k), plan=plan)
-        except Exception:  # noqa: BLE001  stored; the dispatcher can ask again or dispatch by hand
+        except Exception:  # stored; the dispatcher can ask again or dispatch by hand
             logger.exception("unit recommendation failed for stored incident %s", stored.id)
             session.rollback()
             recommendation = dispatch_service.Recommendation(stored.id, [], [], [])

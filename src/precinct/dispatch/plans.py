@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,13 +27,16 @@ BASE_CHECKLIST = [
     {"zh": "核实报警地址和现场情况", "en": "Confirm the address and the situation on scene"},
     {"zh": "到场后反馈处置情况", "en": "Report back on arrival and after handling"},
 ]
-CATEGORY_DEFAULTS: dict[str, dict] = {
+CATEGORY_DEFAULTS: dict[str, dict[str, Any]] = {
     "robbery": {"unit_types": [("patrol_car", 2), ("rapid_response", 1)], "notify": [],
-                "checklist": [{"zh": "封控现场，注意嫌疑人逃跑方向", "en": "Secure the scene; note the suspect's direction of flight"}]},
+                "checklist": [{"zh": "封控现场，注意嫌疑人逃跑方向",
+                               "en": "Secure the scene; note the suspect's direction of flight"}]},
     "weapons": {"unit_types": [("rapid_response", 1), ("patrol_car", 2)], "notify": [Agency.AMBULANCE],
-                "checklist": [{"zh": "持械警情，着防护装备，保持安全距离", "en": "Armed incident: wear protective gear, keep distance"}]},
+                "checklist": [{"zh": "持械警情，着防护装备，保持安全距离",
+                               "en": "Armed incident: wear protective gear, keep distance"}]},
     "assault": {"unit_types": [("patrol_car", 1)], "notify": [Agency.AMBULANCE],
-                "checklist": [{"zh": "确认伤者情况，必要时呼叫120", "en": "Check for injuries; call an ambulance if needed"}]},
+                "checklist": [{"zh": "确认伤者情况，必要时呼叫120",
+                               "en": "Check for injuries; call an ambulance if needed"}]},
     "traffic": {"unit_types": [("traffic", 1), ("patrol_car", 1)], "notify": [],
                 "checklist": [{"zh": "设置警示，疏导交通", "en": "Set up warnings and direct traffic"}]},
     "fire": {"unit_types": [("patrol_car", 1)], "notify": [Agency.FIRE],
@@ -44,7 +49,7 @@ CATEGORY_DEFAULTS: dict[str, dict] = {
 
 # Duty levels: 1 = I (highest) .. 4 = IV (normal). Share of a district's units that must stay
 # available, and the patrol requirement shown to every console.
-DUTY_LEVELS: dict[int, dict] = {
+DUTY_LEVELS: dict[int, dict[str, Any]] = {
     4: {"min_available_share": 0.20, "zh": "IV级（常态）", "en": "Level IV (normal)",
         "patrol_zh": "常态巡逻", "patrol_en": "routine patrols"},
     3: {"min_available_share": 0.30, "zh": "III级", "en": "Level III",
@@ -59,19 +64,23 @@ DEFAULT_LEVEL = 4
 
 @dataclass(frozen=True)
 class PlanView:
+    """A response plan as dispatch reads it: the units to send, the checklist, the agencies to notify."""
+
     type_code: str
     district_id: int | None
     version: int
-    unit_types: list[dict]
-    checklist: list[dict]
+    unit_types: list[dict[str, Any]]
+    checklist: list[dict[str, str]]
     notify: list[str]
     built_in: bool
 
     def allowed_unit_types(self) -> set[str]:
+        """Return the unit types the plan sends."""
         return {entry["unit_type"] for entry in self.unit_types}
 
 
 def default_plan(type_code: str, category: str) -> PlanView:
+    """Return the built-in plan of a category (general units and the base checklist for other categories)."""
     preset = CATEGORY_DEFAULTS.get(category)
     if preset is None:
         unit_types = [{"unit_type": t.value, "count": 1} for t in GENERAL_UNITS]
@@ -92,7 +101,7 @@ def _plan_table(session: Session) -> dict[tuple[str, int | None], PlanView]:
 
 
 def get_plan(session: Session, type_code: str, district_id: int | None = None) -> PlanView:
-    """The active plan for a type: the district's own if any, else the citywide one, else built-in."""
+    """Return the active plan for a type: the district's own if any, else the citywide one, else built-in."""
     incident_type = incident_service.get_type(session, type_code)
     table = _plan_table(session)
     for scope in ([district_id, None] if district_id is not None else [None]):
@@ -102,7 +111,8 @@ def get_plan(session: Session, type_code: str, district_id: int | None = None) -
 
 
 def save_plan(
-    session: Session, *, type_code: str, district_id: int | None, unit_types: list[dict], checklist: list[dict],
+    session: Session, *, type_code: str, district_id: int | None, unit_types: list[dict[str, Any]],
+    checklist: list[dict[str, str]],
     notify: list[str], actor: Actor,
 ) -> ResponsePlan:
     """Add a new version of a plan; the previous version is kept, inactive."""
@@ -115,7 +125,8 @@ def save_plan(
     if district_id is not None:
         _district(session, district_id)
     scope = ResponsePlan.district_id.is_(None) if district_id is None else ResponsePlan.district_id == district_id
-    previous = session.scalar(select(func.max(ResponsePlan.version)).where(ResponsePlan.type_code == type_code, scope)) or 0
+    previous = session.scalar(select(func.max(ResponsePlan.version))
+                              .where(ResponsePlan.type_code == type_code, scope)) or 0
     for old in session.scalars(select(ResponsePlan).where(ResponsePlan.type_code == type_code, scope,
                                                           ResponsePlan.active.is_(True))):
         old.active = False
@@ -131,6 +142,7 @@ def save_plan(
 
 
 def plan_history(session: Session, type_code: str) -> list[ResponsePlan]:
+    """Return every version of a type's plans, by district (citywide first) and version."""
     return list(session.scalars(select(ResponsePlan).where(ResponsePlan.type_code == type_code)
                                 .order_by(ResponsePlan.district_id, ResponsePlan.version)))
 
@@ -144,9 +156,11 @@ def _district(session: Session, district_id: int) -> OrgUnit:
 
 @dataclass(frozen=True)
 class DutyLevelView:
+    """A district's current duty level: who set it and why, and the units it requires available."""
+
     district_id: int
     level: int
-    set_at: object
+    set_at: datetime | None
     set_by: str | None
     reason: str
     min_available_units: int
@@ -161,18 +175,22 @@ def current_levels(session: Session) -> list[DutyLevelView]:
     """Every district's current level (IV unless raised), with its minimum available units."""
     latest = select(DutyLevelChange.district_id, func.max(DutyLevelChange.id).label("id")).group_by(
         DutyLevelChange.district_id).subquery()
-    changes = {c.district_id: c for c in session.scalars(select(DutyLevelChange).join(latest, DutyLevelChange.id == latest.c.id))}
-    station_district = dict(session.execute(select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.tier == OrgTier.STATION)).all())
+    changes = {c.district_id: c
+               for c in session.scalars(select(DutyLevelChange).join(latest, DutyLevelChange.id == latest.c.id))}
+    station_district = dict(session.execute(select(OrgUnit.id, OrgUnit.parent_id)
+                                            .where(OrgUnit.tier == OrgTier.STATION)).all())
     totals: dict[int, int] = {}
     available: dict[int, int] = {}
     for station_id, status in session.execute(select(Unit.home_station_id, Unit.status)):
-        district_id = station_district.get(station_id)
+        district_id = station_district.get(station_id) if station_id is not None else None
         if district_id is None:
             continue
-        totals[district_id] = totals.get(district_id, 0) + (status not in (UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE))
+        on_duty = status not in (UnitStatus.OFF_DUTY, UnitStatus.OUT_OF_SERVICE)
+        totals[district_id] = totals.get(district_id, 0) + on_duty
         available[district_id] = available.get(district_id, 0) + (status == UnitStatus.AVAILABLE)
     views = []
-    for district_id in session.scalars(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.DISTRICT).order_by(OrgUnit.id)):
+    districts = session.scalars(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.DISTRICT).order_by(OrgUnit.id))
+    for district_id in districts:
         change = changes.get(district_id)
         level = change.level if change else DEFAULT_LEVEL
         spec = DUTY_LEVELS[level]
@@ -187,6 +205,13 @@ def current_levels(session: Session) -> list[DutyLevelView]:
 
 
 def set_level(session: Session, *, district_id: int, level: int, reason: str, actor: Actor) -> DutyLevelChange:
+    """Set a district's duty level (1 = I, highest .. 4 = IV, normal), audited and pushed live.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown level, a missing reason, or a district that does not exist.
+    """
     if level not in DUTY_LEVELS:
         raise ValidationError("level must be 1 (I, highest), 2, 3 or 4 (IV, normal)")
     if len(reason.strip()) < 2:
@@ -208,7 +233,7 @@ _levels = TTLCache[dict[int, int]](ttl_s=10.0)
 
 
 def current_level_map(session: Session) -> dict[int, int]:
-    """District id -> current duty level (only districts whose level was ever set)."""
+    """Return each district's current duty level by id (only districts whose level was ever set)."""
     def load() -> dict[int, int]:
         latest = select(DutyLevelChange.district_id, func.max(DutyLevelChange.id).label("id")).group_by(
             DutyLevelChange.district_id).subquery()

@@ -37,8 +37,9 @@ OFF_DUTY_STATUSES = ("off_duty", "out_of_service")
 
 @dataclass(frozen=True)
 class DispatchPolicy:
-    """How to rank: ``k`` candidates from a straight-line pool of at least ``prefilter_min``;
-    positions older than ``stale_after_s`` do not count; units farther than ``snap_max_m`` from a
+    """How to rank: ``k`` candidates from a straight-line pool of at least ``prefilter_min``.
+
+    Positions older than ``stale_after_s`` do not count; units farther than ``snap_max_m`` from a
     road are ranked by straight line; congestion follows the hour of day in ``zone``.
     """
 
@@ -51,6 +52,8 @@ class DispatchPolicy:
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a unit ranks where it does, or a warning (a machine code and its zh and en text)."""
+
     code: str
     zh: str
     en: str
@@ -58,6 +61,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A ranked unit: its road travel time (or straight-line estimate), distance, rank and reasons."""
+
     unit_id: int
     call_sign: str
     unit_type: str
@@ -70,6 +75,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Passed:
+    """A unit nearer than the first candidate but passed over, and why."""
+
     unit_id: int
     call_sign: str
     zh: str
@@ -78,6 +85,8 @@ class Passed:
 
 @dataclass(frozen=True)
 class MoveUp:
+    """A suggestion to move a unit to a station that the dispatch leaves without a ready unit."""
+
     unit_id: int
     call_sign: str
     to_station_id: int
@@ -119,10 +128,11 @@ class UnitSnapshot:
     snaps: dict[RoadGraph, UnitSnaps] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
+        """Return the number of units."""
         return len(self.id)
 
     @classmethod
-    def from_columns(cls, *, id: list[int], call_sign: list[str], unit_type: list[str], status: list[str],  # noqa: A002
+    def from_columns(cls, *, id: list[int], call_sign: list[str], unit_type: list[str], status: list[str],
                      lon: list[float], lat: list[float], position_at: list[datetime], station_id: list[int | None],
                      district_id: list[int | None], stations: dict[int, StationPoint] | None = None) -> UnitSnapshot:
         """Build a snapshot from plain columns (statuses and types as their string values)."""
@@ -146,10 +156,12 @@ class UnitSnapshot:
 
 
 class UnitSnaps:
-    """A snapshot's unit positions snapped to one road graph, each unit when it first enters a
-    candidate pool: the snapshot's positions never change, so no unit is snapped twice. Units that
-    have not moved since the previous snapshot keep its snaps (an AVL feed reloads the snapshot
-    every few seconds, but moves only the units that reported).
+    """A snapshot's unit positions snapped to one road graph.
+
+    Each unit is snapped when it first enters a candidate pool: the snapshot's positions never
+    change, so no unit is snapped twice. Units that have not moved since the previous snapshot keep
+    its snaps (an AVL feed reloads the snapshot every few seconds, but moves only the units that
+    reported).
     """
 
     def __init__(self, graph: RoadGraph, ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> None:
@@ -164,14 +176,19 @@ class UnitSnaps:
         order = np.argsort(previous.ids)
         j = order[np.searchsorted(previous.ids, self.ids, sorter=order).clip(max=len(order) - 1)]
         edge = previous.edge[j]  # read first: a unit counts as snapped there once its edge is set
-        same = (previous.ids[j] == self.ids) & (previous.lon[j] == self.lon) & (previous.lat[j] == self.lat) & (edge >= 0)
+        same = ((previous.ids[j] == self.ids) & (previous.lon[j] == self.lon) & (previous.lat[j] == self.lat)
+                & (edge >= 0))
         for name in ("fraction", "x", "y", "distance"):
             getattr(self, name)[same] = getattr(previous, name)[j[same]]
         self.edge[same] = edge[same]
 
     def take(self, indices: list[int], *, max_distance_m: float) -> SnappedPoints:
-        """The snapped positions of ``indices``; ValidationError if one is farther than
-        ``max_distance_m`` from every road.
+        """Return the snapped positions of ``indices``.
+
+        Raises
+        ------
+        ValidationError
+            If one is farther than ``max_distance_m`` from every road.
         """
         index = np.asarray(indices, dtype=np.int64)
         missing = index[self.edge[index] < 0]
@@ -192,8 +209,9 @@ _latest_snaps: weakref.WeakKeyDictionary[RoadGraph, UnitSnaps] = weakref.WeakKey
 
 
 def snapped_units(graph: RoadGraph, units: UnitSnapshot) -> UnitSnaps:
-    """The snapshot's :class:`UnitSnaps` for ``graph`` (created on first use, keeping the snaps of
-    units that have not moved since the snapshot before).
+    """Return the snapshot's :class:`UnitSnaps` for ``graph``.
+
+    Created on first use, keeping the snaps of units that have not moved since the snapshot before.
     """
     snaps = units.snaps.get(graph)
     if snaps is None:
@@ -208,8 +226,10 @@ def snapped_units(graph: RoadGraph, units: UnitSnapshot) -> UnitSnaps:
 
 @dataclass(frozen=True)
 class Ranking:
-    """What :func:`rank_units` found: the ranked candidates, the nearer units passed over, and
-    the move-up that sending the first candidate calls for.
+    """What :func:`rank_units` found.
+
+    The ranked candidates, the nearer units passed over, and the move-up that sending the first
+    candidate calls for.
     """
 
     items: list[Candidate]
@@ -221,7 +241,7 @@ class Ranking:
 
 def format_duration(seconds: float) -> tuple[str, str]:
     """``(zh, en)`` minutes and seconds, e.g. ``("3分05秒", "3 min 05 s")``."""
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}分{secs:02d}秒", f"{minutes} min {secs:02d} s"
 
 
@@ -275,7 +295,8 @@ def _candidates(ranked: list[tuple[float, int]], units: UnitSnapshot, straight: 
     for rank, (seconds, i) in enumerate(ranked, start=1):
         zh_time, en_time = format_duration(seconds)
         if rank == 1:
-            reasons = [Reason("fastest", f"最快到达的可用警力，{how_zh}{zh_time}", f"fastest available unit, {en_time} {how_en}")]
+            reasons = [Reason("fastest", f"最快到达的可用警力，{how_zh}{zh_time}",
+                              f"fastest available unit, {en_time} {how_en}")]
             if straight[i] > nearest_straight + 1:
                 reasons.append(Reason("road_beats_distance", "直线距离不是最近，但道路行程最快",
                                       "not the nearest in a straight line, but the fastest by road"))
@@ -303,14 +324,16 @@ def _passed_over(units: UnitSnapshot, order: np.ndarray, straight: np.ndarray, b
             minutes = int((now.timestamp() - units.position_s[i]) // 60)
             zh, en = f"位置已{minutes}分钟未更新", f"position is {minutes} min old"
         else:
-            zh, en = f"警力类型{units.unit_type[i]}不在预案内", f"unit type {units.unit_type[i]} is not in the response plan"
+            zh = f"警力类型{units.unit_type[i]}不在预案内"
+            en = f"unit type {units.unit_type[i]} is not in the response plan"
         passed.append(Passed(int(units.id[i]), sign, f"{sign} 更近，但{zh}", f"{sign} is nearer but {en}"))
     return passed
 
 
 def _move_ups(units: UnitSnapshot, chosen: int, ready: np.ndarray) -> list[MoveUp]:
-    """Sending ``chosen`` leaves its station with no ready unit: suggest the nearest ready unit of
-    another station to cover it.
+    """Suggest a move-up when sending ``chosen`` leaves its station with no ready unit.
+
+    The nearest ready unit of another station is moved to cover it.
     """
     station_id = int(units.station_id[chosen])
     station = units.stations.get(station_id)
@@ -332,8 +355,9 @@ def _move_ups(units: UnitSnapshot, chosen: int, ready: np.ndarray) -> list[MoveU
 
 
 def available_after_dispatch(units: UnitSnapshot, district_id: int, min_available_share: float) -> tuple[int, int]:
-    """(available units left in the district after one is sent, the minimum the duty level asks
-    for: ``ceil(share x units on duty)``).
+    """Return the available units left in the district after one is sent, and the duty level's minimum.
+
+    The minimum is ``ceil(share x units on duty)``.
     """
     on_duty, available = units.district_counts(district_id)
     return available - 1, math.ceil(min_available_share * on_duty)

@@ -1,5 +1,7 @@
-"""Dispatch on the store: unit recommendation (ranking in ``dispatch.ranking``), duplicate calls
-and hand-offs to other agencies.
+"""Dispatch on the store.
+
+Unit recommendation (ranking in ``dispatch.ranking``), duplicate calls and hand-offs to other
+agencies.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from precinct.audit import service as audit_service
@@ -42,6 +44,8 @@ from precinct.units.models import Unit
 
 @dataclass(frozen=True)
 class Recommendation:
+    """Units ranked for an incident, those passed over and why, the move-ups it calls for, warnings."""
+
     incident_id: int
     items: list[Candidate]
     excluded: list[Passed]
@@ -49,22 +53,27 @@ class Recommendation:
     warnings: list[Reason] = field(default_factory=list)
 
 
+DEFAULT_POLICY = DispatchPolicy()
+
+
 def policy_for(settings: Settings, k: int) -> DispatchPolicy:
-    """The ranking policy the settings give, for ``k`` candidates."""
+    """Return the ranking policy the settings give, for ``k`` candidates."""
     return DispatchPolicy(k=k, stale_after_s=settings.dispatch_stale_after_s, zone=settings.zone)
 
 
 def unit_snapshot(session: Session) -> UnitSnapshot:
-    """Every positioned unit with its station and district, and the positions of the stations
-    (what :func:`dispatch.ranking.rank_units` ranks), read in two queries.
+    """Read every positioned unit with its station and district, and the positions of the stations.
+
+    What :func:`dispatch.ranking.rank_units` ranks, read in two queries.
     """
     station = aliased(OrgUnit)
     rows = session.execute(select(
-        Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at, Unit.home_station_id,
-        station.parent_id,
+        Unit.id, Unit.call_sign, Unit.unit_type, Unit.status, Unit.lon, Unit.lat, Unit.position_at,
+        Unit.home_station_id, station.parent_id,
     ).outerjoin(station, station.id == Unit.home_station_id).where(Unit.lon.is_not(None))).all()
     names = ["id", "call_sign", "unit_type", "status", "lon", "lat", "position_at", "station_id", "district_id"]
-    columns = dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True)) if rows else {n: [] for n in names}
+    columns = (dict(zip(names, (list(c) for c in zip(*rows, strict=True)), strict=True)) if rows
+               else {n: [] for n in names})
     stations = {row.id: StationPoint(row.id, row.lon, row.lat, row.name_zh, row.name_en) for row in session.execute(
         select(OrgUnit.id, OrgUnit.lon, OrgUnit.lat, OrgUnit.name_zh, OrgUnit.name_en)
         .where(OrgUnit.tier == OrgTier.STATION, OrgUnit.lon.is_not(None)))}
@@ -76,18 +85,21 @@ hub.add_listener(lambda kind: _snapshots.clear() if kind == "unit" else None)
 
 
 def cached_unit_snapshot(session: Session) -> UnitSnapshot:
-    """The unit snapshot, kept per process until a unit changes (or 5 s pass, for writes that
-    bypass the session hooks, such as the simulator's AVL heartbeats).
+    """Return the unit snapshot, kept per process until a unit changes.
+
+    Or until 5 s pass, for writes that bypass the session hooks, such as the simulator's AVL
+    heartbeats.
     """
     return _snapshots.get_or_load(session.get_bind().engine.url, lambda: unit_snapshot(session))
 
 
 def recommend(
-    session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DispatchPolicy(),
+    session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DEFAULT_POLICY,
     now: datetime | None = None, units: UnitSnapshot | None = None, plan: plans.PlanView | None = None,
 ) -> Recommendation:
-    """Rank units for an incident by road travel time, with reasons (``dispatch.ranking``), the
-    move-up it calls for and the duty-level warning. ``graph=None`` ranks by straight-line
+    """Rank units for an incident by road travel time, with reasons (``dispatch.ranking``).
+
+    With the move-up it calls for and the duty-level warning. ``graph=None`` ranks by straight-line
     distance only (for cities without a road file). ``units`` may pass a snapshot taken earlier;
     ``plan`` the incident's response plan when the caller has read it already.
     """
@@ -96,9 +108,10 @@ def recommend(
     plan = plan or plans.get_plan(session, incident.type_code, incident.district_id)
     units = units if units is not None else cached_unit_snapshot(session)
     if len(units) == 0:
-        return Recommendation(incident.id, [], [], [], [Reason("no_units", "没有可用警力位置", "no unit has a position")])
-    ranking = rank_units(units, lon=incident.lon, lat=incident.lat, allowed_types=plan.allowed_unit_types(), now=now,
-                         policy=policy, graph=graph)
+        no_units = Reason("no_units", "没有可用警力位置", "no unit has a position")
+        return Recommendation(incident.id, [], [], [], [no_units])
+    ranking = rank_units(units, lon=incident.lon, lat=incident.lat, allowed_types=plan.allowed_unit_types(),
+                         now=now, policy=policy, graph=graph)
     warnings = _duty_warnings(session, incident, units) if ranking.chosen is not None else []
     if ranking.chosen is None:
         warnings.append(Reason("no_eligible_unit", "没有符合条件的可用警力", "no eligible unit is available"))
@@ -122,12 +135,14 @@ def _duty_warnings(session: Session, incident: Incident, units: UnitSnapshot) ->
 
 @dataclass(frozen=True)
 class DuplicateCandidate:
+    """An open incident that may be the same event as a new call: how far away and how long ago."""
+
     incident: Incident
     distance_m: float
     minutes_ago: float
 
 
-def _duplicates_query():  # type: ignore[no-untyped-def]
+def _duplicates_query() -> Select[Incident]:
     """Built once: constructing this query per call cost more than running it."""
     b = bindparam
     east, north = (Incident.lon - b("lon")) * b("cos_lat"), Incident.lat - b("lat")  # scaled degrees: for ordering
@@ -145,8 +160,9 @@ def find_duplicates(
     session: Session, *, lon: float, lat: float, type_code: str, radius_m: float = 300.0, window_min: float = 30.0,
     exclude_id: int | None = None, now: datetime | None = None, limit: int = 5,
 ) -> list[DuplicateCandidate]:
-    """The ``limit`` nearest open incidents of the same category within ``radius_m`` of (lon, lat)
-    received within ``window_min``, nearest first.
+    """Return the ``limit`` nearest open incidents of the same category near (lon, lat), nearest first.
+
+    Near: within ``radius_m``, received within ``window_min``.
     """
     now = now or utcnow()
     category = incident_service.get_type(session, type_code).category
@@ -184,7 +200,9 @@ def attach_duplicate(session: Session, incident_id: int, original_id: int, *, ac
 
 
 @conflicts_as_domain_errors
-def hand_off(session: Session, incident_id: int, *, agency: Agency, mode: HandoffMode, reason: str, actor: Actor) -> Handoff:
+def hand_off(
+    session: Session, incident_id: int, *, agency: Agency, mode: HandoffMode, reason: str, actor: Actor,
+) -> Handoff:
     """Transfer to, or handle jointly with, fire, ambulance or the 12345 hotline."""
     if len(reason.strip()) < 2:
         raise ValidationError("give the reason for the hand-off")
@@ -207,5 +225,6 @@ def hand_off(session: Session, incident_id: int, *, agency: Agency, mode: Handof
 
 
 def list_handoffs(session: Session, incident_id: int) -> list[Handoff]:
+    """Return an incident's hand-offs to other agencies, oldest first."""
     incident_service.get(session, incident_id)
     return list(session.scalars(select(Handoff).where(Handoff.incident_id == incident_id).order_by(Handoff.id)))

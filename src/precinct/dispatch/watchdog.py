@@ -16,14 +16,18 @@ logger = logging.getLogger("precinct.dispatch")
 WATCHDOG = Actor(username="dispatch-watchdog", role=Role.SUPERVISOR, ip="local")
 
 
-def watchdog_job(session_factory: sessionmaker[Session], settings: Settings, *, every_s: float = 10.0) -> BackgroundLoop:
-    """Every ``every_s`` seconds, escalate assignments not acknowledged within
-    ``settings.dispatch_ack_timeout_s`` (each once).
+def watchdog_job(
+    session_factory: sessionmaker[Session], settings: Settings, *, every_s: float = 10.0,
+) -> BackgroundLoop:
+    """Return the job that escalates unacknowledged assignments every ``every_s`` seconds.
+
+    An assignment not acknowledged within ``settings.dispatch_ack_timeout_s`` is escalated once.
     """
 
     def step() -> None:
         with session_factory() as session:
-            escalated = assignments.escalate_unacknowledged(session, timeout_s=settings.dispatch_ack_timeout_s, actor=WATCHDOG)
+            escalated = assignments.escalate_unacknowledged(session, timeout_s=settings.dispatch_ack_timeout_s,
+                                                            actor=WATCHDOG)
             session.commit()
         if escalated:
             logger.info("escalated %d unacknowledged assignments", len(escalated))

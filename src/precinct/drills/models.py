@@ -12,8 +12,10 @@ from precinct.core.db import Base, UTCDateTime, utcnow
 
 
 class DrillRun(Base):
-    """One playing of a scenario. Its incidents are stored as simulated incidents whose ``extra``
-    names the run (``{"drill_run_id": id, "drill_step": k}``) and whose description says DRILL.
+    """One playing of a scenario.
+
+    Its incidents are stored as simulated incidents whose ``extra`` names the run
+    (``{"drill_run_id": id, "drill_step": k}``) and whose description says DRILL.
     """
 
     __tablename__ = "drill_runs"

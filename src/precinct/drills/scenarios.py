@@ -16,6 +16,7 @@ import json
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from precinct.core.errors import NotFoundError, ValidationError
 
@@ -24,6 +25,8 @@ CODE_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 @dataclass(frozen=True)
 class Step:
+    """One timed call of a scenario, already placed (lon/lat)."""
+
     offset_s: float
     type_code: str
     lon: float
@@ -36,6 +39,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A drill scenario: timed calls, and the anchor a run may move them to."""
+
     code: str
     name_zh: str
     name_en: str
@@ -44,19 +49,21 @@ class Scenario:
     anchor: tuple[float, float] | None
     steps: tuple[Step, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scenario as plain JSON values (the anchor as ``[lon, lat]``)."""
         return asdict(self) | {"anchor": list(self.anchor) if self.anchor else None}
 
     def moved_to(self, lon: float, lat: float) -> Scenario:
-        """The same scenario translated so that its anchor (or first step) lies at ``lon, lat``."""
+        """Return the same scenario translated so that its anchor (or first step) lies at ``lon, lat``."""
         base_lon, base_lat = self.anchor or (self.steps[0].lon, self.steps[0].lat)
         d_lon, d_lat = lon - base_lon, lat - base_lat
         steps = tuple(Step(**(asdict(s) | {"lon": s.lon + d_lon, "lat": s.lat + d_lat})) for s in self.steps)
-        return Scenario(self.code, self.name_zh, self.name_en, self.description_zh, self.description_en, (lon, lat), steps)
+        return Scenario(self.code, self.name_zh, self.name_en, self.description_zh, self.description_en, (lon, lat),
+                        steps)
 
 
-def scenario_from_dict(data: dict, *, source: str = "scenario") -> Scenario:
-    """Validate a scenario mapping.
+def scenario_from_dict(data: object, *, source: str = "scenario") -> Scenario:
+    """Validate a scenario mapping (a JSON object) and return the scenario.
 
     Raises
     ------
@@ -127,7 +134,7 @@ def scenario_from_file(path: str | Path) -> Scenario:
 
 
 def standard_scenarios() -> dict[str, Scenario]:
-    """The scenarios shipped with Precinct, by code."""
+    """Return the scenarios shipped with Precinct, by code."""
     folder = resources.files("precinct.drills").joinpath("scenarios")
     found = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -138,7 +145,7 @@ def standard_scenarios() -> dict[str, Scenario]:
 
 
 def standard_scenario(code: str) -> Scenario:
-    """A shipped scenario by code (never a path: the API uses this).
+    """Return a shipped scenario by code (never a path: the API uses this).
 
     Raises
     ------
@@ -151,7 +158,7 @@ def standard_scenario(code: str) -> Scenario:
 
 
 def get_scenario(code_or_path: str) -> Scenario:
-    """A standard scenario by code, or a local file by path (anything ending in .json; CLI only)."""
+    """Return a standard scenario by code, or a local file by path (anything ending in .json; CLI only)."""
     if code_or_path.endswith(".json"):
         return scenario_from_file(code_or_path)
     return standard_scenario(code_or_path)

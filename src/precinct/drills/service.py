@@ -16,6 +16,7 @@ import logging
 import statistics
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.drills.models import DrillRun
 from precinct.drills.scenarios import Scenario, Step
+from precinct.geo import RoadGraph
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentSource
 from precinct.incidents.schemas import IncidentCreate
@@ -41,11 +43,13 @@ MAX_SPEED = 100.0
 DRILL_ACTOR = Actor(username="drill-engine", role=Role.ADMIN, ip="local")
 
 
-def _scenario_of(run: DrillRun) -> dict:
-    return (run.score or {})["scenario"]
+def _scenario_of(run: DrillRun) -> dict[str, Any]:
+    scenario: dict[str, Any] = (run.score or {})["scenario"]
+    return scenario
 
 
 def get(session: Session, run_id: int) -> DrillRun:
+    """Return a drill run; NotFoundError if there is none."""
     run = session.get(DrillRun, run_id)
     if run is None:
         raise NotFoundError(f"drill run {run_id} not found")
@@ -53,6 +57,7 @@ def get(session: Session, run_id: int) -> DrillRun:
 
 
 def list_(session: Session, *, status: str | None = None) -> list[DrillRun]:
+    """Return the drill runs (of one status if given), latest first."""
     query = select(DrillRun).order_by(DrillRun.id.desc())
     if status:
         query = query.where(DrillRun.status == status)
@@ -64,6 +69,7 @@ def start(
     at: tuple[float, float] | None = None, now: datetime | None = None, auto_tick: bool = True,
 ) -> DrillRun:
     """Start a run of ``scenario``; ``speed`` > 1 plays it faster (10 = ten times real time).
+
     ``auto_tick``: the server's drill ticker injects due steps (else only explicit ticks do).
 
     ``at = (lon, lat)`` moves the whole scenario so its anchor lies there (for other cities).
@@ -79,7 +85,8 @@ def start(
         try:
             incident_service.get_type(session, step.type_code)
         except NotFoundError:
-            raise ValidationError(f"scenario {scenario.code} step {number}: unknown type_code {step.type_code!r}") from None
+            raise ValidationError(
+                f"scenario {scenario.code} step {number}: unknown type_code {step.type_code!r}") from None
     if at is not None:
         scenario = scenario.moved_to(*at)
     run = DrillRun(
@@ -102,7 +109,9 @@ def due_steps(run: DrillRun, now: datetime) -> list[int]:
     return [k for k, step in enumerate(steps) if step["offset_s"] <= elapsed_s + 1e-9 and k not in done]
 
 
-def tick(session: Session, now: datetime | None = None, *, graph=None, run_id: int | None = None) -> list[Incident]:  # noqa: ANN001
+def tick(
+    session: Session, now: datetime | None = None, *, graph: RoadGraph | None = None, run_id: int | None = None,
+) -> list[Incident]:
     """Inject every due step of every running run (or of ``run_id``) as a drill incident.
 
     The caller commits. ``graph`` is the road graph for the recommendation (None = straight line).
@@ -124,7 +133,7 @@ def tick(session: Session, now: datetime | None = None, *, graph=None, run_id: i
     return injected
 
 
-def _inject(session: Session, run: DrillRun, number: int, now: datetime, graph) -> Incident:  # noqa: ANN001
+def _inject(session: Session, run: DrillRun, number: int, now: datetime, graph: RoadGraph | None) -> Incident:
     from precinct.dispatch import service as dispatch_service
 
     step = Step(**_scenario_of(run)["steps"][number])
@@ -136,7 +145,7 @@ def _inject(session: Session, run: DrillRun, number: int, now: datetime, graph) 
                        received_at=now),
         actor=DRILL_ACTOR, simulated=True,
     )
-    extra = {"drill_run_id": run.id, "drill_step": number, "recommended_unit_id": None,
+    extra: dict[str, Any] = {"drill_run_id": run.id, "drill_step": number, "recommended_unit_id": None,
              "recommended_call_sign": None, "recommended_travel_time_s": None}
     recommendation = dispatch_service.recommend(session, incident.id, graph=graph, now=now)
     if recommendation.items:
@@ -145,7 +154,8 @@ def _inject(session: Session, run: DrillRun, number: int, now: datetime, graph) 
                   "recommended_travel_time_s": float(best.travel_time_s)}
     incident.extra = (incident.extra or {}) | extra
     incident.drill_run_id = run.id
-    run.score = (run.score or {}) | {"injected": [*run.score.get("injected", []), number]}
+    score = run.score or {}
+    run.score = score | {"injected": [*score.get("injected", []), number]}
     session.flush()
     return incident
 
@@ -171,6 +181,7 @@ def finish(session: Session, run_id: int, *, actor: Actor, now: datetime | None 
 
 
 def incidents_of(session: Session, run: DrillRun) -> list[Incident]:
+    """Return the run's drill incidents, in the order they were injected."""
     candidates = session.scalars(
         select(Incident).where(Incident.simulated.is_(True), Incident.received_at >= run.started_at)
         .order_by(Incident.received_at, Incident.id)
@@ -182,31 +193,34 @@ def _seconds(later: datetime | None, earlier: datetime) -> float | None:
     return None if later is None else (later - earlier).total_seconds()
 
 
-def _summary(values: list[float]) -> dict:
+def _summary(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"count": 0, "mean_s": None, "median_s": None, "max_s": None}
     return {"count": len(values), "mean_s": statistics.fmean(values), "median_s": statistics.median(values),
             "max_s": max(values)}
 
 
-def score(session: Session, run: DrillRun) -> dict:
+def score(session: Session, run: DrillRun) -> dict[str, Any]:
     """Compare each drill incident's first dispatched unit with the unit recommended at injection.
 
     Per incident: recommended unit and its road travel time, first unit sent, seconds from
     injection to dispatch and to on scene, whether the recommended unit was sent. Overall: counts,
     the share of dispatched incidents sent the recommended unit, and time summaries.
     """
-    items = []
+    items: list[dict[str, Any]] = []
     for incident in incidents_of(session, run):
         extra = incident.extra or {}
         first = session.scalars(
-            select(Assignment).where(Assignment.incident_id == incident.id).order_by(Assignment.dispatched_at, Assignment.id)
+            select(Assignment).where(Assignment.incident_id == incident.id)
+            .order_by(Assignment.dispatched_at, Assignment.id)
         ).first()
         on_scene = session.scalars(
-            select(Assignment.on_scene_at).where(Assignment.incident_id == incident.id, Assignment.on_scene_at.is_not(None))
+            select(Assignment.on_scene_at)
+            .where(Assignment.incident_id == incident.id, Assignment.on_scene_at.is_not(None))
             .order_by(Assignment.on_scene_at)
         ).first()
-        call_sign = session.get(Unit, first.unit_id).call_sign if first else None
+        unit = session.get(Unit, first.unit_id) if first else None
+        call_sign = unit.call_sign if unit else None
         items.append({
             "incident_id": incident.id, "step": extra.get("drill_step"), "type_code": incident.type_code,
             "priority": incident.priority, "injected_at": incident.received_at.isoformat(),
@@ -234,20 +248,27 @@ def score(session: Session, run: DrillRun) -> dict:
     }
 
 
-def replay(session: Session, run_id: int) -> list[dict]:
-    """Every event of the run's incidents in time order: incident events, assignment milestones and
-    unit status changes, for step-by-step review.
+def replay(session: Session, run_id: int) -> list[dict[str, Any]]:
+    """Return every event of the run's incidents in time order, for step-by-step review.
+
+    Incident events, assignment milestones and unit status changes.
     """
     run = get(session, run_id)
     incidents = {i.id: i for i in incidents_of(session, run)}
     if not incidents:
         return []
     ids = list(incidents)
-    timeline: list[tuple[datetime, int, int, dict]] = []
+    timeline: list[tuple[datetime, int, int, dict[str, Any]]] = []
+
+    def step_of(incident_id: int | None) -> int | None:
+        incident = incidents.get(incident_id) if incident_id is not None else None
+        step: int | None = (incident.extra or {}).get("drill_step") if incident is not None else None
+        return step
+
     for event in session.scalars(select(IncidentEvent).where(IncidentEvent.incident_id.in_(ids))):
         timeline.append((event.at, 0, event.id, {
             "kind": f"incident.{event.kind}", "incident_id": event.incident_id,
-            "step": (incidents[event.incident_id].extra or {}).get("drill_step"), "actor": event.actor,
+            "step": step_of(event.incident_id), "actor": event.actor,
             "from_status": event.from_status, "to_status": event.to_status, "data": event.data}))
     call_signs = dict(session.execute(select(Unit.id, Unit.call_sign)).all())
     for assignment in session.scalars(select(Assignment).where(Assignment.incident_id.in_(ids))):
@@ -256,13 +277,13 @@ def replay(session: Session, run_id: int) -> list[dict]:
             if at is not None:
                 timeline.append((at, 1, assignment.id, {
                     "kind": f"assignment.{milestone}", "incident_id": assignment.incident_id,
-                    "step": (incidents[assignment.incident_id].extra or {}).get("drill_step"),
+                    "step": step_of(assignment.incident_id),
                     "unit_id": assignment.unit_id, "call_sign": call_signs.get(assignment.unit_id),
                     "actor": assignment.dispatched_by if milestone == "dispatched" else None}))
     for change in session.scalars(select(UnitStatusChange).where(UnitStatusChange.incident_id.in_(ids))):
         timeline.append((change.at, 2, change.id, {
             "kind": "unit.status", "incident_id": change.incident_id,
-            "step": (incidents[change.incident_id].extra or {}).get("drill_step"),
+            "step": step_of(change.incident_id),
             "unit_id": change.unit_id, "call_sign": call_signs.get(change.unit_id), "actor": change.actor,
             "from_status": change.from_status, "to_status": change.to_status}))
     timeline.sort(key=lambda entry: entry[:3])
@@ -272,10 +293,11 @@ def replay(session: Session, run_id: int) -> list[dict]:
 # ---- background injection ---------------------------------------------------------------------
 
 
-def ticker_job(session_factory: Callable[[], Session], graph_loader: Callable[[], object], *,
+def ticker_job(session_factory: Callable[[], Session], graph_loader: Callable[[], RoadGraph | None], *,
                interval_s: float = 1.0) -> BackgroundLoop:
-    """A background job that injects the due steps of every running run started with
-    ``auto_tick`` (each tick its own unit of work). Runs started without it are injected only by
+    """Return the background job that injects the due steps of every running run started with ``auto_tick``.
+
+    Each tick is its own unit of work. Runs started without ``auto_tick`` are injected only by
     ``POST /drills/{id}/tick``.
     """
 

@@ -12,8 +12,10 @@ from precinct.core.db import Base, UTCDateTime, utcnow
 
 
 class StoredForecast(Base):
-    """An operational forecast for one shift or day: the flagged cells as GeoJSON, and the
-    feedback-loop guard (each district's share of the flagged area against its share of calls).
+    """An operational forecast for one shift or day.
+
+    The flagged cells as GeoJSON, and the feedback-loop guard (each district's share of the flagged
+    area against its share of calls).
     """
 
     __tablename__ = "forecasts"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, status
+from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.analysis.methods import METHODS
 from precinct.api.deps import SessionDep, SettingsDep, require
@@ -15,6 +16,7 @@ from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.forecasts import service
+from precinct.forecasts.models import StoredForecast
 from precinct.forecasts.schemas import (
     ForecastAccuracyRead,
     ForecastLayer,
@@ -52,15 +54,19 @@ def latest_forecast_geojson(
 
 
 @router.get("/forecasts", response_model=list[ForecastSummary])
-def list_forecasts(session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]):
+def list_forecasts(
+    session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+) -> list[StoredForecast]:
+    """Return the stored forecasts, latest first."""
     return service.list_forecasts(session)
 
 
 @router.post("/forecasts", status_code=status.HTTP_202_ACCEPTED)
 def run_forecast(body: ForecastRequest, request: Request, background: BackgroundTasks, settings: SettingsDep,
                  actor: Annotated[Actor, require(Permission.RUN_ANALYSIS)]) -> ForecastStarted:
-    """Start a forecast after the response is sent (the boosted model takes up to a minute); it
-    appears in GET /analysis/forecasts when done, or the server log says why not.
+    """Start a forecast after the response is sent (the boosted model takes up to a minute).
+
+    It appears in GET /analysis/forecasts when done, or the server log says why not.
     """
     if body.method not in METHODS:
         raise ValidationError(f"method must be one of {', '.join(METHODS)}")
@@ -69,7 +75,7 @@ def run_forecast(body: ForecastRequest, request: Request, background: Background
     return ForecastStarted(status="started", method=body.method, category=body.category)
 
 
-def _run_in_background(factory, actor: Actor, options: dict) -> None:  # type: ignore[no-untyped-def]
+def _run_in_background(factory: sessionmaker[Session], actor: Actor, options: dict[str, Any]) -> None:
     try:
         with factory() as session:
             service.run_forecast(session, actor=actor, **options)
@@ -81,8 +87,10 @@ def _run_in_background(factory, actor: Actor, options: dict) -> None:  # type: i
 
 
 @router.get("/forecast-accuracy")
-def forecast_accuracy(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
-                      limit: Annotated[int, Query(ge=1, le=365)] = 30) -> list[ForecastAccuracyRead]:
+def forecast_accuracy(
+    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    limit: Annotated[int, Query(ge=1, le=365)] = 30,
+) -> list[ForecastAccuracyRead]:
     """Return how the stored forecasts did on their day: hit rate and PAI, latest first."""
     return [ForecastAccuracyRead.model_validate(row)
             for row in service.forecast_accuracy(session, zone=settings.zone, limit=limit)]
@@ -101,4 +109,5 @@ def repeat_places(session: SessionDep, settings: SettingsDep, _: Annotated[Actor
 def spikes(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
            window_days: Annotated[int, Query(ge=1, le=28)] = 7) -> list[SpikeRead]:
     """Return each district's calls in the last ``window_days`` complete days against its baseline."""
-    return [SpikeRead.model_validate(alert) for alert in service.spikes(session, zone=settings.zone, window_days=window_days)]
+    alerts = service.spikes(session, zone=settings.zone, window_days=window_days)
+    return [SpikeRead.model_validate(alert) for alert in alerts]

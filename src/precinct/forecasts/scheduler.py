@@ -22,15 +22,18 @@ SCHEDULER = Actor(username="forecast-scheduler", role=Role.ANALYST, ip="local")
 
 def forecast_scheduler_job(session_factory: sessionmaker[Session], *, method: str, zone: ZoneInfo,
                            every_s: float = 600.0) -> BackgroundLoop:
-    """At start and then every ``every_s`` seconds: if no forecast exists for today (in ``zone``),
-    run one with ``method`` and store it.
+    """Return the job that stores today's forecast when there is none yet.
+
+    At start and then every ``every_s`` seconds: if no forecast exists for today (in ``zone``), run
+    one with ``method`` and store it.
     """
 
     def step() -> None:
         try:
             with session_factory() as session:
                 today = utcnow().astimezone(zone).date()
-                if session.scalar(select(StoredForecast.id).where(StoredForecast.target_date == today).limit(1)) is None:
+                stored_today = select(StoredForecast.id).where(StoredForecast.target_date == today).limit(1)
+                if session.scalar(stored_today) is None:
                     stored = service.run_forecast(session, actor=SCHEDULER, method=method, zone=zone)
                     session.commit()
                     logger.info("forecast %s for %s stored (%.1f s)", stored.method, today, stored.seconds)

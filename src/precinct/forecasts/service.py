@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -44,9 +45,10 @@ def incident_frame(
     session: Session, *, zone: ZoneInfo, since: datetime, until: datetime | None = None,
     include_officer_initiated: bool = False, district_id: int | None = None,
 ) -> pd.DataFrame:
-    """Demand received in [since, until) as the analysis layout: ``occurred_at`` (local time in
-    ``zone``, tz-aware), ``category`` (the type's common category), ``type_code``, ``lat``, ``lon``,
-    ``source``, ``district_id``, ``address``.
+    """Return the demand received in [since, until) in the analysis layout.
+
+    Columns ``occurred_at`` (local time in ``zone``, tz-aware), ``category`` (the type's common
+    category), ``type_code``, ``lat``, ``lon``, ``source``, ``district_id``, ``address``.
     """
     query = (reported_demand(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code,
                              Incident.lat, Incident.lon, Incident.source, Incident.district_id, Incident.address,
@@ -73,8 +75,9 @@ def run_forecast(
     coverage: float = 0.05, history_days: int = 365, include_officer_initiated: bool = False,
     target_date: date | None = None, now: datetime | None = None, zone: ZoneInfo,
 ) -> StoredForecast:
-    """Forecast ``target_date`` (default: today in ``zone``, the city's time zone) from the history
-    before it; store it.
+    """Forecast ``target_date`` from the history before it, and store it.
+
+    ``target_date`` defaults to today in ``zone``, the city's time zone.
     """
     if not 0 < coverage <= 0.5:
         raise ValidationError("coverage must be a share of the study area in (0, 0.5]")
@@ -105,26 +108,32 @@ def run_forecast(
     return stored
 
 
-def _plain(record: dict) -> dict:
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return {k: (float(v) if isinstance(v, np.floating) else int(v) if isinstance(v, np.integer) else v)
             for k, v in record.items()}
 
 
 def latest_forecast(session: Session, *, category: str = "all") -> StoredForecast:
+    """Return the latest stored forecast of ``category``; NotFoundError before the first."""
     forecast = session.scalar(select(StoredForecast).where(StoredForecast.category == category)
                               .order_by(StoredForecast.id.desc()).limit(1))
     if forecast is None:
-        raise NotFoundError("no forecast has been run yet: run `precinct forecast run` or POST /api/v1/analysis/forecasts")
+        raise NotFoundError(
+            "no forecast has been run yet: run `precinct forecast run` or POST /api/v1/analysis/forecasts")
     return forecast
 
 
 def list_forecasts(session: Session, *, limit: int = 50) -> list[StoredForecast]:
+    """Return the ``limit`` latest stored forecasts, latest first."""
     return list(session.scalars(select(StoredForecast).order_by(StoredForecast.id.desc()).limit(limit)))
 
 
 def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, min_calls: int = 5,
-                  now: datetime | None = None) -> list[dict]:
-    """Places (addresses, else ~25 m spots) with at least ``min_calls`` calls in ``window_days`` (钉子警情)."""
+                  now: datetime | None = None) -> list[dict[str, Any]]:
+    """Return the repeat-call places (钉子警情): at least ``min_calls`` calls in ``window_days``.
+
+    A place is an address, else a ~25 m spot.
+    """
     now = now or utcnow()
     frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days))
     if frame.empty:
@@ -136,8 +145,8 @@ def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, mi
 
 
 def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
-           now: datetime | None = None) -> list[dict]:
-    """Per district: calls in the last ``window_days`` complete days against what the baseline predicts.
+           now: datetime | None = None) -> list[dict[str, Any]]:
+    """Return each district's calls in the last ``window_days`` complete days against what its baseline predicts.
 
     The baseline is clamped to the days the store actually covers (a store that starts 60 days ago
     has no 182-day baseline; counting empty days would raise false alarms everywhere).
@@ -163,9 +172,13 @@ def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_d
     return [{**_plain(asdict(a)), "window_days": window_days, "baseline_days": baseline} for a in alerts]
 
 
-def forecast_accuracy(session: Session, *, zone: ZoneInfo, limit: int = 30, now: datetime | None = None) -> list[dict]:
-    """How stored forecasts did on their day: share of that day's reported incidents that fell in
-    the flagged cells (hit rate) and PAI = hit rate / share of the area flagged.
+def forecast_accuracy(
+    session: Session, *, zone: ZoneInfo, limit: int = 30, now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Return how the stored forecasts did on their day, latest first.
+
+    The share of that day's reported incidents that fell in the flagged cells (hit rate), and
+    PAI = hit rate / share of the area flagged.
     """
     now = now or utcnow()
     today = now.astimezone(zone).date()

@@ -85,6 +85,11 @@ def project_lonlat_geometries(geometry: np.ndarray, crs: CRS) -> np.ndarray:
     return projected
 
 
+def geometry_from_lonlat(geometry: shapely.Geometry, crs: CRS) -> shapely.Geometry:
+    """Return a shapely geometry in WGS84 lon/lat transformed to ``crs``."""
+    return _transform(geometry, _transformer(WGS84, crs))
+
+
 def geometry_to_lonlat(geometry: shapely.Geometry, crs: CRS) -> shapely.Geometry:
     """Return a shapely geometry in ``crs`` transformed to WGS84 lon/lat."""
     return _transform(geometry, _transformer(crs, WGS84))

@@ -1,3 +1,5 @@
-"""Alembic migrations. The environment reads every table from the composition root
-(``precinct.app.metadata``); the revisions import nothing of Precinct's.
+"""Alembic migrations.
+
+The environment reads every table from the composition root (``precinct.app.metadata``); the
+revisions import nothing of Precinct's.
 """

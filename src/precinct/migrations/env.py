@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from precinct.app import metadata
 from precinct.core.db import make_engine
+from precinct.core.errors import ConfigurationError
 
 config = context.config
 target_metadata = metadata
 
 
 def run_migrations_online() -> None:
+    """Migrate on the connection ``precinct.core.migrate`` passed, else on a new one to the configured URL."""
     connection = config.attributes.get("connection")
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), sqlite_foreign_keys=False)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise ConfigurationError(
+            "the Alembic configuration names no sqlalchemy.url; migrate with `precinct db upgrade`")
+    engine = make_engine(url, sqlite_foreign_keys=False)
     with engine.connect() as conn:
         _run(conn)
         if conn.dialect.name == "sqlite":
@@ -26,7 +33,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

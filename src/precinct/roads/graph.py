@@ -17,7 +17,7 @@ _lock = threading.Lock()
 
 
 def road_graph(roads_file: str | Path) -> RoadGraph:
-    """The graph of ``roads_file`` (any file ``geo.graph_from_file`` reads), built on first use.
+    """Return the graph of ``roads_file`` (any file ``geo.graph_from_file`` reads), built on first use.
 
     Raises
     ------
@@ -36,8 +36,9 @@ def road_graph(roads_file: str | Path) -> RoadGraph:
 
 
 async def current_graph(settings: SettingsDep) -> RoadGraph:
-    """Route dependency: the configured road graph (built in a worker thread the first time, so the
-    event loop never waits for it).
+    """Return the configured road graph (a route dependency).
+
+    It is built in a worker thread the first time, so the event loop never waits for it.
     """
     graph = _graphs.get(str(settings.roads_file))
     if graph is not None:

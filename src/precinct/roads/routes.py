@@ -43,6 +43,6 @@ def get_route(
     from_lon: Annotated[float, Query(ge=-180, le=180)], from_lat: Annotated[float, Query(ge=-90, le=90)],
     to_lon: Annotated[float, Query(ge=-180, le=180)], to_lat: Annotated[float, Query(ge=-90, le=90)],
 ) -> RouteRead:
-    """The fastest road route between two points at the current local hour (the officer's navigation line)."""
+    """Return the fastest road route between two points at the current local hour (the officer's navigation line)."""
     found = route(graph, (from_lon, from_lat), (to_lon, to_lat), hour=datetime.now(settings.zone).hour)
     return RouteRead.model_validate(found.to_dict())
