@@ -30,7 +30,8 @@ from testkit import ADMIN_ACTOR, PASSWORD, TEST_SECRET, test_settings
 def _square(lon0: float, lat0: float, size: float) -> dict:
     return {
         "type": "Polygon",
-        "coordinates": [[[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size], [lon0, lat0]]],
+        "coordinates": [[[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size],
+                         [lon0, lat0]]],
     }
 
 

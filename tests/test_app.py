@@ -57,12 +57,12 @@ def test_a_bad_roads_file_does_not_stop_start_up(database, session_factory, capl
     monkeypatch.setattr(roads, "_graphs", {})
     settings = test_settings(database[2],
                         roads_file="/nonexistent/roads.parquet")
-    with caplog.at_level(logging.WARNING, logger="precinct.app"):
-        with TestClient(create_app(settings, session_factory=session_factory)) as client:
-            assert client.get("/api/v1/health").status_code == 200
-            deadline = time.monotonic() + 10
-            while "could not preload" not in caplog.text and time.monotonic() < deadline:
-                time.sleep(0.02)
+    with (caplog.at_level(logging.WARNING, logger="precinct.app"),
+          TestClient(create_app(settings, session_factory=session_factory)) as client):
+        assert client.get("/api/v1/health").status_code == 200
+        deadline = time.monotonic() + 10
+        while "could not preload" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.02)
     assert "could not preload the road graph" in caplog.text
 
 
@@ -109,7 +109,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _jobs_of_a_server(command: list[str], env: dict[str, str], port: int, log) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _jobs_of_a_server(command: list[str], env: dict[str, str], port: int, log) -> dict[str, str]:
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

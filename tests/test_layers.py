@@ -177,7 +177,8 @@ def test_the_pure_core_imports_no_framework_and_no_domain():
         for path in source_files(SRC / package):
             for item in imports_of(path, SRC):
                 root = item.target.split(".")[0]
-                if root in FRAMEWORKS or root == "precinct" and package_of(item.target) not in PURE and item.target not in PURE_MAY_IMPORT:
+                if root in FRAMEWORKS or (root == "precinct" and package_of(item.target) not in PURE
+                                          and item.target not in PURE_MAY_IMPORT):
                     bad.append(f"{item.module}:{item.line} imports {item.target}")
     assert bad == []
 

@@ -16,7 +16,8 @@ def test_upgrade_through_table_copies_keeps_rows_and_foreign_keys(tmp_path):
     conn.execute("INSERT INTO incidents (id, source, type_code, priority, status, description, address, lon, lat, "
                  "received_at, simulated, created_by, updated_at, version) VALUES (1, 'phone_110', 'theft', 3, "
                  "'received', 'x', '', 114.3, 30.58, '2026-01-01 00:00:00', 0, 't', '2026-01-01 00:00:00', 1)")
-    conn.execute("INSERT INTO incident_events (incident_id, at, actor, kind) VALUES (1, '2026-01-01 00:00:00', 't', 'created')")
+    conn.execute("INSERT INTO incident_events (incident_id, at, actor, kind) "
+                 "VALUES (1, '2026-01-01 00:00:00', 't', 'created')")
     conn.commit()
     conn.close()
     migrate.upgrade(url)  # 0005 copies the incidents table, which incident_events references
@@ -39,7 +40,8 @@ def test_drill_calls_marked_only_in_extra_get_their_drill_run_id(tmp_path):
                                (4, '{"drill_run_id": 99}')):  # 99: no such run, left alone
         conn.execute("INSERT INTO incidents (id, source, type_code, priority, status, description, address, lon, lat, "
                      "received_at, simulated, created_by, updated_at, version, extra) VALUES (?, 'phone_110', 'theft', "
-                     "3, 'received', 'x', '', 114.3, 30.58, '2026-01-01 00:00:00', 1, 't', '2026-01-01 00:00:00', 1, ?)",
+                     "3, 'received', 'x', '', 114.3, 30.58, '2026-01-01 00:00:00', 1, 't', '2026-01-01 00:00:00', "
+                     "1, ?)",
                      (incident_id, extra))
     conn.commit()
     conn.close()

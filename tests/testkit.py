@@ -21,4 +21,4 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
                         "drill_ticker_enabled": False} | overrides))
 
 
-test_settings.__test__ = False  # type: ignore[attr-defined]  (a helper, not a test for pytest to collect)
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test for pytest to collect

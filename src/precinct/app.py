@@ -33,7 +33,7 @@ import precinct
 from precinct import __version__
 from precinct.api import errors
 from precinct.api import logging as api_logging
-from precinct.audit import models as _audit_models  # noqa: F401  (the model registry: every table)
+from precinct.audit import models as _audit_models
 from precinct.audit import service as audit_service
 from precinct.audit.routes import router as audit_router
 from precinct.core.cache import clear_registered
@@ -41,14 +41,14 @@ from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_facto
 from precinct.core.jobs import Job, OneShot
 from precinct.core.settings import Settings, get_settings
 from precinct.deployment.routes import router as deployment_router
-from precinct.dispatch import models as _dispatch_models  # noqa: F401
+from precinct.dispatch import models as _dispatch_models
 from precinct.dispatch.intake import GroupCommit, intake_answers
 from precinct.dispatch.routes import router as dispatch_router
 from precinct.dispatch.watchdog import watchdog_job
-from precinct.drills import models as _drills_models  # noqa: F401
+from precinct.drills import models as _drills_models
 from precinct.drills import service as drills_service
 from precinct.drills.routes import router as drills_router
-from precinct.forecasts import models as _forecasts_models  # noqa: F401
+from precinct.forecasts import models as _forecasts_models
 from precinct.forecasts.routes import router as forecasts_router
 from precinct.forecasts.scheduler import forecast_scheduler_job
 from precinct.incidents import schemas as incident_schemas
@@ -57,9 +57,9 @@ from precinct.incidents.routes import router as incidents_router
 from precinct.live.hooks import LiveEvents
 from precinct.live.hub import PostgresRelay
 from precinct.live.routes import router as live_router
-from precinct.org import models as _org_models  # noqa: F401
+from precinct.org import models as _org_models
 from precinct.org.routes import router as org_router
-from precinct.places import models as _places_models  # noqa: F401
+from precinct.places import models as _places_models
 from precinct.places.routes import router as places_router
 from precinct.roads.graph import road_graph
 from precinct.roads.routes import router as roads_router
@@ -67,7 +67,7 @@ from precinct.system.routes import router as system_router
 from precinct.units import schemas as unit_schemas
 from precinct.units.models import Unit
 from precinct.units.routes import router as units_router
-from precinct.users import models as _users_models  # noqa: F401
+from precinct.users import models as _users_models
 from precinct.users import service as users_service
 from precinct.users.routes import router as users_router
 
@@ -77,6 +77,10 @@ logger = logging.getLogger(__name__)
 
 metadata: MetaData = Base.metadata
 """Every table of the platform (the imports above register them)."""
+
+#: the model registry: the models modules that no route or hook names, imported for their tables
+_REGISTERED_MODELS = (_audit_models, _dispatch_models, _drills_models, _forecasts_models, _org_models, _places_models,
+                      _users_models)
 
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (

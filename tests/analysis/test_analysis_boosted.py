@@ -38,7 +38,7 @@ def test_monthly_refit_never_uses_later_events(frame):
         forecaster = BoostedForecaster(setup.grid, refit_every_days=30, **FAST)
         outputs.append([forecaster.predict(setup.history.before_day(day), day) for day in days])
         assert forecaster._fitted_on == start  # one fit served all three days
-    for base, leaky in zip(*outputs):
+    for base, leaky in zip(*outputs, strict=True):
         np.testing.assert_array_equal(base, leaky)
 
 

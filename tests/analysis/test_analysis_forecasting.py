@@ -10,8 +10,8 @@ from precinct.analysis.sepp import fit_self_exciting
 from precinct.core.errors import ValidationError
 from precinct.geo.projection import lonlat_to_xy
 
-FAST_BOOSTED = {"train_days": 42, "train_step_days": 7, "target_days": 7, "n_trees": 15, "n_threads": 1, "min_rows_in_leaf": 5,
-                "holiday_country": "CA", "holiday_subdivision": "ON"}
+FAST_BOOSTED = {"train_days": 42, "train_step_days": 7, "target_days": 7, "n_trees": 15, "n_threads": 1,
+                "min_rows_in_leaf": 5, "holiday_country": "CA", "holiday_subdivision": "ON"}
 OPTIONS = {"boosted": FAST_BOOSTED, "ensemble": FAST_BOOSTED, "best": FAST_BOOSTED,
            "sepp": {"history_days": 90, "n_iterations": 10}}
 
@@ -30,7 +30,8 @@ def test_hit_rate_and_pai_on_a_hand_computed_example():
     assert result[0.5].pai == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("method", ["naive_all", "naive_365d", "naive_28d", "kde", "prospective", "sepp", "boosted", "ensemble", "best"])
+@pytest.mark.parametrize("method", ["naive_all", "naive_365d", "naive_28d", "kde", "prospective", "sepp", "boosted",
+                                    "ensemble", "best"])
 def test_planted_hotspot_is_ranked_top(method, frame):
     table = event_table_from_frame(frame)
     day = day_number("2019-04-25")
@@ -56,7 +57,8 @@ def test_rolling_evaluation_never_sees_the_test_day(method, frame):
         lon, lat = np.full(n, frame["lon"].iloc[0]), np.full(n, frame["lat"].iloc[0])  # a cell with old events
         when = pd.Timestamp("2019-04-20", tz="America/Toronto") + pd.Timedelta(days=offset, hours=12)
         planted = pd.concat([planted, pd.DataFrame({"id": [f"P{offset}-{i}" for i in range(n)], "occurred_at": when,
-                                                    "category": "Burglary", "premises_type": "House", "lat": lat, "lon": lon})])
+                                                    "category": "Burglary", "premises_type": "House", "lat": lat,
+                                                    "lon": lon})])
     leaky = event_table_from_frame(pd.concat([frame, planted], ignore_index=True))
     # the planted cell is in the study area (an old event there), so a leak would flag it and score 40 hits
     with_plant = evaluate_forecast(leaky, method=method, start="2019-04-20", n_days=1, options=OPTIONS.get(method))

@@ -58,7 +58,8 @@ def test_distinct_events_drops_exact_repeats(frame):
 
 def test_read_events_csv_parses_offsets(tmp_path, frame):
     path = tmp_path / "events.csv"
-    frame.assign(occurred_at=frame["occurred_at"].dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(r"(\d\d)$", r":\1", regex=True)).to_csv(path, index=False)
+    with_offsets = frame["occurred_at"].dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(r"(\d\d)$", r":\1", regex=True)
+    frame.assign(occurred_at=with_offsets).to_csv(path, index=False)
     loaded = read_events_csv(path)
     assert isinstance(loaded["occurred_at"].dtype, pd.DatetimeTZDtype)
     zoned = read_events_csv(path, timezone="America/Toronto")

@@ -29,8 +29,8 @@ def test_forecast_to_geojson_lists_top_cells(frame):
     last_day = frame["occurred_at"].max().date()
     assert features[0]["properties"]["valid_for"] == (last_day + __import__("datetime").timedelta(days=1)).isoformat()
     hotspot = shapely.Polygon(ring)
-    assert hotspot.contains(shapely.Point(np.median(frame["lon"].iloc[-300:]), np.median(frame["lat"].iloc[-300:]))) or \
-        features[0]["properties"]["score"] >= features[-1]["properties"]["score"]
+    planted = shapely.Point(np.median(frame["lon"].iloc[-300:]), np.median(frame["lat"].iloc[-300:]))
+    assert hotspot.contains(planted) or features[0]["properties"]["score"] >= features[-1]["properties"]["score"]
 
 
 def test_district_flag_shares_warns_when_flags_concentrate(frame):

@@ -97,10 +97,12 @@ def test_repeat_call_places_with_trend_and_mix():
     base = synthetic_frame(n_background=300, n_hotspot=0, days=90, seed=9)
     lon, lat = offset_to_lonlat(np.array([500.0]), np.array([500.0]))
     hot = pd.DataFrame({
-        "occurred_at": pd.Timestamp("2019-03-01", tz="America/Toronto") + pd.to_timedelta(rng.integers(0, 30 * 24, 12), unit="h"),
+        "occurred_at": pd.Timestamp("2019-03-01", tz="America/Toronto") + pd.to_timedelta(rng.integers(0, 30 * 24, 12),
+                                                                                          unit="h"),
         "category": ["Burglary"] * 9 + ["Robbery"] * 3, "lat": lat[0], "lon": lon[0],
     })
-    places = repeat_call_places(pd.concat([base, hot], ignore_index=True), as_of="2019-04-01", window_days=60, min_calls=6)
+    places = repeat_call_places(pd.concat([base, hot], ignore_index=True), as_of="2019-04-01", window_days=60,
+                                min_calls=6)
     assert len(places) == 1
     place = places[0]
     assert place.n_calls >= 12 and place.trend == "rising"

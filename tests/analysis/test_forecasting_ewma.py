@@ -62,7 +62,8 @@ def test_ewma_incremental_equals_fresh_and_counts_repeats_when_asked():
     rolling = ExponentialRateForecaster(setup.grid, half_life_days=30.0, borrow=0.2)
     for d in range(day_number("2019-01-01"), day + 1):          # daily updates, then the last day
         last = rolling.predict(setup.history.before_day(d), d)
-    fresh = ExponentialRateForecaster(setup.grid, half_life_days=30.0, borrow=0.2).predict(setup.history.before_day(day), day)
+    fresh = ExponentialRateForecaster(setup.grid, half_life_days=30.0,
+                                      borrow=0.2).predict(setup.history.before_day(day), day)
     np.testing.assert_allclose(last, fresh, rtol=1e-10)
     raw = ExponentialRateForecaster(setup.grid, half_life_days=30.0, borrow=0.0, distinct=False)
     a = int(setup.grid.cell_of(table.x_m[:1], table.y_m[:1])[0])

@@ -113,7 +113,8 @@ def _url(path: str) -> str:
     if path == "/api/v1/map/route":
         return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
     return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
-        "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace("{beat_id}", "1")
+        "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace(
+        "{beat_id}", "1")
 
 
 CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 from sqlalchemy import create_engine, text
@@ -26,7 +27,7 @@ def test_chain_verifies_and_links(session):
     assert result.ok, result
     entries = session.query(AuditEntry).order_by(AuditEntry.seq).all()
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
 
 
 def test_rollback_writes_no_entry(session):

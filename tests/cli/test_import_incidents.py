@@ -54,7 +54,8 @@ def test_import_reports_bad_rows_and_keeps_good_ones(fresh_database_url, cli, cs
     engine = create_engine(fresh_database_url)
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT external_id, type_code, status, disposition, source, extra FROM incidents ORDER BY external_id")).all()
+            "SELECT external_id, type_code, status, disposition, source, extra FROM incidents ORDER BY external_id",
+        )).all()
     engine.dispose()
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
         ("GO-1", "assault", "closed", "resolved", "phone_110"),
@@ -62,7 +63,8 @@ def test_import_reports_bad_rows_and_keeps_good_ones(fresh_database_url, cli, cs
         ("GO-9", "theft", "closed", "resolved", "phone_110"),
     ]
     extra = rows[0][5] if isinstance(rows[0][5], dict) else json.loads(rows[0][5])
-    assert extra == {"premises_type": "Apartment", "neighbourhood": "Downtown", "occurred_at": "2019-05-01T14:00:00-04:00"}
+    assert extra == {"premises_type": "Apartment", "neighbourhood": "Downtown",
+                     "occurred_at": "2019-05-01T14:00:00-04:00"}
 
     again = cli("import", "incidents", str(csv_file), "--json")
     summary = json.loads(again.stdout)
@@ -84,7 +86,7 @@ def test_received_at_is_stored_in_utc(session, tmp_path):
 def test_missing_columns_are_a_clear_error(session, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("id,when,category\n1,2019-01-01T00:00:00Z,Assault\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="lacks the required column.*occurred_at, lat, lon"):
+    with pytest.raises(ValidationError, match=r"lacks the required column.*occurred_at, lat, lon"):
         import_incidents(session, path, actor=ADMIN_ACTOR)
 
 

@@ -27,6 +27,7 @@ def test_local_timezone_must_be_an_iana_zone():
 
 def test_the_server_runs_its_jobs_by_default_and_the_simulator_only_when_asked():
     settings = Settings()
-    assert (settings.watchdog_enabled, settings.forecast_scheduler_enabled, settings.drill_ticker_enabled) == (True,) * 3
+    switches = (settings.watchdog_enabled, settings.forecast_scheduler_enabled, settings.drill_ticker_enabled)
+    assert switches == (True,) * 3
     assert settings.simulate is False
     assert settings.roads_file.endswith("wuhan_roads.parquet")

@@ -15,7 +15,8 @@ NEAR = [(114.1702, 30.5701), (114.1698, 30.5699)]
 FAR = [(114.12, 30.56), (114.121, 30.561)]    # about 5 km west of the planted station
 
 
-def _incident(lon: float, lat: float, district_id: int, *, source=IncidentSource.PHONE_110, days_ago: float = 1.0) -> Incident:
+def _incident(lon: float, lat: float, district_id: int, *, source=IncidentSource.PHONE_110,
+              days_ago: float = 1.0) -> Incident:
     return Incident(source=source, type_code="theft", priority=3, status=IncidentStatus.CLOSED, lon=lon, lat=lat,
                     received_at=utcnow() - timedelta(days=days_ago), district_id=district_id, created_by="test")
 

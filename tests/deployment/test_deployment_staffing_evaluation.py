@@ -64,13 +64,16 @@ def _body(ids: dict) -> dict:
 
 
 def test_before_after_detects_a_planted_drop(client, session, ids, auth):
-    session.add_all(_weekly(ids["west"], T0, [30, 31, 29, 30]) + _weekly(ids["west"], T0 + timedelta(days=28), [15, 14, 16, 15]))
-    session.add_all(_weekly(ids["east"], T0, [25, 24, 26, 25]) + _weekly(ids["east"], T0 + timedelta(days=28), [25, 26, 24, 25]))
+    session.add_all(_weekly(ids["west"], T0, [30, 31, 29, 30]) + _weekly(ids["west"], T0 + timedelta(days=28),
+                                                                         [15, 14, 16, 15]))
+    session.add_all(_weekly(ids["east"], T0, [25, 24, 26, 25]) + _weekly(ids["east"], T0 + timedelta(days=28),
+                                                                         [25, 26, 24, 25]))
     session.commit()
     response = client.post("/api/v1/planning/before-after", json=_body(ids), headers=auth(Role.ANALYST))
     assert response.status_code == 200, response.text
     result = response.json()
-    assert result["counts"] == {"treated_before": 120, "treated_after": 60, "comparison_before": 100, "comparison_after": 100}
+    assert result["counts"] == {"treated_before": 120, "treated_after": 60, "comparison_before": 100,
+                                "comparison_after": 100}
     assert result["series"]["treated_before"] == [30, 31, 29, 30]
     assert abs(result["rate_ratio"] - 0.5) < 1e-12
     assert result["interval_high"] < 1
@@ -100,4 +103,5 @@ def test_before_after_no_effect_and_errors(client, session, ids, auth):
     assert "No clear evidence" in result["verdict_en"]
     bad = _body(ids) | {"treated": {"district_id": ids["west"], "beat_id": ids["beat"]}}
     assert client.post("/api/v1/planning/before-after", json=bad, headers=auth(Role.ADMIN)).status_code == 422
-    assert client.post("/api/v1/planning/before-after", json=_body(ids), headers=auth(Role.DISPATCHER)).status_code == 403
+    assert client.post("/api/v1/planning/before-after", json=_body(ids),
+                       headers=auth(Role.DISPATCHER)).status_code == 403

@@ -70,7 +70,7 @@ def test_ranks_by_road_time_and_explains(session, ids, graph):
     session.flush()
     by_plan = service.recommend(session, robbery.id, graph=graph)
     assert "M-1" not in [c.call_sign for c in by_plan.items]
-    assert [c.call_sign for c in by_plan.items][0] == "N-1"
+    assert next(c.call_sign for c in by_plan.items) == "N-1"
 
 
 def test_move_up_when_a_station_would_be_empty(session, ids, graph):
@@ -81,7 +81,8 @@ def test_move_up_when_a_station_would_be_empty(session, ids, graph):
     session.flush()
     result = service.recommend(session, incident.id, graph=graph)
     assert result.items[0].call_sign == "W-1"
-    assert [(m.call_sign, m.to_station_id) for m in result.move_ups] in ([("E-1", ids["west_station"])], [("E-2", ids["west_station"])])
+    assert [(m.call_sign, m.to_station_id) for m in result.move_ups] in ([("E-1", ids["west_station"])],
+                                                                         [("E-2", ids["west_station"])])
     assert "move" in result.move_ups[0].en
 
 
@@ -133,7 +134,8 @@ def test_duplicates_respect_type_distance_and_time(session):
     original = _incident(session, "theft")
     session.flush()
     lon, lat = SCENE
-    assert [d.incident.id for d in service.find_duplicates(session, lon=lon + 0.001, lat=lat, type_code="pickpocket")] == [original.id]
+    assert [d.incident.id for d in service.find_duplicates(session, lon=lon + 0.001, lat=lat,
+                                                           type_code="pickpocket")] == [original.id]
     assert service.find_duplicates(session, lon=lon + 0.01, lat=lat, type_code="theft") == []  # ~950 m away
     assert service.find_duplicates(session, lon=lon, lat=lat, type_code="assault") == []      # other category
     later = utcnow() + timedelta(minutes=45)
@@ -147,17 +149,20 @@ def test_response_plans_are_versioned(client, auth, ids):
     body = {"type_code": "fire", "unit_types": [{"unit_type": "patrol_car", "count": 2}],
             "checklist": [{"zh": "疏散", "en": "evacuate"}], "notify": ["fire", "ambulance"]}
     v1 = client.post("/api/v1/response-plans", headers=supervisor, json=body).json()
-    v2 = client.post("/api/v1/response-plans", headers=supervisor, json={**body, "unit_types": [{"unit_type": "patrol_car", "count": 3}]}).json()
+    v2 = client.post("/api/v1/response-plans", headers=supervisor,
+                     json={**body, "unit_types": [{"unit_type": "patrol_car", "count": 3}]}).json()
     assert (v1["version"], v2["version"]) == (1, 2)
     local = client.post("/api/v1/response-plans", headers=supervisor, json={**body, "district_id": ids["east"]}).json()
     assert local["version"] == 1
     current = client.get("/api/v1/response-plans", headers=supervisor, params={"type_code": "fire"}).json()
     assert current["unit_types"] == [{"unit_type": "patrol_car", "count": 3}] and not current["built_in"]
-    east = client.get("/api/v1/response-plans", headers=supervisor, params={"type_code": "fire", "district_id": ids["east"]}).json()
+    east = client.get("/api/v1/response-plans", headers=supervisor,
+                      params={"type_code": "fire", "district_id": ids["east"]}).json()
     assert east["district_id"] == ids["east"]
     history = client.get("/api/v1/response-plans/history", headers=supervisor, params={"type_code": "fire"}).json()
     assert len(history) == 3
-    bad = client.post("/api/v1/response-plans", headers=supervisor, json={**body, "unit_types": [{"unit_type": "tank", "count": 1}]})
+    bad = client.post("/api/v1/response-plans", headers=supervisor,
+                      json={**body, "unit_types": [{"unit_type": "tank", "count": 1}]})
     assert bad.status_code == 422
     assert client.post("/api/v1/response-plans", headers=auth(Role.DISPATCHER), json=body).status_code == 403
 
@@ -196,7 +201,8 @@ def test_handoffs_transfer_or_join(client, auth, session):
                            json={"agency": "fire", "mode": "transfer", "reason": "building fire"})
     assert transfer.status_code == 201
     assert client.get(f"/api/v1/incidents/{first.id}", headers=headers).json()["status"] == "transferred"
-    assert [h["agency"] for h in client.get(f"/api/v1/incidents/{first.id}/handoffs", headers=headers).json()] == ["fire"]
+    assert [h["agency"] for h in client.get(f"/api/v1/incidents/{first.id}/handoffs",
+                                            headers=headers).json()] == ["fire"]
     again = client.post(f"/api/v1/incidents/{first.id}/handoffs", headers=headers,
                         json={"agency": "hotline_12345", "mode": "transfer", "reason": "again"})
     assert again.status_code == 409
@@ -219,9 +225,11 @@ def test_officer_acknowledges_and_unacknowledged_assignments_escalate(client, au
     mine = client.get("/api/v1/officer/assignment", headers=headers).json()
     assert mine["incident"]["id"] == incident.id and mine["assignment"]["acknowledged_at"] is None
 
-    escalated = assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=61))
+    escalated = assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR,
+                                                    now=utcnow() + timedelta(seconds=61))
     assert [a.incident_id for a in escalated] == [incident.id]
-    assert assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR, now=utcnow() + timedelta(seconds=90)) == []
+    assert assignments.escalate_unacknowledged(session, timeout_s=60, actor=ADMIN_ACTOR,
+                                               now=utcnow() + timedelta(seconds=90)) == []
     session.commit()
     acked = client.post("/api/v1/officer/assignment/ack", headers=headers)
     assert acked.status_code == 200 and acked.json()["acknowledged_at"] is not None
@@ -240,7 +248,8 @@ def test_plan_and_level_validation(session, ids):
     with pytest.raises(ValidationError, match="level must be"):
         plans.set_level(session, district_id=ids["west"], level=7, reason="test", actor=ADMIN_ACTOR)
     with pytest.raises(ValidationError, match="at least one unit type"):
-        plans.save_plan(session, type_code="theft", district_id=None, unit_types=[], checklist=[], notify=[], actor=ADMIN_ACTOR)
+        plans.save_plan(session, type_code="theft", district_id=None, unit_types=[], checklist=[], notify=[],
+                        actor=ADMIN_ACTOR)
     incident = _incident(session)
     session.flush()
     with pytest.raises(ValidationError, match="cannot duplicate itself"):

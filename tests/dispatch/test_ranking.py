@@ -33,7 +33,8 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
 
 
 def snapshot(rows: list[dict], stations: dict[int, StationPoint] | None = None) -> UnitSnapshot:
-    defaults = {"unit_type": "patrol_car", "status": "available", "position_at": NOW, "station_id": 1, "district_id": 10}
+    defaults = {"unit_type": "patrol_car", "status": "available", "position_at": NOW, "station_id": 1,
+                "district_id": 10}
     rows = [defaults | {"id": i + 1, "call_sign": f"U-{i + 1}"} | row for i, row in enumerate(rows)]
     columns = {name: [row[name] for row in rows] for name in
                ("id", "call_sign", "unit_type", "status", "lon", "lat", "position_at", "station_id", "district_id")}
@@ -56,8 +57,8 @@ def test_nearest_eligible_units_first_and_the_nearer_ineligible_ones_explained()
         at(900, 0),
         at(600, 0),
     ])
-    ranking = rank_units(units, **dict(zip(("lon", "lat"), lonlat(0, 0))), allowed_types={"patrol_car"}, now=NOW,
-                         policy=STRAIGHT, graph=None)
+    lon, lat = lonlat(0, 0)
+    ranking = rank_units(units, lon=lon, lat=lat, allowed_types={"patrol_car"}, now=NOW, policy=STRAIGHT, graph=None)
     assert [c.call_sign for c in ranking.items] == ["U-5", "U-4"]
     assert ranking.chosen == 4
     assert ranking.items[0].reasons[0].code == "fastest" and "straight-line estimate" in ranking.items[0].reasons[0].en
@@ -77,7 +78,7 @@ def test_no_eligible_unit_gives_no_candidate_and_says_why_of_the_nearest():
     assert [(p.call_sign, p.en) for p in ranking.excluded] == [("U-1", "U-1 is nearer but off duty")]
 
 
-def river_graph():  # type: ignore[no-untyped-def]
+def river_graph():
     """Incident at (0, 0); a unit 300 m north across a river must drive 2.3 km round by the bridge
     at x = 1000 m; a unit 800 m west has a straight road."""
     nodes = {0: (0, 0), 1: (1000, 0), 2: (1000, 300), 3: (0, 300), 4: (-800, 0)}

@@ -31,8 +31,8 @@ def factory(fresh_database_url):
 
 
 def _incident(session) -> int:
-    incident = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58),
-                                       actor=ADMIN_ACTOR)
+    call = IncidentCreate(source="phone_110", type_code="theft", lon=114.3, lat=30.58)
+    incident = incident_service.create(session, call, actor=ADMIN_ACTOR)
     session.flush()
     return incident.id
 
@@ -70,7 +70,7 @@ def test_two_dispatchers_race_for_one_unit_exactly_one_wins(factory):
             unit_id = _unit(session, f"RACE-{round_}")
             session.commit()
 
-        def assign(incident_id):
+        def assign(incident_id, unit_id=unit_id):
             def go():
                 with factory() as session:
                     assignment = incident_service.assign_unit(session, incident_id, unit_id, actor=ADMIN_ACTOR)
@@ -105,7 +105,8 @@ def test_concurrent_status_storm_never_puts_a_unit_in_two_incidents(factory):
             try:
                 with factory() as session:
                     if action < 0.5:
-                        incident_service.assign_unit(session, rng.choice(incidents), rng.choice(units), actor=ADMIN_ACTOR)
+                        incident_service.assign_unit(session, rng.choice(incidents), rng.choice(units),
+                                                     actor=ADMIN_ACTOR)
                     elif action < 0.8:
                         assignments.set_unit_status(session, rng.choice(units), rng.choice(
                             [UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE]), actor=ADMIN_ACTOR)
@@ -202,7 +203,8 @@ def test_killing_every_database_connection_mid_intake_loses_no_acknowledged_inci
         stop.wait(0.7)
         with admin.connect() as conn:
             killed += conn.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"),
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"),
                 {"db": database}).scalar()
             conn.commit()
     stop.wait(0.7)

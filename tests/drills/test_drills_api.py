@@ -26,16 +26,18 @@ SCENARIO = {
 
 
 def _units(session, ids):
-    near = unit_service.create(session, call_sign="E-1", unit_type=UnitType.PATROL_CAR, home_station_id=ids["east_station"],
-                               actor=ADMIN_ACTOR, status=UnitStatus.AVAILABLE, lon=114.15, lat=30.55)
-    far = unit_service.create(session, call_sign="E-2", unit_type=UnitType.PATROL_CAR, home_station_id=ids["east_station"],
-                              actor=ADMIN_ACTOR, status=UnitStatus.AVAILABLE, lon=114.17, lat=30.57)
+    near = unit_service.create(session, call_sign="E-1", unit_type=UnitType.PATROL_CAR,
+                               home_station_id=ids["east_station"], actor=ADMIN_ACTOR, status=UnitStatus.AVAILABLE,
+                               lon=114.15, lat=30.55)
+    far = unit_service.create(session, call_sign="E-2", unit_type=UnitType.PATROL_CAR,
+                              home_station_id=ids["east_station"], actor=ADMIN_ACTOR, status=UnitStatus.AVAILABLE,
+                              lon=114.17, lat=30.57)
     session.commit()
     return near, far
 
 
 def test_drill_round_trip(client, session, ids, auth):
-    near, far = _units(session, ids)
+    near, _ = _units(session, ids)
     started = client.post("/api/v1/drills", json={"scenario": SCENARIO, "speed": 1, "auto_tick": False},
                           headers=auth(Role.SUPERVISOR))
     assert started.status_code == 201, started.text
@@ -69,7 +71,8 @@ def test_drill_round_trip(client, session, ids, auth):
     again = client.post(f"/api/v1/drills/{run['id']}/finish", headers=auth(Role.SUPERVISOR))
     assert again.status_code == 409
     result = client.get(f"/api/v1/drills/{run['id']}", headers=auth(Role.DISPATCHER)).json()["result"]
-    assert (result["steps"], result["injected"], result["dispatched"], result["dispatched_to_recommended"]) == (2, 2, 1, 1)
+    counts = (result["steps"], result["injected"], result["dispatched"], result["dispatched_to_recommended"])
+    assert counts == (2, 2, 1, 1)
     assert result["share_dispatched_to_recommended"] == 1.0
     step0 = result["incidents"][0]
     assert step0["dispatched_call_sign"] == "E-1" and step0["followed_recommendation"] and step0["to_dispatch_s"] >= 0
@@ -96,7 +99,8 @@ def test_scenarios_listing_and_roles(client, session, ids, auth):
     assert client.post("/api/v1/drills", json={"scenario_code": "nope", "auto_tick": False},
                        headers=auth(Role.ADMIN)).status_code == 404
     bad = SCENARIO | {"steps": [{"offset_s": 0, "type_code": "no_such_type", "lon": 114.15, "lat": 30.55}]}
-    assert client.post("/api/v1/drills", json={"scenario": bad, "auto_tick": False}, headers=auth(Role.ADMIN)).status_code == 422
+    assert client.post("/api/v1/drills", json={"scenario": bad, "auto_tick": False},
+                       headers=auth(Role.ADMIN)).status_code == 422
     standard = client.post("/api/v1/drills", json=body | {"speed": 10, "at": [114.15, 30.55]}, headers=auth(Role.ADMIN))
     assert standard.status_code == 201
     run = standard.json()

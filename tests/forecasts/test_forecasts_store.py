@@ -51,12 +51,13 @@ def _flagged_contains(stored, lon, lat) -> bool:
 
 def test_forecast_flags_the_hot_spot_but_not_the_patrol_cluster(session):
     _history(session, np.random.default_rng(1))
-    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60, now=NOW)
+    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60,
+                                  now=NOW)
     assert stored.target_date == date(2026, 11, 20) and not stored.include_officer_initiated
     assert _flagged_contains(stored, *HOT)
     assert not _flagged_contains(stored, *PATROL_SPOT)
-    with_patrols = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05, history_days=60,
-                                        include_officer_initiated=True, now=NOW)
+    with_patrols = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="kde", coverage=0.05,
+                                        history_days=60, include_officer_initiated=True, now=NOW)
     assert _flagged_contains(with_patrols, *PATROL_SPOT)
     shares = {s["district"]: s for s in stored.district_shares}
     assert set(shares) == {"西区分局", "东区分局"}
@@ -76,8 +77,8 @@ def test_forecast_needs_history_and_a_sane_coverage(session):
 def test_accuracy_counts_hits_on_the_target_day(session):
     _history(session, np.random.default_rng(2), days=20)
     target = date(2026, 11, 18)
-    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="naive_all", coverage=0.05, history_days=60,
-                                  target_date=target, now=NOW)
+    stored = service.run_forecast(session, zone=ZONE, actor=ADMIN_ACTOR, method="naive_all", coverage=0.05,
+                                  history_days=60, target_date=target, now=NOW)
     rows = {r["forecast_id"]: r for r in service.forecast_accuracy(session, zone=ZONE, now=NOW)}
     row = rows[stored.id]
     day_calls = 6 + 3  # reported calls on that day; officer-initiated ones are not counted
@@ -119,4 +120,5 @@ def test_routes(client, auth, session):
     assert len(client.get("/api/v1/analysis/forecasts", headers=auth(Role.ANALYST)).json()) == 1
     bad = client.post("/api/v1/analysis/forecasts", headers=auth(Role.ANALYST), json={"method": "crystal_ball"})
     assert bad.status_code == 422
-    assert client.get("/api/v1/analysis/repeat-places", headers=auth(Role.ANALYST), params={"min_calls": 30}).status_code == 200
+    assert client.get("/api/v1/analysis/repeat-places", headers=auth(Role.ANALYST),
+                      params={"min_calls": 30}).status_code == 200

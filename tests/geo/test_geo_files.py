@@ -85,7 +85,7 @@ def test_bad_files_give_clear_errors(tmp_path):
         graph_from_edges_file(tmp_path / "missing.parquet")
     text = tmp_path / "roads.csv"
     text.write_text("u,v\n")
-    with pytest.raises(ValidationError, match="unknown type '.csv'"):
+    with pytest.raises(ValidationError, match=r"unknown type '.csv'"):
         graph_from_edges_file(text)
     junk = tmp_path / "junk.parquet"
     junk.write_bytes(b"not parquet")

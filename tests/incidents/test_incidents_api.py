@@ -19,7 +19,8 @@ def test_create_resolves_jurisdiction_and_defaults_priority(client, auth, ids):
     incident = response.json()
     assert incident["status"] == "received"
     assert incident["priority"] == 2  # the default priority of 'assault'
-    assert (incident["district_id"], incident["station_id"], incident["beat_id"]) == (ids["west"], ids["west_station"], ids["beat"])
+    assert (incident["district_id"], incident["station_id"], incident["beat_id"]) == (ids["west"], ids["west_station"],
+                                                                                      ids["beat"])
     assert "parties" not in incident and "张三" not in response.text
 
     east = _create(client, auth(Role.CALL_TAKER), lon=114.15, lat=30.55, parties=[]).json()
@@ -74,12 +75,15 @@ def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth):
     assignment = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher,
                              json={"unit_id": unit["id"]})
     assert assignment.status_code == 201
-    second = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher, json={"unit_id": unit["id"]})
+    second = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher,
+                         json={"unit_id": unit["id"]})
     assert second.status_code == 409 and "not available" in second.json()["error"]["message"]
 
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "en_route"}).status_code == 200
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer,
+                       json={"status": "en_route"}).status_code == 200
     assert client.get(f"/api/v1/incidents/{incident_id}", headers=officer).json()["status"] == "en_route"
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"}).status_code == 200
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer,
+                       json={"status": "on_scene"}).status_code == 200
     assert client.get(f"/api/v1/incidents/{incident_id}", headers=officer).json()["status"] == "on_scene"
     closed = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=officer,
                          json={"status": "closed", "disposition": "arrested"})
@@ -104,7 +108,8 @@ def test_personal_data_needs_role_and_purpose_and_is_audited(client, auth):
     log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"action": "personal_data.read"}).json()
     assert log["total"] == 1
     entry = log["items"][0]
-    assert (entry["actor"], entry["resource_id"], entry["purpose"]) == ("dispatcher", str(incident_id), "call the caller back")
+    assert (entry["actor"], entry["resource_id"], entry["purpose"]) == ("dispatcher", str(incident_id),
+                                                                        "call the caller back")
     assert entry["ip"] == "testclient" and len(entry["detail"]["party_ids"]) == 2
     assert client.get("/api/v1/audit", headers=auth(Role.ADMIN)).status_code == 403
 

@@ -103,6 +103,7 @@ def test_api_transition(client, auth, current, target):
 def test_direct_transition_to_dispatched_is_refused(client, auth):
     headers = auth(Role.DISPATCHER)
     incident_id = _new_incident(client, headers)
-    response = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=headers, json={"status": "dispatched"})
+    response = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=headers,
+                           json={"status": "dispatched"})
     assert response.status_code == 422
     assert "assigning a unit" in response.json()["error"]["message"]

@@ -109,7 +109,8 @@ def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
     assert cli("user", "add", "watcher", "--role", "dispatcher", input="watcher-password\n").exit_code == 0
     settings = test_settings(fresh_database_url)
     with running_server(create_app(settings)) as base:
-        token = httpx.post(f"{base}/auth/token", data={"username": "watcher", "password": "watcher-password"}).json()["access_token"]
+        token = httpx.post(f"{base}/auth/token",
+                           data={"username": "watcher", "password": "watcher-password"}).json()["access_token"]
         assert httpx.get(f"{base}/stream").status_code == 401
         received: list[dict] = []
 
@@ -144,7 +145,8 @@ def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeyp
 
     app = create_app(test_settings(fresh_database_url))
     with running_server(app) as base:
-        token = httpx.post(f"{base}/auth/token", data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
+        token = httpx.post(f"{base}/auth/token",
+                           data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
         lines: list[str] = []
 
         def listen():

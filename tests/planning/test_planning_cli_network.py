@@ -20,7 +20,7 @@ POSTS = [(114.2848, 30.5807), (114.2990, 30.5480)]      # Jianghan Road; Simenko
 runner = CliRunner()
 
 
-def _csv(path: Path, header: str, rows) -> Path:  # noqa: ANN001
+def _csv(path: Path, header: str, rows) -> Path:
     path.write_text(header + "\n" + "".join(",".join(str(v) for v in row) + "\n" for row in rows), encoding="utf-8")
     return path
 
@@ -38,8 +38,9 @@ def _demand(tmp_path: Path) -> Path:
 def test_coverage_on_roads_with_districts_and_polygons(tmp_path):
     posts = _csv(tmp_path / "posts.csv", "lon,lat", POSTS)
     out = tmp_path / "areas.geojson"
-    result = runner.invoke(app, ["coverage", "--roads", str(ROADS), "--posts", str(posts), "--demand", str(_demand(tmp_path)),
-                                 "--minutes", "1,3,5", "--districts", str(DISTRICTS), "--polygons-out", str(out), "--json"])
+    result = runner.invoke(app, ["coverage", "--roads", str(ROADS), "--posts", str(posts),
+                                 "--demand", str(_demand(tmp_path)), "--minutes", "1,3,5",
+                                 "--districts", str(DISTRICTS), "--polygons-out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     shares = data["citywide_share"]
@@ -70,7 +71,8 @@ def test_posts_on_roads_mclp_and_set_covering(tmp_path):
 
 def test_simulate_generated_and_from_csv(tmp_path):
     posts = _csv(tmp_path / "posts.csv", "lon,lat,units", [(*POSTS[0], 3), (*POSTS[1], 2)])
-    generated = runner.invoke(app, ["simulate", "--generate", "150", "--posts", str(posts), "--roads", str(ROADS), "--json"])
+    generated = runner.invoke(app, ["simulate", "--generate", "150", "--posts", str(posts), "--roads", str(ROADS),
+                                    "--json"])
     assert generated.exit_code == 0, generated.output
     data = json.loads(generated.stdout)
     assert data["incidents"] == 150 and data["units"] == 5 and data["posts"] == 2
@@ -80,7 +82,8 @@ def test_simulate_generated_and_from_csv(tmp_path):
         (1, "2024-05-01T08:00:00+08:00", "theft", 30.5810, 114.2850, 1),
         (2, "2024-05-01T08:10:00+08:00", "theft", 30.5482, 114.2992, 2),
     ])
-    replay = runner.invoke(app, ["simulate", "--incidents", str(incidents), "--posts", str(posts), "--roads", str(ROADS), "--json"])
+    replay = runner.invoke(app, ["simulate", "--incidents", str(incidents), "--posts", str(posts),
+                                 "--roads", str(ROADS), "--json"])
     assert replay.exit_code == 0, replay.output
     replayed = json.loads(replay.stdout)
     assert replayed["overall"]["served"] == 2 and replayed["overall"]["share_within"][0] == 1.0    # both next to a post

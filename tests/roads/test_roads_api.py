@@ -44,10 +44,10 @@ def test_roads_without_gzip_and_errors(client, auth) -> None:
 
 
 def test_road_layer_names_a_missing_file(tmp_path) -> None:
-    with pytest.raises(NotFoundError, match="nowhere.parquet does not exist"):
+    with pytest.raises(NotFoundError, match=r"nowhere.parquet does not exist"):
         roads.road_layer(str(tmp_path / "nowhere.parquet"), "major")
     with pytest.raises(ValidationError, match="detail must be"):
-        roads.road_layer(str(BUNDLED_ROADS), "some")  # type: ignore[arg-type]
+        roads.road_layer(str(BUNDLED_ROADS), "some")  # type: ignore[arg-type]  # a detail it refuses, on purpose
 
 
 def test_route_gives_the_officer_a_road_line(client, auth) -> None:

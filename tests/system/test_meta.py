@@ -12,7 +12,8 @@ def test_meta_serves_the_permission_table_and_status_machines(client, auth):
     assert meta["local_timezone"] == "Asia/Shanghai"
     assert meta["permissions"]["dispatch"] == ["admin", "dispatcher", "supervisor"]
     assert set(meta["permissions"]) == {p.value for p in Permission}
-    assert {k: set(v) for k, v in meta["permissions"].items()} == {p.value: {r.value for r in roles} for p, roles in GRANTS.items()}
+    expected = {p.value: {r.value for r in roles} for p, roles in GRANTS.items()}
+    assert {k: set(v) for k, v in meta["permissions"].items()} == expected
     incident = meta["incident"]
     assert incident["open"] == ["received", "dispatched", "en_route", "on_scene"]
     assert incident["final"] == ["closed", "transferred"]

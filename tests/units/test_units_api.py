@@ -15,7 +15,8 @@ def test_future_dated_positions_are_refused(client, auth):
     batch = client.post("/api/v1/unit-positions", headers=headers, json={"reports": [
         {"unit_id": unit["id"], "lon": 114.0, "lat": 30.5, "at": "2031-01-01T00:00:00Z"}]})
     assert batch.status_code == 422
-    assert client.post(f"/api/v1/units/{unit['id']}/positions", headers=headers, json={"lon": 114.01, "lat": 30.51}).status_code == 204
+    assert client.post(f"/api/v1/units/{unit['id']}/positions", headers=headers,
+                       json={"lon": 114.01, "lat": 30.51}).status_code == 204
 
 
 def test_unit_status_rules(client, auth):
@@ -25,8 +26,10 @@ def test_unit_status_rules(client, auth):
     assert unit["status"] == "off_duty"
     refused = client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"})
     assert refused.status_code == 409
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "dispatched"}).status_code == 422
-    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "available"}).status_code == 200
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer,
+                       json={"status": "dispatched"}).status_code == 422
+    assert client.post(f"/api/v1/units/{unit['id']}/status", headers=officer,
+                       json={"status": "available"}).status_code == 200
     position = client.post(f"/api/v1/units/{unit['id']}/positions", headers=officer,
                            json={"lon": 114.01, "lat": 30.51, "heading_deg": 90})
     assert position.status_code == 204
@@ -36,7 +39,8 @@ def test_unit_status_rules(client, auth):
                         json={"lon": 114.09, "lat": 30.59, "at": "2020-01-01T00:00:00Z"})
     assert stale.status_code == 204
     assert client.get(f"/api/v1/units/{unit['id']}", headers=officer).json()["lon"] == 114.01
-    duplicate = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={"call_sign": "W-102", "unit_type": "foot_patrol"})
+    duplicate = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR),
+                            json={"call_sign": "W-102", "unit_type": "foot_patrol"})
     assert duplicate.status_code == 409
 
 

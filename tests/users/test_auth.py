@@ -83,7 +83,8 @@ def test_failures_outside_the_window_do_not_count(session, settings):
 
 
 def test_admin_creates_users_with_strong_passwords(client, auth):
-    short = client.post("/api/v1/users", headers=auth(Role.ADMIN), json={"username": "newbie", "password": "short", "role": "analyst"})
+    short = client.post("/api/v1/users", headers=auth(Role.ADMIN),
+                        json={"username": "newbie", "password": "short", "role": "analyst"})
     assert short.status_code == 422
     created = client.post("/api/v1/users", headers=auth(Role.ADMIN),
                           json={"username": "newbie", "password": "long-enough-pass", "role": "analyst"})

@@ -14,7 +14,8 @@ from console_kit import Console, ConsoleServer, chromium, running_console
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives the console in headless Chromium (deselect with -m 'not browser')")
+    config.addinivalue_line("markers",
+                            "browser: drives the console in headless Chromium (deselect with -m 'not browser')")
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +31,11 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def open_console(browser, console_server) -> Iterator:  # type: ignore[no-untyped-def]
+def open_console(browser, console_server) -> Iterator:
     """``open_console("dispatcher")`` -> a logged-in Console; closed (and checked for JS errors) afterwards."""
     opened: list[Console] = []
 
-    def _open(username: str, **kwargs) -> Console:  # type: ignore[no-untyped-def]
+    def _open(username: str, **kwargs) -> Console:
         console = Console(browser, console_server, **kwargs)
         opened.append(console)
         return console.log_in(username)

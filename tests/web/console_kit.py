@@ -49,7 +49,7 @@ class ConsoleServer:
             self.tokens[username] = response.json()["access_token"]
         return self.tokens[username]
 
-    def api(self, username: str, method: str, path: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+    def api(self, username: str, method: str, path: str, **kwargs) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token(username)}"}
         response = httpx.request(method, f"{self.base_url}/api/v1{path}", headers=headers, timeout=30, **kwargs)
         assert response.status_code < 400, f"{method} {path}: {response.status_code} {response.text}"
@@ -57,7 +57,8 @@ class ConsoleServer:
 
 
 def create_incident(server: ConsoleServer, *, username: str = "calltaker", type_code: str = "theft",
-                    lon: float = CENTRE[0], lat: float = CENTRE[1], caller: str = "", description: str = "web test") -> dict:
+                    lon: float = CENTRE[0], lat: float = CENTRE[1], caller: str = "",
+                    description: str = "web test") -> dict:
     """Take a call through the API (as the call taker by default); returns the new incident."""
     body = {"source": "phone_110", "type_code": type_code, "description": description, "address": "测试路 1 号",
             "lon": lon, "lat": lat}
@@ -154,7 +155,7 @@ def chromium() -> Iterator[object]:
 class Console:
     """One browser context (a fresh profile) on the console, with page errors collected."""
 
-    def __init__(self, browser, server: ConsoleServer, *, viewport=(1400, 900), locale: str = "zh-CN",  # type: ignore[no-untyped-def]
+    def __init__(self, browser, server: ConsoleServer, *, viewport=(1400, 900), locale: str = "zh-CN",
                  patches: dict[str, Callable[[dict], None]] | None = None) -> None:
         self.server = server
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
@@ -169,7 +170,7 @@ class Console:
     def patch_json(self, path: str, change: Callable[[dict], None]) -> None:
         """Let ``change`` edit the JSON the server answers to ``GET /api/v1{path}`` before the console reads it."""
 
-        def handle(route) -> None:  # type: ignore[no-untyped-def]
+        def handle(route) -> None:
             response = route.fetch()
             data = response.json()
             change(data)

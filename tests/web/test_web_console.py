@@ -34,7 +34,7 @@ def test_log_in_shows_offline_map_with_layers(open_console, console_server) -> N
     console.screenshot("01-map-dispatcher")
 
 
-def test_wrong_password_is_refused_in_the_language_chosen(browser, console_server) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused_in_the_language_chosen(browser, console_server) -> None:
     console = Console(browser, console_server)
     page = console.page
     page.goto(console_server.base_url + "/")
@@ -137,7 +137,8 @@ def test_close_an_incident(open_console, console_server) -> None:
     page.fill("#close-note", "误报")
     page.click("#close-incident")
     page.wait_for_selector("#incident-status[data-status='closed']")
-    assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["disposition"] == "false_alarm"
+    assert console_server.api("dispatcher", "GET",
+                              f"/incidents/{incident['id']}").json()["disposition"] == "false_alarm"
     page.click("#incident-back")
     assert page.locator(f"#incident-list [data-incident-id='{incident['id']}']").count() == 0
     assert not page.evaluate(f"() => window.precinctMap.incidentMarkers.has({incident['id']})")
@@ -225,7 +226,7 @@ def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, consol
     assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["status"] == "on_scene"
 
 
-def test_supervisor_runs_a_drill_and_steps_through_its_replay(open_console, console_server) -> None:  # type: ignore[no-untyped-def]
+def test_supervisor_runs_a_drill_and_steps_through_its_replay(open_console, console_server) -> None:
     console = open_console("supervisor")
     page = console.page
     page.click("#tab-drills")
@@ -254,7 +255,7 @@ def test_supervisor_runs_a_drill_and_steps_through_its_replay(open_console, cons
     console.close()
 
 
-def test_dispatcher_reviews_drills_but_cannot_start_them(open_console) -> None:  # type: ignore[no-untyped-def]
+def test_dispatcher_reviews_drills_but_cannot_start_them(open_console) -> None:
     console = open_console("dispatcher")
     page = console.page
     page.click("#tab-drills")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 CITY_ZONE = "America/St_Johns"  # a half-hour offset with daylight saving: -03:30 in January, -02:30 in July
 
 
-def grant(*gained: str, lose: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def grant(*gained: str, lose: tuple[str, ...] = ()):
     """A patch for /auth/me: the role holds the permissions ``gained`` and not those in ``lose``."""
 
     def change(me: dict) -> None:
@@ -27,7 +27,7 @@ def grant(*gained: str, lose: tuple[str, ...] = ()):  # type: ignore[no-untyped-
     return change
 
 
-def option_values(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+def option_values(page, selector: str) -> list[str]:
     return page.eval_on_selector_all(f"{selector} option", "options => options.map(o => o.value)")
 
 
@@ -91,7 +91,8 @@ def test_clock_charts_and_date_filters_follow_the_city_time_zone(open_console, c
     page = console.page
     zone = ZoneInfo(CITY_ZONE)
     # The clock shows the city's time, not the browser's or China's.
-    hours, minutes, seconds = map(int, re.search(r"(\d{1,2}):(\d{2}):(\d{2})", page.locator("#clock").inner_text()).groups())
+    hours, minutes, seconds = map(int,
+                                  re.search(r"(\d{1,2}):(\d{2}):(\d{2})", page.locator("#clock").inner_text()).groups())
     now = datetime.now(zone)
     drift = (now.hour * 3600 + now.minute * 60 + now.second - (hours * 3600 + minutes * 60 + seconds)) % 86400
     assert min(drift, 86400 - drift) <= 5, f"clock {hours}:{minutes}:{seconds}, {CITY_ZONE} {now:%H:%M:%S}"
@@ -109,7 +110,10 @@ def test_clock_charts_and_date_filters_follow_the_city_time_zone(open_console, c
     # A date filter is read as wall-clock time in the city, with the offset of its own date.
     page.fill("#f-from", "2024-01-01T00:00")
     page.fill("#f-to", "2024-07-01T12:30")
-    with page.expect_request(lambda request: "/api/v1/incidents?" in request.url and "received_from=" in request.url) as sent:
+    def filtered(request) -> bool:
+        return "/api/v1/incidents?" in request.url and "received_from=" in request.url
+
+    with page.expect_request(filtered) as sent:
         page.click("#f-apply")
     query = parse_qs(urlparse(sent.value.url).query)
     assert query["received_from"] == ["2024-01-01T00:00:00-03:30"]
