@@ -29,8 +29,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BENCH_URL = os.environ.get("PRECINCT_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 UNITS, CALLS = 1000, 10_000
@@ -43,14 +47,17 @@ POSITION_BATCH, POSITION_BATCHES = 500, 40
 
 
 def log(message: str) -> None:
+    """Print a progress line to stderr (stdout carries the JSON)."""
     print(message, file=sys.stderr, flush=True)
 
 
 def percentile_ms(samples: list[float], q: float) -> float:
+    """Return the ``q``-th percentile of ``samples`` (seconds) in milliseconds."""
     return float(np.percentile(np.array(samples) * 1000, q))
 
 
-def scratch_database() -> tuple[str, object]:
+def scratch_database() -> tuple[str, tuple[Engine, str]]:
+    """Create a scratch database on the bench server; return its URL and the handle that drops it."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -61,7 +68,8 @@ def scratch_database() -> tuple[str, object]:
     return make_url(BENCH_URL).set(database=name).render_as_string(hide_password=False), (admin, name)
 
 
-def drop_database(handle: tuple) -> None:
+def drop_database(handle: tuple[Engine, str]) -> None:
+    """Drop the scratch database of :func:`scratch_database`."""
     from sqlalchemy import text
 
     admin, name = handle
@@ -107,7 +115,8 @@ def seed(url: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return lon[UNITS:], lat[UNITS:]
 
 
-def measure_recommendations(url: str) -> dict:
+def measure_recommendations(url: str) -> dict[str, Any]:
+    """Time unit recommendations in process (snapshot, ranking by road), as the intake answer runs them."""
     from sqlalchemy import select
 
     from precinct.app import session_factory
@@ -141,7 +150,7 @@ def measure_recommendations(url: str) -> dict:
             "recommend_reading_units_p99_ms": percentile_ms(fresh, 99)}
 
 
-def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.Generator) -> dict:
+def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
     """networkx: nearest-node snapping by KD-tree, then single-source Dijkstra to the 20 candidates."""
     import networkx as nx
     import pyarrow.parquet as pq
@@ -156,9 +165,11 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
     table = pq.read_table(BUNDLED_ROADS, columns=["u", "v", "highway", "geometry"])
     lines = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
     speeds = SpeedProfile()
-    seconds = shapely.length(lines) / (np.array([speeds.class_speed_kph(h) for h in table.column("highway").to_pylist()]) / 3.6)
+    speed_kph = np.array([speeds.class_speed_kph(h) for h in table.column("highway").to_pylist()])
+    seconds = shapely.length(lines) / (speed_kph / 3.6)
     graph = nx.Graph()
-    graph.add_weighted_edges_from(zip(table.column("u").to_pylist(), table.column("v").to_pylist(), seconds.tolist(), strict=True))
+    graph.add_weighted_edges_from(zip(table.column("u").to_pylist(), table.column("v").to_pylist(), seconds.tolist(),
+                                      strict=True))
     starts = shapely.get_coordinates(shapely.get_point(lines, 0))
     ends = shapely.get_coordinates(shapely.get_point(lines, -1))
     node_ids = np.concatenate([table.column("u").to_numpy(), table.column("v").to_numpy()])
@@ -177,25 +188,29 @@ def measure_baseline(call_lon: np.ndarray, call_lat: np.ndarray, rng: np.random.
         lengths = nx.single_source_dijkstra_path_length(graph, source, weight="weight")
         _ = [lengths.get(unit_nodes[k], np.inf) for k in nearest]
         samples.append(time.perf_counter() - started)
-    return {"baseline_recommend_p50_ms": percentile_ms(samples, 50), "baseline_recommend_p99_ms": percentile_ms(samples, 99),
+    return {"baseline_recommend_p50_ms": percentile_ms(samples, 50),
+            "baseline_recommend_p99_ms": percentile_ms(samples, 99),
             "baseline_calls": BASELINE_CALLS, "baseline": "networkx single_source_dijkstra + KD-tree snapping"}
 
 
-def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
-    """CPU of storing one call (insert, event, audit, NOTIFY, commit) when calls arrive alone and
-    when the intake writer finds 8 or 32 queued together (what group commit saves under a surge).
+def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict[str, Any]:
+    """Measure the CPU of storing one call alone and in the intake writer's batches of 8 and 32.
+
+    One call is insert, event, audit, NOTIFY, commit; the batches show what group commit saves
+    under a surge.
     """
     from precinct.app import session_factory
     from precinct.core.db import make_engine
     from precinct.core.permissions import Role
     from precinct.core.security import Actor
     from precinct.dispatch.intake import GroupCommit
+    from precinct.incidents.models import IncidentSource
     from precinct.incidents.schemas import IncidentCreate
 
     engine = make_engine(url)
     writer = GroupCommit(session_factory(engine))
     actor = Actor(username="bench", role=Role.DISPATCHER, ip=None)
-    calls = iter([IncidentCreate(source="phone_110", type_code="theft", lon=float(x), lat=float(y))
+    calls = iter([IncidentCreate(source=IncidentSource.PHONE_110, type_code="theft", lon=float(x), lat=float(y))
                   for x, y in zip(call_lon[:3000], call_lat[:3000], strict=True)])
     for _ in range(20):
         writer.create(next(calls), actor=actor)
@@ -215,12 +230,15 @@ def measure_group_commit(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -
 
 
 def free_port() -> int:
+    """Return a free local TCP port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
+def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict[str, Any]:
+    """Serve the API with uvicorn and measure intake throughput and latency, alone and under an AVL feed."""
     import asyncio
 
     import httpx
@@ -241,11 +259,13 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        token = httpx.post(f"{base}/auth/token", data={"username": "bench", "password": "bench-password-1"}).json()["access_token"]
+        token = httpx.post(f"{base}/auth/token",
+                           data={"username": "bench", "password": "bench-password-1"}).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         for _ in range(20):  # warm both workers (graph load, caches)
-            httpx.post(f"{base}/intake", headers=headers, json={"source": "phone_110", "type_code": "theft",
-                                                                 "lon": float(call_lon[0]), "lat": float(call_lat[0])}, timeout=60)
+            httpx.post(f"{base}/intake", headers=headers, timeout=60,
+                       json={"source": "phone_110", "type_code": "theft", "lon": float(call_lon[0]),
+                             "lat": float(call_lat[0])})
 
         async def intake() -> tuple[int, int, list[float]]:
             ok = failed = 0
@@ -279,7 +299,8 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
             ok, failed, latencies = asyncio.run(intake())
             elapsed = time.monotonic() - started
             intake_result = {"intake_per_s": ok / elapsed, "intake_ok": ok, "intake_failed": failed,
-                             "intake_p50_ms": percentile_ms(latencies, 50), "intake_p99_ms": percentile_ms(latencies, 99),
+                             "intake_p50_ms": percentile_ms(latencies, 50),
+                             "intake_p99_ms": percentile_ms(latencies, 99),
                              "load_generator": "httpx (Python, same machine)"}
         units = httpx.get(f"{base}/units", headers=headers).json()
         unit_ids = [u["id"] for u in units]
@@ -289,14 +310,15 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
         for b in range(POSITION_BATCHES):
             ids = rng.choice(unit_ids, size=POSITION_BATCH)
             batches.append({"reports": [
-                {"unit_id": int(uid), "lon": 114.3 + float(rng.normal(0, 0.01)), "lat": 30.58 + float(rng.normal(0, 0.01)),
-                 "at": (at + timedelta(seconds=b)).isoformat()} for uid in ids]})
+                {"unit_id": int(uid), "lon": 114.3 + float(rng.normal(0, 0.01)),
+                 "lat": 30.58 + float(rng.normal(0, 0.01)), "at": (at + timedelta(seconds=b)).isoformat()}
+                for uid in ids]})
 
         async def positions() -> int:
             async with httpx.AsyncClient(headers=headers, timeout=60) as client:
                 sem = asyncio.Semaphore(4)
 
-                async def send(batch: dict) -> int:
+                async def send(batch: dict[str, Any]) -> int:
                     async with sem:
                         response = await client.post(f"{base}/unit-positions", json=batch)
                         return response.json()["recorded"] if response.status_code == 200 else 0
@@ -314,9 +336,10 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
 
 
 @contextlib.contextmanager
-def position_feed(base: str, headers: dict) -> Iterator[dict]:
-    """An AVL gateway in a thread: every second, positions of 1/30 of the units (each unit every
-    30 s), as one batch; yields a dict that holds the reports per second sent once it ends.
+def position_feed(base: str, headers: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Run an AVL gateway in a thread: every second, positions of 1/30 of the units, as one batch.
+
+    Each unit reports every 30 s. Yields a dict that holds the reports per second sent once it ends.
     """
     import threading
 
@@ -325,7 +348,8 @@ def position_feed(base: str, headers: dict) -> Iterator[dict]:
     units = {u["id"]: (u["lon"], u["lat"]) for u in httpx.get(f"{base}/units", headers=headers).json()}
     ids = np.random.default_rng(9).permutation(list(units))  # in turn: each unit once every 30 batches
     per_batch = max(1, len(ids) // 30)
-    stop, sent, result = threading.Event(), [0], {}
+    stop, sent = threading.Event(), [0]
+    result: dict[str, Any] = {}
 
     def feed() -> None:
         rng = np.random.default_rng(9)
@@ -384,7 +408,7 @@ end
 """
 
 
-def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict:
+def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict[str, Any]:
     """POST /intake for INTAKE_SECONDS from wrk (one thread, INTAKE_CONCURRENCY connections)."""
     import tempfile
 
@@ -396,8 +420,8 @@ def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.nd
         handle.write(script)
     try:
         def run(seconds: float) -> str:
-            return subprocess.run(["wrk", "-t1", f"-c{INTAKE_CONCURRENCY}", f"-d{seconds:.0f}s", "-s", handle.name, base],
-                                  capture_output=True, text=True, check=True).stdout
+            command = ["wrk", "-t1", f"-c{INTAKE_CONCURRENCY}", f"-d{seconds:.0f}s", "-s", handle.name, base]
+            return subprocess.run(command, capture_output=True, text=True, check=True).stdout
         run(3)  # warm-up: both workers past their first calls (and, on a second run, the feed started)
         output = run(INTAKE_SECONDS)
     finally:
@@ -413,6 +437,7 @@ def intake_with_wrk(base: str, token: str, call_lon: np.ndarray, call_lat: np.nd
 
 
 def main() -> None:
+    """Run every dispatch measurement on a scratch database and print the JSON."""
     rng = np.random.default_rng(20261122)
     started = time.monotonic()
     url, handle = scratch_database()

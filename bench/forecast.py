@@ -16,12 +16,13 @@ import json
 import os
 import sys
 import time
+from typing import Any
 
-os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("OMP_NUM_THREADS", "2")  # before numpy loads (the imports below)
 
-from precinct.analysis.evaluation import evaluate_forecast  # noqa: E402
-from precinct.analysis.events import event_table_from_frame, read_events_csv  # noqa: E402
-from precinct.analysis.methods import BEST_METHOD  # noqa: E402
+from precinct.analysis.evaluation import evaluate_forecast
+from precinct.analysis.events import event_table_from_frame, read_events_csv
+from precinct.analysis.methods import BEST_METHOD
 
 DEFAULT_EVENTS = "/work/shared/data/toronto_mci_2014_2019.csv.gz"
 BASELINES = ("naive_all", "naive_365d", "naive_28d", "prospective")
@@ -31,6 +32,7 @@ OPTIONS = {"boosted": {"holiday_country": "CA", "holiday_subdivision": "ON", "n_
 
 
 def main() -> None:
+    """Evaluate every method on every category and print the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", default=DEFAULT_EVENTS)
     parser.add_argument("--start", default="2019-09-01")
@@ -42,7 +44,7 @@ def main() -> None:
     table = event_table_from_frame(read_events_csv(args.events, timezone="America/Toronto"))
     load_s = time.perf_counter() - began
     methods = args.methods.split(",")
-    report: dict = {"data": args.events, "n_events": len(table), "start": args.start, "days": args.days,
+    report: dict[str, Any] = {"data": args.events, "n_events": len(table), "start": args.start, "days": args.days,
                     "cell_m": args.cell_m, "timezone": "America/Toronto", "best_method": BEST_METHOD,
                     "load_seconds": round(load_s, 2), "results": {}, "summary": {}}
     for category in CATEGORIES:
@@ -51,8 +53,9 @@ def main() -> None:
             result = evaluate_forecast(table, method=method, category=category, start=args.start, n_days=args.days,
                                        cell_m=args.cell_m, options=OPTIONS.get(method))
             payload = result.to_dict()
-            rows[method] = {"hit_rate_5": payload["coverage"]["0.05"]["hit_rate"], "pai_5": payload["coverage"]["0.05"]["pai"],
-                            "coverage": payload["coverage"], "seconds": payload["seconds"], "n_cells": payload["n_cells"]}
+            at_5 = payload["coverage"]["0.05"]
+            rows[method] = {"hit_rate_5": at_5["hit_rate"], "pai_5": at_5["pai"], "coverage": payload["coverage"],
+                            "seconds": payload["seconds"], "n_cells": payload["n_cells"]}
             print(f"{category:16s} {method:12s} PAI@5% {rows[method]['pai_5']:.3f} "
                   f"HR@5% {rows[method]['hit_rate_5']:.3f} {payload['seconds']:.1f} s", file=sys.stderr, flush=True)
         report["results"][category] = rows

@@ -10,16 +10,21 @@ process CPU time (time.process_time), steadier on a shared machine. The hot path
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 import precinct
+from precinct.geo import reachable_within, route, travel_times_to
 from precinct.geo.contraction import contract_degree_two
-from precinct.geo.graph import graph_from_edges_file
+from precinct.geo.graph import RoadGraph, SnappedPoints, graph_from_edges_file
 from precinct.geo.projection import xy_to_lonlat
 from precinct.geo.routing import (
     arrive_costs,
@@ -34,6 +39,7 @@ WUHAN = Path(precinct.__file__).parent / "data" / "wuhan_roads.parquet"
 SEED = 20240601
 UNITS, INCIDENTS, CANDIDATES, POSTS = 1000, 300, 20, 300
 HOT_PASSES, AREA_RUNS = 3, 3
+T = TypeVar("T")
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
@@ -41,7 +47,7 @@ def _ms(samples: list[float]) -> dict[str, float]:
     return {"p50": round(float(np.percentile(values, 50)), 3), "p99": round(float(np.percentile(values, 99)), 3)}
 
 
-def _random_lonlat(graph, rng, count: int) -> np.ndarray:
+def _random_lonlat(graph: RoadGraph, rng: np.random.Generator, count: int) -> np.ndarray:
     """Points 0-40 m off random nodes of the largest connected part of the network."""
     from scipy.sparse.csgraph import connected_components
 
@@ -54,6 +60,7 @@ def _random_lonlat(graph, rng, count: int) -> np.ndarray:
 
 
 def main() -> None:
+    """Run every routing measurement on the Wuhan network and print the JSON."""
     rng = np.random.default_rng(SEED)
     out: dict[str, object] = {}
     t0 = time.perf_counter()
@@ -75,10 +82,14 @@ def main() -> None:
     # Hot path: snap the incident, pick the 20 nearest units by straight line, one reversed Dijkstra.
     # The uncontracted variant is the same bounded search on the full graph (the method before
     # contraction), timed in the same loop so that both see the same machine load.
-    samples, samples_limited, samples_all, samples_full_graph, cpu = [], [], [], [], []
-    methods = (
-        (graph.travel_times_to, None, samples),
-        (graph.travel_times_to, 900.0, samples_limited),
+    samples: list[float] = []
+    samples_limited: list[float] = []
+    samples_all: list[float] = []
+    samples_full_graph: list[float] = []
+    cpu: list[float] = []
+    methods: tuple[tuple[Callable[..., np.ndarray], float | None, list[float]], ...] = (
+        (partial(travel_times_to, graph), None, samples),
+        (partial(travel_times_to, graph), 900.0, samples_limited),
         (lambda *a, **k: _uncontracted_travel_times_to(graph, *a, **k), None, samples_full_graph),
     )
     for _ in range(HOT_PASSES):
@@ -97,10 +108,10 @@ def main() -> None:
         target = graph.snap(lon, lat)
         nearest = np.argpartition(np.hypot(units.x - target.x[0], units.y - target.y[0]), CANDIDATES)[:CANDIDATES]
         expected = _uncontracted_travel_times_to(graph, target, units.take(nearest), hour=8)
-        np.testing.assert_allclose(graph.travel_times_to(target, units.take(nearest), hour=8), expected, rtol=1e-6)
+        np.testing.assert_allclose(travel_times_to(graph, target, units.take(nearest), hour=8), expected, rtol=1e-6)
     for lon, lat in incidents[:100]:
         t0 = time.perf_counter()
-        graph.travel_times_to((lon, lat), units, hour=8)
+        travel_times_to(graph, (lon, lat), units, hour=8)
         samples_all.append(time.perf_counter() - t0)
     hot, limited, full = _ms(samples), _ms(samples_limited), _ms(samples_all)
     out["travel_times_to_20_p50_ms"], out["travel_times_to_20_p99_ms"] = hot["p50"], hot["p99"]
@@ -117,7 +128,7 @@ def main() -> None:
     samples = []
     for start, end in pairs:
         t0 = time.perf_counter()
-        graph.route(start, end)
+        route(graph, start, end)
         samples.append(time.perf_counter() - t0)
     r = _ms(samples)
     out["route_p50_ms"], out["route_p99_ms"] = r["p50"], r["p99"]
@@ -126,7 +137,7 @@ def main() -> None:
     wall, cpu = [], []
     for _ in range(AREA_RUNS):
         t0, c0 = time.perf_counter(), time.process_time()
-        areas = graph.reachable_within(posts, (1, 3, 5))
+        areas = reachable_within(graph, posts, (1, 3, 5))
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     out["reachable_within_300_posts_s"] = round(float(np.median(wall)), 3)
@@ -142,14 +153,17 @@ def main() -> None:
     out["scipy_bounded_600s_p50_ms"] = _ms(bounded)["p50"]
     kept = contracted.node_of[source_nodes]
     kept = kept[kept >= 0]
-    full = _timed(lambda s: dijkstra(contracted.backward, indices=s), kept)
-    out["scipy_full_dijkstra_contracted_p50_ms"] = _ms(full)["p50"]
+    contracted_samples = _timed(lambda s: dijkstra(contracted.backward, indices=s), kept)
+    out["scipy_full_dijkstra_contracted_p50_ms"] = _ms(contracted_samples)["p50"]
     out.update(_igraph(graph, source_nodes, units))
     out.update(_networkx(graph, rng, posts))
     print(json.dumps(out, indent=1))
 
 
-def _uncontracted_travel_times_to(graph, target, sources, *, hour=None, limit_s=None):
+def _uncontracted_travel_times_to(
+    graph: RoadGraph, target: object, sources: object, *, hour: int | None = None,
+    limit_s: float | None = None,
+) -> np.ndarray:
     """travel_times_to as it ran before contraction: bounded, widening searches on the full graph."""
     factor = graph.speeds.time_factor(hour)
     target, sources = as_snapped(graph, target, "target"), as_snapped(graph, sources, "sources")
@@ -166,7 +180,7 @@ def _uncontracted_travel_times_to(graph, target, sources, *, hour=None, limit_s=
         limit = limit * 1.5 if limit < 6 * 3600 else np.inf
 
 
-def _timed(fn, items) -> list[float]:
+def _timed(fn: Callable[[T], object], items: Iterable[T]) -> list[float]:
     samples = []
     for item in items:
         t0 = time.perf_counter()
@@ -175,7 +189,7 @@ def _timed(fn, items) -> list[float]:
     return samples
 
 
-def _igraph(graph, source_nodes: np.ndarray, units) -> dict[str, float]:
+def _igraph(graph: RoadGraph, source_nodes: np.ndarray, units: SnappedPoints) -> dict[str, float]:
     import igraph
 
     coo = graph.backward.tocoo()
@@ -193,7 +207,7 @@ def _igraph(graph, source_nodes: np.ndarray, units) -> dict[str, float]:
     return {"igraph_20_targets_p50_ms": r["p50"], "igraph_20_targets_p99_ms": r["p99"]}
 
 
-def _networkx(graph, rng, posts: np.ndarray) -> dict[str, float]:
+def _networkx(graph: RoadGraph, rng: np.random.Generator, posts: np.ndarray) -> dict[str, float]:
     import networkx as nx
 
     coo = graph.forward.tocoo()
@@ -204,10 +218,8 @@ def _networkx(graph, rng, posts: np.ndarray) -> dict[str, float]:
     for _ in range(30):
         s, t = (int(x) for x in rng.choice(nodes, 2))
         t0 = time.perf_counter()
-        try:
+        with contextlib.suppress(nx.NetworkXNoPath):
             nx.single_source_dijkstra(g, s, target=t, weight="weight")
-        except nx.NetworkXNoPath:
-            pass
         samples.append(time.perf_counter() - t0)
     r = _ms(samples)
     post_nodes = [int(n) for n in graph.edge_v[graph.snap(posts[:, 0], posts[:, 1]).edge]]
