@@ -22,7 +22,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 # thread pool, and every such hop costs a thread switch under the GIL (measured in bench/dispatch.py).
 async def get_settings(request: Request) -> Settings:
     """Return the application's settings."""
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _release(session: Session) -> None:
@@ -91,7 +92,8 @@ def load_account(request: Request, username: str) -> AccountState | None:
     """Return the account's current state, read now in a session of its own that is closed at once."""
     with request.app.state.session_factory() as session:
         try:
-            return request.app.state.accounts.load(session, username)
+            state: AccountState | None = request.app.state.accounts.load(session, username)
+            return state
         finally:
             session.rollback()
 
@@ -158,4 +160,5 @@ def require(permission: Permission) -> params.Depends:
     Used as ``Annotated[Actor, require(Permission.DISPATCH)]``: 401 without a valid token, 403 for
     another role.
     """
-    return Depends(RoleChecker(permission))
+    dependency: params.Depends = Depends(RoleChecker(permission))
+    return dependency

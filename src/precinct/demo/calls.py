@@ -8,8 +8,10 @@ Shared by the generated history (``history``) and the live stream (``simulate``)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import shapely
@@ -19,6 +21,8 @@ from precinct.core.settings import BUNDLED_ROADS
 from precinct.geo import read_edges_file
 from precinct.geo.projection import xy_to_lonlat
 from precinct.incidents.models import Disposition, IncidentSource
+
+K = TypeVar("K")
 
 LABEL = "[模拟 SIMULATED]"
 
@@ -48,7 +52,7 @@ HOT_PLACES = 60  # busy places that draw a share of all calls, so hot spots and 
 HOT_SHARE = 0.35
 
 
-def mix(mapping: dict) -> tuple[list, np.ndarray]:
+def mix(mapping: Mapping[K, float]) -> tuple[list[K], np.ndarray]:
     """Return the keys of ``mapping`` and their weights as probabilities."""
     keys = list(mapping)
     weights = np.array([mapping[k] for k in keys], dtype=float)

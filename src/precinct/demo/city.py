@@ -58,7 +58,8 @@ DEMO_ACCOUNTS = [
 def districts() -> list[dict[str, Any]]:
     """Return the bundled Wuhan district features (GeoJSON, lon/lat)."""
     data = json.loads((BUNDLED_DATA / "wuhan_districts.geojson").read_text(encoding="utf-8"))
-    return data["features"]
+    features: list[dict[str, Any]] = data["features"]
+    return features
 
 
 @dataclass
@@ -222,7 +223,7 @@ def _station_units(
     return len(kinds)
 
 
-def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) -> list[dict]:
+def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) -> list[dict[str, Any]]:
     known: dict[str, str] = {}
     if credentials_file.exists():
         known = {a["username"]: a["password"] for a in json.loads(credentials_file.read_text(encoding="utf-8"))}

@@ -90,7 +90,8 @@ class Simulator:
     def expected_calls(self, now: datetime, dt_s: float) -> float:
         """Return the mean number of calls in the ``dt_s`` seconds before ``now`` (daily and weekly profiles)."""
         local = now.astimezone(self.zone)
-        return dt_s / self.interval_s * HOURLY_PROFILE[local.hour] * WEEKDAY_FACTOR[local.weekday()]
+        calls: float = dt_s / self.interval_s * HOURLY_PROFILE[local.hour] * WEEKDAY_FACTOR[local.weekday()]
+        return calls
 
     def step(self, dt_s: float, *, now: datetime | None = None) -> StepReport:
         """Create the calls of the last ``dt_s`` seconds, then dispatch, drive and close open simulated ones."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,8 +64,8 @@ class PlanRead(BaseModel):
     type_code: str
     district_id: int | None
     version: int
-    unit_types: list[dict]
-    checklist: list[dict]
+    unit_types: list[dict[str, Any]]
+    checklist: list[dict[str, str]]
     notify: list[str]
     built_in: bool = False
 

@@ -26,7 +26,8 @@ Publisher = tuple[str, Callable[[Any], dict[str, Any]]]
 
 
 def _events(session: Session) -> dict[tuple[str, Hashable], dict[str, Any]]:
-    return session.info.setdefault(_KEY, {})
+    events: dict[tuple[str, Hashable], dict[str, Any]] = session.info.setdefault(_KEY, {})
+    return events
 
 
 def publish(session: Session, kind: str, key: Hashable, data: dict[str, Any]) -> None:
