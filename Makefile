@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PRECINCT_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup db demo bench clean browser-deps lint-js
+.PHONY: run test setup db demo bench clean browser-deps lint-js lint
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ node_modules: package-lock.json
 lint-js: node_modules
 	npx eslint src/precinct/web/static/js
 
-test: $(STAMP) browser-deps lint-js
+# The Python code: ruff's rules and mypy's types, both configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: $(STAMP) browser-deps lint-js lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
