@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -73,12 +73,12 @@ def run(
             session.commit()
             if injected < total:
                 time.sleep(interval_s)
-        result = None
+        result: dict[str, Any] = {}
         if finish:
-            result = service.finish(session, run_id, actor=actor).score["result"]
+            result = (service.finish(session, run_id, actor=actor).score or {})["result"]
             session.commit()
     if json_:
-        typer.echo(json.dumps({"run_id": run_id, "injected": injected, "result": result}, ensure_ascii=False))
+        typer.echo(json.dumps({"run_id": run_id, "injected": injected, "result": result or None}, ensure_ascii=False))
     elif finish:
         console.print(f"已结束 / finished; 派警 / dispatched {result['dispatched']} of {result['injected']}")
 
@@ -91,7 +91,7 @@ def finish_run(run_id: int, json_: Annotated[bool, typer.Option("--json")] = Fal
 
     settings = load_settings()
     with open_session(settings) as session:
-        result = service.finish(session, run_id, actor=cli_actor()).score["result"]
+        result = (service.finish(session, run_id, actor=cli_actor()).score or {})["result"]
         session.commit()
     _print_score(result, json_)
 
@@ -126,7 +126,7 @@ def replay(run_id: int, json_: Annotated[bool, typer.Option("--json")] = False) 
                       f"{entry.get('call_sign') or ''} {entry.get('to_status') or ''}")
 
 
-def _print_score(result: dict, json_: bool) -> None:
+def _print_score(result: dict[str, Any], json_: bool) -> None:
     if json_:
         typer.echo(json.dumps(result, ensure_ascii=False))
         return

@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import numpy as np
 import typer
@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 app = typer.Typer(help="警力规划 / planning: staffing, post placement, coverage, evaluation", no_args_is_help=True)
 
-def _echo_json(data: dict) -> None:
+def _echo_json(data: dict[str, Any]) -> None:
     typer.echo(json.dumps(_finite(data), ensure_ascii=False))
 
 
@@ -79,7 +79,8 @@ def read_matrix_csv(path: Path, option: str = "--matrix") -> np.ndarray:
     if numeric.isna().any().any():
         row, column = np.argwhere(numeric.isna().to_numpy())[0]
         raise ValidationError(f"{option}: {path} has a non-numeric value at data row {row + 1}, column {column + 1}")
-    return numeric.to_numpy(dtype=float)
+    matrix: np.ndarray = numeric.to_numpy(dtype=float)
+    return matrix
 
 
 def _read_vector(path: Path | None, option: str, length: int) -> np.ndarray | None:
@@ -191,7 +192,7 @@ def posts(
         if sites is not None:
             chosen = sites.iloc[list(result.chosen_sites)]
             data |= {"chosen_lonlat": chosen[["lon", "lat"]].to_numpy(float).tolist(),
-                     "travel_matrix_s": round(matrix_s, 3),
+                     "travel_matrix_s": round(matrix_s or 0.0, 3),
                      "candidates": len(sites), "demand_cells": times.shape[1]}
         _echo_json(data)
         return
@@ -227,7 +228,7 @@ def coverage(
     """覆盖率：最近警力在 1/3/5 分钟内可达的需求比例 / share of demand within 1/3/5 minutes."""
     from precinct.planning.coverage import coverage_by_threshold
 
-    extra: dict = {}
+    extra: dict[str, object] = {}
     minute_values = _numbers(minutes, "--minutes")
     thresholds_s = tuple(60.0 * m for m in minute_values)
     if matrix is not None:
@@ -312,7 +313,7 @@ def _network_coverage(roads: Path, posts_csv: Path, demand_csv: Path, thresholds
     if demand_on_road.any():
         times[:, demand_on_road] = _network_matrix(roads, posts_frame, demand_frame[demand_on_road], hour=hour,
                                                    limit_s=max(thresholds_s))
-    extra: dict = {"posts": len(posts_frame), "posts_off_road": int((~posts_on_road).sum()),
+    extra: dict[str, object] = {"posts": len(posts_frame), "posts_off_road": int((~posts_on_road).sum()),
                    "demand_points": len(demand_frame), "demand_off_road": int((~demand_on_road).sum()),
                    "travel_matrix_s": round(time.perf_counter() - started, 3)}
     weights = demand_frame["weight"].to_numpy(float) if "weight" in demand_frame else None
@@ -405,12 +406,10 @@ def simulate(
         raise ValidationError("give exactly one of --day YYYY-MM-DD, --incidents CSV or --generate N")
     if not service_min > 0:
         raise ValidationError(f"--service-min must be positive, got {service_min}")
-    settings = None
-    if day is not None or posts_csv is None or roads is None:
-        from precinct.core.settings import Settings
+    from precinct.cli.common import load_settings
 
-        settings = Settings()
-    roads_path = roads or _configured_roads(settings)
+    settings = load_settings()
+    roads_path = roads or Path(settings.roads_file)
     graph = _graph(roads_path)
     posts_lonlat, units_per_post = (_posts_with_units(posts_csv) if posts_csv is not None
                                     else _store_deployment(settings))
@@ -420,7 +419,7 @@ def simulate(
     elif incidents_csv is not None:
         points, arrival_s, priority = _csv_incidents(incidents_csv)
     else:
-        points, arrival_s, priority = _generated(generate, posts_lonlat, rng)
+        points, arrival_s, priority = _generated(generate or 0, posts_lonlat, rng)
     service_s = rng.exponential(service_min * 60.0, len(arrival_s))
     replay = replay_on_network(graph, posts_lonlat, units_per_post, points, arrival_s, service_s,
                                priority=priority, cell_size_m=cell_size_m, hour=hour)
@@ -436,12 +435,6 @@ def simulate(
                    "1/3/5 分钟内 / within " + ", ".join(f"{share:.1%}" for share in stats.share_within))
     typer.echo(f"平均利用率 / mean utilisation {report.unit_utilisation.mean():.1%}; "
                f"排队比例 / queued {report.share_queued:.1%}")
-
-
-def _configured_roads(settings: Settings | None) -> Path:
-    from precinct.core.settings import BUNDLED_ROADS
-
-    return Path(settings.roads_file) if settings is not None else BUNDLED_ROADS
 
 
 def _posts_with_units(path: Path) -> tuple[np.ndarray, np.ndarray]:
