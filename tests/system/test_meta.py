@@ -23,6 +23,10 @@ def test_meta_serves_the_permission_table_and_status_machines(client, auth):
     assert "officer_initiated" in meta["incident_sources"] and "officer_initiated" not in meta["reported_sources"]
     assert meta["dispositions"][0] == "resolved"
     assert {"code": "school", "zh": "学校", "en": "School"} in meta["premises_categories"]
+    assert meta["handoff_agencies"] == ["fire", "ambulance", "hotline_12345"]
+    assert set(meta["handoff_modes"]) == {"transfer", "joint"}
+    assert [(d["level"], d["numeral"]) for d in meta["duty_levels"]] == [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
+    assert meta["duty_levels"][3]["min_available_share"] == 0.2
 
 
 def test_meta_follows_the_local_timezone_setting(app, client, auth):

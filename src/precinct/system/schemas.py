@@ -32,6 +32,16 @@ class CodeName(BaseModel):
     en: str
 
 
+class DutyLevelSpec(BaseModel):
+    """A graded duty-response level: its numeral, names, and the share of units kept available."""
+
+    level: int
+    numeral: str
+    zh: str
+    en: str
+    min_available_share: float
+
+
 class MetaRead(BaseModel):
     """What the console needs to know about this server, read once after log-in."""
 
@@ -49,3 +59,6 @@ class MetaRead(BaseModel):
     party_kinds: list[str]
     unit_types: list[str]
     premises_categories: list[CodeName]
+    handoff_agencies: list[str]
+    handoff_modes: list[str]
+    duty_levels: list[DutyLevelSpec]

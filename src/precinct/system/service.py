@@ -9,14 +9,17 @@ from typing import TypeVar
 from precinct import __version__
 from precinct.core.permissions import GRANTS, Role
 from precinct.core.settings import Settings
+from precinct.dispatch.models import Agency, HandoffMode
+from precinct.dispatch.plans import DUTY_LEVELS
 from precinct.incidents import status as incident_status
 from precinct.incidents.models import REPORTED_SOURCES, Disposition, IncidentSource, IncidentStatus, PartyKind
 from precinct.places.models import CATEGORY_NAMES
-from precinct.system.schemas import CodeName, MetaRead, StatusMachine
+from precinct.system.schemas import CodeName, DutyLevelSpec, MetaRead, StatusMachine
 from precinct.units import status as unit_status
 from precinct.units.models import UnitStatus, UnitType
 
 PRIORITIES = [1, 2, 3, 4]
+NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 S = TypeVar("S", bound=StrEnum)
 
 
@@ -50,4 +53,9 @@ def describe(settings: Settings) -> MetaRead:
         party_kinds=[str(k) for k in PartyKind],
         unit_types=[str(t) for t in UnitType],
         premises_categories=[CodeName(code=str(c), zh=zh, en=en) for c, (zh, en) in CATEGORY_NAMES.items()],
+        handoff_agencies=[str(a) for a in Agency],
+        handoff_modes=[str(m) for m in HandoffMode],
+        duty_levels=[DutyLevelSpec(level=level, numeral=NUMERALS[level], zh=spec["zh"], en=spec["en"],
+                                   min_available_share=spec["min_available_share"])
+                     for level, spec in sorted(DUTY_LEVELS.items())],
     )

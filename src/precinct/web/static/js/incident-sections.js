@@ -8,8 +8,6 @@ import { button, choices, el, errorText, section, select, toast } from "./ui.js"
 // Purposes offered for reading personal data (recorded in the audit log with the read).
 const PURPOSES = ["purpose_dispatch", "purpose_followup", "purpose_investigation"];
 // Hand-off partners and modes (the hand-off API's own codes).
-const AGENCIES = ["fire", "ambulance", "hotline_12345"];
-const HANDOFF_MODES = ["joint", "transfer"];
 
 // ---- recommendations ----------------------------------------------------------------------------
 
@@ -146,8 +144,8 @@ export function planSection(incident) {
 export function handoffSection(incident) {
   const box = section("handoff", "sec-handoff");
   const form = el("form", { class: "row wrap", id: "handoff-form" });
-  const agency = select({ id: "handoff-agency" }, choices(AGENCIES, "agency"));
-  const mode = select({ id: "handoff-mode" }, choices(HANDOFF_MODES, "mode"));
+  const agency = select({ id: "handoff-agency" }, choices(store.meta.handoff_agencies, "agency"));
+  const mode = select({ id: "handoff-mode" }, choices(store.meta.handoff_modes, "mode"));
   const reason = el("input", { id: "handoff-reason", maxlength: "1000", minlength: "2", required: "" });
   form.append(el("label", { for: "handoff-agency" }, t("agency")), agency, el("label", { for: "handoff-mode" }, t("mode")), mode,
     el("label", { for: "handoff-reason" }, t("reason")), reason, el("button", { type: "submit" }, t("handoff_submit")));

@@ -2,7 +2,7 @@
 // and analysis layers. Canvas rendering and clustering keep thousands of features smooth.
 import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtNumber, name, t, onLangChange } from "./i18n.js";
-import { awaitingDispatch, incidentTitle, isOpen, on, store } from "./store.js";
+import { awaitingDispatch, dutyNumeral, incidentTitle, isOpen, on, store } from "./store.js";
 import { el, escapeHtml } from "./ui.js";
 
 export const WUHAN = [30.585, 114.3];
@@ -14,7 +14,6 @@ export const UNIT_COLOURS = {
   off_duty: "#6b6b6b", out_of_service: "#37474f",
 };
 const DUTY_COLOURS = { 1: "#b71c1c", 2: "#e65100", 3: "#c9a400", 4: "#1557a0" };
-const ROMAN = { 1: "I", 2: "II", 3: "III", 4: "IV" };
 const ROAD_STYLE = {
   motorway: { color: "#d9822b", weight: 2.6 }, trunk: { color: "#e39a3c", weight: 2.2 },
   primary: { color: "#e8b865", weight: 1.8 }, secondary: { color: "#b9b9b9", weight: 1.4 },
@@ -324,9 +323,9 @@ async function loadDutyLayer() {
   const items = [...store.districts.values()].filter((d) => levels.has(d.id) && d.boundary);
   const layer = L.geoJSON(asFeatureCollection(items.map((d) => ({ ...d, level: levels.get(d.id).level }))), {
     style: (feature) => ({ color: DUTY_COLOURS[feature.properties.level], weight: 1, fillOpacity: 0.22 }),
-    onEachFeature: (feature, layer) => layer.bindTooltip(`${escapeHtml(name(feature.properties))} · ${ROMAN[feature.properties.level]}`),
+    onEachFeature: (feature, layer) => layer.bindTooltip(`${escapeHtml(name(feature.properties))} · ${dutyNumeral(feature.properties.level)}`),
   });
   return { layer, count: items.length };
 }
 
-export { ROMAN, DUTY_COLOURS };
+export { DUTY_COLOURS };

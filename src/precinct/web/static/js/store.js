@@ -81,3 +81,8 @@ export function typeName(code) {
 export function incidentTitle(incident) {
   return `#${incident.id} ${typeName(incident.type_code)}`;
 }
+
+/** The numeral of a duty level ("I" .. "IV"), from the server's table. */
+export function dutyNumeral(level) {
+  return store.meta.duty_levels.find((spec) => spec.level === level)?.numeral || String(level);
+}

@@ -1,9 +1,8 @@
 // The units panel (every unit with its live status) and the duty-levels panel (set by the command permission).
 import { api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, name, pair, t } from "./i18n.js";
-import { ROMAN } from "./map.js";
 import { registerPanel, side } from "./side.js";
-import { can, on, rolesHolding, store } from "./store.js";
+import { can, dutyNumeral, on, rolesHolding, store } from "./store.js";
 import { badge, button, choices, el, errorText, field, select, toast } from "./ui.js";
 
 let unitFilter = "";
@@ -83,7 +82,7 @@ async function renderDuty() {
 function dutyRow(district, level) {
   const tr = el("tr", { "data-district-id": String(district.id) });
   tr.append(el("th", { scope: "row" }, name(district)),
-    el("td", { class: `duty-level level-${level?.level || 0}`, "data-level": String(level?.level || "") }, level ? `${ROMAN[level.level]} ${pair(level)}` : "—"),
+    el("td", { class: `duty-level level-${level?.level || 0}`, "data-level": String(level?.level || "") }, level ? `${dutyNumeral(level.level)} ${pair(level)}` : "—"),
     el("td", { class: "muted" }, level ? [
       t("duty_units", { a: fmtNumber(level.available_units ?? 0), m: fmtNumber(level.min_available_units ?? 0) }),
       level.patrol_zh ? pair({ zh: level.patrol_zh, en: level.patrol_en }) : "",
@@ -91,7 +90,7 @@ function dutyRow(district, level) {
     ].filter(Boolean).join(" · ") : ""));
   if (!can("command")) return tr;
   const td = el("td");
-  const levelSelect = select({ "aria-label": `${name(district)} ${t("duty_level")}` }, Object.entries(ROMAN));
+  const levelSelect = select({ "aria-label": `${name(district)} ${t("duty_level")}` }, store.meta.duty_levels.map((spec) => [String(spec.level), spec.numeral]));
   levelSelect.value = String(level?.level || 4);
   const reason = el("input", { "aria-label": `${name(district)} ${t("duty_reason")}`, placeholder: t("duty_reason"), maxlength: "500", minlength: "2", class: "duty-reason" });
   td.append(levelSelect, reason, button(t("duty_set"), {}, async () => {
