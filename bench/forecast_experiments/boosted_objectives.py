@@ -1,4 +1,9 @@
-"""PAI@5 % of LightGBM on EWMA features with Poisson, binary and lambdarank objectives, one fit per window, JSON on stdout; run: .venv/bin/python bench/forecast_experiments/boosted_objectives.py [--windows 2019-05-01,2019-07-01] [--objectives poisson,binary,lambdarank] [--days 60] [--events PATH].
+"""PAI@5 % of LightGBM on EWMA features with Poisson, binary and lambdarank objectives; JSON on stdout.
+
+Usage::
+
+    .venv/bin/python bench/forecast_experiments/boosted_objectives.py [--windows 2019-05-01,2019-07-01]
+        [--objectives poisson,binary,lambdarank] [--days 60] [--events PATH]
 
 Features per cell and day, from distinct events before the day (one incident's repeated offence
 rows count once): exponentially weighted counts of target and of all events, half-lives 30 to 1460
@@ -12,12 +17,13 @@ query groups, truncation at 5 % of the cells). One fit (200 trees, 2 threads) sc
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
+from harness import CATEGORIES, Window, emit, load_events, names, parser, progress, split
 from scipy import ndimage
 
-from harness import CATEGORIES, Window, emit, load_events, names, parser, progress, split
 from precinct.analysis.events import EventTable, distinct_events
 from precinct.analysis.forecasting import history_for
 
@@ -37,6 +43,7 @@ class Features:
         self.days = self.history.events.day.astype(float)
 
     def __call__(self, day: int) -> np.ndarray:
+        """Feature matrix of ``day`` (float32)."""
         i = self.history.index_of_day(day)
         cells, inside, target = self.history.cells[:i], self.history.cells[:i] >= 0, self.history.is_target[:i]
         age = day - self.days[:i]
@@ -44,7 +51,8 @@ class Features:
         for days in HALF_LIVES:
             weight = 0.5 ** (age / days)
             for selected in (inside & target, inside):
-                image = np.bincount(cells[selected], weights=weight[selected], minlength=self.n_cells).reshape(self.shape)
+                image = np.bincount(cells[selected], weights=weight[selected],
+                                    minlength=self.n_cells).reshape(self.shape)
                 columns += [image.ravel(), ndimage.uniform_filter(image, 3, mode="constant").ravel(),
                             ndimage.uniform_filter(image, 7, mode="constant").ravel()]
         selected = inside & target
@@ -65,6 +73,7 @@ def label(window: Window, origin: int) -> np.ndarray:
 
 
 def fit_and_score(window: Window, distinct: EventTable, objectives: list[str]) -> dict[str, float]:
+    """Fit one model per objective on the rows before the window; PAI@5 % and seconds of each."""
     began = time.perf_counter()
     features = Features(window, distinct)
     start = window.start_day
@@ -77,7 +86,7 @@ def fit_and_score(window: Window, distinct: EventTable, objectives: list[str]) -
     result = {"feature_seconds": round(time.perf_counter() - began, 1)}
     for objective in objectives:
         began = time.perf_counter()
-        params = dict(PARAMS, objective=objective)
+        params: dict[str, Any] = dict(PARAMS, objective=objective)
         if objective == "poisson":
             data = lgb.Dataset(x, y)
         elif objective == "binary":
@@ -86,20 +95,23 @@ def fit_and_score(window: Window, distinct: EventTable, objectives: list[str]) -
             params.update(lambdarank_truncation_level=int(0.05 * active.size) + 10, label_gain=[0, 1, 3, 7, 15])
             data = lgb.Dataset(x, np.minimum(y, 4).astype(int), group=[active.size] * len(origins))
         model = lgb.train(params, data, num_boost_round=200)
-        scores = model.predict(x_test.reshape(-1, x_test.shape[-1])).reshape(window.n_days, window.grid.n_cells)
+        scores = np.asarray(model.predict(x_test.reshape(-1, x_test.shape[-1])))
+        scores = scores.reshape(window.n_days, window.grid.n_cells)
         result[objective] = round(window.pai5(scores), 3)
         result[objective + "_seconds"] = round(time.perf_counter() - began, 1)
     return result
 
 
 def main() -> None:
+    """Fit and score every objective on every window and category and print the JSON."""
     arguments = parser(__doc__)
-    arguments.add_argument("--objectives", default=",".join(OBJECTIVES), help="LightGBM objectives (default: %(default)s)")
+    arguments.add_argument("--objectives", default=",".join(OBJECTIVES),
+                           help="LightGBM objectives (default: %(default)s)")
     args = arguments.parse_args()
     objectives = names(arguments, "--objectives", args.objectives, OBJECTIVES)
     events = load_events(args.events)
     distinct = distinct_events(events)
-    result = {"days": args.days, "cell_m": 250.0, "windows": {}}
+    result: dict[str, Any] = {"days": args.days, "cell_m": 250.0, "windows": {}}
     for start in split(args.windows):
         for category in CATEGORIES:
             scores = fit_and_score(Window(events, start, category, n_days=args.days), distinct, objectives)

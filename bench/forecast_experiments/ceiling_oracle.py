@@ -1,4 +1,8 @@
-"""Ceiling of fixed cell rankings (PAI with clairvoyant, in-sample and half-window oracles), JSON on stdout; run: .venv/bin/python bench/forecast_experiments/ceiling_oracle.py [--events PATH].
+"""Ceiling of fixed cell rankings (PAI with clairvoyant, in-sample and half-window oracles); JSON on stdout.
+
+Usage::
+
+    .venv/bin/python bench/forecast_experiments/ceiling_oracle.py [--events PATH]
 
 Test window 2019-09-01 + 60 days, 250 m cells, Break and Enter and all categories; every ranking is
 one fixed score per cell for the whole window, scored as ``evaluate_forecast`` scores:
@@ -14,9 +18,11 @@ one fixed score per cell for the whole window, scored as ``evaluate_forecast`` s
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
+import numpy as np
 from harness import CATEGORIES, Window, emit, load_events, parser
+
 from precinct.analysis.evaluation import score_rankings
 from precinct.analysis.events import day_number
 
@@ -35,10 +41,11 @@ def target_counts(window: Window, first: str, end: str) -> np.ndarray:
 
 
 def pai(scores: dict[float, float]) -> dict[str, float]:
+    """Name PAI values by their coverage in per cent (``pai_1``, ``pai_5``, ...), rounded to 3 decimals."""
     return {f"pai_{round(100 * coverage)}": round(value, 3) for coverage, value in scores.items()}
 
 
-def half_window(window: Window, before: np.ndarray) -> dict[str, dict]:
+def half_window(window: Window, before: np.ndarray) -> dict[str, dict[str, Any]]:
     """History + one half of the test days' counts, scored on the other half (PAI at 5 %)."""
     history_years = (window.start_day - window.full.events.day[0]) / 365.25
     before = before[window.study]
@@ -49,13 +56,13 @@ def half_window(window: Window, before: np.ndarray) -> dict[str, dict]:
         known_days = window.actual[known].shape[0]
         actual, missed = window.actual[scored], window.missed[scored]
 
-        def pai5(scores: np.ndarray) -> float:
+        def pai5(scores: np.ndarray, actual: np.ndarray = actual, missed: np.ndarray = missed) -> float:
             scores = np.broadcast_to(scores, actual.shape)
             return round(score_rankings(scores, actual, missed=missed, tie_order=window.tie)[0.05].pai, 3)
 
         blends = {str(weight): pai5(before / history_years + weight * known_counts * 365.25 / known_days)
                   for weight in BLEND_WEIGHTS}
-        best = max(blends, key=blends.get)
+        best = max(blends, key=blends.__getitem__)
         out[name] = {"naive_all": pai5(before), "known_half_only": pai5(known_counts + 1e-6 * before),
                      "in_sample_scored_half": pai5(actual.sum(0)), "blend_pai_5": blends,
                      "best_blend_weight": float(best), "best_blend_pai_5": blends[best]}
@@ -63,10 +70,11 @@ def half_window(window: Window, before: np.ndarray) -> dict[str, dict]:
 
 
 def main() -> None:
+    """Score the fixed rankings on both categories and print the JSON."""
     args = parser(__doc__, windows=None).parse_args()
     events = load_events(args.events)
     end = str(np.datetime64(START) + N_DAYS)
-    result = {"start": START, "days": N_DAYS, "cell_m": 250.0, "categories": {}}
+    result: dict[str, Any] = {"start": START, "days": N_DAYS, "cell_m": 250.0, "categories": {}}
     for category in CATEGORIES:
         window = Window(events, START, category, n_days=N_DAYS)
         before = target_counts(window, "1970-01-01", START)

@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,18 @@ def parser(doc: str | None, *, windows: tuple[str, ...] | None = TUNING_WINDOWS)
 
 
 def events_path(value: str | None) -> Path:
-    """The incident file: ``--events``, else $PRECINCT_TORONTO_EVENTS, else the team's default path."""
+    """Return the incident file: ``--events``, else $PRECINCT_TORONTO_EVENTS, else the team's default path.
+
+    Parameters
+    ----------
+    value : str or None
+        The ``--events`` option as given (``None`` or empty when it was not).
+
+    Returns
+    -------
+    Path
+        The path as given, or the default resolved against the repository root.
+    """
     if value:
         return Path(value)
     if os.environ.get(EVENTS_ENV):
@@ -71,12 +82,12 @@ def load_events(value: str | None) -> EventTable:
 
 
 def split(value: str) -> list[str]:
-    """A comma-separated option as a list."""
+    """Split a comma-separated option into its non-empty items."""
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def names(arguments: argparse.ArgumentParser, option: str, value: str, allowed) -> list[str]:
-    """A comma-separated option as a list, each item one of ``allowed`` (else a usage error, status 2)."""
+def names(arguments: argparse.ArgumentParser, option: str, value: str, allowed: Collection[str]) -> list[str]:
+    """Split a comma-separated option, each item one of ``allowed`` (else a usage error, status 2)."""
     chosen = split(value)
     unknown = sorted(set(chosen) - set(allowed))
     if unknown:
@@ -90,6 +101,7 @@ def emit(result: object) -> None:
 
 
 def progress(*parts: object) -> None:
+    """Print a progress line on stderr."""
     print(*parts, file=sys.stderr, flush=True)
 
 
@@ -120,10 +132,12 @@ class Window:
 
     @property
     def days(self) -> np.ndarray:
+        """Day numbers (days since 1970-01-01) of the window's days."""
         return np.arange(self.start_day, self.start_day + self.n_days)
 
     @property
     def n_events(self) -> int:
+        """Target events in the window, those outside the study area included."""
         return int(self.actual.sum() + self.missed.sum())
 
     def score(self, scores: np.ndarray) -> dict[float, float]:
@@ -135,6 +149,7 @@ class Window:
         return {coverage: value.pai for coverage, value in result.items()}
 
     def pai5(self, scores: np.ndarray) -> float:
+        """PAI at 5 % (see ``score``)."""
         return self.score(scores)[0.05]
 
     def daily(self, predict: Callable[[History, int], np.ndarray]) -> np.ndarray:
@@ -145,8 +160,11 @@ class Window:
         return out
 
     def daily_counts(self, history: History, weight: Weight | None = None, *, target: bool = True) -> np.ndarray:
-        """``(n_days, n_grid_cells)``: per day, the events before it per cell (target category only unless
-        ``target=False``), each weighted by ``weight(day, event_days)`` (1 if ``None``)."""
+        """Count the events before each day of the window per cell: ``(n_days, n_grid_cells)``.
+
+        Target category only unless ``target=False``; each event weighted by ``weight(day, event_days)``
+        (1 if ``None``).
+        """
         out = np.zeros((self.n_days, self.grid.n_cells))
         for offset, day in enumerate(self.days):
             i = history.index_of_day(int(day))
@@ -161,7 +179,8 @@ class Window:
     def block_mean(self, scores: np.ndarray, size: int) -> np.ndarray:
         """Each day's scores averaged over the ``size`` x ``size`` block of cells around each cell."""
         shape = self.grid.shape
-        return np.stack([ndimage.uniform_filter(row.reshape(shape), size=size, mode="constant").ravel() for row in scores])
+        return np.stack([ndimage.uniform_filter(row.reshape(shape), size=size, mode="constant").ravel()
+                         for row in scores])
 
 
 def half_life(days: float) -> Weight:
@@ -175,4 +194,5 @@ def last_days(days: int) -> Weight:
 
 
 def relative_pct(value: float, base: float) -> float:
+    """Return the change from ``base`` to ``value`` in per cent, rounded to 2 decimals."""
     return round(100 * (value / base - 1), 2)

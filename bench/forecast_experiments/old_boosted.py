@@ -1,21 +1,24 @@
-"""Frozen weekly-refit boosted model, kept on purpose for comparison: run via tuning_window_scores.py --boosted weekly, it reproduces the weekly-boosted figures cited in docs/forecasting.md.
+r"""Frozen weekly-refit boosted model, kept on purpose for comparison with the current one.
 
-This is the library's ``boosted`` module (gradient-boosted grid forecasts and the ensemble) as it was
-before the monthly model on EWMA features replaced it. Do not edit it: the figures it backs are those
-of this exact model. It still uses the library's ``History``, ``WindowCounts``, ``CountForecaster``
-and ``Forecaster``.
+Run through ``tuning_window_scores.py --boosted weekly``, it reproduces the weekly-boosted figures
+cited in docs/forecasting.md. This is the library's ``boosted`` module (gradient-boosted grid
+forecasts and the ensemble) as it was before the monthly model on EWMA features replaced it. Do not
+change what it computes: the figures it backs are those of this exact model (annotations and
+docstrings are all that changed since). It still uses the library's ``History``, ``WindowCounts``,
+``CountForecaster`` and ``Forecaster``.
 
 Formulation
 -----------
 For cell :math:`c` and day :math:`d` the model predicts the expected count of target events,
 
-.. math:: \\hat y_{c,d} = \\exp F(x_{c,d}),\\qquad F = \\sum_{m=1}^{M} \\eta f_m,
+.. math:: \hat y_{c,d} = \exp F(x_{c,d}),\qquad F = \sum_{m=1}^{M} \eta f_m,
 
 a sum of regression trees fitted by gradient boosting on the Poisson deviance (Friedman 2001; Ke et
 al. 2017, LightGBM). The features :math:`x_{c,d}` use only events before :math:`d`:
 
 * yearly rates of target events and of all events in the trailing 7, 28, 91, 365 and 730 days and
-  over all history (counts divided by the length of history actually observed), at three spatial scales (the cell, the 3 x 3 and the 7 x 7 block of cells around it);
+  over all history (counts divided by the length of history actually observed), at three spatial
+  scales (the cell, the 3 x 3 and the 7 x 7 block of cells around it);
 * the cell's mix of categories, premises types and hours of day (place features), days since the
   last target event;
 * day of week, month, day of year, and a public-holiday flag from the ``holidays`` package.
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import ndimage
@@ -43,6 +47,10 @@ from scipy import ndimage
 from precinct.analysis.forecasting import CountForecaster, Forecaster, History, WindowCounts
 from precinct.analysis.grid import SquareGrid
 from precinct.core.errors import ConfigurationError, ValidationError
+
+if TYPE_CHECKING:  # both load where they are first needed
+    import holidays
+    import lightgbm
 
 WINDOWS_DAYS = (7, 28, 91, 365, 730, None)
 BLOCK_SIZES = (1, 3, 7)
@@ -58,7 +66,7 @@ class FeatureBuilder:
         self.all_counts = {w: WindowCounts(grid.n_cells, w, target_only=False) for w in WINDOWS_DAYS}
         self.holiday_country = holiday_country
         self.holiday_subdivision = holiday_subdivision
-        self._holidays = None
+        self._holidays: holidays.HolidayBase | None = None
         self._cache: dict[int, np.ndarray] = {}
 
     def _is_holiday(self, day: int) -> float:
@@ -105,7 +113,7 @@ class FeatureBuilder:
         return columns
 
     def _seasonal(self, history: History, day: int) -> list[np.ndarray]:
-        """Counts within +-28 days of the same date in earlier years (target, then all events)."""
+        """Count events within +-28 days of the same date in earlier years (target, then all events)."""
         lag = day - history.events.day.astype(np.float64)
         phase = lag - 365.25 * np.round(lag / 365.25)
         mask = (np.abs(phase) <= 28) & (lag > 300) & (history.cells >= 0)
@@ -189,10 +197,10 @@ class BoostedForecaster(Forecaster):
         self.n_trees = n_trees
         self.seed = seed
         self.builder = FeatureBuilder(grid, holiday_country=holiday_country, holiday_subdivision=holiday_subdivision)
-        self._model = None
+        self._model: lightgbm.Booster | None = None
         self._fitted_on: int | None = None
 
-    def _fit(self, history: History, day: int) -> None:
+    def _fit(self, history: History, day: int) -> lightgbm.Booster:
         try:
             import lightgbm
         except ImportError as error:  # pragma: no cover - lightgbm is a core dependency
@@ -220,34 +228,39 @@ class BoostedForecaster(Forecaster):
         self._model = lightgbm.train(self.params, data, num_boost_round=self.n_trees)
         self._fitted_on = day
         self.builder.forget_before(day + self.refit_every_days - self.target_days - self.train_days)
+        return self._model
 
     def predict(self, history: History, day: int) -> np.ndarray:
-        if self._model is None or self._fitted_on is None or not (
+        """Score every cell for ``day``, refitting first when the model is older than ``refit_every_days``."""
+        model = self._model
+        if model is None or self._fitted_on is None or not (
             self._fitted_on <= day < self._fitted_on + self.refit_every_days
         ):
-            self._fit(history, day)
-        return self._model.predict(self.builder.features(history, day))
+            model = self._fit(history, day)
+        return np.asarray(model.predict(self.builder.features(history, day)))
 
 
 class EnsembleForecaster(Forecaster):
-    """The boosted model blended with long-term counts (measured: no better than ``boosted``).
+    r"""The boosted model blended with long-term counts (measured: no better than ``boosted``).
 
-    Formulation: :math:`s_c = \\hat y_c / \\bar{\\hat y} + \\beta\\, n_c / \\bar n`, the boosted
+    Formulation: :math:`s_c = \hat y_c / \bar{\hat y} + \beta\, n_c / \bar n`, the boosted
     forecast and the all-history count, each scaled by its mean over cells (``beta`` default 0.5).
     """
 
     name = "ensemble"
 
-    def __init__(self, grid: SquareGrid, *, beta: float = 0.5, **boosted_options) -> None:
+    def __init__(self, grid: SquareGrid, *, beta: float = 0.5, **boosted_options: Any) -> None:
         super().__init__(grid)
         self.beta = beta
         self.boosted = BoostedForecaster(grid, **boosted_options)
         self.counts = CountForecaster(grid, window_days=None)
 
     def predict(self, history: History, day: int) -> np.ndarray:
+        """Score every cell for ``day``: the blend of the two scaled forecasts."""
         boosted = self.boosted.predict(history, day)
         counts = self.counts.predict(history, day)
-        return boosted / max(boosted.mean(), 1e-12) + self.beta * counts / max(counts.mean(), 1e-12)
+        blend: np.ndarray = boosted / max(boosted.mean(), 1e-12) + self.beta * counts / max(counts.mean(), 1e-12)
+        return blend
 
 
 __all__ = ["BoostedForecaster", "EnsembleForecaster", "FeatureBuilder"]

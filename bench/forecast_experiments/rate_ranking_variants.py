@@ -1,4 +1,9 @@
-"""PAI@5 % of count, EWMA, blend, shrinkage and daily-profile cell rankings vs the best naive count, JSON on stdout; run: .venv/bin/python bench/forecast_experiments/rate_ranking_variants.py [--windows 2019-05-01,2019-07-01] [--days 60] [--events PATH].
+"""PAI@5 % of count, EWMA, blend, shrinkage and daily-profile cell rankings vs the best naive count; JSON on stdout.
+
+Usage::
+
+    .venv/bin/python bench/forecast_experiments/rate_ranking_variants.py [--windows 2019-05-01,2019-07-01]
+        [--days 60] [--events PATH]
 
 For each window (60 days from each start, 250 m cells) and category (Break and Enter, all), each
 variant scores every day from the events before it; the baseline is the better of ``naive_all`` and
@@ -17,10 +22,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-
 from harness import CATEGORIES, Window, emit, half_life, last_days, load_events, parser, progress, relative_pct, split
+
 from precinct.analysis.events import EventTable, distinct_events
 from precinct.analysis.forecasting import history_for
 
@@ -30,12 +36,16 @@ KAPPAS = (5, 20, 100)
 
 
 def same_weekday(day: int, event_days: np.ndarray) -> np.ndarray:
-    return (event_days + 3) % 7 == (day + 3) % 7  # 1970-01-01, day 0, was a Thursday
+    """Flag the events on the same weekday as ``day``."""
+    same: np.ndarray = (event_days + 3) % 7 == (day + 3) % 7  # 1970-01-01, day 0, was a Thursday
+    return same
 
 
 def same_season(day: int, event_days: np.ndarray) -> np.ndarray:
+    """Flag the events within 30 days of ``day``'s calendar date in any year (the last 30 days included)."""
     lag = day - event_days.astype(float)
-    return np.abs(lag - 365.25 * np.round(lag / 365.25)) <= 30
+    same: np.ndarray = np.abs(lag - 365.25 * np.round(lag / 365.25)) <= 30
+    return same
 
 
 def profile_scores(window: Window, same: Callable[[int, np.ndarray], np.ndarray]) -> dict[int, np.ndarray]:
@@ -56,6 +66,7 @@ def profile_scores(window: Window, same: Callable[[int, np.ndarray], np.ndarray]
 
 
 def variants(window: Window, distinct: EventTable) -> dict[str, np.ndarray]:
+    """Daily scores ``(n_days, n_grid_cells)`` of every variant, by name (see the module docs)."""
     full = window.full
     unique = history_for(distinct, window.grid, window.category)
     scores = {"naive_all": window.daily_counts(full), "naive_365d": window.daily_counts(full, last_days(365)),
@@ -67,7 +78,8 @@ def variants(window: Window, distinct: EventTable) -> dict[str, np.ndarray]:
     every_730 = window.daily_counts(full, half_life(730), target=False)
 
     def by_mean(values: np.ndarray) -> np.ndarray:
-        return values / values.mean(axis=1, keepdims=True)
+        scaled: np.ndarray = values / values.mean(axis=1, keepdims=True)
+        return scaled
 
     for a, b in BLENDS:
         for weight in (0.25, 0.5):
@@ -90,10 +102,11 @@ def variants(window: Window, distinct: EventTable) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
+    """Score every variant on every window and category and print the JSON."""
     args = parser(__doc__).parse_args()
     events = load_events(args.events)
     distinct = distinct_events(events)
-    result = {"days": args.days, "cell_m": 250.0, "windows": {}}
+    result: dict[str, Any] = {"days": args.days, "cell_m": 250.0, "windows": {}}
     for start in split(args.windows):
         for category in CATEGORIES:
             began = time.perf_counter()

@@ -1,4 +1,10 @@
-"""PAI at 1/5/10 % and seconds of forecasting methods on tuning windows, with the current or the frozen weekly boosted model, JSON on stdout; run: .venv/bin/python bench/forecast_experiments/tuning_window_scores.py [--windows 2019-05-01,2019-07-01] [--methods naive_all,naive_365d,ewma,boosted] [--boosted current|weekly] [--boosted-options JSON] [--categories ...] [--days 60] [--events PATH].
+"""PAI at 1/5/10 % and seconds of forecasting methods on tuning windows (current or weekly boosted); JSON on stdout.
+
+Usage::
+
+    .venv/bin/python bench/forecast_experiments/tuning_window_scores.py [--windows 2019-05-01,2019-07-01]
+        [--methods naive_all,naive_365d,ewma,boosted] [--boosted current|weekly] [--boosted-options JSON]
+        [--categories ...] [--days 60] [--events PATH]
 
 Every method forecasts each day of the window from the events before it, as in ``evaluate_forecast``.
 Methods are built by ``precinct.analysis.methods.make_forecaster``; ``boosted`` runs with the Ontario
@@ -11,16 +17,22 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 from harness import CATEGORIES, Window, emit, load_events, names, parser, progress, split
+
 from precinct.analysis.forecasting import Forecaster
 from precinct.analysis.grid import SquareGrid
 from precinct.analysis.methods import METHODS, make_forecaster
 
-BOOSTED_OPTIONS = {"holiday_country": "CA", "holiday_subdivision": "ON", "n_threads": 2}
+BOOSTED_OPTIONS: dict[str, Any] = {"holiday_country": "CA", "holiday_subdivision": "ON", "n_threads": 2}
 
 
-def forecaster(method: str, grid: SquareGrid, boosted: str, options: dict) -> Forecaster:
+def forecaster(method: str, grid: SquareGrid, boosted: str, options: dict[str, Any]) -> Forecaster:
+    """Build ``method`` on ``grid``; ``boosted`` with the Ontario holidays, 2 threads and ``options``.
+
+    ``boosted`` is the library's model (``"current"``) or the frozen one of ``old_boosted.py`` (``"weekly"``).
+    """
     if method != "boosted":
         return make_forecaster(method, grid)
     if boosted == "weekly":
@@ -31,6 +43,7 @@ def forecaster(method: str, grid: SquareGrid, boosted: str, options: dict) -> Fo
 
 
 def main() -> None:
+    """Score every method on every window and category and print the JSON."""
     arguments = parser(__doc__)
     arguments.add_argument("--methods", default="naive_all,naive_365d,ewma,boosted", help="default: %(default)s")
     arguments.add_argument("--boosted", choices=("current", "weekly"), default="current",
