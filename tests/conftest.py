@@ -59,7 +59,7 @@ def seed(session: Session) -> dict:
                                    station_id=west_station.id, boundary_geojson=_square(114.0, 30.5, 0.05))
     for role in Role:
         user_service.create(session, username=role.value.replace("_", "-"), password=PASSWORD, role=role,
-                            actor=ADMIN_ACTOR)
+                            actor=ADMIN_ACTOR, direct=True)
     session.commit()
     return {"city": city.id, "west": west.id, "east": east.id, "west_station": west_station.id,
             "east_station": east_station.id, "beat": beat.id}

@@ -15,10 +15,11 @@ ADMIN_ACTOR = Actor(username="tester", role=Role.ADMIN, ip="127.0.0.1")
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
     """Settings for a test app: the background jobs that would write to the test's database on
-    their own (watchdog, forecast scheduler, drill ticker) are off unless a test turns them on."""
+    their own (watchdog, forecast scheduler, drill ticker) and the delays between failed log-ins
+    are off unless a test turns them on."""
     return Settings(**({"environment": "test", "database_url": database_url, "secret_key": TEST_SECRET,
                         "watchdog_enabled": False, "forecast_scheduler_enabled": False,
-                        "drill_ticker_enabled": False} | overrides))
+                        "drill_ticker_enabled": False, "login_backoff_base_s": 0.0} | overrides))
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test for pytest to collect

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, MetaData, event
@@ -33,6 +33,8 @@ import precinct
 from precinct import __version__
 from precinct.api import errors
 from precinct.api import logging as api_logging
+from precinct.api.inputs import refuse_unstorable_parameters
+from precinct.api.limits import BodyLimits
 from precinct.audit import models as _audit_models
 from precinct.audit import service as audit_service
 from precinct.audit.routes import router as audit_router
@@ -204,8 +206,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.state.accounts = users_service.AccountDirectory()
     app.state.jobs = []
     errors.install(app)
+    app.add_middleware(BodyLimits, secret_key=settings.secret_key, prefix=API_PREFIX)
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_parameters)])
     if (STATIC_DIR / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="console")
     return app

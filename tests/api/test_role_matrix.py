@@ -18,12 +18,24 @@ DESK = {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
 STREAM = ("GET", "/api/v1/stream")  # an endless response: only refusals are called here
 
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
+# any valid token, also one that may only set up a second factor: the caller's own account
+SIGNED_IN = {("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/password"), ("POST", "/api/v1/auth/mfa/enrol"),
+             ("POST", "/api/v1/auth/mfa/confirm")}
 EXPECTED: dict[tuple[str, str], set[Role]] = {
-    ("GET", "/api/v1/auth/me"): EVERYONE,
     ("GET", "/api/v1/meta"): EVERYONE,
     ("GET", "/api/v1/users"): {R.ADMIN},
     ("POST", "/api/v1/users"): {R.ADMIN},
     ("POST", "/api/v1/users/{username}/unlock"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/disable"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/enable"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/password"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/role"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/revoke-tokens"): {R.ADMIN},
+    ("POST", "/api/v1/users/{username}/mfa/reset"): {R.ADMIN},
+    ("GET", "/api/v1/role-grants"): {R.SUPERVISOR, R.AUDITOR, R.ADMIN},
+    ("POST", "/api/v1/role-grants/{grant_id}/approve"): {R.SUPERVISOR, R.AUDITOR},
+    ("POST", "/api/v1/role-grants/{grant_id}/refuse"): {R.SUPERVISOR, R.AUDITOR},
+    ("GET", "/api/v1/audit/alerts"): {R.AUDITOR},
     ("GET", "/api/v1/incident-types"): EVERYONE,
     ("POST", "/api/v1/incidents"): INTAKE,
     ("GET", "/api/v1/incidents"): READ,
@@ -101,12 +113,13 @@ ROUTES = [(m, p, r) for m, p, r in api_routes() if m != "HEAD"]
 
 def test_every_route_is_in_the_table():
     served = {(m, p) for m, p, _ in ROUTES}
-    assert served == set(EXPECTED) | PUBLIC
+    assert served == set(EXPECTED) | PUBLIC | SIGNED_IN
 
 
 @pytest.mark.parametrize(("method", "path", "route"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_declared_roles_match_the_table(method, path, route):
-    assert declared_roles(route) == (None if (method, path) in PUBLIC else EXPECTED[(method, path)])
+    open_to_all = (method, path) in PUBLIC | SIGNED_IN
+    assert declared_roles(route) == (None if open_to_all else EXPECTED[(method, path)])
 
 
 def _url(path: str) -> str:
@@ -114,7 +127,7 @@ def _url(path: str) -> str:
         return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
     return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
         "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace(
-        "{beat_id}", "1")
+        "{beat_id}", "1").replace("{grant_id}", "1")
 
 
 CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role
@@ -131,7 +144,10 @@ def test_calling_each_route_as_each_role(client, auth, method, path, role):
         assert response.json()["error"]["code"] == "permission_denied"
 
 
-@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[f"{m} {p}" for m, p in EXPECTED])
+PROTECTED = [*EXPECTED, *sorted(SIGNED_IN)]
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED, ids=[f"{m} {p}" for m, p in PROTECTED])
 def test_without_a_token_every_protected_route_says_401(client, method, path):
     response = client.request(method, _url(path))
     assert response.status_code == 401

@@ -82,7 +82,7 @@ def test_daily_profile_has_a_quiet_night_and_busy_evening():
 
 
 def test_demo_load_leaves_existing_accounts_alone(fresh_database_url, cli, tmp_path):
-    assert cli("user", "add", "admin", "--role", "admin", input="the-real-admin-password\n").exit_code == 0
+    assert cli("user", "add", "admin", "--role", "admin", input="the-real-chief-passphrase\n").exit_code == 0
     loaded = cli("demo", "load", "--credentials-file", str(tmp_path / "c.json"), "--history-days", "0")
     assert loaded.exit_code == 0, loaded.output
     assert "password unchanged" in loaded.output
@@ -93,5 +93,6 @@ def test_demo_load_leaves_existing_accounts_alone(fresh_database_url, cli, tmp_p
     with session_factory(engine)() as session:
         from precinct.core.security import verify_password
 
-        assert verify_password(user_service.get_by_username(session, "admin").password_hash, "the-real-admin-password")
+        admin = user_service.get_by_username(session, "admin")
+        assert verify_password(admin.password_hash, "the-real-chief-passphrase")
     engine.dispose()

@@ -106,11 +106,11 @@ def test_postgres_notifications_reach_another_process_hub(fresh_database_url):
 def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
     from precinct.app import create_app
 
-    assert cli("user", "add", "watcher", "--role", "dispatcher", input="watcher-password\n").exit_code == 0
+    assert cli("user", "add", "watcher", "--role", "dispatcher", input="quiet-harbour-lantern\n").exit_code == 0
     settings = test_settings(fresh_database_url)
     with running_server(create_app(settings)) as base:
         token = httpx.post(f"{base}/auth/token",
-                           data={"username": "watcher", "password": "watcher-password"}).json()["access_token"]
+                           data={"username": "watcher", "password": "quiet-harbour-lantern"}).json()["access_token"]
         assert httpx.get(f"{base}/stream").status_code == 401
         received: list[dict] = []
 
@@ -136,17 +136,17 @@ def test_sse_stream_over_http(fresh_database_url, cli, tmp_path):
         assert received[0]["description"] == "over the wire"
 
 
-def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeypatch):
+def test_stream_ends_when_the_account_is_disabled(fresh_database_url, cli, monkeypatch):
     from precinct.live import routes as live_routes
 
     monkeypatch.setattr(live_routes, "HEARTBEAT_S", 0.2)
-    assert cli("user", "add", "leaver", "--role", "dispatcher", input="leaver-password\n").exit_code == 0
+    assert cli("user", "add", "leaver", "--role", "dispatcher", input="amber-canal-sparrow\n").exit_code == 0
     from precinct.app import create_app
 
     app = create_app(test_settings(fresh_database_url))
     with running_server(app) as base:
         token = httpx.post(f"{base}/auth/token",
-                           data={"username": "leaver", "password": "leaver-password"}).json()["access_token"]
+                           data={"username": "leaver", "password": "amber-canal-sparrow"}).json()["access_token"]
         lines: list[str] = []
 
         def listen():
@@ -162,7 +162,7 @@ def test_stream_ends_when_the_account_is_locked(fresh_database_url, cli, monkeyp
 
         engine = create_engine(fresh_database_url)
         with engine.begin() as conn:
-            conn.execute(text("UPDATE users SET locked_at = CURRENT_TIMESTAMP WHERE username = 'leaver'"))
+            conn.execute(text("UPDATE users SET is_active = false WHERE username = 'leaver'"))
         engine.dispose()
         listener.join(10)
         assert not listener.is_alive() and "event: end" in lines

@@ -39,7 +39,7 @@ def test_me_lists_the_permissions_of_the_callers_role(client, auth):
     assert me["permissions"] == [p.value for p in permissions_of(Role.CALL_TAKER)]
     assert "intake" in me["permissions"] and "dispatch" not in me["permissions"]
     auditor = client.get("/api/v1/auth/me", headers=auth(Role.AUDITOR)).json()
-    assert auditor["permissions"] == ["any", "audit"]
+    assert auditor["permissions"] == ["any", "audit", "see_grants", "approve_grants"]
 
 
 def test_health_and_types(client, auth):

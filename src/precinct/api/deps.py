@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 import anyio.to_thread
 from fastapi import Depends, Query, Request, params
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
 from precinct.core.permissions import Permission, roles_for
-from precinct.core.security import AccountState, Actor, decode_access_token
+from precinct.core.security import FULL_SCOPE, AccountState, Actor, decode_access_token
 from precinct.core.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -72,7 +72,7 @@ async def get_current_actor(
     account = request.app.state.accounts.cached(request.app.state.database_key, claims["sub"])
     if account is None:  # not read in the last few seconds: one trip to the database, off the event loop
         account = await anyio.to_thread.run_sync(load_account, request, claims["sub"])
-    return _actor(request, account)
+    return _actor(request, account, claims)
 
 
 class Accounts(Protocol):
@@ -98,12 +98,15 @@ def load_account(request: Request, username: str) -> AccountState | None:
             session.rollback()
 
 
-def _actor(request: Request, account: AccountState | None) -> Actor:
-    if account is None or account.reason == "disabled":
+def _actor(request: Request, account: AccountState | None, claims: dict[str, Any]) -> Actor:
+    if account is None or not account.usable:
         raise AuthenticationError("the account behind this token no longer exists or is disabled")
-    if account.reason == "locked":
-        raise AuthenticationError("the account is locked; ask an admin to unlock it")
-    return Actor(username=account.username, role=account.role, ip=client_ip(request), user_id=account.user_id)
+    if not account.accepts(claims):
+        raise AuthenticationError("this session was ended (a new password, a new role, or its sessions were "
+                                  "revoked): log in again")
+    return Actor(username=account.username, role=account.role, ip=client_ip(request), user_id=account.user_id,
+                 unit_id=account.unit_id, org_unit_id=account.org_unit_id,
+                 token_scope=str(claims.get("scope") or FULL_SCOPE))
 
 
 class RoleChecker:
@@ -121,7 +124,13 @@ class RoleChecker:
         return self.check(actor)
 
     def check(self, actor: Actor) -> Actor:
-        """Return ``actor`` if its role holds the permission, else raise PermissionDeniedError."""
+        """Return ``actor`` if its role holds the permission, else raise PermissionDeniedError.
+
+        A token that may only set up a second factor passes no permission check.
+        """
+        if actor.token_scope != FULL_SCOPE:
+            raise PermissionDeniedError("set up the second factor of this account first (POST /api/v1/auth/mfa/enrol "
+                                        "and /confirm), then log in again")
         if actor.role not in self.roles:
             raise PermissionDeniedError(
                 f"role {actor.role} may not do this ({self.permission.value}); "
@@ -151,7 +160,16 @@ class StreamRoleChecker(RoleChecker):
             raise AuthenticationError("log in first: pass ?access_token=<token> or an Authorization header")
         claims = decode_access_token(token, secret_key=settings.secret_key)
         request.state.token_expires_at = float(claims["exp"])
-        return self.check(_actor(request, load_account(request, claims["sub"])))
+        request.state.token_claims = claims
+        return self.check(_actor(request, load_account(request, claims["sub"]), claims))
+
+
+async def signed_in(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+    """Return the current actor with any valid token, also one that may only set up a second factor."""
+    return actor
+
+
+SignedIn = Annotated[Actor, Depends(signed_in)]
 
 
 def require(permission: Permission) -> params.Depends:

@@ -9,6 +9,7 @@ client; unexpected errors are logged with an id that the response repeats.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
@@ -30,6 +31,8 @@ E = TypeVar("E", bound=Exception)
 
 STATUS_BY_ERROR: list[tuple[type[errors.PrecinctError], int]] = [
     (errors.AccountLockedError, 423),
+    (errors.TooManyAttemptsError, 429),
+    (errors.PayloadTooLargeError, 413),
     (errors.AuthenticationError, 401),
     (errors.PermissionDeniedError, 403),
     (errors.NotFoundError, 404),
@@ -40,7 +43,7 @@ STATUS_BY_ERROR: list[tuple[type[errors.PrecinctError], int]] = [
 ]
 
 HTTP_CODES = {400: "bad_request", 401: "authentication_failed", 403: "permission_denied", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 422: "validation_error"}
+              405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "validation_error"}
 
 
 def error_body(
@@ -65,8 +68,10 @@ def _status_for(exc: errors.PrecinctError) -> int:
 
 async def _domain_error(request: Request, exc: errors.PrecinctError) -> JSONResponse:
     status = _status_for(exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(request, exc.code, str(exc)), status_code=status, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if isinstance(exc, errors.TooManyAttemptsError):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
+    return JSONResponse(error_body(request, exc.code, str(exc)), status_code=status, headers=headers or None)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

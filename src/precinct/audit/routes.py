@@ -31,6 +31,21 @@ def list_audit(
                      page_size=page_size)
 
 
+@router.get("/audit/alerts", response_model=AuditPage)
+def list_alerts(
+    session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)],
+    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> AuditPage:
+    """Return the security alerts, newest first.
+
+    Accounts locked, addresses throttled, role grants asked for and decided, roles changed, second
+    factors reset, sessions revoked, accounts disabled.
+    """
+    items, total = service.list_(session, action_prefix=service.ALERT_PREFIX, page=page, page_size=page_size)
+    return AuditPage(items=[AuditEntryRead.model_validate(item) for item in items], total=total, page=page,
+                     page_size=page_size)
+
+
 @router.get("/audit/verify", response_model=AuditVerifyRead)
 def verify_audit(session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)]) -> AuditVerifyRead:
     """Recompute the hash chain and name the first entry that was changed, inserted or deleted."""

@@ -24,6 +24,9 @@ from precinct.core.db import array_insert_sql, require_unit_of_work, utcnow
 from precinct.core.security import Actor
 
 GENESIS_HASH = "0" * 64
+ALERT_PREFIX = "security."
+"""Actions that are security alerts for auditors: locks, throttled addresses, role grants and
+changes, second-factor resets, revoked sessions, disabled accounts."""
 _PENDING_KEY = "precinct_audit_pending"
 
 
@@ -204,6 +207,7 @@ def list_(
     action: str | None = None,
     resource_type: str | None = None,
     resource_id: str | None = None,
+    action_prefix: str | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[AuditEntry], int]:
@@ -213,6 +217,8 @@ def list_(
         query = query.where(AuditEntry.actor == actor)
     if action:
         query = query.where(AuditEntry.action == action)
+    if action_prefix:
+        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
     if resource_type:
         query = query.where(AuditEntry.resource_type == resource_type)
     if resource_id:

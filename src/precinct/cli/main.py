@@ -24,7 +24,11 @@ from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
+from precinct.core.errors import ValidationError
 from precinct.core.i18n import both
+from precinct.core.permissions import Role
+from precinct.users import login
+from precinct.users import service as user_service
 
 DEMO_CREDENTIALS = Path("var/demo-credentials.json")
 app = typer.Typer(help="Precinct 情指行一体化平台 / intelligence-led policing platform", no_args_is_help=True)
@@ -72,15 +76,52 @@ def demo_load(
     settings = load_settings()
     with open_session(settings) as session:
         summary = city.load(session, actor=cli_actor(), credentials_file=credentials_file, history_days=history_days,
-                            zone=settings.zone)
+                            settings=settings)
         session.commit()
     console.print(f"{both('cli.demo_loaded')}: {summary.describe()}")
     table = Table(title="演示账户 / demo accounts")
-    for column in ("用户名 / username", "角色 / role", "密码 / password"):
+    for column in ("用户名 / username", "角色 / role", "密码 / password", "动态码 / second factor"):
         table.add_column(column)
     for account in summary.accounts:
-        table.add_row(account["username"], account["role"], account["password"])
+        factor = "precinct demo code " + account["username"] if account.get("totp_secret") else ""
+        table.add_row(account["username"], account["role"], account["password"], factor)
     console.print(table)
+
+
+@demo_app.command("code")
+@handle_errors
+def demo_code(
+    name: str,
+    credentials_file: Annotated[Path, typer.Option(help="where demo passwords are kept")] = DEMO_CREDENTIALS,
+) -> None:
+    """演示账户的当前动态验证码 / the current authenticator code of a demo account (from the demo's file).
+
+    Only the demo city's accounts have their second-factor secrets in that file; a real account's
+    secret lives only in its holder's authenticator app (and, encrypted, in the database).
+    """
+    import pyotp
+
+    from precinct.core.errors import NotFoundError
+
+    accounts = json.loads(credentials_file.read_text(encoding="utf-8")) if credentials_file.exists() else []
+    secret = next((a.get("totp_secret") for a in accounts if a["username"] == name), None)
+    if not secret:
+        raise NotFoundError(f"{credentials_file} holds no second-factor secret for {name!r}")
+    console.print(pyotp.TOTP(secret).now())
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise ValidationError(f"--role must be one of {', '.join(r.value for r in Role)}") from exc
+
+
+def _password_from_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError(both("cli.password_prompt"))
+    return password
 
 
 @user_app.command("add")
@@ -90,23 +131,18 @@ def user_add(
     role: Annotated[str, typer.Option(help="call_taker, dispatcher, patrol_officer, analyst, supervisor, auditor, "
                                            "admin")],
     display_name: str = "",
+    org_unit: Annotated[int | None, typer.Option(help="id of the account's organisation unit (its scope)")] = None,
+    unit: Annotated[int | None, typer.Option(help="id of the unit a patrol officer crews")] = None,
 ) -> None:
-    """创建用户，密码从标准输入读取 / create an account; the password is read from stdin."""
-    from precinct.core.errors import ValidationError
-    from precinct.core.permissions import Role
-    from precinct.users import service as user_service
+    """创建用户，密码从标准输入读取 / create an account; the password is read from stdin.
 
-    try:
-        role_value = Role(role)
-    except ValueError as exc:
-        raise ValidationError(f"--role must be one of {', '.join(r.value for r in Role)}") from exc
-    password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        raise ValidationError(both("cli.password_prompt"))
-    settings = load_settings()
-    with open_session(settings) as session:
+    The operator gives the role directly (audited as the operator's); through the API a role that
+    reads personal data needs a second person's approval.
+    """
+    role_value, password = _role(role), _password_from_stdin()
+    with open_session(load_settings()) as session:
         user_service.create(session, username=name, password=password, role=role_value, actor=cli_actor(),
-                            display_name=display_name)
+                            display_name=display_name, org_unit_id=org_unit, unit_id=unit, direct=True)
         session.commit()
     console.print(f"{both('cli.user_added')}: {name} ({role_value.value})")
 
@@ -114,14 +150,75 @@ def user_add(
 @user_app.command("unlock")
 @handle_errors
 def user_unlock(name: str) -> None:
-    """解锁被锁定的账户 / unlock an account locked by failed log-ins."""
-    from precinct.users import service as user_service
-
-    settings = load_settings()
-    with open_session(settings) as session:
-        user_service.unlock(session, username=name, actor=cli_actor())
+    """解锁被锁定的账户 / lift the lock of an account after failed log-ins now."""
+    with open_session(load_settings()) as session:
+        login.unlock(session, username=name, actor=cli_actor())
         session.commit()
     console.print(f"{both('cli.user_unlocked')}: {name}")
+
+
+@user_app.command("disable")
+@handle_errors
+def user_disable(name: str) -> None:
+    """停用账户（其会话立即结束）/ disable an account; its sessions end at once."""
+    with open_session(load_settings()) as session:
+        user_service.set_active(session, username=name, active=False, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.user_disabled')}: {name}")
+
+
+@user_app.command("enable")
+@handle_errors
+def user_enable(name: str) -> None:
+    """启用账户 / enable a disabled account."""
+    with open_session(load_settings()) as session:
+        user_service.set_active(session, username=name, active=True, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.user_enabled')}: {name}")
+
+
+@user_app.command("reset-password")
+@handle_errors
+def user_reset_password(name: str) -> None:
+    """重置密码（从标准输入读取），其会话结束 / set a new password, read from stdin; its sessions end."""
+    password = _password_from_stdin()
+    with open_session(load_settings()) as session:
+        user_service.set_password(session, username=name, password=password, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.password_set')}: {name}")
+
+
+@user_app.command("set-role")
+@handle_errors
+def user_set_role(
+    name: str, role: Annotated[str, typer.Option(help="the new role")],
+    reason: Annotated[str, typer.Option(help="why (written to the audit log)")],
+) -> None:
+    """更改角色（运维直接授予并记入审计）/ change an account's role (the operator's direct grant, audited)."""
+    with open_session(load_settings()) as session:
+        user_service.set_role(session, username=name, role=_role(role), reason=reason, actor=cli_actor(), direct=True)
+        session.commit()
+    console.print(f"{both('cli.role_set')}: {name} ({role})")
+
+
+@user_app.command("revoke-tokens")
+@handle_errors
+def user_revoke_tokens(name: str) -> None:
+    """结束该账户的全部会话 / end every session of an account."""
+    with open_session(load_settings()) as session:
+        user_service.revoke_tokens(session, username=name, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.tokens_revoked')}: {name}")
+
+
+@user_app.command("reset-mfa")
+@handle_errors
+def user_reset_mfa(name: str) -> None:
+    """移除双因素（设备丢失），下次登录重新设置 / remove a second factor (lost device); set up again at next log-in."""
+    with open_session(load_settings()) as session:
+        login.reset_second_factor(session, username=name, actor=cli_actor())
+        session.commit()
+    console.print(f"{both('cli.mfa_reset')}: {name}")
 
 
 @audit_app.command("verify")

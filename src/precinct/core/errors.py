@@ -46,9 +46,35 @@ class AuthenticationError(PrecinctError):
 
 
 class AccountLockedError(AuthenticationError):
-    """The account is locked after too many failed log-ins (an admin unlocks it)."""
+    """The right password, but the account is locked for a while after repeated failed log-ins.
+
+    Only a caller who gave the right password is told; to anyone else a locked account answers
+    like a wrong password.
+    """
 
     code = "account_locked"
+
+
+class SecondFactorRequiredError(AuthenticationError):
+    """The right password, but the account's role needs the code of its authenticator app too."""
+
+    code = "mfa_required"
+
+
+class TooManyAttemptsError(PrecinctError):
+    """Log-in attempts come too fast for this account name or client address; retry later."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class PayloadTooLargeError(PrecinctError):
+    """The request body is larger than the route accepts."""
+
+    code = "payload_too_large"
 
 
 class ServiceUnavailableError(PrecinctError):

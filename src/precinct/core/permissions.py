@@ -44,6 +44,8 @@ class Permission(enum.StrEnum):
     RUN_DRILLS = "run_drills"  # start, tick and finish drills
     AUDIT = "audit"  # the audit log and its verification
     MANAGE_ACCOUNTS = "manage_accounts"  # accounts
+    SEE_GRANTS = "see_grants"  # the requests for roles that read personal data
+    APPROVE_GRANTS = "approve_grants"  # decide those requests (never one's own)
 
 
 R = Role
@@ -64,6 +66,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RUN_DRILLS: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.AUDIT: frozenset({R.AUDITOR}),
     Permission.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),
+    Permission.SEE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR, R.ADMIN}),
+    Permission.APPROVE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR}),
 }
 del R
 

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from precinct.core.errors import ConfigurationError
+from precinct.core.permissions import Role
 
 DEVELOPMENT_SECRET = "precinct-development-secret-change-me-0123456789"
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -27,8 +28,17 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/precinct.db"
     secret_key: str = DEVELOPMENT_SECRET
     token_ttl_minutes: int = Field(default=480, ge=1, le=24 * 60)
-    lockout_failures: int = Field(default=5, ge=1)
+    lockout_failures: int = Field(default=5, ge=1, description="failed log-ins within the window that lock an account")
     lockout_window_minutes: int = Field(default=15, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60,
+                                 description="how long a lock lasts before it lifts by itself (an admin may lift it "
+                                             "sooner)")
+    login_backoff_base_s: float = Field(
+        default=1.0, ge=0, le=60,
+        description="the first growing delay between failed log-ins (0 turns the delays off, for tests)")
+    mfa_roles: frozenset[Role] = Field(
+        default=frozenset({Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
+        description="roles whose accounts must log in with a second factor (TOTP or a recovery code)")
     default_language: Literal["zh-CN", "en"] = "zh-CN"
     local_timezone: str = Field(
         default="Asia/Shanghai",

@@ -13,9 +13,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyotp
 import shapely
 from scipy.cluster.vq import kmeans2
 from shapely.geometry import mapping, shape
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.permissions import Role
 from precinct.core.security import Actor, generate_password
-from precinct.core.settings import BUNDLED_DATA
+from precinct.core.settings import BUNDLED_DATA, Settings
 from precinct.demo import history
 from precinct.demo.calls import road_points
 from precinct.geo.projection import geometry_from_lonlat, geometry_to_lonlat, xy_to_lonlat
@@ -32,6 +32,7 @@ from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
+from precinct.users import login
 from precinct.users import service as user_service
 from precinct.users.models import User
 
@@ -85,22 +86,24 @@ class LoadSummary:
 
 
 def load(
-    session: Session, *, actor: Actor, credentials_file: Path, zone: ZoneInfo, history_days: int = 0,
+    session: Session, *, actor: Actor, credentials_file: Path, settings: Settings, history_days: int = 0,
     calls_per_day: float = 300.0,
 ) -> LoadSummary:
     """Create the demo city once (idempotent), and make sure the demo accounts exist.
 
-    With ``history_days``, also that many days of simulated past calls.
+    With ``history_days``, also that many days of simulated past calls (local days in
+    ``settings.zone``). Accounts whose role needs a second factor get one; its secret and recovery
+    codes are written to ``credentials_file`` with the passwords.
     """
     summary = LoadSummary()
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == CITY_CODE)) is None:
         _build_city(session, actor=actor, summary=summary)
         summary.premises = _premises(session, actor=actor)
         summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor,
-                                                 zone=zone)
+                                                 zone=settings.zone)
     else:
         summary.already_loaded = True
-    summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file)
+    summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file, settings=settings)
     return summary
 
 
@@ -223,26 +226,33 @@ def _station_units(
     return len(kinds)
 
 
-def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path) -> list[dict[str, Any]]:
-    known: dict[str, str] = {}
+def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path,
+                     settings: Settings) -> list[dict[str, Any]]:
+    known: dict[str, dict[str, Any]] = {}
     if credentials_file.exists():
-        known = {a["username"]: a["password"] for a in json.loads(credentials_file.read_text(encoding="utf-8"))}
+        known = {a["username"]: a for a in json.loads(credentials_file.read_text(encoding="utf-8"))}
     accounts = []
     first_station = session.scalar(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.STATION).order_by(OrgUnit.id))
     officer_unit = session.scalar(select(Unit.id).where(Unit.home_station_id == first_station).order_by(Unit.id))
     for username, role in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.username == username))
-        password = known.get(username)
+        entry = dict(known.get(username) or {})
+        password = entry.get("password")
         if user is None:
             password = password or generate_password()
             officer = role == Role.PATROL_OFFICER
             user = user_service.create(session, username=username, password=password, role=role, actor=actor,
-                                       station_id=first_station if officer else None,
-                                       unit_id=officer_unit if officer else None)
+                                       org_unit_id=first_station if officer else None,
+                                       unit_id=officer_unit if officer else None, direct=True)
+            entry = {}
+            if role in settings.mfa_roles:  # the demo's second factors: their secrets go to the credentials file
+                entry["totp_secret"] = pyotp.random_base32()
+                entry["recovery_codes"] = login.enrol_directly(session, user, entry["totp_secret"], settings=settings,
+                                                               actor=actor)
         elif password is None:
             # An account this command did not create (or whose password file is gone): leave it alone.
             password = "(existing account: password unchanged / 已有账户，密码未改)"
-        accounts.append({"username": username, "role": role.value, "password": password})
+        accounts.append(entry | {"username": username, "role": role.value, "password": password})
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

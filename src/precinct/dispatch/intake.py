@@ -233,15 +233,17 @@ class GroupCommit:
             for call, incident in zip(batch, incidents, strict=True):
                 call.result.set_result(incident)
             return
-        for call, incident in zip(batch, incidents, strict=True):
+        last = len(batch) - 1
+        for index, (call, incident) in enumerate(zip(batch, incidents, strict=True)):
             try:
                 result = self._answer(session, incident, call.context)
             except Exception as exc:  # this caller's error; the others are answered
-                call.result.set_exception(exc)
                 self._end_read(session)  # a failed statement leaves the transaction unusable
+                call.result.set_exception(exc)
             else:
+                if index == last:  # the batch's read ends before its last caller goes on
+                    self._end_read(session)
                 call.result.set_result(result)
-        self._end_read(session)
 
     @staticmethod
     def _end_read(session: Session) -> None:

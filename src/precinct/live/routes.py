@@ -22,11 +22,11 @@ HEARTBEAT_S = 15.0
 
 
 def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
-    """Whether the stream's token has not expired and its account is still active and unlocked."""
+    """Whether the stream's token has not expired or been revoked and its account is still active."""
     if time.time() >= expires_at:
         return False
     account = deps.load_account(request, username)
-    return account is not None and account.usable
+    return account is not None and account.usable and account.accepts(request.state.token_claims)
 
 
 async def _events(request: Request, username: str, expires_at: float) -> AsyncIterator[str]:
@@ -38,7 +38,7 @@ async def _events(request: Request, username: str, expires_at: float) -> AsyncIt
                 item = await asyncio.wait_for(subscriber.queue.get(), timeout=HEARTBEAT_S)
             except TimeoutError:
                 if not await run_in_threadpool(_still_allowed, request, username, expires_at):
-                    yield "event: end\ndata: {\"reason\": \"token expired or account disabled\"}\n\n"
+                    yield "event: end\ndata: {\"reason\": \"token expired or revoked, or account disabled\"}\n\n"
                     return
                 yield ": heartbeat\n\n"
                 continue

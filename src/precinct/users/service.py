@@ -1,41 +1,46 @@
-"""Accounts, log-in with lockout, and unlocking. Every log-in attempt is audited."""
+"""Accounts: creation, the state request authentication reads, management, and role grants.
+
+Who may do what with accounts (every change audited):
+
+- an admin creates accounts, disables and enables them, resets passwords and second factors,
+  ends an account's sessions, and changes roles;
+- a role that reads personal data (``Permission.PERSONAL_DATA``) is never given by one person
+  through the API: the admin's request waits as a :class:`RoleGrant` until a supervisor or an
+  auditor approves it, and nobody approves a request they made or one for their own account. A new
+  account with such a role stays disabled until then. The command line, run by an operator who
+  holds the database anyway, gives roles directly (audited as the operator's);
+- nobody but auditors reads the audit log, and an admin reads no personal data.
+"""
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
-from precinct.core.errors import (
-    AccountLockedError,
-    AuthenticationError,
-    ConflictError,
-    NotFoundError,
-    ValidationError,
-)
-from precinct.core.permissions import Role
-from precinct.core.security import AccountState, Actor, create_access_token, hash_password, verify_password
-from precinct.core.settings import Settings
+from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from precinct.core.passwords import check_password
+from precinct.core.permissions import Permission, Role, has
+from precinct.core.security import AccountState, Actor, hash_password
 from precinct.org.models import OrgUnit
 from precinct.units.models import Unit
-from precinct.users.models import LoginFailure, User
+from precinct.users.models import GrantStatus, RoleGrant, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
-_DUMMY_HASH = hash_password("not-a-real-password-0000")
 ACCOUNT_CACHE_S = 2.0
 
 
 # Every authenticated request needs the account's state; reading it once per ``ACCOUNT_CACHE_S``
 # per process instead of once per request keeps the hot paths (intake, positions) off the
-# database. A change made through this process drops the entry at once (see ``forget_changed_accounts``);
-# another server process sees a lock, a disabled account or a new role within ACCOUNT_CACHE_S.
+# database. A change made through this process drops the entry at once (see
+# ``forget_changed_accounts``); another server process sees a disabled account, a new role or
+# revoked tokens within ACCOUNT_CACHE_S.
 _accounts = TTLCache[AccountState](ttl_s=ACCOUNT_CACHE_S)
 
 
@@ -46,8 +51,8 @@ def load_account_state(session: Session, username: str) -> AccountState | None:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         return None
-    reason = "disabled" if not user.is_active else "locked" if user.locked_at is not None else None
-    state = AccountState(user.id, user.username, user.role, reason)
+    state = AccountState(user.id, user.username, user.role, None if user.is_active else "disabled",
+                         user.tokens_valid_after, user.unit_id, user.org_unit_id)
     _accounts.store((database, username), state, generation, loaded_at)
     return state
 
@@ -70,13 +75,9 @@ def forget_changed_accounts(session: Session, _context: object) -> None:
         _accounts.clear_when_done(session)
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    """An access token issued at log-in, when it expires, and its account."""
-
-    access_token: str
-    expires_at: datetime
-    user: User
+def needs_approval(role: Role) -> bool:
+    """Whether giving ``role`` through the API needs a second person (it reads personal data)."""
+    return has(role, Permission.PERSONAL_DATA)
 
 
 def get_by_username(session: Session, username: str) -> User:
@@ -98,23 +99,26 @@ def list_(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def _check_links(session: Session, org_unit_id: int | None, unit_id: int | None) -> None:
+    if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
+        raise ValidationError(f"org_unit_id {org_unit_id} does not name an organisation unit")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise ValidationError(f"unit_id {unit_id} does not name a unit")
+
+
 def create(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    role: Role,
-    actor: Actor,
-    display_name: str = "",
-    station_id: int | None = None,
-    unit_id: int | None = None,
+    session: Session, *, username: str, password: str, role: Role, actor: Actor, display_name: str = "",
+    org_unit_id: int | None = None, unit_id: int | None = None, reason: str = "", direct: bool = False,
 ) -> User:
     """Create an account (audited).
+
+    A role that reads personal data needs a second person's approval unless ``direct`` (the
+    command line's operator): the account is created disabled, with a pending :class:`RoleGrant`.
 
     Raises
     ------
     ValidationError
-        For a malformed user name, a short password, or a station or unit that does not exist.
+        For a malformed user name, a password the policy refuses, or a unit that does not exist.
     ConflictError
         If the user name is taken.
     """
@@ -122,115 +126,158 @@ def create(
         raise ValidationError("username must be 3-64 letters, digits, '_', '.' or '-'")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
-    if station_id is not None and session.get(OrgUnit, station_id) is None:
-        raise ValidationError(f"station_id {station_id} does not name an organisation unit")
-    if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise ValidationError(f"unit_id {unit_id} does not name a unit")
-    user = User(
-        username=username,
-        display_name=display_name or username,
-        role=role,
-        password_hash=hash_password(password),
-        station_id=station_id,
-        unit_id=unit_id,
-        failures_reset_at=utcnow(),
-    )
+    _check_links(session, org_unit_id, unit_id)
+    check_password(password, username=username)
+    pending = needs_approval(role) and not direct
+    now = utcnow()
+    user = User(username=username, display_name=display_name or username, role=role,
+                password_hash=hash_password(password), is_active=not pending, org_unit_id=org_unit_id,
+                unit_id=unit_id, password_changed_at=now, created_at=now)
     session.add(user)
     session.flush()
-    audit_service.record(
-        session, actor=actor, action="user.create", resource_type="user", resource_id=user.id,
-        detail={"username": username, "role": role.value},
-    )
+    audit_service.record(session, actor=actor, action="user.create", resource_type="user", resource_id=user.id,
+                         detail={"username": username, "role": role.value, "awaiting_approval": pending})
+    if pending:
+        _request_grant(session, user, role, previous=None, reason=reason, actor=actor)
     return user
+
+
+def _request_grant(session: Session, user: User, role: Role, *, previous: Role | None, reason: str,
+                   actor: Actor) -> RoleGrant:
+    if len(reason.strip()) < 4:
+        raise ValidationError("reason: say why the account needs this role (at least 4 characters); the approver "
+                              "reads it")
+    grant = RoleGrant(user_id=user.id, role=role.value, previous_role=previous.value if previous else None,
+                      status=GrantStatus.PENDING, reason=reason.strip(), requested_by=actor.username,
+                      requested_at=utcnow())
+    session.add(grant)
+    session.flush()
+    audit_service.record(session, actor=actor, action="security.grant_requested", resource_type="role_grant",
+                         resource_id=grant.id, detail={"username": user.username, "role": role.value})
+    return grant
+
+
+def set_role(session: Session, *, username: str, role: Role, reason: str, actor: Actor,
+             direct: bool = False) -> User | RoleGrant:
+    """Change an account's role at once, or ask for it as a pending grant.
+
+    A role that reads personal data becomes a grant unless ``direct``. A changed role ends the
+    account's sessions.
+
+    Raises
+    ------
+    ConflictError
+        If the account already has the role, or a grant for it is pending.
+    """
+    user = get_by_username(session, username)
+    if user.role == role:
+        raise ConflictError(f"{username} already has the role {role.value}")
+    if needs_approval(role) and not direct:
+        if session.scalar(select(RoleGrant.id).where(RoleGrant.user_id == user.id,
+                                                     RoleGrant.status == GrantStatus.PENDING)):
+            raise ConflictError(f"a role grant for {username} is already waiting for approval")
+        return _request_grant(session, user, role, previous=user.role, reason=reason, actor=actor)
+    previous, user.role = user.role, role
+    user.tokens_valid_after = utcnow()
+    audit_service.record(session, actor=actor, action="security.role_changed", resource_type="user",
+                         resource_id=user.id, detail={"username": username, "from": previous.value, "to": role.value,
+                                                      "reason": reason, "direct": direct})
+    return user
+
+
+def list_grants(session: Session, *, status: GrantStatus | None = None) -> list[RoleGrant]:
+    """Return role grants, newest first (``status`` to narrow)."""
+    query = select(RoleGrant).order_by(RoleGrant.id.desc())
+    if status is not None:
+        query = query.where(RoleGrant.status == status)
+    return list(session.scalars(query))
+
+
+def decide_grant(session: Session, grant_id: int, *, approve: bool, note: str, actor: Actor) -> RoleGrant:
+    """Approve or refuse a pending role grant (a supervisor or an auditor; never one's own).
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such grant.
+    ConflictError
+        If it was decided already.
+    PermissionDeniedError
+        If ``actor`` made the request or the grant is for ``actor``'s own account.
+    """
+    grant = session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFoundError(f"role grant {grant_id} does not exist")
+    if grant.status != GrantStatus.PENDING:
+        raise ConflictError(f"role grant {grant_id} was {grant.status} by {grant.decided_by} already")
+    user = session.get(User, grant.user_id)
+    assert user is not None  # a foreign key
+    if actor.username in (grant.requested_by, user.username):
+        raise PermissionDeniedError("a role grant is decided by a second person: not by whoever asked for it, and "
+                                    "not by the account it is for")
+    now = utcnow()
+    grant.status = GrantStatus.APPROVED if approve else GrantStatus.REFUSED
+    grant.decided_by, grant.decided_at, grant.decision_note = actor.username, now, note.strip() or None
+    if approve:
+        user.role = Role(grant.role)
+        user.is_active = True
+        user.tokens_valid_after = now
+    audit_service.record(session, actor=actor, action=f"security.grant_{grant.status}", resource_type="role_grant",
+                         resource_id=grant.id, detail={"username": user.username, "role": grant.role,
+                                                       "requested_by": grant.requested_by})
+    return grant
+
+
+def pending_creation(session: Session, user: User) -> bool:
+    """Whether ``user`` is a new account still waiting for its role grant."""
+    return session.scalar(select(RoleGrant.id).where(
+        RoleGrant.user_id == user.id, RoleGrant.status == GrantStatus.PENDING,
+        RoleGrant.previous_role.is_(None))) is not None
 
 
 def set_password(session: Session, *, username: str, password: str, actor: Actor) -> User:
-    """Replace the account's password (audited)."""
+    """Replace the account's password (audited); its sessions end.
+
+    Raises
+    ------
+    ValidationError
+        If the policy refuses the password.
+    """
     user = get_by_username(session, username)
+    check_password(password, username=user.username)
+    now = utcnow()
     user.password_hash = hash_password(password)
-    audit_service.record(
-        session, actor=actor, action="user.set_password", resource_type="user", resource_id=user.id
-    )
+    user.password_changed_at = user.tokens_valid_after = now
+    audit_service.record(session, actor=actor, action="user.set_password", resource_type="user", resource_id=user.id,
+                         detail={"by_holder": actor.username == user.username})
     return user
 
 
-def authenticate(
-    session: Session, *, username: str, password: str, ip: str | None, settings: Settings
-) -> IssuedToken:
-    """Check a password and issue a token.
+def set_active(session: Session, *, username: str, active: bool, actor: Actor) -> User:
+    """Disable (its sessions end at once) or enable an account (audited).
 
-    ``settings.lockout_failures`` failures within ``settings.lockout_window_minutes`` lock the
-    account until an admin unlocks it. Failures are committed (and audited) before the error is
-    raised, so a failed attempt is never lost. Unknown users and wrong passwords get the same
-    message.
+    Raises
+    ------
+    PermissionDeniedError
+        If ``actor`` disables their own account, or enables one still waiting for its role grant.
     """
-    now = utcnow()
-    # Lock the account row: concurrent attempts are counted one after another, so no more than
-    # the allowed number of failures is ever checked, and none after the lock.
-    user = session.scalar(select(User).where(User.username == username).with_for_update())
-    anonymous = Actor(username=username[:64] or "?", role=None, ip=ip)
-    if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)  # same cost as a real check: no timing oracle
-        audit_service.record(
-            session, actor=anonymous, action="auth.login_failed", resource_type="user",
-            detail={"reason": "unknown or inactive user"},
-        )
-        session.commit()
-        raise AuthenticationError("incorrect username or password")
-    actor = Actor(username=user.username, role=user.role, ip=ip, user_id=user.id)
-    if user.locked_at is not None:
-        audit_service.record(
-            session, actor=actor, action="auth.login_refused", resource_type="user",
-            resource_id=user.id, detail={"reason": "account locked"},
-        )
-        session.commit()
-        raise AccountLockedError("account is locked after repeated failed log-ins; ask an admin to unlock it")
-    if not verify_password(user.password_hash, password):
-        session.add(LoginFailure(user_id=user.id, at=now, ip=ip))
-        session.flush()
-        window_start = now - timedelta(minutes=settings.lockout_window_minutes)
-        if user.failures_reset_at is not None and user.failures_reset_at > window_start:
-            window_start = user.failures_reset_at
-        failures = session.scalar(
-            select(func.count(LoginFailure.id)).where(
-                LoginFailure.user_id == user.id, LoginFailure.at >= window_start
-            )
-        )
-        locked = (failures or 0) >= settings.lockout_failures
-        if locked:
-            user.locked_at = now
-        audit_service.record(
-            session, actor=actor, action="auth.login_failed", resource_type="user",
-            resource_id=user.id, detail={"recent_failures": failures, "locked": locked},
-        )
-        session.commit()
-        if locked:
-            raise AccountLockedError(
-                f"{settings.lockout_failures} failed log-ins within "
-                f"{settings.lockout_window_minutes} minutes: the account is now locked; ask an admin to unlock it"
-            )
-        raise AuthenticationError("incorrect username or password")
-    user.failures_reset_at = now
-    token, expires_at = create_access_token(
-        username=user.username,
-        role=user.role,
-        secret_key=settings.secret_key,
-        ttl=timedelta(minutes=settings.token_ttl_minutes),
-        now=now,
-    )
-    audit_service.record(
-        session, actor=actor, action="auth.login", resource_type="user", resource_id=user.id
-    )
-    session.commit()
-    return IssuedToken(access_token=token, expires_at=expires_at, user=user)
-
-
-def unlock(session: Session, *, username: str, actor: Actor) -> User:
-    """Unlock an account locked after failed log-ins, and start its failure count afresh (audited)."""
     user = get_by_username(session, username)
-    user.locked_at = None
-    user.failures_reset_at = utcnow()
-    audit_service.record(
-        session, actor=actor, action="user.unlock", resource_type="user", resource_id=user.id
-    )
+    if not active and user.username == actor.username:
+        raise PermissionDeniedError("you cannot disable your own account")
+    if active and pending_creation(session, user):
+        raise PermissionDeniedError(f"{username} waits for its role grant to be approved; it cannot be enabled before")
+    user.is_active = active
+    if not active:
+        user.tokens_valid_after = utcnow()
+    audit_service.record(session, actor=actor, action="security.account_" + ("enabled" if active else "disabled"),
+                         resource_type="user", resource_id=user.id, detail={"username": username})
+    return user
+
+
+def revoke_tokens(session: Session, *, username: str, actor: Actor, now: datetime | None = None) -> User:
+    """End every session of the account signed in until now (audited)."""
+    user = get_by_username(session, username)
+    user.tokens_valid_after = now or utcnow()
+    audit_service.record(session, actor=actor, action="security.tokens_revoked", resource_type="user",
+                         resource_id=user.id, detail={"username": username})
     return user
