@@ -7,45 +7,49 @@ Usage::
 For each category ('Break and Enter' and 'all') and each method, every one of the 60 days from
 2019-09-01 is forecast from events before it only; scores are pooled over days. Local days are in
 America/Toronto. Baselines (naive_all, naive_365d, naive_28d, prospective) run in the same process.
+
+The file is not in the repository: ``--events``, else ``$PRECINCT_TORONTO_EVENTS``, else
+``../shared/data/toronto_mci_2014_2019.csv.gz`` relative to the repository root, as for the scripts
+in ``forecast_experiments/`` (whose harness reads it); a missing file exits with status 2.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")  # before numpy loads (the imports below)
+# the experiments' harness: the Toronto file's path and loader (also when `precinct bench` runs this file)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "forecast_experiments"))
+
+from harness import CATEGORIES, TIMEZONE, events_path, load_events, parser
 
 from precinct.analysis.evaluation import evaluate_forecast
-from precinct.analysis.events import event_table_from_frame, read_events_csv
 from precinct.analysis.methods import BEST_METHOD
 
-DEFAULT_EVENTS = "/work/shared/data/toronto_mci_2014_2019.csv.gz"
 BASELINES = ("naive_all", "naive_365d", "naive_28d", "prospective")
 PRECINCT_METHODS = ("kde", "ewma", "sepp", "boosted")
-CATEGORIES = ("Break and Enter", "all")
 OPTIONS = {"boosted": {"holiday_country": "CA", "holiday_subdivision": "ON", "n_threads": 2}}
 
 
 def main() -> None:
     """Evaluate every method on every category and print the JSON."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", default=DEFAULT_EVENTS)
-    parser.add_argument("--start", default="2019-09-01")
-    parser.add_argument("--days", type=int, default=60)
-    parser.add_argument("--cell-m", type=float, default=250.0)
-    parser.add_argument("--methods", default=",".join(BASELINES + PRECINCT_METHODS))
-    args = parser.parse_args()
+    arguments = parser(__doc__, windows=None)
+    arguments.add_argument("--start", default="2019-09-01")
+    arguments.add_argument("--days", type=int, default=60)
+    arguments.add_argument("--cell-m", type=float, default=250.0)
+    arguments.add_argument("--methods", default=",".join(BASELINES + PRECINCT_METHODS))
+    args = arguments.parse_args()
     began = time.perf_counter()
-    table = event_table_from_frame(read_events_csv(args.events, timezone="America/Toronto"))
+    table = load_events(args.events)
     load_s = time.perf_counter() - began
     methods = args.methods.split(",")
-    report: dict[str, Any] = {"data": args.events, "n_events": len(table), "start": args.start, "days": args.days,
-                    "cell_m": args.cell_m, "timezone": "America/Toronto", "best_method": BEST_METHOD,
+    report: dict[str, Any] = {"data": str(events_path(args.events)), "n_events": len(table), "start": args.start,
+                    "days": args.days, "cell_m": args.cell_m, "timezone": TIMEZONE, "best_method": BEST_METHOD,
                     "load_seconds": round(load_s, 2), "results": {}, "summary": {}}
     for category in CATEGORIES:
         rows = {}

@@ -2,7 +2,8 @@
 
 The study area (cells with any event before the window), the seeded tie order, the events outside
 the study area counted as misses and the pooling over days are those of ``evaluate_forecast``, so a
-score here equals the product's score for the same ranking.
+score here equals the product's score for the same ranking. ``bench/forecast.py`` takes its
+``--events`` option and its loader from here too.
 """
 
 from __future__ import annotations
@@ -57,13 +58,13 @@ def events_path(value: str | None) -> Path:
     Returns
     -------
     Path
-        The path as given, or the default resolved against the repository root.
+        The path as given, or the default joined to the repository root (normalised, without ``..``).
     """
     if value:
         return Path(value)
     if os.environ.get(EVENTS_ENV):
         return Path(os.environ[EVENTS_ENV])
-    return REPO_ROOT / DEFAULT_EVENTS
+    return Path(os.path.normpath(REPO_ROOT / DEFAULT_EVENTS))
 
 
 def load_events(value: str | None) -> EventTable:
