@@ -172,9 +172,8 @@ const TEXTS = {
   parties_purpose: ["查阅目的（将记入审计）", "Purpose (recorded in the audit log)"],
   parties_show: ["查看当事人信息", "Show parties"],
   parties_hidden: ["当事人信息仅对以下角色开放：{roles}", "Party details are open to these roles only: {roles}"],
-  purpose_dispatch: ["处警联系报警人", "Contact the caller for dispatch"],
-  purpose_followup: ["警情回访", "Follow-up"],
-  purpose_investigation: ["案件调查", "Investigation"],
+  parties_reason: ["事由（将记入审计）", "Reason (recorded in the audit log)"],
+  parties_reason_default: ["联系报警人核实情况", "contact the caller about the call"],
   status_done: ["状态已更新", "Status updated"],
   // units
   units_count: ["警力 {n} 个（空闲 {a}）", "{n} units ({a} available)"],

@@ -6,7 +6,6 @@ import { can, rolesHolding, store, upsertIncident, upsertUnit } from "./store.js
 import { button, choices, el, errorText, section, select, toast } from "./ui.js";
 
 // Purposes offered for reading personal data (recorded in the audit log with the read).
-const PURPOSES = ["purpose_dispatch", "purpose_followup", "purpose_investigation"];
 // Hand-off partners and modes (the hand-off API's own codes).
 
 // ---- recommendations ----------------------------------------------------------------------------
@@ -172,14 +171,17 @@ export function partiesSection(incident) {
     return box;
   }
   const form = el("form", { class: "row wrap", id: "parties-form" });
-  const purpose = select({ id: "parties-purpose", required: "" }, PURPOSES.map((p) => [p, t(p)]));
-  form.append(el("label", { for: "parties-purpose" }, t("parties_purpose")), purpose, el("button", { type: "submit", id: "parties-show" }, t("parties_show")));
+  const purpose = select({ id: "parties-purpose", required: "" }, store.meta.read_purposes.map((p) => [p.code, pair(p)]));
+  const reason = el("input", { id: "parties-reason", required: "", minlength: "4", maxlength: "500", placeholder: t("parties_reason") });
+  reason.value = t("parties_reason_default");
+  form.append(el("label", { for: "parties-purpose" }, t("parties_purpose")), purpose,
+    el("label", { for: "parties-reason" }, t("parties_reason")), reason,
+    el("button", { type: "submit", id: "parties-show" }, t("parties_show")));
   const out = el("div", { id: "parties-list" });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const text = `${t(purpose.value)} (${purpose.value})`;
-      const parties = await api(`/incidents/${incident.id}/parties`, { query: { purpose: text } });
+      const parties = await api(`/incidents/${incident.id}/parties`, { query: { purpose: purpose.value, reason: reason.value } });
       out.replaceChildren();
       if (!parties.length) out.append(el("p", { class: "muted" }, t("no_data")));
       const table = el("table", { class: "parties" });
