@@ -23,3 +23,23 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test for pytest to collect
+
+
+def bearer_for(username: str, role: Role) -> dict[str, str]:
+    """Headers with a valid bearer token for the account ``username`` (its role as given)."""
+    from datetime import UTC, datetime, timedelta
+
+    from precinct.core.security import create_access_token
+
+    token, _ = create_access_token(username=username, role=role, secret_key=TEST_SECRET, ttl=timedelta(hours=1),
+                                   now=datetime.now(UTC))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def crew(session, username: str, unit_id: int) -> None:
+    """Put the account ``username`` on the crew of unit ``unit_id`` (and commit)."""
+    from precinct.users import service as user_service
+    from precinct.users.models import User
+
+    session.get(User, user_service.get_by_username(session, username).id).unit_id = unit_id
+    session.commit()

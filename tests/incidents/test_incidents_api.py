@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from precinct.core.permissions import Role
+from testkit import crew
 
 
 def _create(client, headers, **overrides):
@@ -67,11 +68,12 @@ def test_list_filters_and_pagination(client, auth):
     assert client.get("/api/v1/incidents", headers=headers, params={"page_size": 501}).status_code == 422
 
 
-def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth):
+def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth, session):
     dispatcher, officer = auth(Role.DISPATCHER), auth(Role.PATROL_OFFICER)
     incident_id = _create(client, dispatcher).json()["id"]
     unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
         "call_sign": "W-101", "unit_type": "patrol_car", "status": "available"}).json()
+    crew(session, "patrol-officer", unit["id"])  # the officer reports for their own unit
     assignment = client.post(f"/api/v1/incidents/{incident_id}/assignments", headers=dispatcher,
                              json={"unit_id": unit["id"]})
     assert assignment.status_code == 201
@@ -97,19 +99,24 @@ def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth):
 def test_personal_data_needs_role_and_purpose_and_is_audited(client, auth):
     incident_id = _create(client, auth(Role.CALL_TAKER)).json()["id"]
     url = f"/api/v1/incidents/{incident_id}/parties"
-    assert client.get(url, headers=auth(Role.ANALYST), params={"purpose": "statistics"}).status_code == 403
-    assert client.get(url, headers=auth(Role.ADMIN), params={"purpose": "curiosity"}).status_code == 403
-    assert client.get(url, headers=auth(Role.DISPATCHER)).status_code == 422  # no stated purpose
+    why = {"purpose": "follow_up", "reason": "call the caller back"}
+    assert client.get(url, headers=auth(Role.ANALYST), params=why).status_code == 403
+    assert client.get(url, headers=auth(Role.ADMIN), params=why).status_code == 403
+    dispatcher = auth(Role.DISPATCHER)
+    assert client.get(url, headers=dispatcher).status_code == 422  # no stated purpose
+    assert client.get(url, headers=dispatcher, params={**why, "purpose": "curiosity"}).status_code == 422
+    short = client.get(url, headers=dispatcher, params={**why, "reason": "  x "})
+    assert short.status_code == 422 and "reason" in short.json()["error"]["message"]
 
-    parties = client.get(url, headers=auth(Role.DISPATCHER), params={"purpose": "call the caller back"})
+    parties = client.get(url, headers=dispatcher, params=why)
     assert parties.status_code == 200
     assert [(p["kind"], p["name"]) for p in parties.json()] == [("caller", "张三"), ("victim", "李四")]
 
     log = client.get("/api/v1/audit", headers=auth(Role.AUDITOR), params={"action": "personal_data.read"}).json()
     assert log["total"] == 1
     entry = log["items"][0]
-    assert (entry["actor"], entry["resource_id"], entry["purpose"]) == ("dispatcher", str(incident_id),
-                                                                        "call the caller back")
+    assert (entry["actor"], entry["resource_id"], entry["purpose"]) == ("dispatcher", str(incident_id), "follow_up")
+    assert entry["detail"]["reason"] == "call the caller back"
     assert entry["ip"] == "testclient" and len(entry["detail"]["party_ids"]) == 2
     assert client.get("/api/v1/audit", headers=auth(Role.ADMIN)).status_code == 403
 

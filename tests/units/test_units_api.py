@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from precinct.core.permissions import Role
+from testkit import crew
 
 
 def test_future_dated_positions_are_refused(client, auth):
@@ -19,10 +20,11 @@ def test_future_dated_positions_are_refused(client, auth):
                        json={"lon": 114.01, "lat": 30.51}).status_code == 204
 
 
-def test_unit_status_rules(client, auth):
+def test_unit_status_rules(client, auth, session):
     officer = auth(Role.PATROL_OFFICER)
     unit = client.post("/api/v1/units", headers=auth(Role.SUPERVISOR), json={
         "call_sign": "W-102", "unit_type": "foot_patrol"}).json()
+    crew(session, "patrol-officer", unit["id"])  # an officer reports for their own unit
     assert unit["status"] == "off_duty"
     refused = client.post(f"/api/v1/units/{unit['id']}/status", headers=officer, json={"status": "on_scene"})
     assert refused.status_code == 409

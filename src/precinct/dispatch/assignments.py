@@ -32,10 +32,11 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
 
     ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
     forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
-    by assigning the unit to an incident.
+    by assigning the unit to an incident. A patrol officer reports for their own unit only.
     """
     if target == UnitStatus.DISPATCHED:
         raise ValidationError("a unit becomes dispatched by being assigned to an incident")
+    unit_service.check_own_unit(actor, [unit_id])
     unit = unit_service.get(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None

@@ -41,6 +41,23 @@ class Disposition(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ReadPurpose(enum.StrEnum):
+    """Why personal data of an incident is read (the audit log keeps it with a free-text reason)."""
+
+    INCIDENT_HANDLING = "incident_handling"  # working this incident now
+    FOLLOW_UP = "follow_up"  # calling back, informing, checking on a person after the incident
+    CASE_WORK = "case_work"  # the investigation of a case this incident belongs to
+    COURT = "court"  # a court, prosecutor or legal review asks for it
+
+
+PURPOSE_NAMES = {
+    ReadPurpose.INCIDENT_HANDLING: ("处置本警情", "handling this incident"),
+    ReadPurpose.FOLLOW_UP: ("回访跟进", "follow-up"),
+    ReadPurpose.CASE_WORK: ("案件办理", "case work"),
+    ReadPurpose.COURT: ("诉讼或法制审核", "court or legal review"),
+}
+
+
 class PartyKind(enum.StrEnum):
     CALLER = "caller"
     VICTIM = "victim"

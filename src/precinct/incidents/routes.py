@@ -20,6 +20,7 @@ from precinct.incidents.models import (
     IncidentSource,
     IncidentStatus,
     IncidentType,
+    ReadPurpose,
 )
 from precinct.incidents.schemas import (
     AssignmentRead,
@@ -135,10 +136,15 @@ def list_parties(
     incident_id: int,
     session: SessionDep,
     actor: Annotated[Actor, require(Permission.PERSONAL_DATA)],
-    purpose: Annotated[str, Query(min_length=4, max_length=256, description="why you read personal data")],
+    purpose: Annotated[ReadPurpose, Query(description="why: incident_handling, follow_up, case_work or court")],
+    reason: Annotated[str, Query(min_length=1, max_length=500, description="in a few words, for the audit log")],
 ) -> list[IncidentParty]:
-    """Return the callers, victims and witnesses of an incident; the read is audited with its purpose."""
-    parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose)
+    """Return the callers, victims and witnesses of an incident, for a stated purpose and reason (audited).
+
+    A patrol officer reads only incidents their unit was sent to; anyone else only incidents in
+    their scope; another incident answers 404.
+    """
+    parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose, reason=reason)
     session.commit()
     return parties
 

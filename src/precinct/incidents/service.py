@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
-from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.incidents.models import (
     Assignment,
@@ -25,6 +26,7 @@ from precinct.incidents.models import (
     IncidentSource,
     IncidentStatus,
     IncidentType,
+    ReadPurpose,
 )
 from precinct.incidents.schemas import IncidentCreate
 from precinct.incidents.status import FINAL_STATUSES, check_transition
@@ -122,6 +124,7 @@ def create_many(
     now = utcnow()
     incidents = []
     for data, actor in calls:
+        check_source(data.source, actor)
         incident_type = get_type(session, data.type_code)
         received_at = data.received_at or now
         if received_at > now + MAX_FUTURE_SKEW:
@@ -242,6 +245,43 @@ def assignments(session: Session, incident_id: int) -> list[Assignment]:
 # ---- status and dispatch --------------------------------------------------------------------
 
 
+def check_source(source: IncidentSource, actor: Actor) -> None:
+    """Check that the actor's role may file an incident of this source.
+
+    A call taker files what callers report, never an officer-initiated incident; a patrol
+    officer files the incidents they find themselves (officer-initiated).
+
+    Raises
+    ------
+    PermissionDeniedError
+        When the source does not fit the actor's role.
+    """
+    if source == IncidentSource.OFFICER_INITIATED and actor.role == Role.CALL_TAKER:
+        raise PermissionDeniedError("a call taker files what callers report: source officer_initiated is for the "
+                                    "incidents officers find themselves")
+    if actor.role == Role.PATROL_OFFICER and source != IncidentSource.OFFICER_INITIATED:
+        raise PermissionDeniedError("a patrol officer files the incidents they find themselves: use source "
+                                    "officer_initiated")
+
+
+def check_own_incident(session: Session, incident: Incident, actor: Actor) -> None:
+    """Check that a patrol officer acts only on incidents their unit is assigned to now.
+
+    Raises
+    ------
+    PermissionDeniedError
+        If ``actor`` is a patrol officer whose unit has no open assignment on ``incident``.
+    """
+    if actor.role != Role.PATROL_OFFICER:
+        return
+    assigned = actor.unit_id is not None and session.scalar(select(Assignment.id).where(
+        Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id,
+        Assignment.cleared_at.is_(None)).limit(1)) is not None
+    if not assigned:
+        raise PermissionDeniedError(f"incident {incident.id} is not your unit's: a patrol officer acts on the "
+                                    "incidents their own unit is sent to")
+
+
 @conflicts_as_domain_errors
 def transition(
     session: Session,
@@ -252,8 +292,12 @@ def transition(
     disposition: Disposition | None = None,
     note: str = "",
 ) -> Incident:
-    """Move an incident along its status machine; closing or transferring frees its units."""
+    """Move an incident along its status machine; closing or transferring frees its units.
+
+    A patrol officer moves only their own unit's incidents (:func:`check_own_incident`).
+    """
     incident = get(session, incident_id)
+    check_own_incident(session, incident, actor)
     if target == IncidentStatus.DISPATCHED:
         raise ValidationError("an incident becomes dispatched by assigning a unit: POST /incidents/{id}/assignments")
     check_transition(incident.status, target, disposition)
@@ -330,20 +374,48 @@ def _event(
 # ---- personal data --------------------------------------------------------------------------
 
 
-def list_parties(session: Session, incident_id: int, *, actor: Actor, purpose: str) -> list[IncidentParty]:
-    """Read callers, victims and witnesses; the read is written to the audit log with its purpose.
+def list_parties(session: Session, incident_id: int, *, actor: Actor, purpose: ReadPurpose,
+                 reason: str) -> list[IncidentParty]:
+    """Read an incident's callers, victims and witnesses for a stated purpose (audited).
 
-    The caller must already have checked the actor's role (routes declare it).
+    The reader's role is checked by the route (``Permission.PERSONAL_DATA``). Here: a patrol
+    officer reads only incidents their unit was sent to; anyone else only incidents in their scope
+    (their organisation unit's subtree). Another incident answers as if it did not exist.
+
+    Raises
+    ------
+    ValidationError
+        Without a reason of at least :data:`MIN_REASON_LENGTH` characters.
+    NotFoundError
+        If the incident does not exist or is not the reader's to read.
     """
-    purpose = purpose.strip()
-    if len(purpose) < 4:
-        raise ValidationError("state the purpose of reading personal data (at least 4 characters)")
-    get(session, incident_id)
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(f"reason: say in a few words why you read this personal data (at least "
+                              f"{MIN_REASON_LENGTH} characters); it is written to the audit log with the purpose")
+    incident = get(session, incident_id)
+    if not may_read_personal_data(session, incident, actor):
+        raise NotFoundError(f"incident {incident_id} does not exist")
     parties = list(session.scalars(
         select(IncidentParty).where(IncidentParty.incident_id == incident_id).order_by(IncidentParty.id)
     ))
     audit_service.record(
         session, actor=actor, action="personal_data.read", resource_type="incident",
-        resource_id=incident_id, purpose=purpose, detail={"party_ids": [p.id for p in parties]},
+        resource_id=incident_id, purpose=purpose.value, detail={"party_ids": [p.id for p in parties],
+                                                                 "reason": reason},
     )
     return parties
+
+
+MIN_REASON_LENGTH = 4
+
+
+def may_read_personal_data(session: Session, incident: Incident, actor: Actor) -> bool:
+    """Tell whether ``actor`` may read ``incident``'s parties.
+
+    A patrol officer may when their unit was sent to it; anyone else when it lies in their scope.
+    """
+    if actor.role == Role.PATROL_OFFICER:
+        return actor.unit_id is not None and session.scalar(select(Assignment.id).where(
+            Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id).limit(1)) is not None
+    return org_service.scope_of(session, actor.org_unit_id).holds(incident.station_id, incident.district_id)

@@ -247,3 +247,47 @@ def list_beats(session: Session, *, station_id: int | None = None) -> list[Beat]
     if station_id is not None:
         query = query.where(Beat.station_id == station_id)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisation units an account works on: its unit's subtree (``None``: the whole city).
+
+    A station account's scope is its station; a district's, the district and its stations; a
+    city account's, everything. A record is in scope when its station or its district is.
+    """
+
+    units: frozenset[int] | None
+
+    @property
+    def citywide(self) -> bool:
+        """Whether the scope is the whole city."""
+        return self.units is None
+
+    def holds(self, *org_unit_ids: int | None) -> bool:
+        """Whether any of ``org_unit_ids`` (a record's station, district, ...) lies in the scope."""
+        return self.units is None or any(i is not None and i in self.units for i in org_unit_ids)
+
+
+CITYWIDE = Scope(None)
+
+
+def scope_of(session: Session, org_unit_id: int | None) -> Scope:
+    """Return the scope of an account belonging to ``org_unit_id`` (``None`` or the city: citywide).
+
+    Raises
+    ------
+    NotFoundError
+        If the unit does not exist.
+    """
+    if org_unit_id is None:
+        return CITYWIDE
+    unit = get_unit(session, org_unit_id)
+    if unit.tier == OrgTier.CITY:
+        return CITYWIDE
+    below = {unit.id}
+    frontier = [unit.id]
+    while frontier:
+        frontier = list(session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))))
+        below.update(frontier)
+    return Scope(frozenset(below))

@@ -59,6 +59,7 @@ class MetaRead(BaseModel):
     party_kinds: list[str]
     unit_types: list[str]
     premises_categories: list[CodeName]
+    read_purposes: list[CodeName]
     handoff_agencies: list[str]
     handoff_modes: list[str]
     duty_levels: list[DutyLevelSpec]

@@ -12,7 +12,14 @@ from precinct.core.settings import Settings
 from precinct.dispatch.models import Agency, HandoffMode
 from precinct.dispatch.plans import DUTY_LEVELS
 from precinct.incidents import status as incident_status
-from precinct.incidents.models import REPORTED_SOURCES, Disposition, IncidentSource, IncidentStatus, PartyKind
+from precinct.incidents.models import (
+    PURPOSE_NAMES,
+    REPORTED_SOURCES,
+    Disposition,
+    IncidentSource,
+    IncidentStatus,
+    PartyKind,
+)
 from precinct.places.models import CATEGORY_NAMES
 from precinct.system.schemas import CodeName, DutyLevelSpec, MetaRead, StatusMachine
 from precinct.units import status as unit_status
@@ -53,6 +60,7 @@ def describe(settings: Settings) -> MetaRead:
         party_kinds=[str(k) for k in PartyKind],
         unit_types=[str(t) for t in UnitType],
         premises_categories=[CodeName(code=str(c), zh=zh, en=en) for c, (zh, en) in CATEGORY_NAMES.items()],
+        read_purposes=[CodeName(code=str(c), zh=zh, en=en) for c, (zh, en) in PURPOSE_NAMES.items()],
         handoff_agencies=[str(a) for a in Agency],
         handoff_modes=[str(m) for m in HandoffMode],
         duty_levels=[DutyLevelSpec(level=level, numeral=NUMERALS[level], zh=spec["zh"], en=spec["en"],

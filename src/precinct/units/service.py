@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.db import Base, array_insert_sql, utcnow
-from precinct.core.errors import ConflictError, NotFoundError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.live import hooks as live
 from precinct.org.models import OrgTier, OrgUnit
@@ -28,6 +30,22 @@ U = UnitStatus
 # the tables themselves, for the Core statements below (``Model.__table__`` is typed as any FROM clause)
 _UNITS = Base.metadata.tables[Unit.__tablename__]
 _POSITIONS = Base.metadata.tables[UnitPosition.__tablename__]
+
+
+def check_own_unit(actor: Actor, unit_ids: Iterable[int]) -> None:
+    """Check that a patrol officer reports for their own unit only.
+
+    Raises
+    ------
+    PermissionDeniedError
+        If ``actor`` is a patrol officer and any of ``unit_ids`` is not the unit they crew.
+    """
+    if actor.role != Role.PATROL_OFFICER:
+        return
+    others = sorted({int(u) for u in unit_ids} - ({actor.unit_id} if actor.unit_id is not None else set()))
+    if others:
+        raise PermissionDeniedError(f"unit {others[0]} is not yours: a patrol officer reports for the unit their "
+                                    "account crews" + ("" if actor.unit_id else " (this account crews none)"))
 
 
 def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
@@ -150,6 +168,7 @@ def report_position(
     does not bump its version, so a position report never conflicts with a status change, and an
     older report arriving late never overwrites a newer one.
     """
+    check_own_unit(actor, [unit_id])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError("lon must be within [-180, 180] and lat within [-90, 90]")
     at = _checked_time(at)
@@ -208,6 +227,7 @@ def report_positions(session: Session, reports: list[dict[str, Any]], *, actor: 
     """
     if not reports:
         return 0
+    check_own_unit(actor, (r["unit_id"] for r in reports))
     now = utcnow()
     for report in reports:
         _checked_time(report.get("at"), now=now)
