@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from sqlalchemy import select
 
-from testkit import TEST_SECRET
+from testkit import TEST_SECRET, test_settings
 
 CHROMIUM = os.environ.get("PRECINCT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,18 +34,71 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+STEP_S = 30  # a TOTP code's time step
+MARGIN_S = 5  # a code is given only while it stays valid at least this long
+
+
+def wrong_code(secret: str) -> str:
+    """Six digits the server refuses for ``secret`` now (not the code of any step it would accept)."""
+    totp = pyotp.TOTP(secret, interval=STEP_S)
+    current = int(time.time() // STEP_S)
+    valid = {totp.at(step * STEP_S) for step in range(current - 2, current + 3)}
+    return next(code for code in (f"{n:06d}" for n in range(123456, 1_000_000, 7919)) if code not in valid)
+
+
+@dataclass
+class SecondFactors:
+    """Authenticator codes for the accounts whose TOTP secret the tests know, each time step used once.
+
+    The server accepts the codes of the step before, the current one and the one after, and never a step
+    at or before the last one the account used. So up to three log-ins per account fit in one step
+    without waiting: each gets the oldest step still valid for ``MARGIN_S`` that is newer than the last.
+    Only a fourth within the same 30 s waits (for the next step).
+    """
+
+    secrets: dict[str, str]
+    last_step: dict[str, int] = field(default_factory=dict)
+
+    def __contains__(self, username: str) -> bool:
+        return username in self.secrets
+
+    def remember(self, username: str, secret: str, *, used_at: float | None = None) -> None:
+        """Know ``username``'s secret from now on (its code of the step at ``used_at`` was used already)."""
+        self.secrets[username] = secret
+        if used_at is not None:
+            self.last_step[username] = int(used_at // STEP_S)
+
+    def code(self, username: str) -> str:
+        """A code the server takes for ``username`` now, never given before."""
+        now = time.time()
+        current = int(now // STEP_S)
+        oldest = current - 1 if (current + 1) * STEP_S - now > MARGIN_S else current
+        step = max(oldest, self.last_step.get(username, oldest - 1) + 1)
+        if step > current + 1:  # the three steps of this moment are used: wait for the next step
+            time.sleep((step - 1) * STEP_S - now + 0.1)
+        self.last_step[username] = step
+        return pyotp.TOTP(self.secrets[username], interval=STEP_S).at(step * STEP_S)
+
 @dataclass
 class ConsoleServer:
     base_url: str
     passwords: dict[str, str]
     officer_unit_id: int
     log_file: Path
+    factors: SecondFactors
+    recovery_codes: dict[str, list[str]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+
+    def log_in_form(self, username: str) -> dict[str, str]:
+        """The log-in form for ``username``, with a fresh authenticator code where the account has one."""
+        form = {"username": username, "password": self.passwords[username]}
+        if username in self.factors:
+            form["otp"] = self.factors.code(username)
+        return form
 
     def token(self, username: str) -> str:
         if username not in self.tokens:
-            response = httpx.post(f"{self.base_url}/api/v1/auth/token",
-                                  data={"username": username, "password": self.passwords[username]})
+            response = httpx.post(f"{self.base_url}/api/v1/auth/token", data=self.log_in_form(username))
             response.raise_for_status()
             self.tokens[username] = response.json()["access_token"]
         return self.tokens[username]
@@ -67,10 +121,25 @@ def create_incident(server: ConsoleServer, *, username: str = "calltaker", type_
     return server.api(username, "POST", "/incidents", json=body).json()
 
 
+def new_account(server: ConsoleServer, username: str, role: str, **fields: object) -> dict:
+    """Create an account through the API as the demo admin (its password kept in ``server.passwords``)."""
+    password = "amber lantern rivers quietly 9274"
+    user = server.api("admin", "POST", "/users", json={"username": username, "password": password, "role": role,
+                                                        **fields}).json()
+    server.passwords[username] = password
+    return user
+
+
+def lock_out(server: ConsoleServer, username: str, *, failures: int = 5) -> None:
+    """Give ``username`` the wrong password ``failures`` times: the server's default locks the account."""
+    for _ in range(failures):
+        response = httpx.post(f"{server.base_url}/api/v1/auth/token",
+                              data={"username": username, "password": "not the password at all"})
+        assert response.status_code == 401, response.text
+
+
 def _seed(url: str, credentials_file: Path) -> int:
     """Migrate, load the incident types and the Wuhan demo city; bind the demo officer to a unit."""
-    from zoneinfo import ZoneInfo
-
     from precinct.app import session_factory
     from precinct.core import migrate
     from precinct.core.db import make_engine
@@ -87,7 +156,7 @@ def _seed(url: str, credentials_file: Path) -> int:
         with session_factory(engine)() as session:
             incident_service.load_default_types(session)
             city.load(session, actor=Actor(username="web-tests", role=Role.ADMIN, ip="127.0.0.1"),
-                      credentials_file=credentials_file, zone=ZoneInfo("Asia/Shanghai"))
+                      credentials_file=credentials_file, settings=test_settings(url))
             officer = session.scalar(select(User).where(User.username == "officer"))
             if officer.unit_id is None:  # older demo data: crew a unit for the officer view
                 officer.unit_id = session.scalar(
@@ -106,10 +175,14 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
     url = f"sqlite:///{root / 'console.db'}"
     credentials = root / "demo-credentials.json"
     officer_unit_id = _seed(url, credentials)
-    passwords = {a["username"]: a["password"] for a in json.loads(credentials.read_text(encoding="utf-8"))}
+    accounts = json.loads(credentials.read_text(encoding="utf-8"))
+    passwords = {a["username"]: a["password"] for a in accounts}
+    factors = SecondFactors({a["username"]: a["totp_secret"] for a in accounts if "totp_secret" in a})
+    recovery_codes = {a["username"]: a["recovery_codes"] for a in accounts if "recovery_codes" in a}
     port = free_port()
+    # Every browser and API log-in comes from 127.0.0.1: no growing delays after the tests' deliberate failures.
     env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "test",
-           "PRECINCT_SECRET_KEY": TEST_SECRET, "PYTHONWARNINGS": "default"}
+           "PRECINCT_SECRET_KEY": TEST_SECRET, "PRECINCT_LOGIN_BACKOFF_BASE_S": "0", "PYTHONWARNINGS": "default"}
     log_file = root / "server.log"
     with open(log_file, "wb") as log:
         process = subprocess.Popen(
@@ -129,7 +202,7 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start: {log_file.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
-        yield ConsoleServer(base_url, passwords, officer_unit_id, log_file)
+        yield ConsoleServer(base_url, passwords, officer_unit_id, log_file, factors, recovery_codes)
     finally:
         process.terminate()
         try:
@@ -179,12 +252,22 @@ class Console:
         self.page.route(f"**/api/v1{path}", handle)
 
     def log_in(self, username: str) -> Console:
-        self.page.goto(self.server.base_url + "/")
-        self.page.fill("#login-username", username)
-        self.page.fill("#login-password", self.server.passwords[username])
-        self.page.click("#login-submit")
+        """Log in through the form, giving an authenticator code when the console asks for one."""
+        self.submit_password(username)
+        if username in self.server.factors:
+            self.submit_code(self.server.factors.code(username))
         self.page.wait_for_selector("body[data-ready='true']")
         return self
+
+    def submit_password(self, username: str, password: str | None = None) -> None:
+        self.page.goto(self.server.base_url + "/")
+        self.page.fill("#login-username", username)
+        self.page.fill("#login-password", self.server.passwords[username] if password is None else password)
+        self.page.click("#login-submit")
+
+    def submit_code(self, code: str) -> None:
+        self.page.wait_for_selector("#login-otp:visible").fill(code)
+        self.page.click("#login-submit")
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

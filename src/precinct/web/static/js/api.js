@@ -5,13 +5,14 @@ const TOKEN_KEY = "precinct.token";
 export const API = "/api/v1";
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, headers) {
     const error = (body && body.error) || {};
     super(error.message || `HTTP ${status}`);
     this.status = status;
     this.code = error.code || "error";
     this.title = error.title || "";
     this.fields = error.fields || [];
+    this.retryAfterS = Number(headers?.get("Retry-After")) || null; // 429: seconds to wait
   }
 
   /** A 404 or 405 for a whole route: the endpoint is not there (yet). */
@@ -46,8 +47,9 @@ function queryString(query) {
   return text ? `?${text}` : "";
 }
 
-/** Call the API; returns parsed JSON, or null for 204. Throws ApiError. */
-export async function api(path, { method = "GET", body, form, query, signal } = {}) {
+/** Call the API; returns parsed JSON, or null for 204. Throws ApiError.
+ * A 401 ends the session (whenUnauthorised) unless `keepSession`: then the caller reads it (a wrong current password). */
+export async function api(path, { method = "GET", body, form, query, signal, keepSession = false } = {}) {
   const headers = { Accept: "application/json", "Accept-Language": lang() };
   const current = token();
   if (current) headers.Authorization = `Bearer ${current}`;
@@ -62,8 +64,8 @@ export async function api(path, { method = "GET", body, form, query, signal } = 
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new ApiError(response.status, data);
-    if (response.status === 401 && !path.startsWith("/auth/token")) onUnauthorised(error);
+    const error = new ApiError(response.status, data, response.headers);
+    if (response.status === 401 && !keepSession && !path.startsWith("/auth/token")) onUnauthorised(error);
     throw error;
   }
   return data;
@@ -91,8 +93,9 @@ export async function allPages(path, query = {}, { pageSize = 500, maxItems = 20
   }
 }
 
-export async function logIn(username, password) {
-  const data = await api("/auth/token", { method: "POST", form: { username, password } });
+/** Log in; `factor` is {} or the second factor, {otp} or {recovery_code}. Keeps the token; returns TokenRead (with its scope). */
+export async function logIn(username, password, factor = {}) {
+  const data = await api("/auth/token", { method: "POST", form: { username, password, ...factor } });
   setToken(data.access_token);
   return data;
 }

@@ -1,4 +1,5 @@
 // Two languages: zh-CN (default) and English. Texts are keyed; dates and numbers go through Intl.
+import { ACCOUNT_TEXTS } from "./i18n-accounts.js";
 
 const STORAGE_KEY = "precinct.lang";
 
@@ -224,6 +225,7 @@ const TEXTS = {
   repeat_calls: ["重复报警地点", "Repeat-call places"],
   id: ["编号", "ID"],
   auditor_note: ["审计员请通过审计接口查阅日志；警情数据不对该角色开放。", "Auditors read the audit log through the audit API; incident data is not open to this role."],
+  ...ACCOUNT_TEXTS,
 };
 
 const WEEKDAYS = { "zh-CN": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], en: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] };

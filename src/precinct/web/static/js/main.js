@@ -1,5 +1,6 @@
-// Boot: log in, read /auth/me and /meta, load reference data, build the views the account may use, go live.
-import { api, allPages, logIn, setToken, token, whenUnauthorised } from "./api.js";
+// Boot: log in, read /auth/me (the second factor's set-up first where due) and /meta, load reference data,
+// build the views the account may use, go live.
+import { api, allPages, setToken, token, whenUnauthorised } from "./api.js";
 import { applyStatic, fmtTime, lang, onLangChange, setLang, setTimeZone, t } from "./i18n.js";
 import { ConsoleMap, registerStandardLayers } from "./map.js";
 import { can, on, openStatuses, store, upsertIncident, upsertUnit } from "./store.js";
@@ -13,37 +14,20 @@ import { initOfficer, showOfficer } from "./officer.js";
 import { initAnalyst, showAnalyst } from "./analyst.js";
 import { initDrills, showDrills } from "./drills.js";
 import { refreshLiveLabel, startStream, stopStream } from "./stream.js";
+import { initLogin, showLogin } from "./login.js";
+import { initEnrolment, needsEnrolment, showEnrolment } from "./enrolment.js";
+import { initUserMenu, renderWho } from "./user-menu.js";
 
 const $ = (id) => document.getElementById(id);
+
+const VIEWS = ["map", "officer", "analyst", "drills"];
 let consoleMap = null;
 
-function showLogin(message = "") {
-  $("app").hidden = true;
-  $("login-screen").hidden = false;
-  $("login-error").textContent = message;
-  $("login-username").focus();
-}
-
-async function onLogin(event) {
-  event.preventDefault();
-  const button = $("login-submit");
-  button.disabled = true;
-  $("login-error").textContent = "";
-  try {
-    await logIn($("login-username").value.trim(), $("login-password").value);
-    $("login-password").value = "";
-    await boot();
-  } catch (error) {
-    $("login-error").textContent = errorText(error);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-function logOut(message = "") {
+/** End the session; the log-in screen then shows `message` (an error, or kind "note": a notice). */
+function logOut(message = "", kind = "error") {
   stopStream();
   setToken(null);
-  if (message) sessionStorage.setItem("precinct.logout", message);
+  if (message) sessionStorage.setItem("precinct.logout", JSON.stringify({ message, kind }));
   location.reload();
 }
 
@@ -66,7 +50,7 @@ function initSidePanel() {
 }
 
 export function showView(viewName) {
-  for (const v of ["map", "officer", "analyst", "drills"]) {
+  for (const v of VIEWS) {
     $(`view-${v}`).hidden = v !== viewName;
     $(`tab-${v}`).classList.toggle("active", v === viewName);
     $(`tab-${v}`).setAttribute("aria-pressed", String(v === viewName));
@@ -78,16 +62,19 @@ export function showView(viewName) {
   if (viewName === "drills") showDrills();
 }
 
-function renderWho() {
-  $("who").textContent = `${store.me.display_name || store.me.username} · ${t(`role.${store.me.role}`)}`;
-}
-
 async function boot() {
-  [store.me, store.meta] = await Promise.all([api("/auth/me"), api("/meta")]);
+  store.me = await api("/auth/me");
+  if (needsEnrolment(store.me)) {
+    // An enrolment token may call nothing else: set up the second factor, then boot with the full token.
+    await showEnrolment(store.me, { onDone: () => boot().catch(bootFailed), onLogOut: () => logOut() });
+    return;
+  }
+  store.meta = await api("/meta");
   setTimeZone(store.meta.local_timezone);
   tick();
   document.body.dataset.role = store.me.role;
   $("login-screen").hidden = true;
+  $("enrol-screen").hidden = true;
   $("app").hidden = false;
   renderWho();
   const [types, districts, stations] = await Promise.all([
@@ -106,7 +93,7 @@ async function boot() {
   on("duty_level", () => consoleMap.reload("duty"));
 
   const { views, start } = viewsFor();
-  for (const v of ["map", "officer", "analyst", "drills"]) {
+  for (const v of VIEWS) {
     $(`tab-${v}`).hidden = !views.includes(v);
     $(`tab-${v}`).onclick = () => showView(v);
   }
@@ -131,29 +118,34 @@ function tick() {
   $("clock").textContent = fmtTime(new Date());
 }
 
+function bootFailed(error) {
+  setToken(null);
+  showLogin(errorText(error));
+}
+
+/** The message logOut() left for the log-in screen, if any. */
+function takeLogoutMessage() {
+  const stored = sessionStorage.getItem("precinct.logout");
+  sessionStorage.removeItem("precinct.logout");
+  return stored ? JSON.parse(stored) : { message: "" };
+}
+
 function init() {
   applyStatic();
   for (const toggle of document.querySelectorAll(".lang-toggle")) toggle.addEventListener("click", () => setLang(lang() === "en" ? "zh-CN" : "en"));
   onLangChange(() => {
-    if (store.me) renderWho();
     refreshLiveLabel();
     tick();
   });
-  $("login-form").addEventListener("submit", onLogin);
-  $("logout").addEventListener("click", () => logOut());
+  initLogin(boot);
+  initEnrolment();
+  initUserMenu(logOut);
   whenUnauthorised((error) => logOut(error.message));
   setInterval(tick, 1000);
   tick();
-  const message = sessionStorage.getItem("precinct.logout") || "";
-  sessionStorage.removeItem("precinct.logout");
-  if (token()) {
-    boot().catch((error) => {
-      setToken(null);
-      showLogin(errorText(error));
-    });
-  } else {
-    showLogin(message);
-  }
+  const { message, kind } = takeLogoutMessage();
+  if (token()) boot().catch(bootFailed);
+  else showLogin(message, kind);
 }
 
 init();

@@ -74,3 +74,29 @@ export function select(attrs, entries, { blank } = {}) {
 export function choices(codes, keyPrefix) {
   return codes.map((code) => [code, t(`${keyPrefix}.${code}`)]);
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const SVG_ALLOWED = { svg: ["width", "height", "viewBox", "class"], g: ["transform", "class"],
+  path: ["d", "transform", "stroke", "stroke-width", "fill", "class"], rect: ["x", "y", "width", "height", "fill", "class"] };
+
+/** A drawing from the server's SVG (a QR code), rebuilt from allowed elements and attributes only:
+ * no script, link, style or event handler can come through, whatever the markup holds. */
+export function svgFromServer(markup, label) {
+  const copy = (node) => {
+    const attrs = SVG_ALLOWED[node.localName];
+    if (!attrs) return null;
+    const out = document.createElementNS(SVG_NS, node.localName);
+    for (const attr of attrs) if (node.hasAttribute(attr)) out.setAttribute(attr, node.getAttribute(attr));
+    for (const child of node.children) {
+      const kept = copy(child);
+      if (kept) out.append(kept);
+    }
+    return out;
+  };
+  const parsed = new DOMParser().parseFromString(markup, "text/html").querySelector("svg"); // scripts never run here
+  const svg = parsed ? copy(parsed) : null;
+  if (!svg) return el("p", { class: "error" }, t("error"));
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+  return svg;
+}
