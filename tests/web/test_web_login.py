@@ -38,6 +38,7 @@ def test_supervisor_logs_in_with_an_authenticator_code_and_a_wrong_one_is_refuse
     console.submit_code(console_server.factors.code("supervisor"))
     page.wait_for_selector("body[data-ready='true']")
     assert page.locator("#who").inner_text().endswith("Supervisor")
+    assert page.locator("#tab-security").is_visible()  # the grants to decide
     console.close()
 
 
@@ -54,7 +55,7 @@ def test_auditor_logs_in_with_a_recovery_code_once(browser, console_server) -> N
     page.fill("#login-recovery", recovery_code)
     page.click("#login-submit")
     page.wait_for_selector("body[data-ready='true']")
-    assert page.locator("#auditor-note").is_visible()
+    assert page.locator("#view-security").is_visible()  # an auditor starts on the security view
     # The same recovery code does not work twice.
     second = Console(browser, console_server)
     second.submit_password("auditor")
@@ -124,7 +125,7 @@ def test_account_without_a_second_factor_sets_one_up_and_lands_in_the_console(br
     console.screenshot("23-recovery-codes")
     page.click("#recovery-saved")
     page.wait_for_selector("body[data-ready='true']")
-    assert page.locator("#auditor-note").is_visible()
+    assert page.locator("#view-security").is_visible()
     assert page.locator("#who").inner_text() == "新审计员 · Auditor"
     # The enrolment token stopped working; the console goes on with the full one.
     me = httpx.get(f"{console_server.base_url}/api/v1/auth/me", headers={"Authorization": f"Bearer {enrolment_token}"})
@@ -132,7 +133,7 @@ def test_account_without_a_second_factor_sets_one_up_and_lands_in_the_console(br
     console_server.factors.remember("auditor-new", secret, used_at=used_at)
     # The next log-in asks for the code.
     again = Console(browser, console_server).log_in("auditor-new")
-    assert again.page.locator("#auditor-note").is_visible()
+    assert again.page.locator("#view-security").is_visible()
     console.close()
     again.close()
 

@@ -2,7 +2,7 @@
 import { allPages, api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, isoFromLocal, lang, localHourAndWeekday, name, t, weekdayNames, onLangChange } from "./i18n.js";
 import { store, typeName } from "./store.js";
-import { choices, el, errorText, field, select, toast } from "./ui.js";
+import { choices, dataTable, el, errorText, field, select, tableRow, toast } from "./ui.js";
 
 const PAGE_SIZE = 100;
 const CHART_SAMPLE = 5000;
@@ -108,18 +108,11 @@ async function loadTable() {
     const data = await api("/incidents", { query: { ...filters, page, page_size: PAGE_SIZE } });
     const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
     box.replaceChildren(el("p", { id: "table-total" }, t("total_rows", { n: fmtNumber(data.total) })));
-    const table = el("table", { class: "data", id: "incident-table" });
-    const head = el("tr");
-    for (const key of ["id", "received_at", "type", "priority", "status", "district", "address", "source"]) head.append(el("th", { scope: "col" }, t(key)));
-    table.append(el("thead"), el("tbody"));
-    table.tHead.append(head);
+    const table = dataTable({ id: "incident-table" }, ["id", "received_at", "type", "priority", "status", "district", "address", "source"]);
     for (const i of data.items) {
-      const tr = el("tr", { "data-incident-id": String(i.id) });
       const type = typeName(i.type_code) + (i.simulated ? ` [${t("simulated")}]` : "");
-      for (const value of [i.id, fmtDateTime(i.received_at), type, i.priority, t(`status.${i.status}`), districtName(i.district_id), i.address, t(`source.${i.source}`)]) {
-        tr.append(el("td", {}, String(value)));
-      }
-      table.tBodies[0].append(tr);
+      table.tBodies[0].append(tableRow({ "data-incident-id": String(i.id) }, [String(i.id), fmtDateTime(i.received_at), type,
+        String(i.priority), t(`status.${i.status}`), districtName(i.district_id), i.address, t(`source.${i.source}`)]));
     }
     box.append(table);
     const nav = el("div", { class: "row" });

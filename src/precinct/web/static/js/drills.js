@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { fmtDateTime, fmtDuration, fmtNumber, name, onLangChange, t } from "./i18n.js";
 import { can, typeName } from "./store.js";
-import { el, errorText, toast } from "./ui.js";
+import { actionButton, button, dataTable, el, errorText, tableRow, toast } from "./ui.js";
 
 let built = false;
 let replay = { events: [], index: 0, runId: null };
@@ -68,33 +68,19 @@ function renderRuns(box, runs) {
     box.append(el("p", { "data-state": "no_data" }, t("no_data")));
     return;
   }
-  const table = el("table", { class: "data-table" });
-  const head = el("tr");
-  for (const key of ["drill_name", "status", "drill_started_at", "drill_speed", ""]) head.append(el("th", {}, key ? t(key) : ""));
-  table.append(head);
+  const table = dataTable({}, ["drill_name", "status", "drill_started_at", "drill_speed", ""]);
   for (const run of runs) {
-    const tr = el("tr", { "data-run-id": String(run.id), "data-status": run.status });
-    tr.append(el("td", {}, run.name), el("td", {}, t(`drill_status_${run.status}`)), el("td", {}, fmtDateTime(run.started_at)),
-              el("td", {}, `${fmtNumber(run.speed)}×`));
-    const open = el("button", { type: "button", class: "drill-open" }, t("drill_review"));
-    open.addEventListener("click", () => openRun(run.id));
-    const cell = el("td");
-    cell.append(open);
+    const open = button(t("drill_review"), { class: "drill-open" }, () => openRun(run.id));
+    const cell = [open];
     if (run.status === "running" && can("run_drills")) {
-      const finish = el("button", { type: "button", class: "drill-finish" }, t("drill_finish"));
-      finish.addEventListener("click", async () => {
-        try {
-          await api(`/drills/${run.id}/finish`, { method: "POST" });
-          await showDrills();
-          await openRun(run.id);
-        } catch (error) {
-          toast(errorText(error), "error");
-        }
-      });
-      cell.append(finish);
+      cell.push(actionButton(t("drill_finish"), { class: "drill-finish" }, async () => {
+        await api(`/drills/${run.id}/finish`, { method: "POST" });
+        await showDrills();
+        await openRun(run.id);
+      }));
     }
-    tr.append(cell);
-    table.append(tr);
+    table.tBodies[0].append(tableRow({ "data-run-id": String(run.id), "data-status": run.status }, [
+      run.name, t(`drill_status_${run.status}`), fmtDateTime(run.started_at), `${fmtNumber(run.speed)}×`, cell]));
   }
   box.append(table);
 }
@@ -129,16 +115,11 @@ function renderScore(result) {
   const list = el("dl", { class: "facts" });
   for (const [label, value] of facts) list.append(el("dt", {}, label), el("dd", {}, value));
   wrap.append(list);
-  const table = el("table", { class: "data-table", id: "drill-score-table" });
-  const head = el("tr");
-  for (const key of ["drill_step", "type", "drill_recommended", "drill_sent", "drill_to_dispatch"]) head.append(el("th", {}, t(key)));
-  table.append(head);
+  const table = dataTable({ id: "drill-score-table" }, ["drill_step", "type", "drill_recommended", "drill_sent", "drill_to_dispatch"]);
   for (const item of result.incidents) {
-    const tr = el("tr", { "data-followed": String(item.followed_recommendation) });
-    tr.append(el("td", {}, String((item.step ?? 0) + 1)), el("td", {}, typeName(item.type_code)),
-              el("td", {}, item.recommended_call_sign || "—"), el("td", {}, item.dispatched_call_sign || "—"),
-              el("td", {}, item.to_dispatch_s == null ? "—" : fmtDuration(item.to_dispatch_s)));
-    table.append(tr);
+    table.tBodies[0].append(tableRow({ "data-followed": String(item.followed_recommendation) }, [
+      String((item.step ?? 0) + 1), typeName(item.type_code), item.recommended_call_sign || "—",
+      item.dispatched_call_sign || "—", item.to_dispatch_s == null ? "—" : fmtDuration(item.to_dispatch_s)]));
   }
   wrap.append(table);
   return wrap;

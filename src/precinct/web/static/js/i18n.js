@@ -224,7 +224,7 @@ const TEXTS = {
   spikes: ["异常激增", "Spikes"],
   repeat_calls: ["重复报警地点", "Repeat-call places"],
   id: ["编号", "ID"],
-  auditor_note: ["审计员请通过审计接口查阅日志；警情数据不对该角色开放。", "Auditors read the audit log through the audit API; incident data is not open to this role."],
+  auditor_note: ["警情数据不对审计员开放；安全告警与审计链校验见“安全管理”。", "Incident data is not open to auditors; security alerts and the audit chain check are in the Security view."],
   ...ACCOUNT_TEXTS,
 };
 
@@ -246,6 +246,11 @@ export function setLang(value) {
 
 export function onLangChange(fn) {
   listeners.add(fn);
+}
+
+/** Whether a text exists for `key` (codes the server may add have none yet). */
+export function known(key) {
+  return key in TEXTS;
 }
 
 export function t(key, vars = {}) {

@@ -17,10 +17,11 @@ import { refreshLiveLabel, startStream, stopStream } from "./stream.js";
 import { initLogin, showLogin } from "./login.js";
 import { initEnrolment, needsEnrolment, showEnrolment } from "./enrolment.js";
 import { initUserMenu, renderWho } from "./user-menu.js";
+import { initSecurity, securityAllowed, showSecurity } from "./security.js";
 
 const $ = (id) => document.getElementById(id);
 
-const VIEWS = ["map", "officer", "analyst", "drills"];
+const VIEWS = ["map", "officer", "analyst", "drills", "security"];
 let consoleMap = null;
 
 /** End the session; the log-in screen then shows `message` (an error, or kind "note": a notice). */
@@ -36,7 +37,9 @@ function viewsFor() {
   const views = ["map"];
   if (can("officer") || store.me.unit_id) views.push("officer");
   if (can("review")) views.push("analyst", "drills");
-  const start = can("officer") ? "officer" : can("review") && !can("intake") ? "analyst" : "map";
+  if (securityAllowed()) views.push("security");
+  const start = can("officer") ? "officer" : can("review") && !can("intake") ? "analyst"
+    : !can("read_incidents") && securityAllowed() ? "security" : "map";
   return { views, start: views.includes(start) ? start : "map" };
 }
 
@@ -60,6 +63,7 @@ export function showView(viewName) {
   if (viewName === "officer") showOfficer();
   if (viewName === "analyst") showAnalyst();
   if (viewName === "drills") showDrills();
+  if (viewName === "security") showSecurity();
 }
 
 async function boot() {
@@ -140,6 +144,7 @@ function init() {
   initLogin(boot);
   initEnrolment();
   initUserMenu(logOut);
+  initSecurity();
   whenUnauthorised((error) => logOut(error.message));
   setInterval(tick, 1000);
   tick();

@@ -75,6 +75,42 @@ export function choices(codes, keyPrefix) {
   return codes.map((code) => [code, t(`${keyPrefix}.${code}`)]);
 }
 
+/** A button that runs an async action: disabled while it runs, its error shown in the toast. */
+export function actionButton(text, attrs, action) {
+  const node = button(text, attrs, async () => {
+    node.disabled = true;
+    try {
+      await action();
+    } catch (error) {
+      toast(errorText(error), "error");
+    } finally {
+      node.disabled = false;
+    }
+  });
+  return node;
+}
+
+/** A table with a header row of translated column names (an empty key: an empty header); rows go to its tBodies[0]. */
+export function dataTable(attrs, headKeys) {
+  const table = el("table", { class: "data", ...attrs });
+  const head = el("tr");
+  for (const key of headKeys) head.append(el("th", { scope: "col" }, key ? t(key) : ""));
+  table.append(el("thead"), el("tbody"));
+  table.tHead.append(head);
+  return table;
+}
+
+/** A table row; each cell is text (inserted as text) or a node, or a list of them. */
+export function tableRow(attrs, cells) {
+  const row = el("tr", attrs);
+  for (const cell of cells) {
+    const td = el("td");
+    td.append(...[cell ?? ""].flat());
+    row.append(td);
+  }
+  return row;
+}
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const SVG_ALLOWED = { svg: ["width", "height", "viewBox", "class"], g: ["transform", "class"],
   path: ["d", "transform", "stroke", "stroke-width", "fill", "class"], rect: ["x", "y", "width", "height", "fill", "class"] };
