@@ -245,7 +245,7 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict[s
 
     env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "development"}
     subprocess.run([sys.executable, "-m", "precinct.cli.main", "user", "add", "bench", "--role", "dispatcher"],
-                   input="bench-password-1\n", text=True, env=env, check=True, capture_output=True)
+                   input="kestrel-harbour-lantern-42\n", text=True, env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "precinct.app:create_app", "--host", "127.0.0.1",
@@ -260,7 +260,7 @@ def measure_http(url: str, call_lon: np.ndarray, call_lat: np.ndarray) -> dict[s
             except httpx.HTTPError:
                 time.sleep(0.3)
         token = httpx.post(f"{base}/auth/token",
-                           data={"username": "bench", "password": "bench-password-1"}).json()["access_token"]
+                           data={"username": "bench", "password": "kestrel-harbour-lantern-42"}).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         for _ in range(20):  # warm both workers (graph load, caches)
             httpx.post(f"{base}/intake", headers=headers, timeout=60,
