@@ -39,7 +39,7 @@ from precinct.audit import models as _audit_models
 from precinct.audit import service as audit_service
 from precinct.audit.routes import router as audit_router
 from precinct.core.cache import clear_registered
-from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_factory
+from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_factory, refuse_writes_when_read_only
 from precinct.core.jobs import Job, OneShot
 from precinct.core.settings import Settings, get_settings
 from precinct.deployment.routes import router as deployment_router
@@ -106,6 +106,7 @@ def install_unit_of_work(factory: sessionmaker[Session]) -> sessionmaker[Session
     if (factory.kw.get("info") or {}).get(UNIT_OF_WORK):
         return factory
     LIVE_EVENTS.install(factory)  # first: its before-commit NOTIFY runs before the audit chain's lock
+    event.listen(factory, "before_flush", refuse_writes_when_read_only)
     event.listen(factory, "after_flush", users_service.forget_changed_accounts)
     event.listen(factory, "before_commit", audit_service.flush_pending)
     event.listen(factory, "after_commit", clear_registered)

@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request, params
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from precinct.core.db import read_only_session
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
 from precinct.core.permissions import Permission, roles_for
 from precinct.core.security import FULL_SCOPE, AccountState, Actor, decode_access_token
@@ -31,23 +32,44 @@ def _release(session: Session) -> None:
     session.close()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: routes commit; anything left uncommitted is rolled back.
 
-    Opening a session touches no database (it connects on first use), so only the release, which
-    rolls back and returns the connection, goes to a worker thread, and only if it connected.
+    A GET (HEAD, OPTIONS) request gets a read-only session (:func:`precinct.core.db.read_only_session`:
+    on SQLite it takes no write lock, so a long read never stalls intake); a GET route that writes,
+    such as one whose read is audited, takes :data:`WriteSessionDep` instead. Opening a session
+    touches no database (it connects on first use), so only the release, which rolls back and
+    returns the connection, goes to a worker thread, and only if it connected.
     """
+    factory = request.app.state.session_factory
+    session: Session = read_only_session(factory) if request.method in SAFE_METHODS else factory()
+    try:
+        yield session
+    finally:
+        await _end(session)
+
+
+async def get_write_session(request: Request) -> AsyncIterator[Session]:
+    """Return a session that may write, whatever the method (for GET routes that audit their reads)."""
     session: Session = request.app.state.session_factory()
     try:
         yield session
     finally:
-        if session.in_transaction():
-            await anyio.to_thread.run_sync(_release, session)
-        else:
-            session.close()
+        await _end(session)
+
+
+async def _end(session: Session) -> None:
+    if session.in_transaction():
+        await anyio.to_thread.run_sync(_release, session)
+    else:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -90,7 +112,7 @@ class Accounts(Protocol):
 
 def load_account(request: Request, username: str) -> AccountState | None:
     """Return the account's current state, read now in a session of its own that is closed at once."""
-    with request.app.state.session_factory() as session:
+    with read_only_session(request.app.state.session_factory) as session:
         try:
             state: AccountState | None = request.app.state.accounts.load(session, username)
             return state

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +79,7 @@ def utcnow() -> datetime:
 
 def _sqlite_pragmas(
     dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry, *, foreign_keys: bool = True,
+    busy_timeout_ms: int = 10_000,
 ) -> None:
     # Let SQLAlchemy, not the driver, issue BEGIN (so SAVEPOINT and rollback work as documented).
     dbapi_connection.isolation_level = None
@@ -85,21 +87,80 @@ def _sqlite_pragmas(
     cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.close()
 
 
+READ_ONLY = "precinct.read_only"
+"""Execution option and ``Session.info`` key of sessions that only read (see :func:`read_only_session`)."""
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes the write lock up front: concurrent writers (the API, the simulator, the
-    # CLI) wait for each other under busy_timeout instead of failing when a read lock upgrades.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock up front (IMMEDIATE): concurrent writers (the API,
+    # the simulator, the CLI) wait for each other under busy_timeout instead of failing when a read
+    # lock upgrades. A reading one takes no lock (WAL readers never wait for the writer).
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> Engine:
+def _postgresql_begin(connection: Connection) -> None:
+    # psycopg opens the transaction with the next statement; READ ONLY costs no extra round trip.
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    dbapi_connection.read_only = bool(connection.get_execution_options().get(READ_ONLY))
+
+
+_READING_ENGINES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def read_only_session(factory: sessionmaker[Session]) -> Session:
+    """Open a session of ``factory`` whose transactions only read.
+
+    On SQLite its transactions begin without the write lock, so a long read never makes writers
+    wait; on PostgreSQL they are ``READ ONLY``. Flushing a change in it raises (the unit of work
+    refuses it, see ``precinct.app.install_unit_of_work``): requests that write, audit entries
+    included, use an ordinary session.
+    """
+    engine = factory.kw["bind"]
+    if not isinstance(engine, Engine):  # bound to one connection (a test's transaction): only the guard applies
+        return factory(info={READ_ONLY: True})
+    reading = _READING_ENGINES.get(engine)
+    if reading is None:
+        reading = _READING_ENGINES[engine] = engine.execution_options(**{READ_ONLY: True})
+    return factory(bind=reading, info={READ_ONLY: True})
+
+
+def end_read(session: Session) -> None:
+    """End ``session``'s transaction after reading, before long work that needs no database.
+
+    The objects read stay usable (sessions here do not expire on commit); the next statement
+    starts a new transaction. Ending it by committing is safe because it holds nothing to save.
+
+    Raises
+    ------
+    ConfigurationError
+        If ``session`` holds unsaved changes (they would be committed early).
+    """
+    if session.new or session.dirty or session.deleted:
+        raise ConfigurationError("end_read: this session holds unsaved changes; commit them before the long work")
+    session.commit()
+
+
+def refuse_writes_when_read_only(session: Session, _context: object, _instances: object) -> None:
+    """Raise ConfigurationError when a read-only session is about to write (a ``before_flush`` hook)."""
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ConfigurationError("a read-only session was asked to write: open this unit of work with an ordinary "
+                                 "session (for a request, the route takes WriteSessionDep)")
+
+
+def make_engine(database_url: str, *, sqlite_foreign_keys: bool = True, sqlite_busy_timeout_ms: int = 10_000,
+                **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, create the parent folder and set safe pragmas.
 
     ``sqlite_foreign_keys=False`` is for migrations only: SQLite alters a table by copying it,
     which enforced foreign keys forbid while child rows exist (integrity is checked afterwards).
+    ``sqlite_busy_timeout_ms`` is how long a writer waits for another's write lock before failing.
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -107,13 +168,17 @@ def make_engine(database_url: str, *, sqlite_foreign_keys: bool = True, **kwargs
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, foreign_keys=sqlite_foreign_keys))
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, foreign_keys=sqlite_foreign_keys,
+                                                     busy_timeout_ms=sqlite_busy_timeout_ms))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
+        event.listen(engine, "begin", _postgresql_begin)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

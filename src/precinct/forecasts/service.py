@@ -32,7 +32,7 @@ from precinct.analysis import (
 )
 from precinct.analysis.events import day_number
 from precinct.audit import service as audit_service
-from precinct.core.db import utcnow
+from precinct.core.db import end_read, utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.forecasts.models import StoredForecast
@@ -77,7 +77,17 @@ def run_forecast(
 ) -> StoredForecast:
     """Forecast ``target_date`` from the history before it, and store it.
 
-    ``target_date`` defaults to today in ``zone``, the city's time zone.
+    ``target_date`` defaults to today in ``zone``, the city's time zone. The history is read first
+    and that transaction is ended (committed: ``session`` must hold no other changes) before the
+    model runs, which takes up to a minute: no lock is held meanwhile, and the forecast is stored in
+    a short transaction of its own, which the caller commits.
+
+    Raises
+    ------
+    ValidationError
+        For a coverage outside (0, 0.5], or with no incidents to learn from.
+    ConfigurationError
+        If ``session`` holds unsaved changes (they would be committed with the read).
     """
     if not 0 < coverage <= 0.5:
         raise ValidationError("coverage must be a share of the study area in (0, 0.5]")
@@ -89,12 +99,14 @@ def run_forecast(
                            until=start_of_target, include_officer_initiated=include_officer_initiated)
     if frame.empty:
         raise ValidationError(f"no incidents in the {history_days} days before {target_date}: nothing to learn from")
+    districts = _districts(session)
+    end_read(session)
     events = event_table_from_frame(frame, include_officer_initiated=include_officer_initiated,
                                     timezone=zone.key)
     forecast = forecast_next_day(events, method=method, category=category, cell_m=cell_m,
                                  day=day_number(target_date.isoformat()))
     geojson = forecast_to_geojson(forecast, coverage=coverage)
-    shares = district_flag_shares(forecast.top_cells(coverage), forecast.grid, _districts(session), events)
+    shares = district_flag_shares(forecast.top_cells(coverage), forecast.grid, districts, events)
     stored = StoredForecast(
         created_by=actor.username, method=forecast.method, category=category, cell_m=cell_m, coverage=coverage,
         target_date=target_date, history_days=history_days, include_officer_initiated=include_officer_initiated,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
-from precinct.api.deps import SessionDep, require
+from precinct.api.deps import SessionDep, WriteSessionDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.incidents import service
@@ -134,7 +134,7 @@ def list_events(
 @router.get("/incidents/{incident_id}/parties", response_model=list[PartyRead])
 def list_parties(
     incident_id: int,
-    session: SessionDep,
+    session: WriteSessionDep,
     actor: Annotated[Actor, require(Permission.PERSONAL_DATA)],
     purpose: Annotated[ReadPurpose, Query(description="why: incident_handling, follow_up, case_work or court")],
     reason: Annotated[str, Query(min_length=1, max_length=500, description="in a few words, for the audit log")],
