@@ -15,6 +15,7 @@ from precinct.audit import service as audit_service
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
@@ -33,11 +34,15 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
     forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
     by assigning the unit to an incident. A patrol officer reports for their own unit only.
+
+    The report locks the row of the unit's incident, then the unit's (the order assignments take
+    them), and works on what it read under the locks: units of one incident reporting at once all
+    land, and two reports of one unit apply one after the other.
     """
     if target == UnitStatus.DISPATCHED:
         raise ValidationError("a unit becomes dispatched by being assigned to an incident")
     unit_service.check_own_unit(actor, [unit_id])
-    unit = unit_service.get(session, unit_id)
+    unit = _lock_unit_and_its_incident(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
     unit_service.apply_status(session, unit, target, actor=actor, at=now,
@@ -57,6 +62,17 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
         session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
         detail={"status": target.value, "incident_id": assignment.incident_id if assignment else None},
     )
+    return unit
+
+
+def _lock_unit_and_its_incident(session: Session, unit_id: int) -> Unit:
+    """Lock the incident the unit is assigned to (if any), then the unit; return the unit, freshly read."""
+    before = current_assignment(session, unit_id)
+    locked = incident_service.get_for_update(session, before.incident_id).id if before is not None else None
+    unit = unit_service.get(session, unit_id, for_update=True)
+    now_assigned = current_assignment(session, unit_id)
+    if now_assigned is not None and now_assigned.incident_id != locked:  # sent elsewhere while waiting
+        incident_service.get_for_update(session, now_assigned.incident_id)
     return unit
 
 

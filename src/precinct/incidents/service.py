@@ -319,15 +319,47 @@ def transition(
     return incident
 
 
+def get_for_update(session: Session, incident_id: int) -> Incident:
+    """Return an incident with its row locked until the transaction ends, freshly read.
+
+    ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every writing transaction already holds the
+    database-wide write lock (``BEGIN IMMEDIATE``). What the session had loaded of the incident
+    before is overwritten by the locked read.
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such incident.
+    """
+    incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+    if incident is None:
+        raise NotFoundError(f"incident {incident_id} does not exist")
+    return incident
+
+
 @conflicts_as_domain_errors
 def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Actor) -> Assignment:
-    """Send an available unit. Two dispatchers racing for one unit: exactly one wins."""
-    incident = get(session, incident_id)
+    """Send an available unit to an incident.
+
+    Concurrent assignments take the incident's row lock, then the unit's (always in this order,
+    as the units' status reports do), and check what they read under the locks. So several
+    dispatchers sending different units to one incident at once all succeed (the first moves it
+    from ``received`` to ``dispatched``), and of two sending the same unit exactly one wins: the
+    other is told the unit is no longer available.
+
+    Raises
+    ------
+    NotFoundError
+        If the incident or the unit does not exist.
+    ConflictError
+        If the incident is closed or transferred, or the unit is not available.
+    """
+    incident = get_for_update(session, incident_id)
     if incident.status in FINAL_STATUSES:
         raise ConflictError(f"incident {incident.id} is {incident.status.value}; it takes no more units")
-    unit = unit_service.get(session, unit_id)
+    unit = unit_service.get(session, unit_id, for_update=True)
     if unit.status != UnitStatus.AVAILABLE:
-        raise ConflictError(f"unit {unit.call_sign} is {unit.status.value}, not available")
+        raise ConflictError(_not_available(session, unit, incident.id))
     now = utcnow()
     unit_service.apply_status(session, unit, UnitStatus.DISPATCHED, actor=actor, at=now, incident_id=incident.id)
     assignment = Assignment(incident_id=incident.id, unit_id=unit.id, dispatched_at=now, dispatched_by=actor.username)
@@ -338,12 +370,22 @@ def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Acto
     incident.updated_at = now
     _event(session, incident, actor, "assigned", previous, incident.status, at=now,
            data={"unit_id": unit.id, "call_sign": unit.call_sign})
-    flush_or_conflict(session, f"unit {unit.call_sign}")
+    flush_or_conflict(session, f"incident {incident.id} or unit {unit.call_sign}")
     audit_service.record(
         session, actor=actor, action="incident.assign", resource_type="incident", resource_id=incident.id,
         detail={"unit_id": unit.id},
     )
     return assignment
+
+
+def _not_available(session: Session, unit: Unit, incident_id: int) -> str:
+    """Say why ``unit`` cannot be sent to incident ``incident_id`` (its status, and where it is sent)."""
+    sent_to = session.scalar(select(Assignment.incident_id).where(
+        Assignment.unit_id == unit.id, Assignment.cleared_at.is_(None)).order_by(Assignment.id.desc()).limit(1))
+    if sent_to == incident_id:
+        return f"unit {unit.call_sign} is not available: it is already assigned to incident {incident_id}"
+    where = f" (assigned to incident {sent_to})" if sent_to is not None else ""
+    return f"unit {unit.call_sign} is not available: it is {unit.status.value}{where}; choose another unit"
 
 
 def _release_units(session: Session, incident: Incident, *, actor: Actor, at: datetime) -> None:

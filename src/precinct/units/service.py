@@ -49,9 +49,13 @@ def check_own_unit(actor: Actor, unit_ids: Iterable[int]) -> None:
 
 
 def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
-    """Return a unit, its row locked for the transaction when ``for_update``; NotFoundError if there is none."""
+    """Return a unit, its row locked for the transaction when ``for_update``; NotFoundError if there is none.
+
+    A locked read is always fresh: it overwrites what the session had loaded of the unit before.
+    """
     if for_update:
-        unit = session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update())
+        unit = session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update()
+                              .execution_options(populate_existing=True))
     else:
         unit = session.get(Unit, unit_id)
     if unit is None:
