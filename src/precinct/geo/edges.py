@@ -8,14 +8,17 @@ Geometries end up in a projected CRS in metres; lon/lat inputs get their UTM zon
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.geo.projection import project_lonlat_geometries, require_metric_crs, utm_crs_for
@@ -91,24 +94,93 @@ def edge_table(
     missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if missing.any():
         raise ValidationError(f"{source} has {int(missing.sum())} edges without geometry")
+    _require_finite_coordinates(geometry, source)
     geometry = _as_linestrings(geometry, source)
     if crs.is_geographic:
         coords = shapely.get_coordinates(geometry)
+        _require_degrees(coords, crs, source)
         crs = utm_crs_for(float(np.median(coords[:, 0])), float(np.median(coords[:, 1])))
         geometry = project_lonlat_geometries(geometry, crs)
     else:
         require_metric_crs(crs, source)
-    try:
-        u_ids = np.asarray(u, dtype=np.int64)
-        v_ids = np.asarray(v, dtype=np.int64)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"{source}: columns 'u' and 'v' must hold integer node ids") from exc
+    u_ids, v_ids = _node_ids(u, source), _node_ids(v, source)
+    if not (u_ids != v_ids).any():
+        raise ValidationError(f"{source} has no edge between two different nodes (each starts and ends at one node): "
+                              "a road network needs roads that join at least two nodes")
     classes = np.array([first_highway_class(h) for h in highway], dtype=object)
+    blank = np.array([_is_blank(h) or c in ("", "None", "nan") for h, c in zip(highway, classes, strict=True)])
+    if blank.any():
+        raise ValidationError(f"{source}: edges without a 'highway' class: {int(blank.sum())}, the first at row "
+                              f"{int(np.argmax(blank))}; give every edge one, e.g. residential or primary")
     ways = np.zeros(n, np.int8) if oneway is None else np.array([parse_oneway(x) for x in oneway], np.int8)
     speeds = (
         np.full(n, np.nan) if maxspeed is None else np.array([parse_maxspeed_kph(x) for x in maxspeed], float)
     )
     return EdgeTable(u_ids, v_ids, classes, geometry, crs, ways, speeds)
+
+
+def _require_finite_coordinates(geometry: np.ndarray, source: str) -> None:
+    coords, index = shapely.get_coordinates(geometry, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        rows = np.unique(index[bad])
+        raise ValidationError(f"{source}: edges with coordinates that are not numbers (NaN or infinite): {len(rows)}, "
+                              f"the first at row {int(rows[0])}; fix or drop them")
+
+
+def _require_degrees(coords: np.ndarray, crs: CRS, source: str) -> None:
+    outside = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    if outside.any():
+        x, y = coords[int(np.argmax(outside))]
+        raise ValidationError(
+            f"{source}: its CRS {crs.name!r} is lon/lat in degrees, but it holds the point ({x:.1f}, {y:.1f}), "
+            "which is no lon/lat; declare the CRS the coordinates are in (for metres, a projected CRS such as "
+            "a UTM zone)")
+
+
+def _node_ids(values: np.ndarray, source: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind == "f" and not (np.isfinite(array) & (array == np.round(array))).all():
+        raise ValidationError(f"{source}: columns 'u' and 'v' must hold integer node ids; some are empty or "
+                              "fractional")
+    try:
+        return np.asarray(array, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValidationError(f"{source}: columns 'u' and 'v' must hold integer node ids") from exc
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and not np.isfinite(value))
+
+
+def require_readable_file(path: Path, what: str = "roads file") -> None:
+    """Check that ``path`` is a file this process can read and that it is not empty.
+
+    Raises
+    ------
+    NotFoundError
+        If nothing exists at ``path``.
+    ValidationError
+        If ``path`` is a directory or another non-file, cannot be read (permissions), or is empty.
+    """
+    try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise ValidationError(f"{what} {path} is a directory, not a file; name the roads file in it "
+                                  "(.parquet, .gpkg, .osm or .osm.pbf)")
+        if not stat.S_ISREG(status.st_mode):
+            raise ValidationError(f"{what} {path} is not a regular file")
+        with path.open("rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        raise NotFoundError(f"{what} {path} does not exist") from None
+    except PermissionError:
+        raise ValidationError(f"{what} {path} cannot be read: permission denied; give the user that runs Precinct "
+                              "read access to it") from None
+    except OSError as exc:
+        raise ValidationError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+    if status.st_size == 0:
+        raise ValidationError(f"{what} {path} is empty (0 bytes); write the roads again or name another file")
 
 
 def read_edges_file(path: str | Path) -> EdgeTable:
@@ -122,14 +194,15 @@ def read_edges_file(path: str | Path) -> EdgeTable:
         If a required column (``u``, ``v``, ``highway``, geometry) is missing or unreadable.
     """
     path = Path(path)
-    if not path.is_file():
-        raise NotFoundError(f"roads file {path} does not exist")
+    require_readable_file(path)
     suffix = path.suffix.lower()
     if suffix in {".parquet", ".geoparquet", ".pq"}:
         return _read_geoparquet(path)
     if suffix == ".gpkg":
         return _read_geopackage(path)
-    raise ValidationError(f"roads file {path} has an unknown type {suffix!r}; use .parquet, .gpkg, .osm or .osm.pbf")
+    kind = f"an unknown type {suffix!r}" if suffix else "no file extension"
+    raise ValidationError(f"roads file {path} has {kind}; use .parquet, .gpkg, .osm or .osm.pbf (convert other "
+                          "formats, such as GeoJSON or CSV, with GeoPandas or ogr2ogr)")
 
 
 def _read_geoparquet(path: Path) -> EdgeTable:
@@ -137,28 +210,58 @@ def _read_geoparquet(path: Path) -> EdgeTable:
         schema = pq.read_schema(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise ValidationError(f"roads file {path} is not a readable Parquet file: {exc}") from exc
-    metadata = schema.metadata or {}
-    if b"geo" not in metadata:
-        raise ValidationError(
-            f"roads file {path} has no GeoParquet 'geo' metadata; write it with GeoPandas to_parquet"
-        )
-    geo = json.loads(metadata[b"geo"])
-    geometry_column = geo.get("primary_column", "geometry")
-    column_meta = geo.get("columns", {}).get(geometry_column, {})
-    if column_meta.get("encoding", "WKB").upper() != "WKB":
+    geometry_column, column_meta = _geoparquet_geometry(path, schema.metadata or {})
+    if str(column_meta.get("encoding", "WKB")).upper() != "WKB":
         raise ValidationError(
             f"roads file {path}: geometry encoding {column_meta['encoding']!r} is not supported; use WKB")
     present = set(schema.names)
     _require_columns(path, present, [*REQUIRED_COLUMNS, geometry_column])
     wanted = [*REQUIRED_COLUMNS, geometry_column, *[c for c in OPTIONAL_COLUMNS if c in present]]
-    table = pq.read_table(path, columns=wanted)
-    crs = CRS.from_user_input(column_meta["crs"]) if column_meta.get("crs") else CRS.from_user_input("OGC:CRS84")
-    wkb = table.column(geometry_column).to_numpy(zero_copy_only=False)
     try:
-        geometry = shapely.from_wkb(wkb)
-    except shapely.errors.GEOSException as exc:
-        raise ValidationError(f"roads file {path}: geometry column {geometry_column!r} is not valid WKB") from exc
+        table = pq.read_table(path, columns=wanted)
+    except (pa.ArrowException, OSError) as exc:
+        raise ValidationError(f"roads file {path} is not a readable Parquet file: {exc}") from exc
+    crs = _crs(path, column_meta["crs"]) if column_meta.get("crs") else CRS.from_user_input("OGC:CRS84")
+    geometry = _from_wkb(path, table.column(geometry_column), geometry_column)
     return _from_columns(path, _columns(table), geometry, crs)
+
+
+def _geoparquet_geometry(path: Path, metadata: dict[bytes, bytes]) -> tuple[str, dict[str, Any]]:
+    """Return the primary geometry column's name and metadata from a GeoParquet file's ``geo`` key."""
+    if b"geo" not in metadata:
+        raise ValidationError(
+            f"roads file {path} has no GeoParquet 'geo' metadata; write it with GeoPandas to_parquet"
+        )
+    try:
+        geo = json.loads(metadata[b"geo"])
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValidationError(f"roads file {path}: its GeoParquet 'geo' metadata is not valid JSON ({exc}); "
+                              "write the file again with GeoPandas to_parquet") from exc
+    geometry_column = geo.get("primary_column", "geometry") if isinstance(geo, dict) else None
+    columns = geo.get("columns", {}) if isinstance(geo, dict) else None
+    column_meta = columns.get(geometry_column, {}) if isinstance(columns, dict) else None
+    if not isinstance(geometry_column, str) or not isinstance(column_meta, dict):
+        raise ValidationError(f"roads file {path}: its GeoParquet 'geo' metadata does not describe a geometry "
+                              "column; write the file again with GeoPandas to_parquet")
+    return geometry_column, column_meta
+
+
+def _crs(path: Path, value: object) -> CRS:
+    try:
+        return CRS.from_user_input(value)
+    except (CRSError, TypeError, ValueError) as exc:
+        shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "..."
+        raise ValidationError(f"roads file {path}: its CRS {shown!r} is not one PROJ knows ({exc}); declare it as "
+                              "an EPSG code, e.g. EPSG:4326 for lon/lat or a UTM zone such as EPSG:32650") from exc
+
+
+def _from_wkb(path: Path, column: pa.ChunkedArray, name: str) -> np.ndarray:
+    try:
+        with np.errstate(invalid="ignore"):  # NaN coordinates are refused with a message in edge_table
+            geometry: np.ndarray = shapely.from_wkb(column.to_numpy(zero_copy_only=False))
+    except (shapely.errors.GEOSException, TypeError, ValueError) as exc:
+        raise ValidationError(f"roads file {path}: geometry column {name!r} is not valid WKB") from exc
+    return geometry
 
 
 def _read_geopackage(path: Path) -> EdgeTable:
@@ -166,6 +269,7 @@ def _read_geopackage(path: Path) -> EdgeTable:
         import pyogrio
     except ImportError as exc:  # pragma: no cover - pyogrio ships with geopandas
         raise ValidationError("reading GeoPackage needs pyogrio: pip install pyogrio") from exc
+    _require_geopackage_header(path)
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises its own DataSourceError family
@@ -174,10 +278,26 @@ def _read_geopackage(path: Path) -> EdgeTable:
     _require_columns(path, set(table.column_names), list(REQUIRED_COLUMNS))
     if geometry_column not in table.column_names:
         raise ValidationError(f"roads file {path} has no geometry column")
-    geometry = shapely.from_wkb(table.column(geometry_column).to_numpy(zero_copy_only=False))
+    geometry = _from_wkb(path, table.column(geometry_column), geometry_column)
     if not meta.get("crs"):
         raise ValidationError(f"roads file {path} has no CRS; set one (e.g. EPSG:4326) before using it")
-    return _from_columns(path, _columns(table), geometry, CRS.from_user_input(meta["crs"]))
+    return _from_columns(path, _columns(table), geometry, _crs(path, meta["crs"]))
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+GEOPACKAGE_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")  # at offset 68 of the SQLite header
+
+
+def _require_geopackage_header(path: Path) -> None:
+    """Refuse a file that is no GeoPackage before GDAL reads it (and warns about it on standard error)."""
+    with path.open("rb") as handle:
+        header = handle.read(72)
+    if not header.startswith(SQLITE_HEADER):
+        raise ValidationError(f"roads file {path} is not a readable GeoPackage: it is not an SQLite database, as a "
+                              "GeoPackage is; write the roads again (e.g. GeoPandas to_file(..., driver='GPKG'))")
+    if header[68:72] not in GEOPACKAGE_APPLICATION_IDS:
+        raise ValidationError(f"roads file {path} is not a readable GeoPackage: it is an SQLite database without "
+                              "the GeoPackage application id; write the roads again with GeoPandas or ogr2ogr")
 
 
 def _columns(table: pa.Table) -> dict[str, np.ndarray]:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from precinct.core.errors import NotFoundError, ValidationError
-from precinct.geo.edges import EdgeTable, edge_table
+from precinct.core.errors import ValidationError
+from precinct.geo.edges import EdgeTable, edge_table, require_readable_file
 from precinct.geo.projection import WGS84
 from precinct.geo.speeds import parse_oneway
 
@@ -47,13 +47,12 @@ def read_osm(path: str | Path) -> EdgeTable:
     NotFoundError
         If the file does not exist.
     ValidationError
-        If the file cannot be parsed or holds no drivable way.
+        If the file is empty or unreadable, cannot be parsed, or holds no drivable way.
     """
     import osmium
 
     path = Path(path)
-    if not path.is_file():
-        raise NotFoundError(f"OSM file {path} does not exist")
+    require_readable_file(path, "OSM file")
     ways: list[_WayRecord] = []
     try:
         processor = osmium.FileProcessor(str(path)).with_locations()
@@ -63,7 +62,7 @@ def read_osm(path: str | Path) -> EdgeTable:
             record = _drivable_way(obj)
             if record is not None:
                 ways.append(record)
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:  # parse errors, bad coordinates
         raise ValidationError(f"OSM file {path} could not be read: {exc}") from exc
     if not ways:
         raise ValidationError(f"OSM file {path} holds no drivable ways (highway=residential, primary, ...)")
