@@ -220,3 +220,13 @@ if __name__ == "__main__":
     for circle in circles:
         print("loop " + ", ".join(circle))
     print(f"{len(found)} imports run back up the layers; {len(circles)} circles of modules")
+
+
+def test_tests_import_helpers_from_testkit_not_conftest():
+    """Several folders have a ``conftest.py``; ``from conftest import`` gets whichever pytest loaded first."""
+    tests = Path(__file__).resolve().parent
+    found = [f"{path.relative_to(tests)}:{node.lineno}"
+             for path in sorted(tests.rglob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.ImportFrom) and node.module == "conftest"]
+    assert found == []

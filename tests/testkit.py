@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
 from precinct.core.permissions import Role
-from precinct.core.security import Actor
+from precinct.core.security import Actor, create_access_token
 from precinct.core.settings import Settings
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
@@ -27,10 +37,6 @@ test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a 
 
 def bearer_for(username: str, role: Role) -> dict[str, str]:
     """Headers with a valid bearer token for the account ``username`` (its role as given)."""
-    from datetime import UTC, datetime, timedelta
-
-    from precinct.core.security import create_access_token
-
     token, _ = create_access_token(username=username, role=role, secret_key=TEST_SECRET, ttl=timedelta(hours=1),
                                    now=datetime.now(UTC))
     return {"Authorization": f"Bearer {token}"}
@@ -43,3 +49,79 @@ def crew(session, username: str, unit_id: int) -> None:
 
     session.get(User, user_service.get_by_username(session, username).id).unit_id = unit_id
     session.commit()
+
+
+def _square(lon0: float, lat0: float, size: float) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size],
+                         [lon0, lat0]]],
+    }
+
+
+def seed(session: Session) -> dict:
+    """A tiny city: 1 bureau, 2 districts, 2 stations (one per district), 2 beats, one user per role."""
+    from precinct.incidents import service as incident_service
+    from precinct.org import service as org_service
+    from precinct.org.models import OrgTier
+    from precinct.users import service as user_service
+
+    incident_service.load_default_types(session)
+    city = org_service.create_unit(session, code="C", name_zh="市局", name_en="City Bureau", tier=OrgTier.CITY,
+                                   boundary_geojson=_square(114.0, 30.5, 0.2))
+    west = org_service.create_unit(session, code="D1", name_zh="西区分局", name_en="West Branch", tier=OrgTier.DISTRICT,
+                                   parent_id=city.id, boundary_geojson=_square(114.0, 30.5, 0.1))
+    east = org_service.create_unit(session, code="D2", name_zh="东区分局", name_en="East Branch", tier=OrgTier.DISTRICT,
+                                   parent_id=city.id, boundary_geojson=_square(114.1, 30.5, 0.1))
+    west_station = org_service.create_unit(session, code="S1", name_zh="西区派出所", name_en="West Station",
+                                           tier=OrgTier.STATION, parent_id=west.id,
+                                           boundary_geojson=_square(114.0, 30.5, 0.1), lon=114.05, lat=30.55)
+    east_station = org_service.create_unit(session, code="S2", name_zh="东区派出所", name_en="East Station",
+                                           tier=OrgTier.STATION, parent_id=east.id,
+                                           boundary_geojson=_square(114.1, 30.5, 0.1), lon=114.15, lat=30.55)
+    beat = org_service.create_beat(session, code="B1", name_zh="西一警务区", name_en="West beat 1",
+                                   station_id=west_station.id, boundary_geojson=_square(114.0, 30.5, 0.05))
+    for role in Role:
+        user_service.create(session, username=role.value.replace("_", "-"), password=PASSWORD, role=role,
+                            actor=ADMIN_ACTOR, direct=True)
+    session.commit()
+    return {"city": city.id, "west": west.id, "east": east.id, "west_station": west_station.id,
+            "east_station": east_station.id, "beat": beat.id}
+
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("PRECINCT_TEST_DATABASE_URL")
+
+
+@contextlib.contextmanager
+def scratch_database(backend: str, sqlite_path, *, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file at ``sqlite_path``, or a PostgreSQL database
+    created on the server of ``PRECINCT_TEST_DATABASE_URL`` and dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
+        return
+    base = _postgres_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("PRECINCT_TEST_DATABASE_URL must be set in CI: PostgreSQL tests may not be skipped")
+        pytest.skip("PRECINCT_TEST_DATABASE_URL is not set")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+
+def token_for(role: Role) -> str:
+    token, _ = create_access_token(
+        username=role.value.replace("_", "-"), role=role, secret_key=TEST_SECRET,
+        ttl=timedelta(hours=1), now=datetime.now(UTC),
+    )
+    return token

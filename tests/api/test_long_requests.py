@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from conftest import seed, token_for
 from precinct.app import create_app, session_factory
 from precinct.core import migrate
 from precinct.core.db import make_engine, read_only_session, utcnow
@@ -26,7 +25,7 @@ from precinct.forecasts.models import StoredForecast
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Incident
 from precinct.incidents.schemas import IncidentCreate
-from testkit import ADMIN_ACTOR, test_settings
+from testkit import ADMIN_ACTOR, seed, test_settings, token_for
 
 WORK_S = 2.5
 INTAKES = 12
