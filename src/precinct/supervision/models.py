@@ -87,18 +87,20 @@ class IncidentDeadline(Base):
     """The deadline of one stage of one incident, set by the server when the incident entered the stage.
 
     ``ended_at`` is set when the stage ends (with its outcome); until then the deadline is open, on
-    the overdue board and in the sweep. ``breached_at`` is set once when the sweep records the
-    breach; ``escalation_level`` and ``next_escalation_at`` drive the escalation chain.
+    the overdue board (amber from ``warn_at``, red from ``deadline_at``) and in the sweep.
+    ``breached_at`` is set once when the breach is recorded; ``escalation_level`` and
+    ``next_escalation_at`` drive the escalation chain.
     """
 
     __tablename__ = "incident_deadlines"
     __table_args__ = (
         Index("ix_incident_deadlines_incident_stage", "incident_id", "stage"),
-        # the overdue board: open deadlines of a station / district / the city, soonest first
-        Index("ix_incident_deadlines_open_station", "station_id", "deadline_at",
+        # the overdue board: open deadlines of a station / district / the city past their warning time
+        Index("ix_incident_deadlines_open_station", "station_id", "warn_at",
               postgresql_where=_OPEN, sqlite_where=_OPEN),
-        Index("ix_incident_deadlines_open_district", "district_id", "deadline_at",
+        Index("ix_incident_deadlines_open_district", "district_id", "warn_at",
               postgresql_where=_OPEN, sqlite_where=_OPEN),
+        Index("ix_incident_deadlines_open_warn", "warn_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         # the sweep: open deadlines not yet breached, by deadline; open breaches by next escalation
         Index("ix_incident_deadlines_unbreached", "deadline_at",
               postgresql_where=text("ended_at IS NULL AND breached_at IS NULL"),
@@ -116,6 +118,7 @@ class IncidentDeadline(Base):
     limit_s: Mapped[int] = mapped_column(Integer)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    warn_at: Mapped[datetime] = mapped_column(UTCDateTime)  # amber from here on (a share of the limit used)
     station_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

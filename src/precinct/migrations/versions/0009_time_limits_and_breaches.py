@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('limit_s', sa.Integer(), nullable=False),
     sa.Column('entered_at', precinct.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deadline_at', precinct.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('warn_at', precinct.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('station_id', sa.Integer(), nullable=True),
     sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('ended_at', precinct.core.db.UTCDateTime(timezone=True), nullable=True),
@@ -79,8 +80,9 @@ def upgrade() -> None:
     with op.batch_alter_table('incident_deadlines', schema=None) as batch_op:
         batch_op.create_index('ix_incident_deadlines_escalation', ['next_escalation_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL AND next_escalation_at IS NOT NULL'), sqlite_where=sa.text('ended_at IS NULL AND next_escalation_at IS NOT NULL'))
         batch_op.create_index('ix_incident_deadlines_incident_stage', ['incident_id', 'stage'], unique=False)
-        batch_op.create_index('ix_incident_deadlines_open_district', ['district_id', 'deadline_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
-        batch_op.create_index('ix_incident_deadlines_open_station', ['station_id', 'deadline_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
+        batch_op.create_index('ix_incident_deadlines_open_district', ['district_id', 'warn_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
+        batch_op.create_index('ix_incident_deadlines_open_station', ['station_id', 'warn_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
+        batch_op.create_index('ix_incident_deadlines_open_warn', ['warn_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
         batch_op.create_index('ix_incident_deadlines_unbreached', ['deadline_at'], unique=False, postgresql_where=sa.text('ended_at IS NULL AND breached_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL AND breached_at IS NULL'))
 
     op.create_table('deadline_breaches',
@@ -133,6 +135,7 @@ def downgrade() -> None:
     with op.batch_alter_table('incident_deadlines', schema=None) as batch_op:
         batch_op.drop_index('ix_incident_deadlines_unbreached', postgresql_where=sa.text('ended_at IS NULL AND breached_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL AND breached_at IS NULL'))
         batch_op.drop_index('ix_incident_deadlines_open_station', postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
+        batch_op.drop_index('ix_incident_deadlines_open_warn', postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
         batch_op.drop_index('ix_incident_deadlines_open_district', postgresql_where=sa.text('ended_at IS NULL'), sqlite_where=sa.text('ended_at IS NULL'))
         batch_op.drop_index('ix_incident_deadlines_incident_stage')
         batch_op.drop_index('ix_incident_deadlines_escalation', postgresql_where=sa.text('ended_at IS NULL AND next_escalation_at IS NOT NULL'), sqlite_where=sa.text('ended_at IS NULL AND next_escalation_at IS NOT NULL'))
