@@ -94,6 +94,7 @@ def fresh_database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     with scratch_database(request.param, tmp_path / "cli.db", prefix="precinct_cli") as url:
         monkeypatch.setenv("PRECINCT_DATABASE_URL", url)
         monkeypatch.setenv("PRECINCT_ENVIRONMENT", "development")
+        monkeypatch.setenv("PRECINCT_AUDIT_CHECKPOINT_FILE", str(tmp_path / "audit-checkpoints.jsonl"))
         from typer.testing import CliRunner
 
         from precinct.cli.main import app

@@ -21,7 +21,7 @@ from precinct.audit import service as audit_service
 from precinct.core.errors import ConfigurationError
 from precinct.core.security import SYSTEM_ACTOR
 from precinct.roads import graph as roads
-from testkit import TEST_SECRET, test_settings
+from testkit import TEST_AUDIT_KEY, TEST_SECRET, test_settings
 
 
 def test_start_up_sets_the_thread_pool_and_preloads_the_roads(database, session_factory, monkeypatch):
@@ -126,7 +126,8 @@ def _jobs_of_a_server(command: list[str], env: dict[str, str], port: int, log) -
 
 def test_plain_uvicorn_and_precinct_serve_run_the_same_jobs(fresh_database_url, tmp_path):
     env = {**os.environ, "PRECINCT_DATABASE_URL": fresh_database_url, "PRECINCT_ENVIRONMENT": "test",
-           "PRECINCT_SECRET_KEY": TEST_SECRET, "PRECINCT_PRELOAD_ROADS": "false"}
+           "PRECINCT_SECRET_KEY": TEST_SECRET, "PRECINCT_PRELOAD_ROADS": "false",
+           "PRECINCT_AUDIT_KEY": TEST_AUDIT_KEY, "PRECINCT_AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.jsonl")}
     found = {}
     with open(tmp_path / "servers.log", "wb") as log:
         port = _free_port()

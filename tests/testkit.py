@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,15 +21,20 @@ from precinct.core.security import Actor, create_access_token
 from precinct.core.settings import Settings
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+TEST_AUDIT_KEY = "test-audit-key-0123456789-abcdefghijklmnopq"
 PASSWORD = "correct-horse-battery"
 ADMIN_ACTOR = Actor(username="tester", role=Role.ADMIN, ip="127.0.0.1")
+NO_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / "precinct-tests-no-audit-checkpoints.jsonl"
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
     """Settings for a test app: the background jobs that would write to the test's database on
-    their own (watchdog, forecast scheduler, drill ticker) and the delays between failed log-ins
-    are off unless a test turns them on."""
+    their own (watchdog, forecast scheduler, drill ticker, audit checkpoints) and the delays between
+    failed log-ins are off unless a test turns them on; the checkpoint file is one no test writes
+    unless it names its own."""
     return Settings(**({"environment": "test", "database_url": database_url, "secret_key": TEST_SECRET,
+                        "audit_key": TEST_AUDIT_KEY, "audit_checkpoint_interval_s": 0.0,
+                        "audit_checkpoint_file": NO_CHECKPOINT_FILE,
                         "watchdog_enabled": False, "forecast_scheduler_enabled": False,
                         "drill_ticker_enabled": False, "login_backoff_base_s": 0.0} | overrides))
 

@@ -7,7 +7,7 @@ import pytest
 from precinct.core.errors import (
     ConfigurationError,
 )
-from precinct.core.settings import DEVELOPMENT_SECRET, Settings
+from precinct.core.settings import DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_SECRET, Settings
 
 
 def test_default_secret_is_refused_outside_development():
@@ -16,7 +16,15 @@ def test_default_secret_is_refused_outside_development():
         Settings(environment="production")
     with pytest.raises(ConfigurationError, match="at least 32"):
         Settings(environment="production", secret_key="too-short")
-    assert Settings(environment="production", secret_key="k" * 40).environment == "production"
+    assert Settings(environment="production", secret_key="k" * 40, audit_key="a" * 40).environment == "production"
+
+
+def test_default_audit_key_is_refused_outside_development():
+    assert Settings(environment="development").audit_key == DEVELOPMENT_AUDIT_KEY
+    with pytest.raises(ConfigurationError, match="PRECINCT_AUDIT_KEY is the development default"):
+        Settings(environment="production", secret_key="k" * 40)
+    with pytest.raises(ConfigurationError, match="PRECINCT_AUDIT_KEY must be at least 32"):
+        Settings(environment="production", secret_key="k" * 40, audit_key="too-short")
 
 
 def test_local_timezone_must_be_an_iana_zone():

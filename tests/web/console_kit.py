@@ -18,7 +18,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from testkit import TEST_SECRET, test_settings
+from testkit import TEST_AUDIT_KEY, TEST_SECRET, test_settings
 
 CHROMIUM = os.environ.get("PRECINCT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -182,7 +182,8 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
     port = free_port()
     # Every browser and API log-in comes from 127.0.0.1: no growing delays after the tests' deliberate failures.
     env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "test",
-           "PRECINCT_SECRET_KEY": TEST_SECRET, "PRECINCT_LOGIN_BACKOFF_BASE_S": "0", "PYTHONWARNINGS": "default"}
+           "PRECINCT_SECRET_KEY": TEST_SECRET, "PRECINCT_AUDIT_KEY": TEST_AUDIT_KEY,
+           "PRECINCT_LOGIN_BACKOFF_BASE_S": "0", "PYTHONWARNINGS": "default"}
     log_file = root / "server.log"
     with open(log_file, "wb") as log:
         process = subprocess.Popen(

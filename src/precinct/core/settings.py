@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from precinct.core.errors import ConfigurationError
 from precinct.core.permissions import Role
 
 DEVELOPMENT_SECRET = "precinct-development-secret-change-me-0123456789"
+DEVELOPMENT_AUDIT_KEY = "precinct-development-audit-key-change-me-0123456789"
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
 """Data shipped with the package: the Wuhan demo city's roads and districts (see its ATTRIBUTION.md)."""
 BUNDLED_ROADS = BUNDLED_DATA / "wuhan_roads.parquet"
@@ -69,6 +70,23 @@ class Settings(BaseSettings):
     simulate: bool = Field(default=False, description="run the demo's simulated incident stream in the background")
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
+    audit_key: str = Field(
+        default=DEVELOPMENT_AUDIT_KEY,
+        description="key that signs the audit log's checkpoints (HMAC-SHA256); the database never holds it")
+    audit_checkpoint_file: Path = Field(
+        default=Path("var/audit-checkpoints.jsonl"),
+        description="append-only file of signed checkpoints of the audit chain; keep it on another host or "
+                    "write-once storage")
+    audit_checkpoint_interval_s: float = Field(
+        default=300.0, ge=0, description="seconds between a server's checkpoints of the audit chain (0 turns it off)")
+    migration_database_url: str | None = Field(
+        default=None,
+        description="URL of the tables' owner for `precinct db upgrade`, backup and restore (default: database_url)")
+    app_db_role: str = Field(
+        default="precinct_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL role the server runs as: SELECT and INSERT on the audit log, no UPDATE or DELETE")
+    app_db_password: SecretStr | None = Field(
+        default=None, description="password `precinct db upgrade` gives the application role (none: NOLOGIN)")
 
     @field_validator("local_timezone")
     @classmethod
@@ -93,7 +111,18 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key) < 32:
             raise ConfigurationError("PRECINCT_SECRET_KEY must be at least 32 characters long")
+        if self.environment != "development" and self.audit_key == DEVELOPMENT_AUDIT_KEY:
+            raise ConfigurationError(
+                "PRECINCT_AUDIT_KEY is the development default; set a random key of at least 32 characters "
+                "(not the secret key) before running outside development")
+        if len(self.audit_key) < 32:
+            raise ConfigurationError("PRECINCT_AUDIT_KEY must be at least 32 characters long")
         return self
+
+    @property
+    def owner_database_url(self) -> str:
+        """The URL that migrations, backups and restores use: ``migration_database_url`` or ``database_url``."""
+        return self.migration_database_url or self.database_url
 
 
 @lru_cache(maxsize=1)
