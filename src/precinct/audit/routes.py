@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from precinct.api.deps import SessionDep, require
-from precinct.audit import service
+from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.audit import checkpoints, service
 from precinct.audit.schemas import AuditEntryRead, AuditPage, AuditVerifyRead
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
@@ -47,8 +47,18 @@ def list_alerts(
 
 
 @router.get("/audit/verify", response_model=AuditVerifyRead)
-def verify_audit(session: SessionDep, _: Annotated[Actor, require(Permission.AUDIT)]) -> AuditVerifyRead:
-    """Recompute the hash chain and name the first entry that was changed, inserted or deleted."""
+def verify_audit(
+    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.AUDIT)],
+) -> AuditVerifyRead:
+    """Recompute the hash chain and check it against the signed checkpoints; name the first problem.
+
+    The chain finds an entry that was changed, inserted or deleted; the checkpoints (see
+    ``audit.checkpoints``) a tail cut off, a log wiped or a history rewritten with new hashes.
+    """
     result = service.verify(session)
+    anchored = checkpoints.check(session, settings.audit_checkpoint_file, settings.audit_key.encode())
+    if result.ok and not anchored.ok:
+        return AuditVerifyRead(ok=False, entries=result.entries, first_bad_seq=anchored.seq,
+                               reason=anchored.message("en"), checkpoints=anchored.checkpoints)
     return AuditVerifyRead(ok=result.ok, entries=result.entries, first_bad_seq=result.first_bad_seq,
-                           reason=result.reason)
+                           reason=result.reason, checkpoints=anchored.checkpoints)

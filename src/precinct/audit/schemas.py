@@ -35,3 +35,5 @@ class AuditVerifyRead(BaseModel):
     entries: int
     first_bad_seq: int | None
     reason: str | None
+    checkpoints: int = 0
+    """Signed checkpoints checked (0: none written yet, the chain is protected by its own hashes only)."""
