@@ -46,6 +46,8 @@ class Permission(enum.StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # accounts
     SEE_GRANTS = "see_grants"  # the requests for roles that read personal data
     APPROVE_GRANTS = "approve_grants"  # decide those requests (never one's own)
+    ISSUE_DIRECTIVES = "issue_directives"  # issue directives in one's scope, check and cancel them
+    WORK_DIRECTIVES = "work_directives"  # sign for, work on and report the directives sent to one's unit
 
 
 R = Role
@@ -68,6 +70,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),
     Permission.SEE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR, R.ADMIN}),
     Permission.APPROVE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR}),
+    Permission.ISSUE_DIRECTIVES: frozenset({R.SUPERVISOR}),
+    Permission.WORK_DIRECTIVES: frozenset({R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}),
 }
 del R
 
