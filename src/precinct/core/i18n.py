@@ -77,6 +77,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "audit history rewritten: the checkpoint on line {line} ({at}) counted {expected} entries up to entry "
               "{seq}, the log now holds {found}"},
     "cli.import_done": {"zh-CN": "导入完成", "en": "import finished"},
+    "import.rows": {"zh-CN": "行", "en": "rows"},
+    "import.imported": {"zh-CN": "条已导入", "en": "imported"},
+    "import.already_there": {"zh-CN": "条已存在", "en": "already there"},
+    "import.bad_rows": {"zh-CN": "个坏行", "en": "bad rows"},
+    "import.parties": {"zh-CN": "名当事人", "en": "parties"},
+    "import.line": {"zh-CN": "第 {line} 行", "en": "line {line}"},
+    "import.more_bad_rows": {"zh-CN": "另有 {count} 个（用 --errors-out 全部写出）",
+                             "en": "{count} more (use --errors-out)"},
+    "import.header_only": {"zh-CN": "文件只有表头，没有数据行", "en": "the file has a header line and no rows"},
+    "import.progress": {"zh-CN": "已写入", "en": "rows written"},
+    "import.interrupted": {
+        "zh-CN": "导入已中断：{written} 条已按整批写入并保留；再次运行同一命令即可导入其余行（已导入的会跳过）",
+        "en": "import interrupted: {written} rows were written in whole batches and stay; run the same command again "
+              "to import the rest (the rows already there are skipped)"},
+    "import.database_failed": {
+        "zh-CN": "数据库出错，导入停止：{written} 条已按整批写入并保留；再次运行同一命令即可导入其余行",
+        "en": "the database failed and the import stopped: {written} rows were written in whole batches and stay; "
+              "run the same command again to import the rest"},
+    "import.nothing_imported": {"zh-CN": "未导入任何行", "en": "nothing was imported"},
+    "import.unmapped": {"zh-CN": "以下列未指定去向", "en": "these columns are not mapped"},
+    "import.personal_in_extra": {
+        "zh-CN": "以下列可能含个人信息，不能存入 extra，只能作为当事人导入或忽略",
+        "en": "these columns may hold personal data: they cannot go into extra, only to a party or nowhere"},
+    "import.map_each": {"zh-CN": "为每一列指定去向，例如", "en": "map each of them, e.g."},
+    "import.targets": {
+        "zh-CN": "去向：extra.KEY（警情附加字段）、party.caller|victim|witness.name|phone|notes（当事人：个人信息，"
+                 "读取须审计）、ignore（不导入）；或用 --mapping FILE.json {{\"列\": \"去向\"}}；见 docs/import.md",
+        "en": "targets: extra.KEY (kept with the incident), party.caller|victim|witness.name|phone|notes (a party: "
+              "personal data, audited), ignore (left out); or --mapping FILE.json {{\"COLUMN\": \"TARGET\"}}; "
+              "see docs/import.md"},
+    "import.csv_malformed": {"zh-CN": "CSV 格式错误：{error}", "en": "the CSV is malformed here: {error}"},
+    "import.field_count": {"zh-CN": "有 {found} 个字段，表头有 {header} 个",
+                           "en": "has {found} fields, the header has {header}"},
+    "import.nul_byte": {"zh-CN": "{name} 含有 NUL 字节", "en": "{name} contains a NUL byte"},
+    "import.not_utf8": {"zh-CN": "{name} 含有非 UTF-8 字节", "en": "{name} contains bytes that are not UTF-8"},
+    "import.id_invalid": {"zh-CN": "id 为空或超过 {limit} 个字符",
+                          "en": "id is empty or longer than {limit} characters"},
+    "import.id_repeated": {"zh-CN": "id 与本文件之前的行重复", "en": "id repeats an earlier row of this file"},
+    "import.category_unknown": {"zh-CN": "category 不是已知的警情类型、名称或别名",
+                                "en": "category is not a known incident type, name or alias"},
+    "import.too_long": {"zh-CN": "{name} 超过 {limit} 个字符", "en": "{name} is longer than {limit} characters"},
+    "import.time_needs_offset": {
+        "zh-CN": "occurred_at 须为带 UTC 偏移的 ISO 8601 时间",
+        "en": "occurred_at needs an ISO 8601 time with a UTC offset, e.g. 2019-05-01T14:00:00-04:00"},
+    "import.time_invalid": {"zh-CN": "occurred_at 不是有效的 ISO 8601 时间",
+                            "en": "occurred_at is not a valid ISO 8601 time"},
+    "import.time_years": {"zh-CN": "occurred_at 年份须在 {first}–{last} 之间",
+                          "en": "occurred_at must lie in the years {first} to {last}"},
+    "import.time_future": {"zh-CN": "occurred_at 晚于当前时间", "en": "occurred_at lies in the future"},
+    "import.lat_invalid": {"zh-CN": "lat 须为 [-90, 90] 内的数", "en": "lat must be a number within [-90, 90]"},
+    "import.lon_invalid": {"zh-CN": "lon 须为 [-180, 180] 内的数", "en": "lon must be a number within [-180, 180]"},
+    "import.no_location": {"zh-CN": "lat/lon 为 0,0，即缺少位置", "en": "lat/lon 0,0 is a missing location"},
+    "import.code_invalid": {"zh-CN": "{name} 须为以下之一：{allowed}", "en": "{name} must be one of {allowed}"},
+    "import.disposition_not_closed": {"zh-CN": "只有已结束的警情才有处置结果",
+                                      "en": "a disposition is given only for closed incidents"},
+    "import.priority_invalid": {"zh-CN": "priority 须为 1、2、3 或 4", "en": "priority must be 1, 2, 3 or 4"},
+    "import.party_invalid": {"zh-CN": "{field} 无效：{error}", "en": "{field} is not valid: {error}"},
+    "import.database_refused": {"zh-CN": "数据库拒绝此行：{error}", "en": "the database refused this row: {error}"},
+    "cli.serve_public_with_development_secret": {
+        "zh-CN": "拒绝在 {host} 上提供服务：开发模式的默认密钥是公开的，任何人都能用它签发有效令牌；"
+                 "请将 PRECINCT_SECRET_KEY 设为至少 32 个字符的随机密钥，"
+                 "或只在本机地址（127.0.0.1、::1、localhost）上监听",
+        "en": "refusing to serve on {host}: the development default secret is public, so anyone could sign valid "
+              "tokens with it; set PRECINCT_SECRET_KEY to a random secret of at least 32 characters, or listen on "
+              "a loopback address only (127.0.0.1, ::1, localhost)"},
     "cli.password_prompt": {"zh-CN": "请从标准输入提供密码", "en": "provide the password on stdin"},
     "directive.move_refused": {"zh-CN": "指令状态为 {status}，不能执行 {move}；可执行：{allowed}",
                                "en": "a directive that is {status} cannot {move}; allowed: {allowed}"},
