@@ -7,8 +7,8 @@
   invalidation) on a sessionmaker, and :func:`session_factory` builds one that has them; the CLI,
   the tests and the server all get their sessions this way;
 - :func:`background_jobs` lists the jobs a server process runs (dispatch watchdog, forecast
-  scheduler, simulator, drill ticker, PostgreSQL live relay, road-graph preload, intake writer),
-  each switched by a setting; the application's lifespan starts and stops them, so
+  scheduler, simulator, drill ticker, audit checkpoints, PostgreSQL live relay, road-graph preload,
+  intake writer), each switched by a setting; the application's lifespan starts and stops them, so
   ``uvicorn precinct.app:create_app --factory`` and ``precinct serve`` run the same process.
 
 Nothing below this module imports it; it may import everything.
@@ -35,8 +35,10 @@ from precinct.api import errors
 from precinct.api import logging as api_logging
 from precinct.api.inputs import refuse_unstorable_parameters
 from precinct.api.limits import BodyLimits
+from precinct.api.openapi import document_errors
 from precinct.audit import models as _audit_models
 from precinct.audit import service as audit_service
+from precinct.audit.checkpoints import CheckpointJob
 from precinct.audit.routes import router as audit_router
 from precinct.core.cache import clear_registered
 from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_factory, refuse_writes_when_read_only
@@ -160,6 +162,9 @@ def background_jobs(app: FastAPI) -> list[Job]:
         jobs.append(forecast_scheduler_job(factory, method=settings.forecast_method, zone=settings.zone))
     if settings.drill_ticker_enabled:
         jobs.append(drills_service.ticker_job(factory, lambda: road_graph(settings.roads_file)))
+    if settings.audit_checkpoint_interval_s > 0:
+        jobs.append(CheckpointJob(factory, settings.audit_checkpoint_file, settings.audit_key.encode(),
+                                  every_s=settings.audit_checkpoint_interval_s))
     if settings.simulate:
         from precinct.demo.simulate import simulator_job  # the demo's data is read only when it runs
 
@@ -208,6 +213,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.state.jobs = []
     errors.install(app)
     app.add_middleware(BodyLimits, secret_key=settings.secret_key, prefix=API_PREFIX)
+    document_errors(route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute))
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_parameters)])
     if (STATIC_DIR / "index.html").exists():

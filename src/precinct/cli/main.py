@@ -108,10 +108,24 @@ def bench(
     runpy.run_path(str(script), run_name="__main__")
 
 
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
+    import ipaddress
+
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to any address
+        return False
+
+
 @app.command("serve")
 @handle_errors
 def serve(
-    host: str = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="监听地址；非本机地址需设置 PRECINCT_SECRET_KEY / address to listen on; "
+                                           "one other than 127.0.0.1, ::1 or localhost needs PRECINCT_SECRET_KEY")
+                    ] = "127.0.0.1",
     port: int = 8000,
     simulate: Annotated[bool, typer.Option(help="also run the simulated incident stream")] = False,
 ) -> None:
@@ -119,15 +133,21 @@ def serve(
 
     The same as ``uvicorn precinct.app:create_app --factory``: the settings come from the
     environment (``--simulate`` sets ``PRECINCT_SIMULATE``), and the application's lifespan starts
-    the background jobs.
+    the background jobs. With the development default secret, which is public and so lets anyone
+    sign valid tokens, it listens on a loopback address only.
     """
     import os
 
     import uvicorn
 
+    from precinct.core.errors import ConfigurationError
+    from precinct.core.settings import DEVELOPMENT_SECRET
+
     if simulate:
         os.environ["PRECINCT_SIMULATE"] = "true"
-    load_settings()  # refuse bad settings before uvicorn starts
+    settings = load_settings()  # refuse bad settings before uvicorn starts
+    if settings.secret_key == DEVELOPMENT_SECRET and not _is_loopback(host):
+        raise ConfigurationError(both("cli.serve_public_with_development_secret").format(host=host))
     console.print(f"Precinct: http://{host}:{port}  (API docs / 接口文档: http://{host}:{port}/docs)")
     uvicorn.run("precinct.app:create_app", factory=True, host=host, port=port, log_level="info")
 

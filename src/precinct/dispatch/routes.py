@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -141,8 +141,11 @@ def set_duty_level(
     return next(v for v in plans.current_levels(session) if v.district_id == body.district_id)
 
 
+NOT_LINKED: dict[int | str, dict[str, Any]] = {404: {"description": "账户未关联警组 / the account is not linked to a unit"}}
+
+
 @router.get("/officer/assignment", response_model=OfficerAssignmentRead,
-            responses={204: {"description": "no current assignment"}})
+            responses={204: {"description": "no current assignment"}, **NOT_LINKED})
 def officer_assignment(
     session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)],
 ) -> OfficerAssignmentRead | Response:
@@ -156,7 +159,7 @@ def officer_assignment(
                                  incident=IncidentRead.model_validate(incident), unit=UnitRead.model_validate(unit))
 
 
-@router.post("/officer/assignment/ack", response_model=AssignmentRead)
+@router.post("/officer/assignment/ack", response_model=AssignmentRead, responses=NOT_LINKED)
 def acknowledge(session: SessionDep, actor: Annotated[Actor, require(Permission.OFFICER)]) -> Assignment:
     """Confirm the officer's current assignment (idempotent)."""
     assignment = assignments.acknowledge(session, actor)

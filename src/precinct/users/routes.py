@@ -54,7 +54,9 @@ def _token(issued: login.IssuedToken) -> TokenRead:
                      role=issued.user.role, scope=issued.scope)
 
 
-@router.post("/auth/token", response_model=TokenRead)
+@router.post("/auth/token", response_model=TokenRead, responses={
+    401: {"description": "用户名、密码或第二因素有误 / wrong user name, password or second factor"},
+    423: {}, 429: {}})
 def issue_token(request: Request, form: Annotated[LoginForm, Depends()], session: SessionDep,
                 settings: SettingsDep) -> TokenRead:
     """Log in: a bearer token for the password (and, for roles that need one, the second factor).
