@@ -221,6 +221,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "directive.no_comparison": {"zh-CN": "接收单位 {id} 没有辖区边界，无法设对照区",
                                 "en": "the target's organisation unit {id} has no boundary to take a comparison "
                                       "area from"},
+    "cli.directives_swept": {"zh-CN": "指令超期检查完成", "en": "directives swept"},
+    "cli.directives_overdue": {"zh-CN": "超期指令", "en": "overdue directives"},
     "directive.comparison_empty": {"zh-CN": "巡逻区域覆盖了整个辖区，没有对照区",
                                    "en": "the area covers the target's whole jurisdiction: no comparison area is left"},
 }
