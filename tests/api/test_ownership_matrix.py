@@ -82,7 +82,7 @@ def test_an_officer_reports_for_their_own_unit_only(client, auth, world, what, m
 @pytest.mark.parametrize("whose", ["own", "other"])
 def test_an_officer_moves_only_their_own_units_incidents(client, auth, world, whose):
     incident = world[f"{whose}_incident"]
-    body = {"status": "closed", "disposition": "false_alarm"}
+    body = {"status": "closed", "disposition": "false_alarm", "note": "误报"}
     response = client.post(f"/api/v1/incidents/{incident}/transitions", headers=as_officer(), json=body)
     assert response.status_code == (200 if whose == "own" else 403), response.text
 
@@ -95,7 +95,7 @@ def test_an_officer_without_a_unit_acts_on_no_unit(client, session, world):
         response = client.request(method, path.format(unit=unit), headers=as_officer(), json=_fill(body, unit))
         assert response.status_code == 403 and "crews none" in response.json()["error"]["message"], what
     closing = client.post(f"/api/v1/incidents/{world['own_incident']}/transitions", headers=as_officer(),
-                          json={"status": "closed", "disposition": "resolved"})
+                          json={"status": "closed", "disposition": "resolved", "note": "已处置"})
     assert closing.status_code == 403
 
 

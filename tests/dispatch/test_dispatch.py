@@ -257,7 +257,7 @@ def test_plan_and_level_validation(session, ids):
     closed = _incident(session)
     session.flush()
     incident_service.transition(session, closed.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
-                                disposition=Disposition.RESOLVED)
+                                disposition=Disposition.RESOLVED, note="已处置")
     with pytest.raises(ConflictError, match="attach to an open incident"):
         service.attach_duplicate(session, incident.id, closed.id, actor=ADMIN_ACTOR)
 

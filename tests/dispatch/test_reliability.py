@@ -112,7 +112,7 @@ def test_concurrent_status_storm_never_puts_a_unit_in_two_incidents(factory):
                             [UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE]), actor=ADMIN_ACTOR)
                     else:
                         incident_service.transition(session, rng.choice(incidents), IncidentStatus.CLOSED,
-                                                    actor=ADMIN_ACTOR, disposition=Disposition.RESOLVED)
+                                                    actor=ADMIN_ACTOR, disposition=Disposition.RESOLVED, note="已处置")
                     session.commit()
                 key = "ok"
             except ConflictError:

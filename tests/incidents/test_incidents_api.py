@@ -88,7 +88,7 @@ def test_dispatch_cycle_stamps_times_and_frees_the_unit(client, auth, session):
                        json={"status": "on_scene"}).status_code == 200
     assert client.get(f"/api/v1/incidents/{incident_id}", headers=officer).json()["status"] == "on_scene"
     closed = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=officer,
-                         json={"status": "closed", "disposition": "arrested"})
+                         json={"status": "closed", "disposition": "arrested", "note": "已抓获 / arrested"})
     assert closed.status_code == 200 and closed.json()["disposition"] == "arrested"
 
     stamps = client.get(f"/api/v1/incidents/{incident_id}/assignments", headers=officer).json()[0]
@@ -131,5 +131,5 @@ def test_a_long_chinese_description_is_stored_and_can_be_worked(client, auth):
     incident_id = created.json()["id"]
     assert client.get(f"/api/v1/incidents/{incident_id}", headers=headers).json()["description"] == long_text
     closed = client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=headers,
-                         json={"status": "closed", "disposition": "resolved"})
+                         json={"status": "closed", "disposition": "resolved", "note": "已处置 / handled"})
     assert closed.status_code == 200

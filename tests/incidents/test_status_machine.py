@@ -71,6 +71,7 @@ def _move(client, headers, incident_id, target, unit_id):
     body = {"status": target.value}
     if target == S.CLOSED:
         body["disposition"] = "resolved"
+        body["note"] = "已处置 / handled"
     return client.post(f"/api/v1/incidents/{incident_id}/transitions", headers=headers, json=body)
 
 

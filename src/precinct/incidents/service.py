@@ -29,7 +29,7 @@ from precinct.incidents.models import (
     ReadPurpose,
 )
 from precinct.incidents.schemas import IncidentCreate
-from precinct.incidents.status import FINAL_STATUSES, check_transition
+from precinct.incidents.status import FINAL_STATUSES, check_feedback, check_reopen, check_transition
 from precinct.org import service as org_service
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus
@@ -294,13 +294,15 @@ def transition(
 ) -> Incident:
     """Move an incident along its status machine; closing or transferring frees its units.
 
-    A patrol officer moves only their own unit's incidents (:func:`check_own_incident`).
+    A patrol officer moves only their own unit's incidents (:func:`check_own_incident`). Closing
+    needs a disposition and, in ``note``, a short feedback text (反馈).
     """
     incident = get(session, incident_id)
     check_own_incident(session, incident, actor)
     if target == IncidentStatus.DISPATCHED:
         raise ValidationError("an incident becomes dispatched by assigning a unit: POST /incidents/{id}/assignments")
     check_transition(incident.status, target, disposition)
+    check_feedback(target, note)
     now = utcnow()
     previous = incident.status
     incident.status = target
@@ -316,6 +318,43 @@ def transition(
         session, actor=actor, action="incident.transition", resource_type="incident", resource_id=incident.id,
         detail={"from": previous.value, "to": target.value, "disposition": disposition.value if disposition else None},
     )
+    return incident
+
+
+MIN_REOPEN_REASON_LENGTH = 2
+
+
+@conflicts_as_domain_errors
+def reopen(session: Session, incident_id: int, *, reason: str, actor: Actor) -> Incident:
+    """Take a closed incident back to ``received`` (a supervisor's decision, with a reason); audited.
+
+    The disposition and closing time are cleared (the ``reopened`` event keeps the old
+    disposition and the reason); the incident waits for a unit again. Who may reopen, and which
+    incidents (scope), is checked by the caller.
+
+    Raises
+    ------
+    ValidationError
+        Without a reason.
+    ConflictError
+        If the incident is not closed.
+    """
+    reason = reason.strip()
+    if len(reason) < MIN_REOPEN_REASON_LENGTH:
+        raise ValidationError("reason: say why the incident is reopened (it is kept in its history)")
+    incident = get_for_update(session, incident_id)
+    check_reopen(incident.status)
+    now = utcnow()
+    previous, disposition = incident.status, incident.disposition
+    incident.status = IncidentStatus.RECEIVED
+    incident.disposition = None
+    incident.closed_at = None
+    incident.updated_at = now
+    _event(session, incident, actor, "reopened", previous, IncidentStatus.RECEIVED, at=now,
+           data={"reason": reason, "disposition": disposition.value if disposition else None})
+    flush_or_conflict(session, f"incident {incident.id}")
+    audit_service.record(session, actor=actor, action="incident.reopen", resource_type="incident",
+                         resource_id=incident.id, detail={"reason": reason})
     return incident
 
 

@@ -4,7 +4,10 @@
 
 Any open incident may also be closed (e.g. a false alarm or a duplicate) or transferred to another
 agency. ``dispatched`` is reached only by assigning a unit. A unit may report on scene without
-having reported en route (``dispatched -> on_scene``). ``closed`` and ``transferred`` are final.
+having reported en route (``dispatched -> on_scene``). ``closed`` and ``transferred`` are final
+for the status machine; closing needs a disposition and a short feedback text (反馈: what was done
+and how it ended). Only a supervisor's reopening, with a reason, takes a closed incident back to
+``received``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ TRANSITIONS: dict[IncidentStatus, frozenset[IncidentStatus]] = {
 
 OPEN_STATUSES = frozenset(s for s, targets in TRANSITIONS.items() if targets)
 FINAL_STATUSES = frozenset(set(IncidentStatus) - OPEN_STATUSES)
+
+#: what a supervisor may reopen (back to ``received``)
+REOPENABLE = frozenset({S.CLOSED})
+MIN_FEEDBACK_LENGTH = 2  # characters: "误报" is feedback enough
 
 # The order in which units' reports move an incident forward.
 PROGRESS_RANK = {S.RECEIVED: 0, S.DISPATCHED: 1, S.EN_ROUTE: 2, S.ON_SCENE: 3}
@@ -48,3 +55,16 @@ def check_transition(
         raise ValidationError("closing an incident needs a disposition: " + ", ".join(d.value for d in Disposition))
     if target != S.CLOSED and disposition is not None:
         raise ValidationError("a disposition is given only when closing an incident")
+
+
+def check_feedback(target: IncidentStatus, feedback: str) -> None:
+    """Raise ValidationError when closing without a feedback text (the ``note`` of the transition)."""
+    if target == S.CLOSED and len(feedback.strip()) < MIN_FEEDBACK_LENGTH:
+        raise ValidationError("note: closing an incident needs a short feedback text (反馈): what was done and how it "
+                              f"ended, at least {MIN_FEEDBACK_LENGTH} characters")
+
+
+def check_reopen(current: IncidentStatus) -> None:
+    """Raise ConflictError unless an incident in ``current`` may be reopened."""
+    if current not in REOPENABLE:
+        raise ConflictError(f"only a closed incident can be reopened; this one is {current.value}")
