@@ -46,6 +46,10 @@ class Permission(enum.StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # accounts
     SEE_GRANTS = "see_grants"  # the requests for roles that read personal data
     APPROVE_GRANTS = "approve_grants"  # decide those requests (never one's own)
+    SEE_DEADLINES = "see_deadlines"  # the overdue board, deadlines, breaches and the time-limit table
+    SET_TIME_LIMITS = "set_time_limits"  # a new version of the time-limit table
+    FOLLOW_UP = "follow_up"  # feedback to the caller and the call-back on closed incidents
+    REOPEN = "reopen"  # reopen a closed incident, with a reason
     ISSUE_DIRECTIVES = "issue_directives"  # issue directives in one's scope, check and cancel them
     WORK_DIRECTIVES = "work_directives"  # sign for, work on and report the directives sent to one's unit
 
@@ -70,6 +74,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),
     Permission.SEE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR, R.ADMIN}),
     Permission.APPROVE_GRANTS: frozenset({R.SUPERVISOR, R.AUDITOR}),
+    Permission.SEE_DEADLINES: frozenset({R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    Permission.SET_TIME_LIMITS: frozenset({R.SUPERVISOR}),
+    Permission.FOLLOW_UP: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.REOPEN: frozenset({R.SUPERVISOR}),
     Permission.ISSUE_DIRECTIVES: frozenset({R.SUPERVISOR}),
     Permission.WORK_DIRECTIVES: frozenset({R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}),
 }

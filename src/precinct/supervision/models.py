@@ -38,6 +38,14 @@ class DeadlineOutcome(enum.StrEnum):
     MOOT = "moot"  # the stage no longer applies (closed before arrival, transferred, reopened)
 
 
+class CallbackOutcome(enum.StrEnum):
+    """How a call-back (回访) went."""
+
+    SATISFIED = "satisfied"  # 满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+    UNREACHABLE = "unreachable"  # 无法联系 (tried; the stage counts as done)
+
+
 class EscalationLevel(enum.IntEnum):
     """Who a breach has reached so far."""
 
