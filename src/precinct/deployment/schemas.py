@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from precinct.api.geojson import FeatureCollection
+from precinct.api.inputs import Id, Instant, RequestModel
+
+MAX_THRESHOLDS = 6
+"""The most travel-time thresholds one coverage request may ask for (each costs a set of areas)."""
+MAX_THRESHOLD_MIN = 30.0
+ThresholdMinutes = Annotated[float, Field(gt=0, le=MAX_THRESHOLD_MIN, allow_inf_nan=False)]
+"""A travel-time threshold of the coverage endpoint, in minutes (above 0, at most 30)."""
 
 
-class Area(BaseModel):
+class Area(RequestModel):
     """Exactly one of the three ids."""
 
-    district_id: int | None = None
-    station_id: int | None = None
-    beat_id: int | None = None
+    district_id: Id | None = None
+    station_id: Id | None = None
+    beat_id: Id | None = None
 
 
-class BeforeAfterRequest(BaseModel):
+class BeforeAfterRequest(RequestModel):
     treated: Area
     comparison: Area
-    before: list[AwareDatetime] = Field(min_length=2, max_length=2, description="[start, end)")
-    after: list[AwareDatetime] = Field(min_length=2, max_length=2, description="[start, end)")
-    type_codes: list[str] | None = Field(default=None, max_length=50)
+    before: list[Instant] = Field(min_length=2, max_length=2, description="[start, end)")
+    after: list[Instant] = Field(min_length=2, max_length=2, description="[start, end)")
+    type_codes: list[Annotated[str, Field(min_length=1, max_length=32)]] | None = Field(default=None, max_length=50)
     confidence: float = Field(default=0.95, gt=0, lt=1)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from precinct.api.inputs import Id, RequestModel
 from precinct.dispatch.models import Agency, HandoffMode
 from precinct.incidents.schemas import AssignmentRead, IncidentRead
 from precinct.units.models import UnitType
@@ -70,17 +71,23 @@ class PlanRead(BaseModel):
     built_in: bool = False
 
 
-class PlanUnit(BaseModel):
+class PlanUnit(RequestModel):
     unit_type: UnitType
     count: int = Field(ge=1, le=20)
 
 
-class PlanWrite(BaseModel):
-    type_code: str
-    district_id: int | None = None
-    unit_types: list[PlanUnit] = Field(min_length=1)
-    checklist: list[dict[str, str]] = Field(default_factory=list)
-    notify: list[Agency] = Field(default_factory=list)
+ChecklistItem = Annotated[
+    dict[Annotated[str, Field(max_length=16)], Annotated[str, Field(max_length=500)]],
+    Field(max_length=8, description='one step in each language, e.g. {"zh": "疏散", "en": "evacuate"}'),
+]
+
+
+class PlanWrite(RequestModel):
+    type_code: str = Field(min_length=1, max_length=32)
+    district_id: Id | None = None
+    unit_types: list[PlanUnit] = Field(min_length=1, max_length=20)
+    checklist: list[ChecklistItem] = Field(default_factory=list, max_length=50)
+    notify: list[Agency] = Field(default_factory=list, max_length=10)
 
 
 class IntakeRead(BaseModel):
@@ -105,13 +112,13 @@ class DutyLevelRead(BaseModel):
     patrol_en: str
 
 
-class DutyLevelWrite(BaseModel):
-    district_id: int
+class DutyLevelWrite(RequestModel):
+    district_id: Id
     level: int = Field(ge=1, le=4)
     reason: str = Field(min_length=2, max_length=500)
 
 
-class HandoffWrite(BaseModel):
+class HandoffWrite(RequestModel):
     agency: Agency
     mode: HandoffMode
     reason: str = Field(min_length=2, max_length=1000)
@@ -128,8 +135,8 @@ class HandoffRead(BaseModel):
     actor: str
 
 
-class DuplicateOf(BaseModel):
-    original_id: int
+class DuplicateOf(RequestModel):
+    original_id: Id
 
 
 class OfficerAssignmentRead(BaseModel):

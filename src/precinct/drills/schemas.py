@@ -7,13 +7,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
+from precinct.api.inputs import Id, Latitude, Longitude, RequestModel
 
-class DrillStart(BaseModel):
+
+class DrillStart(RequestModel):
     scenario_code: str | None = Field(default=None, max_length=64, description="a standard scenario")
     scenario: dict[str, Any] | None = Field(default=None, description="or a whole scenario (local file contents)")
     speed: float = Field(default=1.0, gt=0, le=100)
-    district_id: int | None = None
-    at: tuple[float, float] | None = Field(default=None, description="move the scenario's anchor to [lon, lat]")
+    district_id: Id | None = None
+    at: tuple[Longitude, Latitude] | None = Field(default=None, description="move the scenario's anchor to [lon, lat]")
     auto_tick: bool = Field(
         default=True,
         description="the server's drill ticker injects due steps (else only POST /drills/{id}/tick does)")

@@ -8,18 +8,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.api.geojson import FeatureCollection
+from precinct.api.inputs import Day, RequestModel
 
 
-class ForecastRequest(BaseModel):
-    method: str = "best"
-    category: str = "all"
+class ForecastRequest(RequestModel):
+    method: str = Field(default="best", min_length=1, max_length=32)
+    category: str = Field(default="all", min_length=1, max_length=64)
     cell_m: float = Field(default=250.0, ge=50, le=2000)
     coverage: float = Field(default=0.05, gt=0, le=0.5)
     history_days: int = Field(default=365, ge=14, le=3650)
     include_officer_initiated: bool = Field(
         default=False,
         description="also learn from patrol-found incidents (off: they would steer patrols to themselves)")
-    target_date: date | None = None
+    target_date: Day | None = None
 
 
 class DistrictShareRead(BaseModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from precinct.api.inputs import Id, Instant, Latitude, Longitude, RequestModel
 from precinct.incidents.models import (
     Disposition,
     IncidentSource,
@@ -15,7 +16,7 @@ from precinct.incidents.models import (
 )
 
 
-class PartyCreate(BaseModel):
+class PartyCreate(RequestModel):
     kind: PartyKind
     name: str = Field(default="", max_length=128)
     phone: str = Field(default="", max_length=32, pattern=r"^[0-9+\-() ]*$")
@@ -28,17 +29,25 @@ class PartyRead(PartyCreate):
     incident_id: int
 
 
-class IncidentCreate(BaseModel):
+class IncidentCreate(RequestModel):
     source: IncidentSource
     type_code: str = Field(min_length=1, max_length=32)
     priority: int | None = Field(default=None, ge=1, le=4, description="1 most urgent; default from the type")
     description: str = Field(default="", max_length=4000)
     address: str = Field(default="", max_length=256)
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
-    received_at: AwareDatetime | None = None
+    lon: Longitude
+    lat: Latitude = Field(description="lon and lat may not both be 0 (a device's default, not a place)")
+    received_at: Instant | None = None
     external_id: str | None = Field(default=None, max_length=64)
     parties: list[PartyCreate] = Field(default_factory=list, max_length=50)
+
+    @field_validator("lat")
+    @classmethod
+    def _not_null_island(cls, lat: float, info: ValidationInfo) -> float:
+        if lat == 0 and info.data.get("lon") == 0:
+            raise ValueError("lon and lat are both 0 (\"null island\", a device's default, not a place): "
+                             "send the caller's position")
+        return lat
 
 
 class IncidentRead(BaseModel):
@@ -75,14 +84,14 @@ class IncidentPage(BaseModel):
     page_size: int
 
 
-class IncidentTransition(BaseModel):
+class IncidentTransition(RequestModel):
     status: IncidentStatus
     disposition: Disposition | None = None
     note: str = Field(default="", max_length=2000)
 
 
-class AssignUnit(BaseModel):
-    unit_id: int
+class AssignUnit(RequestModel):
+    unit_id: Id
 
 
 class AssignmentRead(BaseModel):

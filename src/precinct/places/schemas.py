@@ -5,14 +5,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.api.geojson import FeatureCollection
+from precinct.api.inputs import Latitude, Longitude, RequestModel
 from precinct.places.models import PremisesCategory
 
 
-class PremisesCreate(BaseModel):
+class PremisesCreate(RequestModel):
     name: str = Field(min_length=1, max_length=128)
     category: PremisesCategory
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
+    lon: Longitude
+    lat: Latitude
     address: str = Field(default="", max_length=256)
     notes: str = Field(default="", max_length=2000)
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from precinct.api.inputs import Id, Instant, Latitude, Longitude, RequestModel
 from precinct.units.models import UnitStatus, UnitType
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(RequestModel):
     call_sign: str = Field(min_length=1, max_length=32)
     unit_type: UnitType
-    home_station_id: int | None = None
+    home_station_id: Id | None = None
     status: UnitStatus = UnitStatus.OFF_DUTY
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: Longitude | None = None
+    lat: Latitude | None = None
 
 
 class UnitRead(BaseModel):
@@ -34,23 +35,23 @@ class UnitRead(BaseModel):
     simulated: bool
 
 
-class UnitStatusUpdate(BaseModel):
+class UnitStatusUpdate(RequestModel):
     status: UnitStatus
 
 
-class PositionReport(BaseModel):
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
+class PositionReport(RequestModel):
+    lon: Longitude
+    lat: Latitude
     heading_deg: float | None = Field(default=None, ge=0, lt=360)
     speed_kph: float | None = Field(default=None, ge=0, le=400)
-    at: AwareDatetime | None = None
+    at: Instant | None = None
 
 
 class PositionBatchItem(PositionReport):
-    unit_id: int
+    unit_id: Id
 
 
-class PositionBatch(BaseModel):
+class PositionBatch(RequestModel):
     reports: list[PositionBatchItem] = Field(min_length=1, max_length=5000)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from precinct.api.inputs import RequestModel
+from precinct.api.inputs import Id, RequestModel
 from precinct.core.permissions import Permission, Role
 
 
@@ -46,8 +46,8 @@ class UserCreate(RequestModel):
     password: str = Field(min_length=1, max_length=256, description="checked against the password policy")
     role: Role
     display_name: str = Field(default="", max_length=128)
-    org_unit_id: int | None = None
-    unit_id: int | None = None
+    org_unit_id: Id | None = None
+    unit_id: Id | None = None
     reason: str = Field(default="", max_length=1000,
                         description="why the account needs its role (required for roles that read personal data, "
                                     "whose grant a supervisor or auditor approves)")
