@@ -5,9 +5,11 @@ Writes in this process clear it at once; other processes see a change within ``t
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -18,11 +20,16 @@ V = TypeVar("V")
 
 
 class TTLCache(Generic[V]):
-    """Values by key, each kept for ``ttl_s`` seconds after it was loaded (thread-safe)."""
+    """Values by key, each kept for ``ttl_s`` seconds after it was loaded (thread-safe).
 
-    def __init__(self, ttl_s: float) -> None:
+    With ``max_items`` it keeps at most that many, forgetting the least recently used first: a
+    cache whose keys come from user input must have one.
+    """
+
+    def __init__(self, ttl_s: float, *, max_items: int | None = None) -> None:
         self.ttl_s = ttl_s
-        self._items: dict[Hashable, tuple[float, V]] = {}
+        self.max_items = max_items
+        self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
         self._generation = 0
         _ALL.add(self)
@@ -32,13 +39,22 @@ class TTLCache(Generic[V]):
         now = time.monotonic()
         item = self._items.get(key)
         if item is not None and now - item[0] < self.ttl_s:
+            self._touch(key)
             return item[1]
         generation = self._generation
         value = load()
-        with self._lock:
-            if generation == self._generation:  # a clear() during the load makes its result stale
-                self._items[key] = (now, value)
+        self.store(key, value, generation, now)  # a clear() during the load makes its result stale
         return value
+
+    @property
+    def size(self) -> int:
+        """How many values are kept (fresh or not yet dropped)."""
+        return len(self._items)
+
+    def _touch(self, key: Hashable) -> None:
+        if self.max_items is not None:
+            with self._lock, contextlib.suppress(KeyError):  # cleared meanwhile
+                self._items.move_to_end(key)
 
     @property
     def generation(self) -> int:
@@ -57,6 +73,9 @@ class TTLCache(Generic[V]):
         with self._lock:
             if generation == self._generation:
                 self._items[key] = (loaded_at, value)
+                self._items.move_to_end(key)
+                while self.max_items is not None and len(self._items) > self.max_items:
+                    self._items.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every value; a load running meanwhile keeps its result to itself."""

@@ -7,21 +7,31 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from precinct.api.deps import SessionDep, SettingsDep, require
+from precinct.api.inputs import Id
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.deployment import service
-from precinct.deployment.schemas import BeforeAfterRead, BeforeAfterRequest, CoverageRead, StaffingRead
+from precinct.deployment.schemas import (
+    MAX_THRESHOLDS,
+    BeforeAfterRead,
+    BeforeAfterRequest,
+    CoverageRead,
+    StaffingRead,
+    ThresholdMinutes,
+)
 from precinct.roads.graph import RoadGraphDep
 
 router = APIRouter(tags=["planning"])
-
 
 
 @router.get("/planning/coverage")
 def coverage(
     session: SessionDep, settings: SettingsDep, graph: RoadGraphDep,
     _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
-    minutes: Annotated[list[float], Query()] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
+    minutes: Annotated[list[ThresholdMinutes], Query(
+        min_length=1, max_length=MAX_THRESHOLDS,
+        description=f"travel-time thresholds in minutes (above 0, at most 30; 1 to {MAX_THRESHOLDS} of them)",
+    )] = [1.0, 3.0, 5.0],  # noqa: B006 - FastAPI copies defaults
 ) -> CoverageRead:
     """各派出所 1/3/5 分钟响应圈与近 28 天警情覆盖率 / station response areas and coverage of recent calls."""
     return CoverageRead.model_validate(
@@ -32,7 +42,7 @@ def coverage(
 def staffing(
     session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (the city's time zone)")],
-    district_id: int | None = None,
+    district_id: Id | None = None,
     shift_hours: Annotated[int, Query(ge=1, le=24)] = 8,
     target_minutes: Annotated[float, Query(gt=0, le=60)] = 5.0,
     target_share: Annotated[float, Query(gt=0, lt=1)] = 0.9,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
+from precinct.deployment.schemas import MAX_THRESHOLD_MIN, MAX_THRESHOLDS
 from precinct.geo import RoadGraph
 from precinct.incidents.demand import reported_demand
 from precinct.incidents.models import Assignment, Incident
@@ -34,9 +35,13 @@ DEFAULT_SERVICE_TIME_S = 1800.0
 """Mean time a call occupies a unit when the store has no cleared assignments (30 min)."""
 DEFAULT_TRAVEL_MINUTES = 2.0
 CACHE_TTL_S = 24 * 3600.0
+AREAS_CACHE_ITEMS = 8
+"""Sets of response areas kept per process (one per roads file, thresholds and stations; each some MB)."""
+SUMMARY_CACHE_ITEMS = 32
+"""Coverage summaries kept per process (small; keyed by the areas, the database and the window's incidents)."""
 
-_areas_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S)
-_summary_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S)
+areas_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S, max_items=AREAS_CACHE_ITEMS)
+summary_cache: TTLCache[dict[str, Any]] = TTLCache(CACHE_TTL_S, max_items=SUMMARY_CACHE_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,10 @@ def _stations(session: Session) -> tuple[Station, ...]:
 def _minutes(values: list[float]) -> tuple[float, ...]:
     if not values:
         raise ValidationError("minutes: give at least one threshold, e.g. ?minutes=1&minutes=3&minutes=5")
-    if any(not 0 < m <= 30 for m in values):
-        raise ValidationError("minutes must each be above 0 and at most 30")
+    if len(values) > MAX_THRESHOLDS:
+        raise ValidationError(f"minutes: give at most {MAX_THRESHOLDS} thresholds, got {len(values)}")
+    if any(not 0 < m <= MAX_THRESHOLD_MIN for m in values):
+        raise ValidationError(f"minutes must each be above 0 and at most {MAX_THRESHOLD_MIN:g}")
     return tuple(sorted({float(m) for m in values}))
 
 
@@ -115,7 +122,7 @@ def coverage(
             del feature["properties"]["post"]
         return collection | {"off_road": off_road, "computed_s": round(time.perf_counter() - started, 3)}
 
-    areas = _areas_cache.get_or_load(key, load_areas)
+    areas = areas_cache.get_or_load(key, load_areas)
     now = now or utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     incidents = _recent_reported(session, since, now)
@@ -148,7 +155,7 @@ def coverage(
                                          "incidents": int(counts[label]), "share": [float(v) for v in row]})
         return summary
 
-    summary = _summary_cache.get_or_load(summary_key, load_summary)
+    summary = summary_cache.get_or_load(summary_key, load_summary)
     return {"type": "FeatureCollection", "features": areas["features"],
             "summary": summary | {"stations": len(stations), "stations_off_road": areas["off_road"]}}
 
