@@ -8,7 +8,7 @@ import pytest
 from directive_kit import NOW, build_world, issue
 
 from precinct.directives import service, sweep
-from precinct.directives.models import EscalationLevel
+from precinct.supervision.models import EscalationLevel
 
 DUE = NOW + timedelta(hours=3)  # the deadline of the kit's patrol directive
 MINUTE = timedelta(minutes=1)

@@ -37,7 +37,7 @@ def directive_overdue(
     """列出全市超期指令（超期最久在前）/ list the city's open directives past their deadline, most late first."""
     from precinct.core.db import utcnow
     from precinct.directives import service
-    from precinct.directives.models import LEVEL_NAMES, EscalationLevel
+    from precinct.directives.models import level_names
 
     now = utcnow()
     table = Table()
@@ -50,7 +50,7 @@ def directive_overdue(
         for directive in items:
             target = (f"org {directive.target_org_unit_id}" if directive.target_org_unit_id is not None
                       else f"unit {directive.target_unit_id}")
-            level = LEVEL_NAMES[EscalationLevel(directive.escalation_level)]
+            level = level_names(directive.escalation_level)
             table.add_row(str(directive.id), directive.title, target,
                           directive.deadline.isoformat(timespec="minutes"),
                           f"{(now - directive.deadline).total_seconds() / 60:.0f}", f"{level[0]} / {level[1]}")

@@ -7,5 +7,6 @@ and its escalation (station, district branch, city); and the before/after evalua
 directive's area.
 
 May import ``core``, ``api``, ``planning`` (the difference-in-differences core), ``live``,
-``audit``, ``org``, ``units``, ``incidents``, ``places`` and ``forecasts``.
+``audit``, ``org``, ``units``, ``incidents``, ``places``, ``forecasts``, ``deployment`` (the
+before/after answer's shape) and ``supervision`` (the escalation chain's levels).
 """

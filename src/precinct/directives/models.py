@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from precinct.core.db import Base, UTCDateTime, enum_type, utcnow
+from precinct.supervision.models import LEVEL_NAMES, EscalationLevel
 
 
 class DirectiveKind(enum.StrEnum):
@@ -71,21 +72,13 @@ LINK_NAMES = {
 }
 
 
-class EscalationLevel(enum.IntEnum):
-    """Who an overdue directive has reached so far."""
-
-    NONE = 0
-    STATION = 1  # the station it was sent to (or the station of its unit)
-    DISTRICT = 2  # the district branch
-    CITY = 3  # the city command centre
+NOT_ESCALATED = ("未超期", "not overdue")
+"""The names of escalation level 0 (the chain's levels are the incidents', :class:`EscalationLevel`)."""
 
 
-LEVEL_NAMES = {
-    EscalationLevel.NONE: ("未超期", "not overdue"),
-    EscalationLevel.STATION: ("派出所", "station"),
-    EscalationLevel.DISTRICT: ("分局", "district branch"),
-    EscalationLevel.CITY: ("市局指挥中心", "city command centre"),
-}
+def level_names(level: int) -> tuple[str, str]:
+    """Return the Chinese and English names of an escalation level (0: not overdue)."""
+    return LEVEL_NAMES.get(EscalationLevel(level), NOT_ESCALATED)
 
 
 class Directive(Base):

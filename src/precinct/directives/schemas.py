@@ -13,7 +13,6 @@ from precinct.deployment.schemas import BeforeAfterRead
 from precinct.directives.models import (
     EVENT_NAMES,
     KIND_NAMES,
-    LEVEL_NAMES,
     LINK_NAMES,
     STATUS_NAMES,
     Directive,
@@ -21,8 +20,8 @@ from precinct.directives.models import (
     DirectiveKind,
     DirectiveLink,
     DirectiveStatus,
-    EscalationLevel,
     LinkKind,
+    level_names,
 )
 from precinct.directives.patrol import DEFAULT_GAP_CAP_S
 from precinct.directives.status import OPEN_STATUSES, allowed_moves
@@ -255,7 +254,7 @@ def directive_read(directive: Directive, *, links: list[DirectiveLink], unit_ids
     """Return ``directive`` as its readers see it at ``now``, with its links and named units."""
     open_ = directive.status in OPEN_STATUSES
     late_s = (now - directive.deadline).total_seconds() if open_ else None
-    level = EscalationLevel(directive.escalation_level)
+    level_zh, level_en = level_names(directive.escalation_level)
     return DirectiveRead(
         id=directive.id, kind=directive.kind, kind_zh=KIND_NAMES[directive.kind][0],
         kind_en=KIND_NAMES[directive.kind][1], status=directive.status,
@@ -275,7 +274,7 @@ def directive_read(directive: Directive, *, links: list[DirectiveLink], unit_ids
         patrol_detail=directive.patrol_detail, checked_at=directive.checked_at, checked_by=directive.checked_by,
         closed_at=directive.closed_at, overdue=late_s is not None and late_s > 0,
         late_s=late_s if late_s is not None and late_s > 0 else None, overdue_at=directive.overdue_at,
-        escalation_level=int(level), escalation_zh=LEVEL_NAMES[level][0], escalation_en=LEVEL_NAMES[level][1],
+        escalation_level=directive.escalation_level, escalation_zh=level_zh, escalation_en=level_en,
         escalated_at=directive.escalated_at, updated_at=directive.updated_at, version=directive.version)
 
 

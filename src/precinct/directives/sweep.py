@@ -26,9 +26,10 @@ from precinct.core.jobs import BackgroundLoop
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.directives import events
-from precinct.directives.models import Directive, EscalationLevel
+from precinct.directives.models import Directive
 from precinct.directives.status import OPEN_STATUSES
 from precinct.org.models import OrgTier, OrgUnit
+from precinct.supervision.models import EscalationLevel
 
 logger = logging.getLogger("precinct.directives")
 
