@@ -75,10 +75,12 @@ def test_a_role_that_reads_personal_data_waits_for_a_second_person(client, auth)
 
     [grant] = client.get("/api/v1/role-grants", headers=auth(Role.AUDITOR), params={"status": "pending"}).json()
     assert (grant["role"], grant["previous_role"], grant["requested_by"]) == ("supervisor", None, "admin")
+    assert grant["username"] == "new-chief"
     assert client.post(f"/api/v1/role-grants/{grant['id']}/approve", headers=admin, json={}).status_code == 403
     approved = client.post(f"/api/v1/role-grants/{grant['id']}/approve", headers=auth(Role.AUDITOR),
                            json={"note": "checked with the duty roster"})
     assert approved.status_code == 200 and approved.json()["decided_by"] == "auditor"
+    assert approved.json()["username"] == "new-chief"
     again = client.post(f"/api/v1/role-grants/{grant['id']}/refuse", headers=auth(Role.SUPERVISOR), json={})
     assert again.status_code == 409
     assert login(client, "new-chief", STRONG).json()["scope"] == "mfa_enrolment"  # active: a supervisor needs MFA
@@ -92,6 +94,7 @@ def test_changing_to_a_personal_data_role_is_a_grant_and_others_change_at_once(c
     to_dispatcher = client.post("/api/v1/users/analyst/role", headers=admin,
                                 json={"role": "dispatcher", "reason": "moves to the dispatch desk"}).json()
     assert to_dispatcher["user"] is None and to_dispatcher["grant"]["status"] == "pending"
+    assert to_dispatcher["grant"]["username"] == "analyst"
     assert client.get("/api/v1/auth/me", headers=analyst_token).json()["role"] == "analyst"  # meanwhile
     refused = client.post(f"/api/v1/role-grants/{to_dispatcher['grant']['id']}/refuse", headers=auth(Role.SUPERVISOR),
                           json={"note": "no training yet"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, status
+from sqlalchemy.orm import Session
 
 from precinct.api.deps import SessionDep, SettingsDep, SignedIn, client_ip, require
 from precinct.api.inputs import problem_with
@@ -157,7 +158,7 @@ def change_role(username: str, body: RoleChange, session: SessionDep, actor: Man
     changed = service.set_role(session, username=username, role=body.role, reason=body.reason, actor=actor)
     session.commit()
     if isinstance(changed, RoleGrant):
-        return RoleChangeRead(grant=RoleGrantRead.model_validate(changed))
+        return RoleChangeRead(grant=_grant_reads(session, [changed])[0])
     return RoleChangeRead(user=UserRead.model_validate(changed))
 
 
@@ -179,24 +180,30 @@ def reset_mfa(username: str, session: SessionDep, actor: Manager) -> User:
 
 @router.get("/role-grants", response_model=list[RoleGrantRead])
 def list_role_grants(session: SessionDep, _: Annotated[Actor, require(Permission.SEE_GRANTS)],
-                     status_: Annotated[GrantStatus | None, Query(alias="status")] = None) -> list[RoleGrant]:
+                     status_: Annotated[GrantStatus | None, Query(alias="status")] = None) -> list[RoleGrantRead]:
     """Return the requests for roles that read personal data, newest first."""
-    return service.list_grants(session, status=status_)
+    return _grant_reads(session, service.list_grants(session, status=status_))
 
 
 @router.post("/role-grants/{grant_id}/approve", response_model=RoleGrantRead)
 def approve_role_grant(grant_id: int, body: GrantDecision, session: SessionDep,
-                       actor: Annotated[Actor, require(Permission.APPROVE_GRANTS)]) -> RoleGrant:
+                       actor: Annotated[Actor, require(Permission.APPROVE_GRANTS)]) -> RoleGrantRead:
     """Approve a role grant (a second person: not whoever asked, not the account itself)."""
     grant = service.decide_grant(session, grant_id, approve=True, note=body.note, actor=actor)
     session.commit()
-    return grant
+    return _grant_reads(session, [grant])[0]
 
 
 @router.post("/role-grants/{grant_id}/refuse", response_model=RoleGrantRead)
 def refuse_role_grant(grant_id: int, body: GrantDecision, session: SessionDep,
-                      actor: Annotated[Actor, require(Permission.APPROVE_GRANTS)]) -> RoleGrant:
+                      actor: Annotated[Actor, require(Permission.APPROVE_GRANTS)]) -> RoleGrantRead:
     """Refuse a role grant."""
     grant = service.decide_grant(session, grant_id, approve=False, note=body.note, actor=actor)
     session.commit()
-    return grant
+    return _grant_reads(session, [grant])[0]
+
+
+def _grant_reads(session: Session, grants: list[RoleGrant]) -> list[RoleGrantRead]:
+    """Return ``grants`` as read, each with the user name of its account."""
+    names = service.usernames_of(session, grants)
+    return [RoleGrantRead.of(grant, username=names[grant.user_id]) for grant in grants]

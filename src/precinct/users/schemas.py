@@ -71,6 +71,7 @@ class RoleGrantRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     user_id: int
+    username: str = Field(description="the account the grant is for")
     role: Role
     previous_role: Role | None
     status: str
@@ -80,6 +81,12 @@ class RoleGrantRead(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
+
+    @classmethod
+    def of(cls, grant: object, *, username: str) -> RoleGrantRead:
+        """Return ``grant`` (a stored role grant) as read, for the account named ``username``."""
+        stored = {name: getattr(grant, name) for name in cls.model_fields if name != "username"}
+        return cls.model_validate(stored | {"username": username})
 
 
 class RoleChangeRead(BaseModel):

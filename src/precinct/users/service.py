@@ -193,6 +193,15 @@ def list_grants(session: Session, *, status: GrantStatus | None = None) -> list[
     return list(session.scalars(query))
 
 
+def usernames_of(session: Session, grants: list[RoleGrant]) -> dict[int, str]:
+    """Return the user name of each grant's account, by user id."""
+    user_ids = {grant.user_id for grant in grants}
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(user_ids)))
+    return {user_id: username for user_id, username in rows}
+
+
 def decide_grant(session: Session, grant_id: int, *, approve: bool, note: str, actor: Actor) -> RoleGrant:
     """Approve or refuse a pending role grant (a supervisor or an auditor; never one's own).
 

@@ -26,7 +26,7 @@ export async function renderGrants(box) {
 function grantItem(grant) {
   const item = el("li", { class: "grant", "data-grant-id": String(grant.id), "data-user-id": String(grant.user_id) });
   const from = grant.previous_role ? t(`role.${grant.previous_role}`) : t("grant_new_account");
-  item.append(el("strong", {}, t("grant_summary", { id: grant.user_id, from, to: t(`role.${grant.role}`) })),
+  item.append(el("strong", {}, `${grant.username} · ${t("grant_summary", { id: grant.user_id, from, to: t(`role.${grant.role}`) })}`),
     el("p", { class: "grant-reason" }, grant.reason),
     el("p", { class: "muted" }, t("grant_requested", { who: grant.requested_by, time: fmtDateTime(grant.requested_at) })));
   if (!can("approve_grants")) return item;
