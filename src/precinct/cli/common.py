@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy.orm import Session
 
 from precinct.core.errors import ConfigurationError, NotFoundError, PrecinctError, ValidationError
@@ -44,7 +45,7 @@ def exit_code_for(exc: Exception) -> int:
 
 def fail(exc: Exception) -> typer.Exit:
     """Print ``错误 / error: <message>`` on standard error and return the exit to raise."""
-    error_console.print(f"[red]错误 / error:[/red] {exc}", markup=True, highlight=False)
+    error_console.print(Text.assemble(("错误 / error:", "red"), " ", str(exc)), highlight=False)
     return typer.Exit(exit_code_for(exc))
 
 
