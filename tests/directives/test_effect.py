@@ -8,10 +8,11 @@ import pytest
 from directive_kit import NOW, build_world, issue
 
 from precinct.core.errors import ValidationError
+from precinct.core.permissions import Role
 from precinct.directives import evaluation
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
-from testkit import ADMIN_ACTOR
+from testkit import ADMIN_ACTOR, bearer_for
 
 DAY = timedelta(days=1)
 IN_AREA, IN_STATION, IN_EAST = (114.03, 30.53), (114.07, 30.57), (114.15, 30.55)
@@ -26,7 +27,7 @@ def _calls(session, place, at_days, source="phone_110"):
 @pytest.fixture
 def two_weeks(session, ids):
     """A patrol of two weeks from NOW, and incidents in the two weeks before and the two weeks of it."""
-    world = build_world(session, ids)
+    world = build_world(session, ids, accounts=True)
     directive = issue(session, world, at=NOW - DAY, window_end=NOW + 14 * DAY, deadline=NOW + 15 * DAY)
     _calls(session, IN_AREA, [-13.5, -12, -10, -6, -3, -1])  # 3 a week before
     _calls(session, IN_AREA, [2, 9.5])  # 1 a week during
@@ -70,3 +71,11 @@ def test_a_directive_without_an_area_is_not_evaluated(session, ids):
     directive = issue(session, world, kind="other", geometry=None)
     with pytest.raises(ValidationError, match=r"^directive_id: .*has no area"):
         evaluation.effect(session, directive, now=NOW + 15 * DAY)
+
+
+def test_the_effect_over_http(client, two_weeks):
+    response = client.get(f"/api/v1/directives/{two_weeks.id}/effect", headers=bearer_for("west-analyst", Role.ANALYST))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["counts"]["treated_before"] == 6 and body["directive_id"] == two_weeks.id
+    assert body["verdict_zh"] and body["verdict_en"] and len(body["before"]) == 2
