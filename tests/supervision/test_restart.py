@@ -19,8 +19,9 @@ from testkit import scratch_database, test_settings
 
 def _settings(url):
     """A server whose deadline sweep runs (it sweeps once at start, then every 15 s)."""
-    switch = {"deadline_sweep_enabled": True} if "deadline_sweep_enabled" in Settings.model_fields else {}
-    return test_settings(url, watchdog_enabled=True, **switch)
+    if "deadline_sweep_enabled" in Settings.model_fields:
+        return test_settings(url, deadline_sweep_enabled=True)
+    return test_settings(url, environment="development")  # until the switch exists: on outside tests
 
 
 AREA = {"type": "Polygon", "coordinates": [[[114.0, 30.5], [114.2, 30.5], [114.2, 30.7], [114.0, 30.7], [114.0, 30.5]]]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import RowMapping, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -83,11 +83,13 @@ def board(session: Session, actor: Actor, *, station_id: int | None = None, stag
         conditions.append(in_scope)
     if stage is not None:
         conditions.append(d.stage == stage)
+    # the page of deadlines first (a range on the board's partial index), then their incidents by key
+    page = select(d.id).where(*conditions).order_by(d.deadline_at, d.id).limit(limit + 1).subquery()
     rows = session.execute(
-        select(d, Incident.type_code, Incident.status, Incident.address, Incident.simulated)
-        .join(Incident, Incident.id == d.incident_id).where(*conditions)
-        .order_by(d.deadline_at, d.id).limit(limit + 1)).all()
-    items = [_board_item(row[0], *row[1:], now=now) for row in rows[:limit]]
+        select(*_BOARD_COLUMNS, Incident.type_code, Incident.status, Incident.address, Incident.simulated)
+        .join(page, page.c.id == d.id).join(Incident, Incident.id == d.incident_id)
+        .order_by(d.deadline_at, d.id)).all()
+    items = [_board_item(row._mapping, now) for row in rows[:limit]]
     truncated = len(rows) > limit
     if truncated:
         red, total = session.execute(select(func.count().filter(d.deadline_at <= now), func.count())
@@ -98,17 +100,17 @@ def board(session: Session, actor: Actor, *, station_id: int | None = None, stag
                         truncated=truncated)
 
 
-def _board_item(deadline: IncidentDeadline, type_code: str, status: IncidentStatus, address: str,
-                simulated: bool, *, now: datetime) -> BoardItem:
-    return BoardItem(
-        deadline_id=deadline.id, incident_id=deadline.incident_id, stage=deadline.stage,
-        state="red" if deadline.deadline_at <= now else "amber", priority=deadline.priority, type_code=type_code,
-        status=status, address=address, simulated=simulated, station_id=deadline.station_id,
-        district_id=deadline.district_id, entered_at=deadline.entered_at, deadline_at=deadline.deadline_at,
-        warn_at=deadline.warn_at, limit_s=deadline.limit_s,
-        late_s=int((now - deadline.deadline_at).total_seconds()),
-        used_fraction=round((now - deadline.entered_at).total_seconds() / deadline.limit_s, 3),
-        breached_at=deadline.breached_at, escalation_level=deadline.escalation_level)
+_D = IncidentDeadline
+_BOARD_COLUMNS = (_D.id.label("deadline_id"), _D.incident_id, _D.stage, _D.priority, _D.station_id, _D.district_id,
+                  _D.entered_at, _D.deadline_at, _D.warn_at, _D.limit_s, _D.breached_at, _D.escalation_level)
+
+
+def _board_item(row: RowMapping, now: datetime) -> BoardItem:
+    """Build a board row from trusted columns (no validation: the page is read straight from the store)."""
+    deadline_at, entered_at, limit_s = row["deadline_at"], row["entered_at"], row["limit_s"]
+    return BoardItem.model_construct(
+        **row, state="red" if deadline_at <= now else "amber", late_s=int((now - deadline_at).total_seconds()),
+        used_fraction=round((now - entered_at).total_seconds() / limit_s, 3))
 
 
 # ---- deadlines and breaches -----------------------------------------------------------------

@@ -62,21 +62,27 @@ def sweep(session: Session, *, now: datetime | None = None, district_after_s: fl
         .where(IncidentDeadline.ended_at.is_(None), IncidentDeadline.breached_at.is_(None),
                IncidentDeadline.deadline_at <= now)
         .order_by(IncidentDeadline.deadline_at).limit(batch).with_for_update(skip_locked=True)))
+    rising = list(session.scalars(
+        select(IncidentDeadline)
+        .where(IncidentDeadline.ended_at.is_(None), IncidentDeadline.next_escalation_at <= now)
+        .order_by(IncidentDeadline.next_escalation_at).limit(batch).with_for_update(skip_locked=True)))
+    return apply(session, due, rising, now=now, district_after_s=district_after_s, city_after_s=city_after_s)
+
+
+def apply(session: Session, due: Sequence[IncidentDeadline], rising: Sequence[IncidentDeadline], *, now: datetime,
+          district_after_s: float = DISTRICT_AFTER_S, city_after_s: float = CITY_AFTER_S) -> SweepResult:
+    """Record the breaches of ``due`` and move ``rising`` one step up the chain (the sweep's writes)."""
     units = _assigned_units(session, {d.incident_id for d in due})
+    breach_ids = _breach_ids(session, rising)
     breaches = [record_breach(session, d, detected_at=now, unit_id=units.get(d.incident_id), actor=SWEEPER)
                 for d in due]
     session.flush()
     chain = _Chain(session, now, district_after_s=district_after_s, city_after_s=city_after_s)
     for deadline, breach in zip(due, breaches, strict=True):
         chain.escalate(deadline, breach.id, EscalationLevel.STATION)
-    rising = list(session.scalars(
-        select(IncidentDeadline)
-        .where(IncidentDeadline.ended_at.is_(None), IncidentDeadline.next_escalation_at <= now)
-        .order_by(IncidentDeadline.next_escalation_at).limit(batch).with_for_update(skip_locked=True)))
-    breach_ids = _breach_ids(session, rising)
     for deadline in rising:
-        chain.escalate(deadline, breach_ids.get(deadline.id), EscalationLevel(min(deadline.escalation_level + 1,
-                                                                                   EscalationLevel.CITY)))
+        chain.escalate(deadline, breach_ids.get(deadline.id),
+                       EscalationLevel(min(deadline.escalation_level + 1, EscalationLevel.CITY)))
     session.flush()
     return SweepResult(breached=len(due), escalated=len(due) + len(rising))
 
