@@ -31,7 +31,7 @@ LAYERS: tuple[str, ...] = (
     "geo", "planning", "analysis",  # the pure core
     "api",  # request dependencies and the error table
     "live", "audit", "org", "units", "users", "incidents",
-    "roads", "dispatch", "places", "forecasts", "deployment", "drills", "system",
+    "roads", "dispatch", "places", "forecasts", "deployment", "drills", "supervision", "directives", "system",
     "demo",
     "app", "migrations", "cli",  # the composition root, and what runs on it
 )

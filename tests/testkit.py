@@ -28,15 +28,19 @@ NO_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / "precinct-tests-no-audit-chec
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:
-    """Settings for a test app: the background jobs that would write to the test's database on
-    their own (watchdog, forecast scheduler, drill ticker, audit checkpoints) and the delays between
-    failed log-ins are off unless a test turns them on; the checkpoint file is one no test writes
-    unless it names its own."""
+    """Return settings for a test app.
+
+    The background jobs that would write to the test's database on their own (watchdog, deadline
+    and directive sweeps, forecast scheduler, drill ticker, audit checkpoints) and the delays
+    between failed log-ins are off unless a test turns them on; the checkpoint file is one no test
+    writes unless it names its own.
+    """
     return Settings(**({"environment": "test", "database_url": database_url, "secret_key": TEST_SECRET,
                         "audit_key": TEST_AUDIT_KEY, "audit_checkpoint_interval_s": 0.0,
                         "audit_checkpoint_file": NO_CHECKPOINT_FILE,
                         "watchdog_enabled": False, "forecast_scheduler_enabled": False,
-                        "drill_ticker_enabled": False, "login_backoff_base_s": 0.0} | overrides))
+                        "drill_ticker_enabled": False, "deadline_sweep_enabled": False,
+                        "directive_sweep_enabled": False, "login_backoff_base_s": 0.0} | overrides))
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test for pytest to collect

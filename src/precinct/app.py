@@ -6,10 +6,11 @@
 - :func:`install_unit_of_work` puts the session hooks (audit entries, live events, cache
   invalidation) on a sessionmaker, and :func:`session_factory` builds one that has them; the CLI,
   the tests and the server all get their sessions this way;
-- :func:`background_jobs` lists the jobs a server process runs (dispatch watchdog, forecast
-  scheduler, simulator, drill ticker, audit checkpoints, PostgreSQL live relay, road-graph preload,
-  intake writer), each switched by a setting; the application's lifespan starts and stops them, so
-  ``uvicorn precinct.app:create_app --factory`` and ``precinct serve`` run the same process.
+- :func:`background_jobs` lists the jobs a server process runs (dispatch watchdog, deadline and
+  directive sweeps, forecast scheduler, simulator, drill ticker, audit checkpoints, PostgreSQL live
+  relay, road-graph preload, intake writer), each switched by a setting; the application's
+  lifespan starts and stops them, so ``uvicorn precinct.app:create_app --factory`` and
+  ``precinct serve`` run the same process.
 
 Nothing below this module imports it; it may import everything.
 """
@@ -45,6 +46,9 @@ from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_facto
 from precinct.core.jobs import Job, OneShot
 from precinct.core.settings import Settings, get_settings
 from precinct.deployment.routes import router as deployment_router
+from precinct.directives import models as _directives_models
+from precinct.directives.routes import router as directives_router
+from precinct.directives.sweep import sweep_job as directive_sweep_job
 from precinct.dispatch import models as _dispatch_models
 from precinct.dispatch.intake import GroupCommit, intake_answers
 from precinct.dispatch.routes import router as dispatch_router
@@ -67,6 +71,10 @@ from precinct.places import models as _places_models
 from precinct.places.routes import router as places_router
 from precinct.roads.graph import road_graph
 from precinct.roads.routes import router as roads_router
+from precinct.supervision import deadlines as supervision_deadlines
+from precinct.supervision import models as _supervision_models
+from precinct.supervision.routes import router as supervision_router
+from precinct.supervision.sweep import sweep_job
 from precinct.system.routes import router as system_router
 from precinct.units import schemas as unit_schemas
 from precinct.units.models import Unit
@@ -84,12 +92,13 @@ metadata: MetaData = Base.metadata
 
 #: the model registry: the models modules that no route or hook names, imported for their tables
 _REGISTERED_MODELS = (_audit_models, _dispatch_models, _drills_models, _forecasts_models, _org_models, _places_models,
-                      _users_models)
+                      _supervision_models, _users_models, _directives_models)
 
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
     system_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
-    live_router, roads_router, forecasts_router, deployment_router, drills_router, places_router,
+    live_router, roads_router, forecasts_router, deployment_router, drills_router, places_router, supervision_router,
+    directives_router,
 )
 
 LIVE_EVENTS = LiveEvents({Incident: ("incident", incident_schemas.live_payload),
@@ -109,6 +118,7 @@ def install_unit_of_work(factory: sessionmaker[Session]) -> sessionmaker[Session
         return factory
     LIVE_EVENTS.install(factory)  # first: its before-commit NOTIFY runs before the audit chain's lock
     event.listen(factory, "before_flush", refuse_writes_when_read_only)
+    event.listen(factory, "before_flush", supervision_deadlines.track_stages)
     event.listen(factory, "after_flush", users_service.forget_changed_accounts)
     event.listen(factory, "before_commit", audit_service.flush_pending)
     event.listen(factory, "after_commit", clear_registered)
@@ -158,6 +168,10 @@ def background_jobs(app: FastAPI) -> list[Job]:
         jobs.append(PostgresRelay(settings.database_url))
     if settings.watchdog_enabled:
         jobs.append(watchdog_job(factory, settings))
+    if settings.deadline_sweep_enabled:
+        jobs.append(sweep_job(factory, settings))
+    if settings.directive_sweep_enabled:
+        jobs.append(directive_sweep_job(factory, escalate_after_s=settings.directive_escalate_after_s))
     if settings.forecast_scheduler_enabled:
         jobs.append(forecast_scheduler_job(factory, method=settings.forecast_method, zone=settings.zone))
     if settings.drill_ticker_enabled:

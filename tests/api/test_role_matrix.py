@@ -15,6 +15,9 @@ INTAKE = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
 DISPATCH = {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
 FIELD = {R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}
 DESK = {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
+DEADLINES = {R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN}  # the overdue board, deadlines, breaches, time limits
+FOLLOW_UP = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}  # feedback and call-backs (may read parties)
+WORK_DIRECTIVES = {R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}  # sign for, work on and report directives
 STREAM = ("GET", "/api/v1/stream")  # an endless response: only refusals are called here
 
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
@@ -92,6 +95,28 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("POST", "/api/v1/places/premises"): {R.SUPERVISOR, R.ADMIN},
     ("GET", "/api/v1/audit"): {R.AUDITOR},
     ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
+    ("GET", "/api/v1/supervision/time-limits"): DEADLINES,
+    ("GET", "/api/v1/supervision/time-limits/versions"): DEADLINES,
+    ("GET", "/api/v1/supervision/time-limits/versions/{version_id}"): DEADLINES,
+    ("POST", "/api/v1/supervision/time-limits"): {R.SUPERVISOR},
+    ("GET", "/api/v1/supervision/overdue"): DEADLINES,
+    ("GET", "/api/v1/supervision/breaches"): DEADLINES,
+    ("GET", "/api/v1/supervision/incidents/{incident_id}/deadlines"): DEADLINES,
+    ("POST", "/api/v1/supervision/incidents/{incident_id}/feedback"): FOLLOW_UP,
+    ("POST", "/api/v1/supervision/incidents/{incident_id}/callback"): FOLLOW_UP,
+    ("POST", "/api/v1/supervision/incidents/{incident_id}/reopen"): {R.SUPERVISOR},
+    ("POST", "/api/v1/directives"): {R.SUPERVISOR},
+    ("GET", "/api/v1/directives"): READ,
+    ("GET", "/api/v1/directives/overdue"): READ,
+    ("GET", "/api/v1/directives/{directive_id}"): READ,
+    ("GET", "/api/v1/directives/{directive_id}/events"): READ,
+    ("POST", "/api/v1/directives/{directive_id}/sign"): WORK_DIRECTIVES,
+    ("POST", "/api/v1/directives/{directive_id}/start"): WORK_DIRECTIVES,
+    ("POST", "/api/v1/directives/{directive_id}/report"): WORK_DIRECTIVES,
+    ("POST", "/api/v1/directives/{directive_id}/check"): {R.SUPERVISOR},
+    ("POST", "/api/v1/directives/{directive_id}/cancel"): {R.SUPERVISOR},
+    ("GET", "/api/v1/directives/{directive_id}/patrol-minutes"): READ,
+    ("GET", "/api/v1/directives/{directive_id}/effect"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
 }
 
 
@@ -127,7 +152,7 @@ def _url(path: str) -> str:
         return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
     return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
         "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace(
-        "{beat_id}", "1").replace("{grant_id}", "1")
+        "{beat_id}", "1").replace("{grant_id}", "1").replace("{version_id}", "1").replace("{directive_id}", "1")
 
 
 CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role

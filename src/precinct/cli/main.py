@@ -20,6 +20,7 @@ from precinct.cli.common import (
     open_session,
 )
 from precinct.cli.db import app as db_app
+from precinct.cli.directives import app as directive_app
 from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.imports import app as import_app
@@ -40,6 +41,7 @@ app.command("route", help="最短行车路线 / fastest road route between two p
 app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, staffing, before/after")
 app.add_typer(drill_app, name="drill", help="演练 / drills: scripted scenarios, scoring, replay")
 app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
+app.add_typer(directive_app, name="directive")
 
 
 @demo_app.command("load")

@@ -70,6 +70,20 @@ class Settings(BaseSettings):
     simulate: bool = Field(default=False, description="run the demo's simulated incident stream in the background")
     simulate_interval_s: float = Field(default=20.0, gt=0)
     simulate_seed: int | None = None
+    deadline_sweep_enabled: bool = Field(
+        default=True, description="record incidents past their time limits and escalate them in the background")
+    deadline_sweep_interval_s: float = Field(default=15.0, gt=0, le=3600, description="seconds between deadline sweeps")
+    escalate_district_after_s: float = Field(
+        default=600.0, gt=0,
+        description="seconds a breach stays with the station before it goes to the district branch")
+    escalate_city_after_s: float = Field(
+        default=1200.0, gt=0,
+        description="seconds it then stays with the branch before it goes to the city command centre")
+    directive_sweep_enabled: bool = Field(
+        default=True, description="record overdue directives and escalate them in the background (every 30 s)")
+    directive_escalate_after_s: float = Field(
+        default=1800.0, gt=0,
+        description="seconds an overdue directive stays at one level (station, district branch, city) before it climbs")
     audit_key: str = Field(
         default=DEVELOPMENT_AUDIT_KEY,
         description="key that signs the audit log's checkpoints (HMAC-SHA256); the database never holds it")

@@ -298,8 +298,6 @@ def before_after(
     ValidationError, NotFoundError
         For malformed areas or periods, or areas that do not exist.
     """
-    from precinct.planning.evaluation import difference_in_differences
-
     periods = [_period(before, "before"), _period(after, "after")]
     areas = []
     for area, name in ((treated, "treated"), (comparison, "comparison")):
@@ -312,10 +310,22 @@ def before_after(
     for (key, value), label in zip(areas, ("treated", "comparison"), strict=True):
         for (start, end), when in zip(periods, ("before", "after"), strict=True):
             counts[f"{label}_{when}"] = _counts(session, key, value, start, end, type_codes, weekly)
+    return {"treated": treated, "comparison": comparison, "counts": {k: sum(v) for k, v in counts.items()},
+            "series": counts if weekly else None, "type_codes": type_codes} | estimate_effect(counts, confidence)
+
+
+def estimate_effect(counts: Mapping[str, list[int]], confidence: float) -> dict[str, Any]:
+    """Estimate the before/after effect from counts (difference in differences, the planning core's).
+
+    ``counts`` holds ``treated_before``, ``treated_after``, ``comparison_before`` and
+    ``comparison_after``, each one count or a weekly series. Other domains that count their own
+    areas (a directive's polygon) estimate through here, so the planning core has one edge.
+    """
+    from precinct.planning.evaluation import difference_in_differences
+
     result = difference_in_differences(counts["treated_before"], counts["treated_after"], counts["comparison_before"],
                                        counts["comparison_after"], confidence=confidence)
-    return {"treated": treated, "comparison": comparison, "counts": {k: sum(v) for k, v in counts.items()},
-            "series": counts if weekly else None, "type_codes": type_codes} | result.to_dict()
+    return result.to_dict()
 
 
 # ---- the deployment and a day of demand, for the replay --------------------------------------

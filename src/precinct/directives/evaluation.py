@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.core.db import utcnow
+from precinct.deployment.service import estimate_effect
 from precinct.directives.geometry import area_of, boundary_of
 from precinct.directives.messages import field_error
 from precinct.directives.models import Directive
@@ -139,8 +140,6 @@ def effect(session: Session, directive: Directive, *, period_days: int | None = 
         If the directive has no area or window, the after period has not ended, its station (or
         branch) has no boundary, or the area leaves no comparison area.
     """
-    from precinct.planning.evaluation import difference_in_differences
-
     area, start, end = _area_and_window(directive)
     before, after = _periods(start, end, period_days, now or utcnow())
     comparison_id = directive.station_id or directive.district_id
@@ -152,13 +151,11 @@ def effect(session: Session, directive: Directive, *, period_days: int | None = 
     if comparison.is_empty or comparison.area <= 0:
         raise field_error("directive_id", "directive.comparison_empty")
     counts = _counts(session, area, comparison, before, after, type_codes)
-    result = difference_in_differences(counts["treated_before"], counts["treated_after"], counts["comparison_before"],
-                                       counts["comparison_after"], confidence=confidence)
     weekly = any(len(series) > 1 for series in counts.values())
     key = "station_id" if directive.station_id else "district_id"
     return {"directive_id": directive.id, "treated": {"directive_id": directive.id}, "comparison": {key: comparison_id},
             "before": list(before), "after": list(after), "counts": {k: sum(v) for k, v in counts.items()},
-            "series": counts if weekly else None, "type_codes": type_codes} | result.to_dict()
+            "series": counts if weekly else None, "type_codes": type_codes} | estimate_effect(counts, confidence)
 
 
 def _counts(session: Session, area: BaseGeometry, comparison: BaseGeometry, before: tuple[datetime, datetime],

@@ -141,7 +141,8 @@ def set_duty_level(
     return next(v for v in plans.current_levels(session) if v.district_id == body.district_id)
 
 
-NOT_LINKED: dict[int | str, dict[str, Any]] = {404: {"description": "账户未关联警组 / the account is not linked to a unit"}}
+NOT_LINKED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "账户未关联警组 / the account is not linked to a unit"}}
 
 
 @router.get("/officer/assignment", response_model=OfficerAssignmentRead,

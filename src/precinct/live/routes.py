@@ -52,7 +52,7 @@ async def stream(
     request: Request,
     actor: Annotated[Actor, Depends(deps.StreamRoleChecker(Permission.READ_INCIDENTS))],
 ) -> StreamingResponse:
-    """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level`` and ``escalation``.
+    """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level``, ``escalation`` and ``directive``.
 
     The stream ends (with an ``end`` event) once its token expires or its account is locked or
     disabled; the account is re-checked at every heartbeat.
