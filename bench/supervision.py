@@ -32,17 +32,19 @@ import json
 import os
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the dispatch benchmark's scratch-database helpers
+
+from dispatch import drop_database, log, percentile_ms, scratch_database
+
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-BENCH_URL = os.environ.get("PRECINCT_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 OPEN, RECENT_CLOSED, HISTORY = 20_000, 5_000, 60_000
 DISTRICTS, STATIONS_PER_DISTRICT = 4, 5
 SWEPT_AGO_S = 15.0  # the last sweep ran this long before the measured one (its interval)
@@ -51,38 +53,6 @@ CATCH_UP_S = 600.0  # the catch-up sweep runs as after a server was down for ten
 BOARD_RUNS, SWEEP_RUNS, BASELINE_SWEEP_RUNS = 500, 30, 10
 BOARD_INDEXES = ("ix_incident_deadlines_open_station", "ix_incident_deadlines_open_district",
                  "ix_incident_deadlines_open_warn")
-
-
-def log(message: str) -> None:
-    """Print a progress line to stderr (stdout carries the JSON)."""
-    print(message, file=sys.stderr, flush=True)
-
-
-def percentile_ms(samples: list[float], q: float) -> float:
-    """Return the ``q``-th percentile of ``samples`` (seconds) in milliseconds."""
-    return float(np.percentile(np.array(samples) * 1000, q))
-
-
-def scratch_database() -> tuple[str, tuple[Engine, str]]:
-    """Create a scratch database on the bench server; return its URL and the handle that drops it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"precinct_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(BENCH_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return make_url(BENCH_URL).set(database=name).render_as_string(hide_password=False), (admin, name)
-
-
-def drop_database(handle: tuple[Engine, str]) -> None:
-    """Drop the scratch database of :func:`scratch_database`."""
-    from sqlalchemy import text
-
-    admin, name = handle
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 class Store:

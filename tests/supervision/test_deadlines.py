@@ -56,7 +56,7 @@ def test_each_move_ends_its_stage_and_starts_the_next(session):
 def test_closing_needs_a_feedback_text_and_nothing_changes_without_one(session):
     incident = call(session)
     for note in ("", "   ", "x"):
-        with pytest.raises(ValidationError, match=r"^note: closing an incident needs a short feedback text"):
+        with pytest.raises(ValidationError, match=r"^note: 结警须填写简短反馈.* / closing an incident needs"):
             incident_service.transition(session, incident.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
                                         disposition=Disposition.FALSE_ALARM, note=note)
     assert incident.status == IncidentStatus.RECEIVED and open_stages(session, incident.id) == [D]

@@ -143,6 +143,36 @@ MESSAGES: dict[str, dict[str, str]] = {
               "tokens with it; set PRECINCT_SECRET_KEY to a random secret of at least 32 characters, or listen on "
               "a loopback address only (127.0.0.1, ::1, localhost)"},
     "cli.password_prompt": {"zh-CN": "请从标准输入提供密码", "en": "provide the password on stdin"},
+    "incident.feedback_needed": {
+        "zh-CN": "结警须填写简短反馈（处置情况和结果），至少 {n} 个字",
+        "en": "closing an incident needs a short feedback text (反馈): what was done and how it ended, at least {n} "
+              "characters"},
+    "incident.reopen_reason": {"zh-CN": "请说明重开警情的原因（记入警情历史）",
+                               "en": "say why the incident is reopened (it is kept in its history)"},
+    "incident.reopen_closed_only": {"zh-CN": "只能重开已结警的警情，此警情状态为 {status}",
+                                    "en": "only a closed incident can be reopened; this one is {status}"},
+    "supervision.no_change": {"zh-CN": "请至少给出一项要修改的优先级、环节和时限",
+                              "en": "name at least one priority, stage and limit_s to change"},
+    "supervision.reason_needed": {"zh-CN": "请说明修改时限的原因（与版本一并保存）",
+                                  "en": "say why the time limits change (it is kept with the version)"},
+    "supervision.bad_priority": {"zh-CN": "{value} 不是优先级，请用 1（最紧急）至 4",
+                                 "en": "{value} is no priority; use 1 (most urgent) to 4"},
+    "supervision.bad_stage": {"zh-CN": "{value} 不是环节，可用：{stages}",
+                              "en": "{value} is no stage; use one of {stages}"},
+    "supervision.bad_limit": {"zh-CN": "{value} 不是有效时限，请给出大于 0 的整秒数",
+                              "en": "{value} is no time limit; give whole seconds above 0"},
+    "supervision.limit_too_long": {"zh-CN": "{value} 秒超过上限 {most} 秒（30 天）",
+                                   "en": "{value} s is longer than {most} s (30 days)"},
+    "supervision.cell_twice": {"zh-CN": "优先级 {priority} 的环节 {stage} 出现了两次",
+                               "en": "priority {priority} stage {stage} is named twice"},
+    "supervision.follows_close": {"zh-CN": "警情 {id} 状态为 {status}：{what}须在结警之后",
+                                  "en": "incident {id} is {status}: the {what} follows the closing"},
+    "supervision.not_your_unit": {
+        "zh-CN": "警情 {id} 不是你所在警力单元处置的：民警只能为本单元出警的警情填写{what}",
+        "en": "incident {id} is not your unit's: a patrol officer writes the {what} of the incidents their own "
+              "unit was sent to"},
+    "supervision.escalated": {"zh-CN": "{stage}超期{minutes}分钟，已通报{level}",
+                              "en": "{stage} overdue by {minutes} min: {level} notified"},
     "directive.move_refused": {"zh-CN": "指令状态为 {status}，不能执行 {move}；可执行：{allowed}",
                                "en": "a directive that is {status} cannot {move}; allowed: {allowed}"},
     "directive.move_refused_final": {

@@ -15,6 +15,7 @@ from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from precinct.core.i18n import MESSAGES
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.incidents.models import (
@@ -341,7 +342,8 @@ def reopen(session: Session, incident_id: int, *, reason: str, actor: Actor) -> 
     """
     reason = reason.strip()
     if len(reason) < MIN_REOPEN_REASON_LENGTH:
-        raise ValidationError("reason: say why the incident is reopened (it is kept in its history)")
+        raise ValidationError("reason: " + MESSAGES["incident.reopen_reason"]["zh-CN"] + " / "
+                              + MESSAGES["incident.reopen_reason"]["en"])
     incident = get_for_update(session, incident_id)
     check_reopen(incident.status)
     now = utcnow()

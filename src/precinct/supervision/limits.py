@@ -18,6 +18,7 @@ from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.supervision.messages import said
 from precinct.supervision.models import Stage, TimeLimit, TimeLimitVersion
 
 PRIORITIES = (1, 2, 3, 4)
@@ -129,16 +130,17 @@ def check_change(index: int, change: LimitChange) -> tuple[int, Stage]:
     """
     where = f"limits[{index}]"
     if change.priority not in PRIORITIES:
-        raise ValidationError(f"{where}.priority: {change.priority!r} is no priority; use 1 (most urgent) to 4")
+        raise ValidationError(f"{where}.priority: " + said("supervision.bad_priority", value=repr(change.priority)))
     try:
         stage = Stage(change.stage)
     except ValueError:
-        raise ValidationError(f"{where}.stage: {change.stage!r} is no stage; use one of "
-                              + ", ".join(s.value for s in Stage)) from None
+        raise ValidationError(f"{where}.stage: " + said("supervision.bad_stage", value=repr(change.stage),
+                                                        stages=", ".join(s.value for s in Stage))) from None
     if isinstance(change.limit_s, bool) or not isinstance(change.limit_s, int) or change.limit_s <= 0:
-        raise ValidationError(f"{where}.limit_s: {change.limit_s!r} is no time limit; give whole seconds above 0")
+        raise ValidationError(f"{where}.limit_s: " + said("supervision.bad_limit", value=repr(change.limit_s)))
     if change.limit_s > MAX_LIMIT_S:
-        raise ValidationError(f"{where}.limit_s: {change.limit_s} s is longer than {MAX_LIMIT_S} s (30 days)")
+        raise ValidationError(f"{where}.limit_s: " + said("supervision.limit_too_long", value=change.limit_s,
+                                                          most=MAX_LIMIT_S))
     return change.priority, stage
 
 
@@ -154,15 +156,16 @@ def update(session: Session, changes: list[LimitChange], *, reason: str, actor: 
         No change, a bad change (:func:`check_change`), a cell named twice, or no reason.
     """
     if not changes:
-        raise ValidationError("limits: name at least one priority, stage and limit_s to change")
+        raise ValidationError("limits: " + said("supervision.no_change"))
     reason = reason.strip()
     if len(reason) < 2:
-        raise ValidationError("reason: say why the time limits change (it is kept with the version)")
+        raise ValidationError("reason: " + said("supervision.reason_needed"))
     cells: dict[tuple[int, Stage], int] = {}
     for index, change in enumerate(changes):
         cell = check_change(index, change)
         if cell in cells:
-            raise ValidationError(f"limits[{index}]: priority {cell[0]} stage {cell[1].value} is named twice")
+            raise ValidationError(f"limits[{index}]: " + said("supervision.cell_twice", priority=cell[0],
+                                                              stage=cell[1].value))
         cells[cell] = change.limit_s
     in_force = current(session)
     previous = dict(in_force.limits) or _defaults()

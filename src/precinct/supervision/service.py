@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from precinct.audit import service as audit_service
+from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from precinct.core.permissions import Role
@@ -26,15 +27,22 @@ from precinct.incidents.models import Assignment, Incident, IncidentEvent, Incid
 from precinct.org import service as org_service
 from precinct.org.service import Scope
 from precinct.supervision.deadlines import AMBER_FRACTION
+from precinct.supervision.messages import said
 from precinct.supervision.models import CallbackOutcome, DeadlineBreach, IncidentDeadline, Stage
 from precinct.supervision.schemas import BoardItem, OverdueBoard
 
 BOARD_LIMIT = 200
 
 
+_scopes = TTLCache[Scope](ttl_s=30.0, max_items=1000)
+
+
 def scope_of(session: Session, actor: Actor) -> Scope:
-    """Return the actor's scope (its organisation unit's subtree)."""
-    return org_service.scope_of(session, actor.org_unit_id)
+    """Return the actor's scope (its organisation unit's subtree), kept a few seconds per database and unit."""
+    if actor.org_unit_id is None:
+        return org_service.CITYWIDE
+    key = (session.get_bind().engine.url, actor.org_unit_id)
+    return _scopes.get_or_load(key, lambda: org_service.scope_of(session, actor.org_unit_id))
 
 
 def get_incident(session: Session, incident_id: int, actor: Actor) -> Incident:
@@ -175,10 +183,10 @@ def _check_follow_up(session: Session, incident_id: int, actor: Actor, what: str
         sent = actor.unit_id is not None and session.scalar(select(Assignment.id).where(
             Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id).limit(1)) is not None
         if not sent:
-            raise PermissionDeniedError(f"incident {incident.id} is not your unit's: a patrol officer writes the "
-                                        f"{what} of the incidents their own unit was sent to")
+            raise PermissionDeniedError(said("supervision.not_your_unit", id=incident.id, what=what))
     if incident.status != IncidentStatus.CLOSED:
-        raise ConflictError(f"incident {incident.id} is {incident.status.value}: the {what} follows the closing")
+        raise ConflictError(said("supervision.follows_close", id=incident.id, status=incident.status.value,
+                                 what=what))
     return incident
 
 

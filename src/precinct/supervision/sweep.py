@@ -29,6 +29,7 @@ from precinct.incidents.models import Assignment, IncidentEvent
 from precinct.live import hooks as live
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.supervision.deadlines import record_breach
+from precinct.supervision.messages import text
 from precinct.supervision.models import (
     LEVEL_NAMES,
     STAGE_NAMES,
@@ -141,14 +142,13 @@ def escalation_data(deadline: IncidentDeadline, breach_id: int | None, level: Es
     late_s = max(0, int((now - deadline.deadline_at).total_seconds()))
     stage_zh, stage_en = STAGE_NAMES[deadline.stage]
     level_zh, level_en = LEVEL_NAMES[level]
-    minutes = late_s // 60
     return {
         "source": "deadline", "breach_id": breach_id, "deadline_id": deadline.id, "stage": deadline.stage.value,
         "level": level.name.lower(), "level_number": int(level),
         "org_unit_id": org_unit_id, "station_id": deadline.station_id, "district_id": deadline.district_id,
         "deadline_at": deadline.deadline_at.isoformat(), "late_s": late_s,
-        "zh": f"{stage_zh}超期{minutes}分钟，已通报{level_zh}",
-        "en": f"{stage_en} overdue by {minutes} min: {level_en} notified",
+        "zh": text("supervision.escalated", "zh-CN", stage=stage_zh, level=level_zh, minutes=late_s // 60),
+        "en": text("supervision.escalated", "en", stage=stage_en, level=level_en, minutes=late_s // 60),
     }
 
 
