@@ -230,3 +230,9 @@ def test_tests_import_helpers_from_testkit_not_conftest():
              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
              if isinstance(node, ast.ImportFrom) and node.module == "conftest"]
     assert found == []
+
+
+def test_test_modules_have_unique_names():
+    """Test folders are not packages, so two modules of one name stop pytest's collection."""
+    names = [path.name for path in Path(__file__).resolve().parent.rglob("test_*.py")]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
