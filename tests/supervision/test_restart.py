@@ -12,16 +12,13 @@ from sqlalchemy import func, select
 
 from precinct.app import create_app, session_factory
 from precinct.core import migrate
-from precinct.core.settings import Settings
 from precinct.supervision.models import DeadlineBreach, IncidentDeadline
 from testkit import scratch_database, test_settings
 
 
 def _settings(url):
     """A server whose deadline sweep runs (it sweeps once at start, then every 15 s)."""
-    if "deadline_sweep_enabled" in Settings.model_fields:
-        return test_settings(url, deadline_sweep_enabled=True)
-    return test_settings(url, environment="development")  # until the switch exists: on outside tests
+    return test_settings(url, deadline_sweep_enabled=True)
 
 
 AREA = {"type": "Polygon", "coordinates": [[[114.0, 30.5], [114.2, 30.5], [114.2, 30.7], [114.0, 30.7], [114.0, 30.5]]]}

@@ -42,7 +42,6 @@ logger = logging.getLogger("precinct.supervision")
 SWEEPER = "deadline-sweep"
 DISTRICT_AFTER_S = 600.0  # a breach still open 10 minutes after it was found goes to the district branch
 CITY_AFTER_S = 1200.0  # and 20 minutes after that to the city command centre
-SWEEP_EVERY_S = 15.0
 BATCH = 500  # deadlines per transaction; a larger backlog is worked off in several
 
 
@@ -157,9 +156,8 @@ def sweep_job(session_factory: sessionmaker[Session], settings: Settings) -> Bac
 
     A backlog larger than one batch is worked off in several transactions in the same step.
     """
-    every_s = float(getattr(settings, "deadline_sweep_interval_s", SWEEP_EVERY_S))
-    district_after_s = float(getattr(settings, "escalate_district_after_s", DISTRICT_AFTER_S))
-    city_after_s = float(getattr(settings, "escalate_city_after_s", CITY_AFTER_S))
+    every_s = settings.deadline_sweep_interval_s
+    district_after_s, city_after_s = settings.escalate_district_after_s, settings.escalate_city_after_s
 
     def step() -> None:
         while True:
