@@ -191,7 +191,7 @@ class Simulator:
             if (now - assignment.on_scene_at).total_seconds() >= service_s:
                 disposition = self.dispositions[int(self.rng.choice(len(self.dispositions), p=self.disposition_p))]
                 incident_service.transition(session, incident.id, IncidentStatus.CLOSED, actor=SIMULATOR,
-                                            disposition=disposition)
+                                            disposition=disposition, note="模拟处置完毕 / simulated: handled")
                 return "closed"
         return None
 
