@@ -151,3 +151,23 @@ def test_links_are_typed_checked_and_lend_their_place(session, world):
                                              window_end=None, links=links[2:3]), actor=world["west-chief"], now=NOW)
     assert json.loads(inspect.geometry_geojson) == {"type": "Point", "coordinates": [114.03, 30.53]}
     assert AREA["type"] == "Polygon"
+
+
+def test_a_link_to_another_scopes_record_reads_as_unknown(session, world):
+    """The east branch's chief cannot link (or learn of) a west incident or premises."""
+    premises = places_service.create(session, name="西区仓库", category=PremisesCategory.SCHOOL, lon=114.03,
+                                     lat=30.53, actor=ADMIN_ACTOR)
+    incident = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=114.031,
+                                                               lat=30.531), actor=ADMIN_ACTOR)
+    session.commit()
+    assert incident.station_id == world.ids["west_station"]
+    for link, field in (({"kind": "incident", "incident_id": incident.id}, "incident_id"),
+                        ({"kind": "premises", "premises_id": premises.id}, "premises_id")):
+        with pytest.raises(ValueError, match=rf"^links\.0\.{field}: "):
+            service.create(session, patrol(world, to="east_station", kind="other", geometry=None, window_start=None,
+                                           window_end=None, links=[link]), actor=world["east-chief"], now=NOW)
+        session.rollback()
+    own = {"kind": "incident", "incident_id": incident.id}
+    directive = service.create(session, patrol(world, kind="follow_up_incident", geometry=None, window_start=None,
+                                               window_end=None, links=[own]), actor=world["west-chief"], now=NOW)
+    assert directive.id is not None

@@ -125,8 +125,13 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def _link(session: Session, index: int, link: LinkIn) -> tuple[DirectiveLink, dict[str, Any] | None]:
-    """Return the stored link for ``link`` and the geometry it offers (``None``: none), checking what it names."""
+def _link(session: Session, index: int, link: LinkIn, scope: org_service.Scope,
+          ) -> tuple[DirectiveLink, dict[str, Any] | None]:
+    """Return the stored link for ``link`` and the geometry it offers (``None``: none), checking what it names.
+
+    A premises or incident outside the issuer's ``scope`` reads as unknown, so a link does not tell
+    whether another scope's record exists.
+    """
     where = f"links.{index}"
     if isinstance(link, ForecastCellLink):
         forecast = session.get(StoredForecast, link.forecast_id)
@@ -141,13 +146,13 @@ def _link(session: Session, index: int, link: LinkIn) -> tuple[DirectiveLink, di
             k: properties.get(k) for k in ("rank", "score", "method", "category", "valid_for")}), feature["geometry"]
     if isinstance(link, PremisesLink):
         premises = session.get(Premises, link.premises_id)
-        if premises is None:
+        if premises is None or not scope.holds(premises.station_id, premises.district_id):
             raise field_error(f"{where}.premises_id", "directive.premises_unknown", id=link.premises_id)
         return DirectiveLink(kind=LinkKind.PREMISES, ref_id=premises.id, lon=premises.lon, lat=premises.lat,
                              data={"name": premises.name}), _point(premises.lon, premises.lat)
     if isinstance(link, IncidentLink):
         incident = session.get(Incident, link.incident_id)
-        if incident is None:
+        if incident is None or not scope.holds(incident.station_id, incident.district_id):
             raise field_error(f"{where}.incident_id", "directive.incident_unknown", id=link.incident_id)
         return DirectiveLink(kind=LinkKind.INCIDENT, ref_id=incident.id, lon=incident.lon, lat=incident.lat,
                              data={"type_code": incident.type_code}), _point(incident.lon, incident.lat)
@@ -171,11 +176,12 @@ def create(session: Session, data: DirectiveCreate, *, actor: Actor, now: dateti
         that does not exist.
     """
     now = now or utcnow()
-    placement = _placement(session, data, org_service.scope_of(session, actor.org_unit_id))
+    scope = org_service.scope_of(session, actor.org_unit_id)
+    placement = _placement(session, data, scope)
     _check_times(data, now)
     if not data.title.strip():
         raise field_error("title", "directive.title_needed")
-    links = [_link(session, index, link) for index, link in enumerate(data.links)]
+    links = [_link(session, index, link, scope) for index, link in enumerate(data.links)]
     raw = data.geometry.model_dump() if data.geometry else next((g for _, g in links if g is not None), None)
     where = "geometry" if data.geometry else "links"
     shape = geometry.checked(raw, city=geometry.city_boundary(session), field=where) if raw else None
