@@ -31,7 +31,8 @@ LAYERS: tuple[str, ...] = (
     "geo", "planning", "analysis",  # the pure core
     "api",  # request dependencies and the error table
     "live", "audit", "org", "units", "users", "incidents",
-    "roads", "dispatch", "places", "forecasts", "deployment", "drills", "supervision", "directives", "system",
+    "roads", "addresses", "dispatch", "places", "forecasts", "deployment", "drills", "supervision", "directives",
+    "cases", "disputes", "system", "cities",
     "demo",
     "app", "migrations", "cli",  # the composition root, and what runs on it
 )
@@ -40,7 +41,7 @@ PURE_MAY_IMPORT = ("precinct.core.errors",)
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "pydantic", "pydantic_settings", "alembic", "psycopg")
 #: who may import the pure packages (beside the pure core itself, the CLI and the composition root)
 PURE_USERS: dict[str, tuple[str, ...]] = {
-    "geo": ("roads", "dispatch", "deployment", "drills", "demo"),
+    "geo": ("roads", "dispatch", "deployment", "drills", "cities", "demo"),
     "analysis": ("forecasts",),
     "planning": ("deployment",),
 }
