@@ -12,6 +12,8 @@ from rich.table import Table
 
 from precinct.cli.accounts import app as user_app
 from precinct.cli.audit import app as audit_app
+from precinct.cli.city import app as city_app
+from precinct.cli.city import org_app
 from precinct.cli.common import (
     cli_actor,
     console,
@@ -42,6 +44,8 @@ app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, s
 app.add_typer(drill_app, name="drill", help="演练 / drills: scripted scenarios, scoring, replay")
 app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
 app.add_typer(directive_app, name="directive")
+app.add_typer(city_app, name="city")
+app.add_typer(org_app, name="org")
 
 
 @demo_app.command("load")

@@ -1,7 +1,7 @@
 """Edge tables: the common shape every road source is read into before a graph is built.
 
 Sources: GeoParquet and GeoPackage edge tables (columns ``u``, ``v``, ``highway``, optional
-``oneway`` and ``maxspeed``, LineString geometry) and OpenStreetMap extracts (see ``osm.py``).
+``oneway``, ``maxspeed`` and ``name``, LineString geometry) and OpenStreetMap extracts (see ``osm.py``).
 Geometries end up in a projected CRS in metres; lon/lat inputs get their UTM zone.
 """
 
@@ -25,7 +25,7 @@ from precinct.geo.projection import project_lonlat_geometries, require_metric_cr
 from precinct.geo.speeds import first_highway_class, parse_maxspeed_kph, parse_oneway
 
 REQUIRED_COLUMNS = ("u", "v", "highway")
-OPTIONAL_COLUMNS = ("oneway", "maxspeed")
+OPTIONAL_COLUMNS = ("oneway", "maxspeed", "name")
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +47,9 @@ class EdgeTable:
         int8 per edge: 1 = only u->v, -1 = only v->u, 0 = both ways (or unknown).
     maxspeed_kph
         Tagged speed limit per edge, NaN where absent.
+    name
+        Street name per edge (object array of str, ``""`` where the source has none), or ``None``
+        when the source has no names at all.
     """
 
     u: np.ndarray
@@ -56,6 +59,7 @@ class EdgeTable:
     crs: CRS
     oneway: np.ndarray
     maxspeed_kph: np.ndarray
+    name: np.ndarray | None = None
 
     def __len__(self) -> int:
         """Return the number of edges."""
@@ -71,6 +75,7 @@ def edge_table(
     crs: CRS | str | int,
     oneway: np.ndarray | None = None,
     maxspeed: np.ndarray | None = None,
+    name: np.ndarray | None = None,
     source: str = "edge table",
 ) -> EdgeTable:
     """Validate raw columns and return an :class:`EdgeTable` in a metric CRS.
@@ -84,10 +89,11 @@ def edge_table(
     """
     crs = CRS.from_user_input(crs)
     n = len(geometry)
+    names = _names(name, n, source)
     columns = {"u": u, "v": v, "highway": highway}
-    for name, values in columns.items():
+    for column, values in columns.items():
         if len(values) != n:
-            raise ValidationError(f"{source}: column {name!r} has {len(values)} values for {n} geometries")
+            raise ValidationError(f"{source}: column {column!r} has {len(values)} values for {n} geometries")
     if n == 0:
         raise ValidationError(f"{source} has no edges")
     geometry = np.asarray(geometry, dtype=object)
@@ -116,7 +122,16 @@ def edge_table(
     speeds = (
         np.full(n, np.nan) if maxspeed is None else np.array([parse_maxspeed_kph(x) for x in maxspeed], float)
     )
-    return EdgeTable(u_ids, v_ids, classes, geometry, crs, ways, speeds)
+    return EdgeTable(u_ids, v_ids, classes, geometry, crs, ways, speeds, names)
+
+
+def _names(name: np.ndarray | None, n: int, source: str) -> np.ndarray | None:
+    """Street names as an object array of str (``""`` where missing), or None without a name column."""
+    if name is None:
+        return None
+    if len(name) != n:
+        raise ValidationError(f"{source}: column 'name' has {len(name)} values for {n} geometries")
+    return np.array(["" if _is_blank(x) else str(x).strip() for x in name], dtype=object)
 
 
 def _require_finite_coordinates(geometry: np.ndarray, source: str) -> None:
@@ -269,7 +284,7 @@ def _read_geopackage(path: Path) -> EdgeTable:
         import pyogrio
     except ImportError as exc:  # pragma: no cover - pyogrio ships with geopandas
         raise ValidationError("reading GeoPackage needs pyogrio: pip install pyogrio") from exc
-    _require_geopackage_header(path)
+    require_geopackage_header(path)
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises its own DataSourceError family
@@ -288,16 +303,22 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 GEOPACKAGE_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")  # at offset 68 of the SQLite header
 
 
-def _require_geopackage_header(path: Path) -> None:
-    """Refuse a file that is no GeoPackage before GDAL reads it (and warns about it on standard error)."""
+def require_geopackage_header(path: Path, what: str = "roads file") -> None:
+    """Refuse a file that is no GeoPackage before GDAL reads it (and warns about it on standard error).
+
+    Raises
+    ------
+    ValidationError
+        If ``path`` is not an SQLite database or lacks the GeoPackage application id.
+    """
     with path.open("rb") as handle:
         header = handle.read(72)
     if not header.startswith(SQLITE_HEADER):
-        raise ValidationError(f"roads file {path} is not a readable GeoPackage: it is not an SQLite database, as a "
-                              "GeoPackage is; write the roads again (e.g. GeoPandas to_file(..., driver='GPKG'))")
+        raise ValidationError(f"{what} {path} is not a readable GeoPackage: it is not an SQLite database, as a "
+                              "GeoPackage is; write it again (e.g. GeoPandas to_file(..., driver='GPKG'))")
     if header[68:72] not in GEOPACKAGE_APPLICATION_IDS:
-        raise ValidationError(f"roads file {path} is not a readable GeoPackage: it is an SQLite database without "
-                              "the GeoPackage application id; write the roads again with GeoPandas or ogr2ogr")
+        raise ValidationError(f"{what} {path} is not a readable GeoPackage: it is an SQLite database without "
+                              "the GeoPackage application id; write it again with GeoPandas or ogr2ogr")
 
 
 def _columns(table: pa.Table) -> dict[str, np.ndarray]:
@@ -317,6 +338,7 @@ def _from_columns(path: Path, columns: dict[str, np.ndarray], geometry: np.ndarr
         crs=crs,
         oneway=columns.get("oneway"),
         maxspeed=columns.get("maxspeed"),
+        name=columns.get("name"),
         source=f"roads file {path}",
     )
 
@@ -340,3 +362,37 @@ def _as_linestrings(geometry: np.ndarray, source: str) -> np.ndarray:
             f"{source}: {int(bad.sum())} geometries are not LineStrings (first at row {int(np.argmax(bad))})"
         )
     return geometry
+
+
+def write_edges_parquet(table: EdgeTable, path: str | Path) -> Path:
+    """Write ``table`` as a GeoParquet edge table that :func:`read_edges_file` reads back unchanged.
+
+    Columns ``u``, ``v``, ``highway``, ``oneway`` (1, -1, 0), ``maxspeed`` (km/h, empty where
+    untagged), ``name`` (where the table has names) and WKB ``geometry`` in the table's metric CRS,
+    declared in the GeoParquet ``geo`` metadata (version 1.0.0) as PROJJSON.
+
+    Returns
+    -------
+    Path
+        The file written (its folder is created if needed).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns: dict[str, pa.Array] = {
+        "u": pa.array(table.u, pa.int64()),
+        "v": pa.array(table.v, pa.int64()),
+        "highway": pa.array([str(h) for h in table.highway], pa.string()),
+        "oneway": pa.array(table.oneway.astype(np.int8), pa.int8()),
+        "maxspeed": pa.array(np.where(np.isfinite(table.maxspeed_kph), table.maxspeed_kph, np.nan), pa.float64(),
+                             mask=~np.isfinite(table.maxspeed_kph)),
+    }
+    if table.name is not None:
+        columns["name"] = pa.array([str(n) for n in table.name], pa.string())
+    columns["geometry"] = pa.array(shapely.to_wkb(table.geometry), pa.binary())
+    bounds = shapely.total_bounds(table.geometry)
+    geo = {"version": "1.0.0", "primary_column": "geometry",
+           "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["LineString"],
+                                    "crs": table.crs.to_json_dict(), "bbox": [float(b) for b in bounds]}}}
+    arrow = pa.table(columns).replace_schema_metadata({b"geo": json.dumps(geo).encode("utf-8")})
+    pq.write_table(arrow, path)
+    return path

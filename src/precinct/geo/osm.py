@@ -31,8 +31,8 @@ DRIVABLE_HIGHWAYS = frozenset(
 _EXCLUDED_SERVICE = frozenset({"parking", "parking_aisle", "driveway"})
 _NO_ACCESS = frozenset({"no", "private"})
 _IMPLIED_ONEWAY = frozenset({"motorway", "motorway_link"})
-#: one drivable way: node ids, lon/lat of the nodes, highway, oneway (1, -1 or 0), maxspeed tag
-_WayRecord = tuple[list[int], list[tuple[float, float]], str, int, str | None]
+#: one drivable way: node ids, lon/lat of the nodes, highway, oneway (1, -1 or 0), maxspeed tag, name
+_WayRecord = tuple[list[int], list[tuple[float, float]], str, int, str | None, str]
 
 
 def read_osm(path: str | Path) -> EdgeTable:
@@ -40,7 +40,7 @@ def read_osm(path: str | Path) -> EdgeTable:
 
     Keeps ways whose ``highway`` is in :data:`DRIVABLE_HIGHWAYS`, dropping ``access=no|private``,
     ``motor_vehicle=no``, ``area=yes`` and parking/driveway service roads. ``oneway`` (yes/-1) is
-    read, and implied on motorways and roundabouts; ``maxspeed`` is kept.
+    read, and implied on motorways and roundabouts; ``maxspeed`` and the street ``name`` are kept.
 
     Raises
     ------
@@ -89,15 +89,15 @@ def _drivable_way(way: osmium.osm.Way) -> _WayRecord | None:
     oneway = parse_oneway(tags.get("oneway"))
     if tags.get("oneway") is None and (highway in _IMPLIED_ONEWAY or tags.get("junction") == "roundabout"):
         oneway = 1
-    return refs, coords, highway, oneway, tags.get("maxspeed")
+    return refs, coords, highway, oneway, tags.get("maxspeed"), tags.get("name") or ""
 
 
 def _split_ways(ways: list[_WayRecord], *, source: str) -> EdgeTable:
     all_refs = np.concatenate([np.asarray(w[0], np.int64) for w in ways])
     unique, counts = np.unique(all_refs, return_counts=True)
     shared = set(unique[counts > 1].tolist())
-    us, vs, lines, classes, oneways, maxspeeds = [], [], [], [], [], []
-    for refs, coords, highway, oneway, maxspeed in ways:
+    us, vs, lines, classes, oneways, maxspeeds, names = [], [], [], [], [], [], []
+    for refs, coords, highway, oneway, maxspeed, name in ways:
         start = 0
         last = len(refs) - 1
         for i in range(1, last + 1):
@@ -108,6 +108,7 @@ def _split_ways(ways: list[_WayRecord], *, source: str) -> EdgeTable:
                 classes.append(highway)
                 oneways.append(oneway)
                 maxspeeds.append(maxspeed)
+                names.append(name)
                 start = i
     sizes = np.fromiter((len(c) for c in lines), dtype=np.int64, count=len(lines))
     flat = np.asarray([xy for c in lines for xy in c], dtype=float)
@@ -120,5 +121,6 @@ def _split_ways(ways: list[_WayRecord], *, source: str) -> EdgeTable:
         crs=WGS84,
         oneway=np.asarray(oneways, dtype=object),
         maxspeed=np.asarray(maxspeeds, dtype=object),
+        name=np.asarray(names, dtype=object),
         source=source,
     )

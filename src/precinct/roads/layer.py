@@ -17,6 +17,7 @@ from typing import Literal
 
 import numpy as np
 import shapely
+from pyproj import CRS
 
 from precinct.core.errors import ValidationError
 from precinct.geo import read_roads_file
@@ -85,3 +86,66 @@ def road_layer(path: str, detail: RoadDetail) -> RoadLayer:
                          "geometry": shapely.geometry.mapping(rounded)})
     body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
     return RoadLayer(gzip.compress(body.encode("utf-8"), 6), len(features), coordinate_count)
+
+
+@lru_cache(maxsize=4)
+def road_extent(path: str) -> tuple[float, float, float, float]:
+    """Return the (west, south, east, north) lon/lat extent of a roads file (cached per process and file).
+
+    Raises
+    ------
+    NotFoundError, ValidationError
+        If the file is missing or not a road network (from ``geo``).
+    """
+    edges = read_roads_file(path)
+    lonlat = geometry_to_lonlat(shapely.box(*shapely.total_bounds(edges.geometry)), edges.crs)
+    west, south, east, north = shapely.bounds(lonlat)
+    return float(west), float(south), float(east), float(north)
+
+
+#: a named road gets a label every this many metres of its length (and one if shorter but long enough)
+LABEL_SPACING_M = 400.0
+LABEL_MIN_LENGTH_M = 60.0
+
+
+@lru_cache(maxsize=4)
+def road_labels(path: str) -> RoadLayer:
+    """Build (once per process and file) label points for the named roads of a roads file.
+
+    Each named road's edges are merged; every merged line of at least ``LABEL_MIN_LENGTH_M`` gets a
+    label at its middle and one more every ``LABEL_SPACING_M``. A label is a GeoJSON Point with
+    ``name`` and ``angle_deg``, the road's direction there as a screen rotation (clockwise, within
+    -90..90 so text never reads upside down). A file without names (the Wuhan demo roads) has none.
+
+    Raises
+    ------
+    NotFoundError, ValidationError
+        If the file is missing or not a road network.
+    """
+    edges = read_roads_file(path)
+    features: list[dict[str, object]] = []
+    if edges.name is not None:
+        named = edges.name != ""
+        for name in sorted(set(edges.name[named].tolist())):
+            merged = shapely.line_merge(shapely.multilinestrings(edges.geometry[edges.name == name]))
+            for line in getattr(merged, "geoms", [merged]):
+                features.extend(_labels_along(line, str(name), edges.crs))
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False)
+    return RoadLayer(gzip.compress(body.encode("utf-8"), 6), len(features), len(features))
+
+
+def _labels_along(line: shapely.LineString, name: str, crs: CRS) -> list[dict[str, object]]:
+    length = float(line.length)
+    if length < LABEL_MIN_LENGTH_M:
+        return []
+    count = max(1, int(length // LABEL_SPACING_M))
+    labels: list[dict[str, object]] = []
+    for position in (np.arange(count) + 0.5) * (length / count):
+        before = line.interpolate(max(0.0, position - 10.0))
+        after = line.interpolate(min(length, position + 10.0))
+        angle = -float(np.degrees(np.arctan2(after.y - before.y, after.x - before.x)))
+        angle = (angle + 90.0) % 180.0 - 90.0
+        point = geometry_to_lonlat(line.interpolate(position), crs)
+        labels.append({"type": "Feature", "properties": {"name": name, "angle_deg": round(angle, 1)},
+                       "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]}})
+    return labels

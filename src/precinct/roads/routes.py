@@ -29,12 +29,31 @@ def get_roads(
         road_layer = layer.road_layer(settings.roads_file, detail)
     except NotFoundError as exc:
         raise ConfigurationError(f"{exc}; set PRECINCT_ROADS_FILE to a roads file") from exc
+    return _geojson(request, road_layer)
+
+
+def _geojson(request: Request, prepared: layer.RoadLayer) -> Response:
     headers = {"Cache-Control": "private, max-age=86400", "Vary": "Accept-Encoding",
-               "X-Feature-Count": str(road_layer.feature_count)}
+               "X-Feature-Count": str(prepared.feature_count)}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
-        return Response(road_layer.gzip_body, media_type="application/geo+json", headers=headers)
-    return Response(road_layer.body(), media_type="application/geo+json", headers=headers)
+        return Response(prepared.gzip_body, media_type="application/geo+json", headers=headers)
+    return Response(prepared.body(), media_type="application/geo+json", headers=headers)
+
+
+@router.get("/labels", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def get_road_labels(
+    request: Request, settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)],
+) -> Response:
+    """Street-name label points (``name``, ``angle_deg``) of the roads file's named roads, as GeoJSON.
+
+    Empty where the roads have no names (the Wuhan demo roads); gzip-compressed when accepted.
+    """
+    try:
+        labels = layer.road_labels(settings.roads_file)
+    except NotFoundError as exc:
+        raise ConfigurationError(f"{exc}; set PRECINCT_ROADS_FILE to a roads file") from exc
+    return _geojson(request, labels)
 
 
 @router.get("/route", response_model=RouteRead)
