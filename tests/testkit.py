@@ -40,7 +40,9 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
                         "audit_checkpoint_file": NO_CHECKPOINT_FILE,
                         "watchdog_enabled": False, "forecast_scheduler_enabled": False,
                         "drill_ticker_enabled": False, "deadline_sweep_enabled": False,
-                        "directive_sweep_enabled": False, "login_backoff_base_s": 0.0} | overrides))
+                        "directive_sweep_enabled": False, "hazard_sweep_enabled": False,
+                        "case_sweep_enabled": False,
+                        "login_backoff_base_s": 0.0} | overrides))
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test for pytest to collect

@@ -36,6 +36,9 @@ BODY_LIMITS: dict[tuple[str, str], int] = {
     ("POST", "/auth/token"): 4 * KIB,  # the log-in form: a name, a password, a code
     ("POST", "/unit-positions"): 2048 * KIB,  # up to 5,000 AVL reports
     ("POST", "/drills"): 512 * KIB,  # a whole scenario
+    ("POST", "/cases/documents"): 64 * 1024 * KIB,  # a case document (its own size check follows, 20 MiB by default)
+    ("POST", "/places/premises/import"): 2048 * KIB,  # a CSV or GeoJSON file of premises
+    ("POST", "/places/attachments"): 8192 * KIB,  # an inspection's photo or document (its own size check follows)
 }
 PUBLIC_BODY_ROUTES = frozenset({("POST", "/auth/token")})
 

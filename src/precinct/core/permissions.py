@@ -52,6 +52,19 @@ class Permission(enum.StrEnum):
     REOPEN = "reopen"  # reopen a closed incident, with a reason
     ISSUE_DIRECTIVES = "issue_directives"  # issue directives in one's scope, check and cancel them
     WORK_DIRECTIVES = "work_directives"  # sign for, work on and report the directives sent to one's unit
+    # cases (案件): the register, legal deadlines, review and custody; supervisors act as legal officers (法制员)
+    READ_CASES = "read_cases"  # cases of one's scope: register, events, deadlines, tasks, documents, custody
+    WORK_CASES = "work_cases"  # open and work cases (officers: their team's or their own), submit decisions
+    APPROVE_CASES = "approve_cases"  # approve or return decisions, grant extensions, decide disposals (not one's own)
+    CASE_PARTIES = "case_parties"  # record and read a case's parties, with a purpose (audited)
+    SET_CASE_RULES = "set_case_rules"  # a new version of the rule table of legal time limits
+    CASE_FIGURES = "case_figures"  # clearance and timeliness figures of one's scope (no personal data)
+    # places: inspections of key premises, dispute mediation and the community beat log
+    INSPECT = "inspect"  # inspect premises in one's scope, re-inspect hazards, attach files to one's inspections
+    MEDIATE = "mediate"  # open and work dispute cases (矛盾纠纷) of one's station
+    BEAT_WORK = "beat_work"  # record visits and work in the log of one's station's beats
+    INCIDENT_NOTES = "incident_notes"  # add running notes to a call in one's scope (officers: their own calls)
+    EDIT_INCIDENTS = "edit_incidents"  # correct an open call's type, priority, address and description
 
 
 R = Role
@@ -80,6 +93,17 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REOPEN: frozenset({R.SUPERVISOR}),
     Permission.ISSUE_DIRECTIVES: frozenset({R.SUPERVISOR}),
     Permission.WORK_DIRECTIVES: frozenset({R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.READ_CASES: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.WORK_CASES: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.APPROVE_CASES: frozenset({R.SUPERVISOR}),
+    Permission.CASE_PARTIES: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.SET_CASE_RULES: frozenset({R.SUPERVISOR}),
+    Permission.CASE_FIGURES: frozenset({R.ANALYST, R.SUPERVISOR}),
+    Permission.INSPECT: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.MEDIATE: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.BEAT_WORK: frozenset({R.PATROL_OFFICER, R.SUPERVISOR}),
+    Permission.INCIDENT_NOTES: frozenset({R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR, R.ADMIN}),
+    Permission.EDIT_INCIDENTS: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
 }
 del R
 

@@ -101,6 +101,29 @@ class Settings(BaseSettings):
         description="PostgreSQL role the server runs as: SELECT and INSERT on the audit log, no UPDATE or DELETE")
     app_db_password: SecretStr | None = Field(
         default=None, description="password `precinct db upgrade` gives the application role (none: NOLOGIN)")
+    # places: inspection files and the overdue-hazard sweep
+    attachment_dir: Path = Field(
+        default=Path("var/attachments"),
+        description="folder where inspection photos and documents are stored, each under its SHA-256")
+    attachment_max_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest inspection file accepted (bytes)")
+    hazard_sweep_enabled: bool = Field(
+        default=True, description="record hazards past their rectification deadline and escalate them in the background")
+    hazard_escalate_after_s: float = Field(
+        default=86400.0, gt=0,
+        description="seconds an overdue hazard stays at one level (station, district branch, city) before it climbs")
+    # cases: numbers, documents and the legal-deadline sweep
+    case_number_pattern: str = Field(
+        default="{station}-{kind}-{year}-{seq:05d}", min_length=6, max_length=64,
+        description="how case numbers are made: {station} (the station's code), {kind} (XZ administrative, "
+                    "XS criminal), {year}, {seq} (per station, kind and year; a format spec such as {seq:05d})")
+    case_documents_dir: Path = Field(
+        default=Path("var/case-documents"), description="folder where case documents are stored (hash in the database)")
+    case_document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest case document accepted (bytes)")
+    case_sweep_enabled: bool = Field(
+        default=True, description="send deadline reminders and record breaches of cases' legal limits in the background")
+    case_sweep_interval_s: float = Field(default=60.0, gt=0, le=3600, description="seconds between case sweeps")
 
     @field_validator("local_timezone")
     @classmethod
