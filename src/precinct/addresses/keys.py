@@ -1,0 +1,88 @@
+"""Search keys of an address: normalised text, pinyin and pinyin initials (pypinyin), English words.
+
+An address is searched two ways (see :mod:`precinct.addresses.index`): Chinese characters by
+substring of its searchable text, and Latin letters and digits by prefix of its tokens. The tokens
+are, for each part that has Chinese characters, its full pinyin and its initials (解放大道 ->
+``jiefangdadao``, ``jfdd``; 688号 -> ``688hao``, ``688h``), and the words of its Latin text
+(English names, OpenStreetMap's Latin street names, house numbers). They are computed once, when the
+address is stored, and kept in ``addresses.search_keys``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{_CJK}]+")
+LATIN_RUN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
+_TERM = re.compile(f"[{_CJK}]+|[0-9a-z\u00c0-\u024f]+")
+MAX_QUERY_LENGTH = 64
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in NFKC (full-width letters and digits become half-width), lower case, one space apart."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return CJK_RUN.search(text) is not None
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_tokens(part: str) -> tuple[str, ...]:
+    """Return the full pinyin and the initials of a part with Chinese characters (digits kept whole).
+
+    >>> pinyin_tokens("解放大道")
+    ('jiefangdadao', 'jfdd')
+    """
+    syllables = [s.lower() for s in lazy_pinyin(normalise(part), style=Style.NORMAL, errors="default")]
+    syllables = [re.sub(r"[^0-9a-z]", "", s) for s in syllables]
+    syllables = [s for s in syllables if s]
+    if not syllables:
+        return ()
+    full = "".join(syllables)
+    initials = "".join(s if s.isdigit() else s[0] for s in syllables)
+    return (full, initials) if initials != full else (full,)
+
+
+def search_keys(*parts: str) -> str:
+    """Return the space-separated search tokens of an address's parts (name, road, district, ...)."""
+    tokens: list[str] = []
+    for part in parts:
+        text = normalise(part)
+        if not text:
+            continue
+        for piece in text.split():
+            if has_cjk(piece):
+                tokens.extend(pinyin_tokens(piece))
+            tokens.extend(LATIN_RUN.findall(piece))
+    return " ".join(dict.fromkeys(tokens))  # unique, in order
+
+
+def searchable_text(text: str, *parts: str, text_en: str = "") -> str:
+    """Return the text Chinese queries are matched in: the parts one space apart, the text, the English text.
+
+    The parts (name, district, road, number, building, unit) come first so that a match at the
+    start of one ranks as a start-of-word match; the whole text follows for queries that run across
+    parts (江汉区解放).
+    """
+    spaced = " ".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+    return normalise(" ".join(t for t in (spaced, text if text != spaced else "", text_en) if t))
+
+
+def query_terms(query: str) -> tuple[list[str], list[str]]:
+    """Split a query into its Chinese runs (matched as substrings) and Latin/digit runs (matched as token prefixes).
+
+    >>> query_terms("解放大道 688")
+    (['解放大道'], ['688'])
+    """
+    cjk: list[str] = []
+    latin: list[str] = []
+    for term in _TERM.findall(normalise(query)[:MAX_QUERY_LENGTH]):
+        (cjk if has_cjk(term) else latin).append(term)
+    return cjk, latin
