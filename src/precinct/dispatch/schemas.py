@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from precinct.api.inputs import Id, RequestModel
 from precinct.dispatch.models import Agency, HandoffMode
+from precinct.incidents.models import Disposition
 from precinct.incidents.schemas import AssignmentRead, IncidentRead
 from precinct.units.models import UnitType
-from precinct.units.schemas import UnitRead
+from precinct.units.schemas import UnitRead, UnitStatusUpdate
 
 
 class ReasonRead(BaseModel):
@@ -145,3 +146,11 @@ class OfficerAssignmentRead(BaseModel):
     unit: UnitRead
 
 
+
+
+class UnitStatusReport(UnitStatusUpdate):
+    """A unit's status report; clearing the last unit on scene closes the call and needs how it ended."""
+
+    disposition: Disposition | None = Field(default=None, description=(
+        "when the unit is the last one on scene and clears (available): the incident closes with this disposition"))
+    note: str = Field(default="", max_length=2000, description="the closing feedback (反馈) in that case")

@@ -155,3 +155,16 @@ class Assignment(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_by: Mapped[str] = mapped_column(String(64))
+
+
+class IncidentNote(Base):
+    """A running note on a call: timestamped, by its author, append-only (never edited or deleted)."""
+
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[str] = mapped_column(String(64))
+    author_role: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)

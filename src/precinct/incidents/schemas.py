@@ -140,3 +140,34 @@ def live_payload(incident: object) -> dict[str, Any]:
             data[name] = data[name][:LIVE_TEXT_LIMIT] + "…"
             data["truncated"] = True
     return data
+
+
+class IncidentNoteCreate(RequestModel):
+    """A running note on a call (append-only)."""
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class IncidentNoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    incident_id: int
+    at: datetime
+    author: str
+    author_role: str
+    text: str
+
+
+class IncidentUpdate(RequestModel):
+    """A correction of an open call's facts: only the fields given change; each change goes to the event log.
+
+    Any other field is refused (a status moves through the transitions route).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    type_code: str | None = Field(default=None, min_length=1, max_length=32)
+    priority: int | None = Field(default=None, ge=1, le=4, description="1 most urgent")
+    address: str | None = Field(default=None, max_length=256)
+    description: str | None = Field(default=None, max_length=4000)
