@@ -111,6 +111,7 @@ def test_dispatch_recommended_unit_updates_a_second_console_live(open_console, c
     page.select_option("#close-disposition", "resolved")
     page.fill("#close-note", "已处置")
     page.click("#close-incident")
+    page.click("#close-incident-confirm")  # closing asks to confirm
     page.wait_for_selector("#incident-status[data-status='closed']")
     watcher.page.wait_for_selector(f"#unit-list li[data-unit-id='{unit_id}'][data-status='available']")
 

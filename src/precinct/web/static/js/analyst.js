@@ -3,6 +3,7 @@ import { allPages, api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, isoFromLocal, lang, localHourAndWeekday, name, t, weekdayNames, onLangChange } from "./i18n.js";
 import { store, typeName } from "./store.js";
 import { choices, dataTable, el, errorText, field, select, tableRow, toast } from "./ui.js";
+import { directiveButton, fromRepeatPlace, fromSpike } from "./directive-form.js";
 
 const PAGE_SIZE = 100;
 const CHART_SAMPLE = 5000;
@@ -206,8 +207,11 @@ function bar(id, labels, values, horizontal = false) {
   });
 }
 
-function renderGenericTable(rows) {
-  const table = el("table", { class: "data" });
+// "Send as directive" on a spike and on a repeat-call place (the directive form, prefilled with its link).
+const DIRECTIVE_SOURCES = { spikes: fromSpike, repeat_calls: fromRepeatPlace };
+
+function renderGenericTable(rows, key) {
+  const table = el("table", { class: "data", "data-table": key });
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c) => typeof rows[0][c] !== "object" || rows[0][c] === null);
   const head = el("tr");
   for (const c of columns) head.append(el("th", { scope: "col" }, c));
@@ -217,6 +221,12 @@ function renderGenericTable(rows) {
     for (const c of columns) {
       const v = r[c];
       tr.append(el("td", {}, typeof v === "number" ? fmtNumber(v, { maximumFractionDigits: 3 }) : /_at$/.test(c) && v ? fmtDateTime(v) : String(v ?? "")));
+    }
+    const send = DIRECTIVE_SOURCES[key] && (key !== "spikes" || r.alarm) ? directiveButton(DIRECTIVE_SOURCES[key](r)) : null;
+    if (send) {
+      const cell = el("td");
+      cell.append(send);
+      tr.append(cell);
     }
     table.append(tr);
   }
@@ -239,7 +249,7 @@ async function loadAnalysisTable(def, box) {
       return;
     }
     note.remove();
-    box.append(renderGenericTable(rows));
+    box.append(renderGenericTable(rows, def.key));
   } catch (error) {
     note.textContent = errorText(error);
     note.dataset.state = "error";

@@ -1,5 +1,6 @@
 // Drills view (红蓝攻防): start a scenario, follow its score, and step through the replay.
 import { api } from "./api.js";
+import { replayText } from "./event-words.js";
 import { fmtDateTime, fmtDuration, fmtNumber, name, onLangChange, t } from "./i18n.js";
 import { can, typeName } from "./store.js";
 import { actionButton, button, dataTable, el, errorText, tableRow, toast } from "./ui.js";
@@ -125,11 +126,7 @@ function renderScore(result) {
   return wrap;
 }
 
-function describe(event) {
-  const who = event.call_sign || event.actor || "";
-  const change = event.to_status ? ` → ${t(`status.${event.to_status}`)}` : "";
-  return `${fmtDateTime(event.at)} · ${t("drill_step")} ${(event.step ?? 0) + 1} · ${event.kind}${change} ${who}`.trim();
-}
+const describe = replayText; // each step in words, in the chosen language
 
 function renderReplay() {
   const wrap = el("div", { id: "drill-replay" });

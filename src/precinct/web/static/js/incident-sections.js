@@ -1,6 +1,6 @@
 // The incident card's sections: recommendations and dispatch, duplicates, plan, hand-off, parties, event log.
 import { api, optional, ApiError } from "./api.js";
-import { fmtDateTime, fmtDistance, fmtDuration, fmtNumber, name, pair, t } from "./i18n.js";
+import { fmtDistance, fmtDuration, fmtNumber, name, pair, t } from "./i18n.js";
 import { listDuplicates } from "./duplicates.js";
 import { can, rolesHolding, store, upsertIncident, upsertUnit } from "./store.js";
 import { button, choices, el, errorText, section, select, toast } from "./ui.js";
@@ -84,6 +84,7 @@ async function dispatchUnit(incidentId, item, node) {
   try {
     await api(`/incidents/${incidentId}/assignments`, { method: "POST", body: { unit_id: item.unit_id } });
     toast(t("dispatched_unit", { unit: item.call_sign }));
+    node.replaceWith(el("span", { class: "ok dispatched-note", "data-unit-id": String(item.unit_id) }, t("dispatched_unit", { unit: item.call_sign })));
     const [incident, unit] = await Promise.all([api(`/incidents/${incidentId}`), api(`/units/${item.unit_id}`)]);
     upsertUnit(unit);
     // Fresh recommendations after a dispatch (the unit is no longer available).
@@ -147,9 +148,18 @@ export function handoffSection(incident) {
   const mode = select({ id: "handoff-mode" }, choices(store.meta.handoff_modes, "mode"));
   const reason = el("input", { id: "handoff-reason", maxlength: "1000", minlength: "2", required: "" });
   form.append(el("label", { for: "handoff-agency" }, t("agency")), agency, el("label", { for: "handoff-mode" }, t("mode")), mode,
-    el("label", { for: "handoff-reason" }, t("reason")), reason, el("button", { type: "submit" }, t("handoff_submit")));
+    el("label", { for: "handoff-reason" }, t("reason")), reason, el("button", { type: "submit", id: "handoff-submit" }, t("handoff_submit")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const submit = form.querySelector("button[type=submit]");
+    if (mode.value === "transfer" && submit.dataset.confirm !== "yes") { // a transfer closes the call here: ask first
+      submit.dataset.confirm = "yes";
+      submit.textContent = `${t("confirm_transfer")}`;
+      submit.classList.add("danger");
+      return;
+    }
+    submit.dataset.confirm = "";
+    submit.textContent = t("handoff_submit");
     try {
       await api(`/incidents/${incident.id}/handoffs`, { method: "POST", body: { agency: agency.value, mode: mode.value, reason: reason.value } });
       toast(t("handoff_done"));
@@ -162,7 +172,7 @@ export function handoffSection(incident) {
   return box;
 }
 
-// ---- parties and event log ----------------------------------------------------------------------
+// ---- parties ----------------------------------------------------------------------
 
 export function partiesSection(incident) {
   const box = section("parties", "sec-parties");
@@ -196,19 +206,5 @@ export function partiesSection(incident) {
     }
   });
   box.append(form, out);
-  return box;
-}
-
-export function eventsSection(incident) {
-  const box = section("events", "sec-events");
-  const list = el("ol", { class: "events" });
-  box.append(list);
-  api(`/incidents/${incident.id}/events`).then((events) => {
-    for (const e of events) {
-      const text = `${fmtDateTime(e.at)} · ${e.actor} · ${e.kind}` +
-        (e.to_status ? ` → ${t(`status.${e.to_status}`)}` : "") + (e.data?.call_sign ? ` (${e.data.call_sign})` : "");
-      list.append(el("li", {}, text));
-    }
-  }).catch(() => {});
   return box;
 }

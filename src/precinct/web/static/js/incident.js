@@ -1,10 +1,12 @@
 // The incident card: facts, the sections the role may use, assigned units, status moves and closing.
 import { api } from "./api.js";
 import { fmtDateTime, onLangChange, t } from "./i18n.js";
-import { eventsSection, handoffSection, incidentDuplicatesSection, partiesSection, planSection, recommendationsSection } from "./incident-sections.js";
+import { handoffSection, incidentDuplicatesSection, partiesSection, planSection, recommendationsSection } from "./incident-sections.js";
+import { deadlinesSection, editSection, eventsSection, notesSection } from "./card-notes.js";
+import { incidentTimers } from "./timers.js";
 import { showIncidentPanel, showPanel, side } from "./side.js";
 import { can, incidentTitle, isOpen, manualMoves, on, store, upsertIncident, upsertUnit } from "./store.js";
-import { badge, button, choices, el, errorText, incidentBadges, section, select, toast } from "./ui.js";
+import { badge, button, choices, confirmButton, el, errorText, incidentBadges, section, select, toast } from "./ui.js";
 
 let refreshTimer = null;
 
@@ -58,13 +60,18 @@ function renderIncident({ fresh = false } = {}) {
   fact("source", t(`source.${incident.source}`));
   fact("address", incident.address);
   fact("description", incident.description);
-  panel.append(facts);
-
   const open = isOpen(incident);
+  if (!open) facts.append(el("dt", {}, t("closing_note")), el("dd", { id: "closing-note" }, "—"));
+  panel.append(facts);
+  panel.append(incidentTimers(incident, { open }));
+
   if (open && can("intake_desk")) panel.append(keep?.recommendations || recommendationsSection(incident));
   if (open && can("intake_desk")) panel.append(keep?.duplicates || incidentDuplicatesSection(incident));
   panel.append(assignmentsSection());
+  if (open && can("see_deadlines")) panel.append(deadlinesSection(incident));
   if (open && can("field_status")) panel.append(statusSection(incident));
+  panel.append(keep?.notes || notesSection(incident));
+  if (open && can("edit_incidents")) panel.append(editSection(incident));
   panel.append(keep?.plan || planSection(incident));
   if (can("intake_desk")) panel.append(keep?.handoff || handoffSection(incident));
   panel.append(keep?.parties || partiesSection(incident));
@@ -75,7 +82,8 @@ function renderIncident({ fresh = false } = {}) {
 /** Sections that keep what the user typed or loaded across a live update of the same incident. */
 function captureSections(panel) {
   const take = (id) => panel.querySelector(`#${id}`);
-  return { recommendations: take("sec-recommendations"), duplicates: take("sec-duplicates"), plan: take("sec-plan"), handoff: take("sec-handoff"), parties: take("sec-parties") };
+  return { recommendations: take("sec-recommendations"), duplicates: take("sec-duplicates"), plan: take("sec-plan"), handoff: take("sec-handoff"),
+    parties: take("sec-parties"), notes: take("sec-notes") };
 }
 
 // ---- assigned units -----------------------------------------------------------------------------
@@ -129,7 +137,10 @@ function statusSection(incident) {
   const row = el("div", { class: "row wrap" });
   for (const target of moves) {
     if (target === "closed") continue; // closing takes a disposition: its own row below
-    row.append(button(t("to_status", { s: t(`status.${target}`) }), { "data-target": target, class: "status-button" }, () => transition(incident, { status: target })));
+    const attrs = { "data-target": target, class: "status-button" };
+    const move = () => transition(incident, { status: target });
+    row.append(target === "transferred" ? confirmButton(t("to_status", { s: t(`status.${target}`) }), attrs, "confirm_transfer", move)
+      : button(t("to_status", { s: t(`status.${target}`) }), attrs, move));
   }
   box.append(row);
   if (!moves.includes("closed")) return box;
@@ -137,7 +148,8 @@ function statusSection(incident) {
   const disposition = select({ id: "close-disposition" }, choices(store.meta.dispositions, "disposition"));
   const note = el("input", { id: "close-note", maxlength: "2000", placeholder: t("note") });
   close.append(el("label", { for: "close-disposition" }, t("disposition")), disposition, el("label", { for: "close-note", class: "sr-only" }, t("note")), note,
-    button(t("close_incident"), { id: "close-incident", class: "danger" }, () => transition(incident, { status: "closed", disposition: disposition.value, note: note.value })));
+    confirmButton(t("close_incident"), { id: "close-incident", class: "danger" }, "confirm_close",
+      () => transition(incident, { status: "closed", disposition: disposition.value, note: note.value })));
   box.append(close);
   return box;
 }

@@ -18,10 +18,16 @@ import { initLogin, showLogin } from "./login.js";
 import { initEnrolment, needsEnrolment, showEnrolment } from "./enrolment.js";
 import { initUserMenu, renderWho } from "./user-menu.js";
 import { initSecurity, securityAllowed, showSecurity } from "./security.js";
+import { initTimers } from "./timers.js";
+import { initOverdue } from "./overdue.js";
+import { alertsReady, initNotify } from "./notify.js";
+import { initCardNotes } from "./card-notes.js";
+import { initHotkeys } from "./hotkeys.js";
+import { initStation, showStation } from "./station.js";
 
 const $ = (id) => document.getElementById(id);
 
-const VIEWS = ["map", "officer", "analyst", "drills", "security"];
+const VIEWS = ["map", "station", "officer", "analyst", "drills", "security"];
 let consoleMap = null;
 
 /** End the session; the log-in screen then shows `message` (an error, or kind "note": a notice). */
@@ -35,6 +41,7 @@ function logOut(message = "", kind = "error") {
 /** The views the account's permissions open, and the one it starts on. */
 function viewsFor() {
   const views = ["map"];
+  if (can("read_incidents") && store.stations.size) views.push("station");
   if (can("officer") || store.me.unit_id) views.push("officer");
   if (can("review")) views.push("analyst", "drills");
   if (securityAllowed()) views.push("security");
@@ -49,6 +56,9 @@ function initSidePanel() {
   initIntake();
   initIncidentCard();
   initUnitPanels();
+  initOverdue();
+  initCardNotes();
+  initHotkeys();
   showPanel("queue");
 }
 
@@ -61,6 +71,7 @@ export function showView(viewName) {
   document.body.dataset.view = viewName;
   if (viewName === "map") consoleMap?.map.invalidateSize();
   if (viewName === "officer") showOfficer();
+  if (viewName === "station") showStation();
   if (viewName === "analyst") showAnalyst();
   if (viewName === "drills") showDrills();
   if (viewName === "security") showSecurity();
@@ -102,13 +113,17 @@ async function boot() {
     $(`tab-${v}`).onclick = () => showView(v);
   }
   if (readIncidents) {
+    initTimers();
+    initNotify();
     initSidePanel();
+    initStation();
     initOfficer();
     initAnalyst();
     initDrills();
     const [units, open] = await Promise.all([api("/units"), allPages("/incidents", { status: openStatuses() })]);
     for (const unit of units) upsertUnit(unit);
     for (const incident of open.items) upsertIncident(incident);
+    alertsReady(); // from here on a new priority-1 call raises an alert
     startStream();
   } else {
     $("side-tabs").hidden = true;

@@ -4,6 +4,7 @@ import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtNumber, name, t, onLangChange } from "./i18n.js";
 import { awaitingDispatch, dutyNumeral, incidentTitle, isOpen, on, store } from "./store.js";
 import { el, escapeHtml } from "./ui.js";
+import { directiveFromLayer } from "./directive-form.js";
 
 export const WUHAN = [30.585, 114.3];
 export const ATTRIBUTION = "© OpenStreetMap contributors (ODbL)";
@@ -311,6 +312,8 @@ async function loadOptionalLayer(def) {
       const p = feature.properties || {};
       const label = p.name_zh || p.name || p.label || p.minutes || p.score || p.count || "";
       if (label !== "") layer.bindTooltip(escapeHtml(typeof label === "number" ? fmtNumber(label) : label));
+      const send = directiveFromLayer(def.path, feature, result.data); // "send as directive" (issuers only)
+      if (send) layer.bindPopup(send);
     },
   });
   return { layer, count: data.features.length };

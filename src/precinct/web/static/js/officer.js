@@ -4,6 +4,7 @@ import { fmtDateTime, fmtDistance, fmtDuration, t, onLangChange } from "./i18n.j
 import { addRoads, createBaseMap, PRIORITY_COLOURS, UNIT_COLOURS } from "./map.js";
 import { incidentTitle, manualMoves, on, store, upsertUnit } from "./store.js";
 import { badge, el, errorText, escapeHtml, incidentBadges, toast } from "./ui.js";
+import { explainRefusal, fieldSection, positionControls } from "./officer-field.js";
 
 let map = null;
 let overlay = null;
@@ -75,7 +76,7 @@ function statusButton(labelKey, status, unit) {
       upsertUnit(await api(`/units/${unit.id}/status`, { method: "POST", body: { status } }));
       await refresh();
     } catch (error) {
-      toast(errorText(error), "error");
+      if (!explainRefusal(error)) toast(errorText(error), "error");
       node.disabled = false;
     }
   });
@@ -99,7 +100,7 @@ function render() {
   const head = el("div", { class: "officer-unit" });
   head.append(el("span", {}, t("my_unit")), el("strong", { id: "officer-unit" }, unit.call_sign),
     el("span", { class: "unit-status", id: "officer-unit-status", "data-status": unit.status, style: `--c:${UNIT_COLOURS[unit.status]}` }, t(`unit.${unit.status}`)));
-  card.append(head);
+  card.append(head, positionControls());
   if (unit.lon != null) {
     L.circleMarker([unit.lat, unit.lon], { radius: 8, color: "#fff", weight: 2, fillColor: UNIT_COLOURS[unit.status], fillOpacity: 1 }).addTo(overlay).bindTooltip(escapeHtml(unit.call_sign));
   }
@@ -141,7 +142,7 @@ function render() {
     actions.append(ack);
   }
   actions.append(statusButton("set_en_route", "en_route", unit), statusButton("set_on_scene", "on_scene", unit), statusButton("set_available", "available", unit));
-  box.append(actions);
+  box.append(actions, fieldSection(incident, unit, () => refresh()));
   const route = el("p", { id: "officer-route", class: "muted" }, t("loading"));
   box.append(el("h3", {}, t("navigation")), route);
   card.append(box);

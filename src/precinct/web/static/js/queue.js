@@ -4,6 +4,7 @@ import { openIncident } from "./incident.js";
 import { registerPanel, side } from "./side.js";
 import { awaitingDispatch, incidentTitle, isOpen, on, store } from "./store.js";
 import { badge, button, el } from "./ui.js";
+import { incidentTimers } from "./timers.js";
 
 let queueFilter = "";
 let showSimulated = true;
@@ -73,7 +74,8 @@ function incidentRow(incident) {
     badge(t(`status.${incident.status}`), "status", { "data-status": incident.status }),
   );
   if (incident.simulated) row.append(badge(t("simulated"), "sim"));
-  row.append(el("span", { class: "incident-address" }, incident.address), el("time", { datetime: incident.received_at }, fmtDateTime(incident.received_at)));
+  row.append(el("span", { class: "incident-address" }, incident.address), el("time", { datetime: incident.received_at }, fmtDateTime(incident.received_at)),
+    incidentTimers(incident));
   item.append(row);
   return item;
 }

@@ -2,7 +2,7 @@
 import { onLangChange } from "./i18n.js";
 import { can } from "./store.js";
 
-const TABS = ["queue", "call", "units", "duty"];
+const TABS = ["queue", "call", "overdue", "units", "duty"];
 const renderers = new Map(); // tab -> render(), registered by the panel's own module
 
 /** The console map, the tab last chosen, and the id of the incident whose card is open (or null). */

@@ -47,10 +47,13 @@ export function startStream() {
     const unit = parse(event);
     if (unit) upsertUnit(unit);
   });
-  source.addEventListener("duty_level", (event) => {
-    const level = parse(event);
-    if (level) emit("duty_level", level);
-  });
+  // Escalations, directives' steps and new notes: told to whoever listens (alerts, boards, open cards).
+  for (const kind of ["duty_level", "escalation", "directive", "incident_note"]) {
+    source.addEventListener(kind, (event) => {
+      const data = parse(event);
+      if (data) emit(kind, data);
+    });
+  }
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) {
       // The stream is not there (404) or refused us: poll instead, and try the stream again later.

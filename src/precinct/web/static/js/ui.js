@@ -90,6 +90,23 @@ export function actionButton(text, attrs, action) {
   return node;
 }
 
+/** A button that asks before it acts: the first click shows "Confirm" and "Cancel" (with `questionKey`'s text)
+ * in its place; only Confirm runs `action`. For closing and transferring an incident. */
+export function confirmButton(text, attrs, questionKey, action) {
+  const node = button(text, attrs, () => {
+    const ask = el("span", { class: "confirm-ask", role: "group" });
+    const yes = button(t("confirm"), { id: `${attrs.id || "action"}-confirm`, class: "danger confirm-yes" }, () => {
+      ask.replaceWith(node);
+      action();
+    });
+    const no = button(t("cancel_action"), { class: "confirm-no" }, () => ask.replaceWith(node));
+    ask.append(el("span", { class: "confirm-question" }, t(questionKey)), yes, no);
+    node.replaceWith(ask);
+    yes.focus();
+  });
+  return node;
+}
+
 /** A table with a header row of translated column names (an empty key: an empty header); rows go to its tBodies[0]. */
 export function dataTable(attrs, headKeys) {
   const table = el("table", { class: "data", ...attrs });

@@ -1,55 +1,16 @@
-// The units panel (every unit with its live status) and the duty-levels panel (set by the command permission).
+// The units panel (the unit board, unit-board.js) and the duty-levels panel (set by the command permission).
 import { api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, name, pair, t } from "./i18n.js";
 import { registerPanel, side } from "./side.js";
 import { can, dutyNumeral, on, rolesHolding, store } from "./store.js";
-import { badge, button, choices, el, errorText, field, select, toast } from "./ui.js";
-
-let unitFilter = "";
+import { button, el, errorText, select, toast } from "./ui.js";
+import { initUnitBoard, renderUnitBoard } from "./unit-board.js";
 
 export function initUnitPanels() {
-  registerPanel("units", renderUnits);
+  registerPanel("units", renderUnitBoard);
+  initUnitBoard();
   registerPanel("duty", renderDuty);
-  on("unit", (unit) => {
-    const row = document.querySelector(`#unit-list li[data-unit-id="${unit.id}"]`);
-    if (row) unitRowContent(row, unit);
-  });
   on("duty_level", () => side.panel === "duty" && renderDuty());
-}
-
-// ---- units --------------------------------------------------------------------------------------
-
-function unitRowContent(row, unit) {
-  row.replaceChildren(
-    el("span", { class: "call-sign" }, unit.call_sign),
-    el("span", { class: "unit-type" }, t(`unit_type.${unit.unit_type}`)),
-    el("span", { class: "unit-status", "data-status": unit.status }, t(`unit.${unit.status}`)),
-  );
-  if (unit.simulated) row.append(badge(t("simulated"), "sim"));
-  row.dataset.status = unit.status;
-}
-
-function renderUnits() {
-  const panel = document.getElementById("panel-units");
-  const units = [...store.units.values()].sort((a, b) => a.call_sign.localeCompare(b.call_sign));
-  panel.replaceChildren();
-  const available = units.filter((u) => u.status === "available").length;
-  panel.append(el("h2", { id: "units-count" }, t("units_count", { n: fmtNumber(units.length), a: fmtNumber(available) })));
-  const filter = select({ id: "unit-filter" }, choices(store.meta.unit.statuses, "unit"), { blank: t("all") });
-  filter.value = unitFilter;
-  filter.addEventListener("change", () => {
-    unitFilter = filter.value;
-    renderUnits();
-  });
-  panel.append(field("unit_status_filter", filter));
-  const list = el("ul", { class: "unit-list", id: "unit-list" });
-  for (const unit of units) {
-    if (unitFilter && unit.status !== unitFilter) continue;
-    const row = el("li", { "data-unit-id": String(unit.id) });
-    unitRowContent(row, unit);
-    list.append(row);
-  }
-  panel.append(list);
 }
 
 // ---- duty levels --------------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+// Timers that count on the page: one ticker a second updates every element timer() made, on the server's clock.
+import { api } from "./api.js";
+import { t } from "./i18n.js";
+import { can, on } from "./store.js";
+import { el } from "./ui.js";
+
+let offsetMs = 0; // the server's clock minus the browser's (from the overdue board's `now`)
+const limits = new Map(); // "priority:stage" -> seconds (the time-limit table in force)
+const statusSince = new Map(); // incident id -> ISO time it entered its current status (as far as the console saw)
+const boardDeadlines = new Map(); // incident id -> {deadline_at, warn_at} of its most pressing open deadline
+let amberFraction = 0.8; // share of a limit after which a timer turns amber (the board says the server's)
+
+/** Take the server's `now` (ISO) so that timers count on its clock. */
+export function setServerNow(iso) {
+  offsetMs = Date.parse(iso) - Date.now();
+}
+
+export function serverNow() {
+  return Date.now() + offsetMs;
+}
+
+/** "4:05", "1:02:07"; negative values with a minus sign. */
+export function fmtClock(seconds) {
+  const whole = Math.floor(Math.abs(seconds));
+  const h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60), s = whole % 60;
+  const body = h ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
+  return seconds < 0 ? `-${body}` : body;
+}
+
+/** A <time> that counts up from `since`, or down to `until` (amber from `warnAt`, red past `until`). */
+export function timer({ since, until, warnAt, labelKey, attrs = {} }) {
+  const node = el("time", { class: "timer", "data-timer": since ? "up" : "down", datetime: since || until, ...attrs });
+  if (warnAt) node.dataset.warnAt = warnAt;
+  if (labelKey) node.dataset.label = labelKey;
+  update(node, serverNow());
+  return node;
+}
+
+function update(node, now) {
+  const at = Date.parse(node.getAttribute("datetime"));
+  if (Number.isNaN(at)) return;
+  const label = node.dataset.label ? `${t(node.dataset.label)} ` : "";
+  if (node.dataset.timer === "up") {
+    node.textContent = label + fmtClock((now - at) / 1000);
+    return;
+  }
+  const left = (at - now) / 1000;
+  const warn = node.dataset.warnAt ? Date.parse(node.dataset.warnAt) : at;
+  node.dataset.state = left < 0 ? "red" : now >= warn ? "amber" : "ok";
+  node.textContent = left < 0 ? `${t("over_limit")} ${fmtClock(-left)}` : `${label}${fmtClock(left)}`;
+}
+
+function tick() {
+  const now = serverNow();
+  for (const node of document.querySelectorAll("time[data-timer]")) update(node, now);
+}
+
+export function initTimers() {
+  setInterval(tick, 1000);
+  on("incident", (incident) => {
+    const known = statusSince.get(incident.id);
+    if (!known || known.status !== incident.status) statusSince.set(incident.id, { status: incident.status, at: incident.updated_at });
+  });
+  if (can("see_deadlines")) loadLimits();
+}
+
+async function loadLimits() {
+  try {
+    const table = await api("/supervision/time-limits");
+    for (const cell of table.limits) limits.set(`${cell.priority}:${cell.stage}`, cell.limit_s);
+  } catch {
+    // without the table the calls show no time-limit timers
+  }
+}
+
+/** Remember the board's deadlines (the exact ones the server keeps) for the queue's timers. */
+export function rememberBoard(board) {
+  amberFraction = board.amber_fraction ?? amberFraction;
+  boardDeadlines.clear();
+  for (const item of board.items) {
+    const known = boardDeadlines.get(item.incident_id);
+    if (!known || item.deadline_at < known.deadline_at) boardDeadlines.set(item.incident_id, { deadline_at: item.deadline_at, warn_at: item.warn_at });
+  }
+}
+
+const STAGE_OF_STATUS = { received: "dispatch", dispatched: "arrival", en_route: "arrival", on_scene: "handling" };
+
+/** When the incident entered its current status (the console's own record, else its last change). */
+export function inStatusSince(incident) {
+  return statusSince.get(incident.id)?.at || incident.updated_at;
+}
+
+/** The incident's current time limit: {deadline_at, warn_at} from the board, else from the table; null without one. */
+export function currentDeadline(incident) {
+  if (boardDeadlines.has(incident.id)) return boardDeadlines.get(incident.id);
+  const stage = STAGE_OF_STATUS[incident.status];
+  const limit = stage && limits.get(`${incident.priority}:${stage}`);
+  if (!limit) return null;
+  const start = Date.parse(incident.status === "received" ? incident.received_at : inStatusSince(incident));
+  return { deadline_at: new Date(start + limit * 1000).toISOString(), warn_at: new Date(start + amberFraction * limit * 1000).toISOString() };
+}
+
+/** The three timers of a call: since received, in status, and (where a limit applies) to its limit. */
+export function incidentTimers(incident, { open = true } = {}) {
+  const box = el("span", { class: "timers" });
+  box.append(timer({ since: incident.received_at, labelKey: "since_received", attrs: { "data-kind": "received" } }));
+  if (!open) return box;
+  box.append(timer({ since: inStatusSince(incident), labelKey: "in_status", attrs: { "data-kind": "status" } }));
+  const deadline = currentDeadline(incident);
+  if (deadline) box.append(timer({ until: deadline.deadline_at, warnAt: deadline.warn_at, labelKey: "to_limit", attrs: { "data-kind": "limit" } }));
+  return box;
+}
