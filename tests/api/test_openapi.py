@@ -6,7 +6,9 @@ from precinct.app import create_app
 from testkit import test_settings
 
 #: answers that are not built from a response model, and why
-RAW_ANSWERS = {("GET", "/api/v1/map/roads"): "pre-built (and gzip-compressed) GeoJSON bytes"}
+RAW_ANSWERS = {("GET", "/api/v1/map/roads"): "pre-built (and gzip-compressed) GeoJSON bytes",
+               ("GET", "/api/v1/map/labels"): "pre-built (and gzip-compressed) GeoJSON bytes",
+               ("GET", "/api/v1/city/basemap"): "the GeoJSON file city init wrote, as it is"}
 
 
 def _untyped(schema: dict) -> bool:
