@@ -12,7 +12,7 @@ from precinct.api.inputs import Id
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.org import service as org_service
-from precinct.places import importer, nearby, service, work_routes
+from precinct.places import importer, nearby, service
 from precinct.places.models import Premises, PremisesCategory, RiskGrade
 from precinct.places.schemas import (
     ImportRead,
@@ -113,6 +113,3 @@ def premises_incidents(
                                status=n.incident.status.value, received_at=n.incident.received_at, lon=n.incident.lon,
                                lat=n.incident.lat, distance_m=round(n.distance_m, 1), simulated=n.incident.simulated)
             for n in nearby.incidents_near(session, premises.lon, premises.lat, radius_m=radius_m, days=days)]
-
-
-router.include_router(work_routes.router)  # inspections, hazards, the board and the beat log

@@ -1,4 +1,4 @@
-"""Inspection, hazard and beat-log routes under /api/v1/places (included by :mod:`precinct.places.routes`)."""
+"""Inspection, hazard, board and beat-log routes under /api/v1/places."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from precinct.places.schemas import (
     visit_read,
 )
 
-router = APIRouter(tags=["places"])  # included under /places by precinct.places.routes
+router = APIRouter(prefix="/places", tags=["places"])
 Reader = Annotated[Actor, require(Permission.READ_INCIDENTS)]
 Commander = Annotated[Actor, require(Permission.COMMAND)]
 Inspector = Annotated[Actor, require(Permission.INSPECT)]
