@@ -45,7 +45,8 @@ def tiny_extract(path: Path, *, police: bool = True) -> Path:
         ways.append(([grid[(i, j)] for j in range(4)], {"highway": "secondary" if i == 1 else "residential",
                                                         "name": f"North Avenue {i}"}))
     if police:
-        node(ORIGIN[0] + 1.5 * STEP_DEG[0], ORIGIN[1] + 1.5 * STEP_DEG[1], {"amenity": "police", "name": "Polizei Mitte"})
+        node(ORIGIN[0] + 1.5 * STEP_DEG[0], ORIGIN[1] + 1.5 * STEP_DEG[1],
+             {"amenity": "police", "name": "Polizei Mitte"})
     for tags, (i, j) in (({"leisure": "park", "name": "Stadtpark"}, (0.2, 0.2)), ({"natural": "water"}, (2.2, 2.2))):
         corners = [node(ORIGIN[0] + (i + di * 0.5) * STEP_DEG[0], ORIGIN[1] + (j + dj * 0.5) * STEP_DEG[1])
                    for di, dj in ((0, 0), (1, 0), (1, 1), (0, 1))]

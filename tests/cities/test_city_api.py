@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from city_kit import helsinki_extract
 from fastapi.testclient import TestClient
@@ -79,6 +81,11 @@ def test_the_map_opens_on_the_stored_city(city_client, auth):
     names = {f["properties"]["name"] for f in labels.json()["features"]}
     assert {"Aleksanterinkatu", "Mannerheimintie", "Bulevardi"} <= names
     assert all(-90 <= f["properties"]["angle_deg"] <= 90 for f in labels.json()["features"])
+    for name in names:  # a street's two carriageways get one label: none of one name within 150 m of another
+        points = [f["geometry"]["coordinates"] for f in labels.json()["features"] if f["properties"]["name"] == name]
+        gaps = [math.hypot((a[0] - b[0]) * 55_600, (a[1] - b[1]) * 111_200) for i, a in enumerate(points)
+                for b in points[i + 1:]]
+        assert min(gaps, default=1e9) >= 150, name
     basemap = city_client.get("/api/v1/city/basemap", headers=auth(Role.PATROL_OFFICER))
     kinds = [f["properties"]["kind"] for f in basemap.json()["features"]]
     assert (kinds.count("water"), kinds.count("park")) == (14, 163)

@@ -1,4 +1,5 @@
-"""``precinct city init`` on the real Helsinki extract, ``city show``, ``org add`` and ``org list``, on both databases."""
+"""``precinct city init`` on the real Helsinki extract, ``city show``, ``org add`` and ``org list``, on both
+databases."""
 
 from __future__ import annotations
 

@@ -83,8 +83,8 @@ def test_bad_plans_are_refused(tmp_path, helsinki_roads):
     with pytest.raises(ValidationError, match="code 'hel': use 1 to 8 capital letters or digits"):
         require_city_code("hel")
     far = [StationSite("远", "Far away", None, 25.5, 60.17)]
-    with pytest.raises(ValidationError, match="station 'Far away' at \\(25.50000, 60.17000\\) lies 30 km from every "
-                                              "district: .* lon comes before lat"):
+    with pytest.raises(ValidationError, match=r"station 'Far away' at \(25.50000, 60.17000\) lies 30 km from every "
+                                              r"district: .* lon comes before lat"):
         plan_city(CityInputs("HEL", "赫尔辛基", "Helsinki", helsinki_roads, stations=far))
     twice = [StationSite("a", "a", "S", 24.94, 60.17), StationSite("b", "b", "S", 24.945, 60.172)]
     with pytest.raises(ValidationError, match="two stations have the code 'S'"):

@@ -56,16 +56,16 @@ def test_bad_area_files_say_what_to_fix(tmp_path, features, options, message):
 
 
 def test_unreadable_area_files(tmp_path):
-    with pytest.raises(NotFoundError, match="districts file .*missing.geojson does not exist"):
+    with pytest.raises(NotFoundError, match=r"districts file .*missing\.geojson does not exist"):
         read_areas(tmp_path / "missing.geojson", what="districts file")
     (tmp_path / "d.geojson").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match="is not valid GeoJSON"):
         read_areas(tmp_path / "d.geojson", what="districts file")
     (tmp_path / "d.shp").write_text("x", encoding="utf-8")
-    with pytest.raises(ValidationError, match="use GeoJSON \\(.geojson\\) or GeoPackage \\(.gpkg\\), not '.shp'"):
+    with pytest.raises(ValidationError, match=r"use GeoJSON \(\.geojson\) or GeoPackage \(\.gpkg\), not '\.shp'"):
         read_areas(tmp_path / "d.shp", what="districts file")
     (tmp_path / "d.gpkg").write_text("not sqlite", encoding="utf-8")
-    with pytest.raises(ValidationError, match="districts file .* is not a readable GeoPackage"):
+    with pytest.raises(ValidationError, match=r"districts file .* is not a readable GeoPackage"):
         read_areas(tmp_path / "d.gpkg", what="districts file")
 
 
@@ -79,7 +79,8 @@ def test_stations_csv(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("name,x,y\na,1,2\n", "needs the columns name \\(or name_zh, name_en\\), lon and lat; it has \\['name', 'x', 'y'\\]"),
+    ("name,x,y\na,1,2\n",
+     "needs the columns name \\(or name_zh, name_en\\), lon and lat; it has \\['name', 'x', 'y'\\]"),
     ("name,lon,lat\na,10,50\nb,east,50\n", "line 3: lon 'east' is not a number of degrees between -180 and 180"),
     ("name,lon,lat\na,10,95\n", "line 2: lat '95' is not a number of degrees between -90 and 90"),
     ("name,lon,lat\n,10,50\n", "line 2: the station has no name"),

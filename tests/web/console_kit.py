@@ -179,6 +179,17 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
     passwords = {a["username"]: a["password"] for a in accounts}
     factors = SecondFactors({a["username"]: a["totp_secret"] for a in accounts if "totp_secret" in a})
     recovery_codes = {a["username"]: a["recovery_codes"] for a in accounts if "recovery_codes" in a}
+    with serving(url, root) as (base_url, log_file):
+        yield ConsoleServer(base_url, passwords, officer_unit_id, log_file, factors, recovery_codes)
+
+
+@contextmanager
+def serving(url: str, root: Path) -> Iterator[tuple[str, Path]]:
+    """Serve the app on the database at ``url`` (on a free port, from ``root``) while the block runs.
+
+    Yields the base URL and the server's log file. Roads and time zone are the server's own choice:
+    the environment sets neither, so a city stored with ``precinct city init`` gives them.
+    """
     port = free_port()
     # Every browser and API log-in comes from 127.0.0.1: no growing delays after the tests' deliberate failures.
     env = {**os.environ, "PRECINCT_DATABASE_URL": url, "PRECINCT_ENVIRONMENT": "test",
@@ -203,7 +214,7 @@ def running_console(root: Path) -> Iterator[ConsoleServer]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start: {log_file.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
-        yield ConsoleServer(base_url, passwords, officer_unit_id, log_file, factors, recovery_codes)
+        yield base_url, log_file
     finally:
         process.terminate()
         try:

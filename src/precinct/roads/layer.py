@@ -106,6 +106,7 @@ def road_extent(path: str) -> tuple[float, float, float, float]:
 #: a named road gets a label every this many metres of its length (and one if shorter but long enough)
 LABEL_SPACING_M = 400.0
 LABEL_MIN_LENGTH_M = 60.0
+LABEL_GAP_M = 150.0  # no two labels of one name closer than this
 
 
 @lru_cache(maxsize=4)
@@ -128,24 +129,30 @@ def road_labels(path: str) -> RoadLayer:
         named = edges.name != ""
         for name in sorted(set(edges.name[named].tolist())):
             merged = shapely.line_merge(shapely.multilinestrings(edges.geometry[edges.name == name]))
+            placed: list[shapely.Point] = []  # the two carriageways of one street get one label
             for line in getattr(merged, "geoms", [merged]):
-                features.extend(_labels_along(line, str(name), edges.crs))
+                features.extend(_labels_along(line, str(name), edges.crs, placed))
     body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False)
     return RoadLayer(gzip.compress(body.encode("utf-8"), 6), len(features), len(features))
 
 
-def _labels_along(line: shapely.LineString, name: str, crs: CRS) -> list[dict[str, object]]:
+def _labels_along(line: shapely.LineString, name: str, crs: CRS,
+                  placed: list[shapely.Point]) -> list[dict[str, object]]:
     length = float(line.length)
     if length < LABEL_MIN_LENGTH_M:
         return []
     count = max(1, int(length // LABEL_SPACING_M))
     labels: list[dict[str, object]] = []
     for position in (np.arange(count) + 0.5) * (length / count):
+        at = line.interpolate(position)
+        if any(at.distance(other) < LABEL_GAP_M for other in placed):
+            continue
+        placed.append(at)
         before = line.interpolate(max(0.0, position - 10.0))
         after = line.interpolate(min(length, position + 10.0))
         angle = -float(np.degrees(np.arctan2(after.y - before.y, after.x - before.x)))
         angle = (angle + 90.0) % 180.0 - 90.0
-        point = geometry_to_lonlat(line.interpolate(position), crs)
+        point = geometry_to_lonlat(at, crs)
         labels.append({"type": "Feature", "properties": {"name": name, "angle_deg": round(angle, 1)},
                        "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]}})
     return labels

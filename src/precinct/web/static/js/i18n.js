@@ -1,5 +1,6 @@
 // Two languages: zh-CN (default) and English. Texts are keyed; dates and numbers go through Intl.
 import { ACCOUNT_TEXTS } from "./i18n-accounts.js";
+import { MAP_TEXTS } from "./i18n-map.js";
 import { SHIFT_TEXTS } from "./i18n-shift.js";
 
 const STORAGE_KEY = "precinct.lang";
@@ -227,6 +228,7 @@ const TEXTS = {
   id: ["编号", "ID"],
   auditor_note: ["警情数据不对审计员开放；安全告警与审计链校验见“安全管理”。", "Incident data is not open to auditors; security alerts and the audit chain check are in the Security view."],
   ...ACCOUNT_TEXTS,
+  ...MAP_TEXTS,
   ...SHIFT_TEXTS,
 };
 

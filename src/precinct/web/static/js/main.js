@@ -3,6 +3,7 @@
 import { api, allPages, setToken, token, whenUnauthorised } from "./api.js";
 import { applyStatic, fmtTime, lang, onLangChange, setLang, setTimeZone, t } from "./i18n.js";
 import { ConsoleMap, registerStandardLayers } from "./map.js";
+import { loadCity } from "./city-map.js";
 import { can, on, openStatuses, store, upsertIncident, upsertUnit } from "./store.js";
 import { el, errorText } from "./ui.js";
 import { initSide, showPanel } from "./side.js";
@@ -96,6 +97,7 @@ async function boot() {
     api("/incident-types"),
     api("/org/units", { query: { tier: "district", boundaries: true } }),
     api("/org/units", { query: { tier: "station", boundaries: true } }),
+    loadCity(), // the map opens on the city (GET /city)
   ]);
   for (const type of types) store.types.set(type.code, type);
   for (const d of districts) store.districts.set(d.id, d);

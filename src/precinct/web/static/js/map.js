@@ -4,6 +4,7 @@ import { api, optional, ApiError } from "./api.js";
 import { fmtDateTime, fmtNumber, name, t, onLangChange } from "./i18n.js";
 import { awaitingDispatch, dutyNumeral, incidentTitle, isOpen, on, store } from "./store.js";
 import { el, escapeHtml } from "./ui.js";
+import { addBasemap, addLegend, addStreetLabels, applyCityView, incidentMarker, showCallSignsAtWorkingZoom, withLabelPoints } from "./city-map.js";
 import { directiveFromLayer } from "./directive-form.js";
 
 export const WUHAN = [30.585, 114.3];
@@ -46,11 +47,12 @@ export function asFeatureCollection(data) {
 }
 
 /** A bare offline map (no tiles): used by the console and by the officer view. */
-export function createBaseMap(element, { zoom = 11, center = WUHAN } = {}) {
+export function createBaseMap(element, { zoom = 11, center = WUHAN, fitCity = true } = {}) {
   const map = L.map(element, { preferCanvas: true, minZoom: 8, maxZoom: 19, zoomControl: true, attributionControl: true, keyboard: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(ATTRIBUTION);
   map.setView(center, zoom);
+  if (fitCity) applyCityView(map); // the city set up with `precinct city init` (GET /city)
   map.createPane("roads").style.zIndex = 250;
   map.createPane("boundaries").style.zIndex = 300;
   return map;
@@ -90,6 +92,10 @@ export class ConsoleMap {
     this.incidentMarkers = new Map();
     this.unitMarkers = new Map();
     this.roads = addRoads(this.map);
+    this.basemap = addBasemap(this.map);
+    this.streetLabels = addStreetLabels(this.map);
+    showCallSignsAtWorkingZoom(this.map);
+    addLegend(this.map, { priorityColours: PRIORITY_COLOURS, unitColours: UNIT_COLOURS });
     this.boundaryRenderer = L.canvas({ pane: "boundaries" });
     this.incidents = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15, showCoverageOnHover: false });
     this.units = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 35, disableClusteringAtZoom: 13, showCoverageOnHover: false,
@@ -199,7 +205,7 @@ export class ConsoleMap {
     return {
       radius: waiting ? 8 : 6, color: waiting ? "#111" : colour, weight: waiting ? 2.5 : 1.5,
       dashArray: incident.status === "on_scene" ? "3 2" : null,
-      fillColor: colour, fillOpacity: waiting ? 0.95 : 0.55,
+      fillColor: colour, fillOpacity: waiting ? 0.95 : 0.55, priority: incident.priority,
     };
   }
 
@@ -221,7 +227,7 @@ export class ConsoleMap {
       marker.incident = incident;
       return;
     }
-    const created = L.circleMarker([incident.lat, incident.lon], this.incidentStyle(incident));
+    const created = incidentMarker([incident.lat, incident.lon], this.incidentStyle(incident)); // a shape per priority
     created.incident = incident;
     created.bindTooltip(tip());
     created.on("click", (event) => {
@@ -284,12 +290,12 @@ export async function registerStandardLayers(consoleMap, { withIncidents, withUn
     visible: true, layer: consoleMap.boundaryLayer(districts, { color: "#37474f", weight: 2.2, opacity: 0.9 }, name),
   });
   consoleMap.register("stations", "layer_stations", {
-    visible: false, layer: consoleMap.boundaryLayer(stations, { color: "#546e7a", weight: 1.2, opacity: 0.8, dashArray: "6 4" }),
+    visible: false, layer: consoleMap.boundaryLayer(stations, { color: "#546e7a", weight: 1.2, opacity: 0.8, dashArray: "6 4" }, name),
   });
   consoleMap.register("beats", "layer_beats", {
     load: async () => {
-      const beats = await api("/beats", { query: { boundaries: true } });
-      return { layer: consoleMap.boundaryLayer(beats, { color: "#78909c", weight: 0.8, opacity: 0.7, dashArray: "2 3" }), count: beats.length };
+      const beats = withLabelPoints(await api("/beats", { query: { boundaries: true } }));
+      return { layer: consoleMap.boundaryLayer(beats, { color: "#78909c", weight: 0.8, opacity: 0.7, dashArray: "2 3" }, name), count: beats.length };
     },
   });
   if (withIncidents) consoleMap.register("incidents", "layer_incidents", { visible: true, layer: consoleMap.incidents });
