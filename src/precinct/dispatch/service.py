@@ -6,7 +6,7 @@ agencies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -26,6 +26,7 @@ from precinct.dispatch.ranking import (
     DispatchPolicy,
     MoveUp,
     Passed,
+    Ranking,
     Reason,
     StationPoint,
     UnitSnapshot,
@@ -38,6 +39,7 @@ from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, Incident, IncidentEvent, IncidentStatus, IncidentType
 from precinct.incidents.status import OPEN_STATUSES
 from precinct.live.hub import hub
+from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.models import Unit
 
@@ -96,26 +98,60 @@ def cached_unit_snapshot(session: Session) -> UnitSnapshot:
 def recommend(
     session: Session, incident_id: int, *, graph: RoadGraph | None, policy: DispatchPolicy = DEFAULT_POLICY,
     now: datetime | None = None, units: UnitSnapshot | None = None, plan: plans.PlanView | None = None,
+    actor: Actor | None = None,
 ) -> Recommendation:
     """Rank units for an incident by road travel time, with reasons (``dispatch.ranking``).
+
+    With ``actor``, the incident must lie in the actor's scope (else NotFoundError) and only the
+    units the actor may send are ranked: their scope's, and as reinforcement those of the stations
+    bordering the incident's (:func:`precinct.incidents.service.may_send`).
 
     With the move-up it calls for and the duty-level warning. ``graph=None`` ranks by straight-line
     distance only (for cities without a road file). ``units`` may pass a snapshot taken earlier;
     ``plan`` the incident's response plan when the caller has read it already.
     """
-    incident = incident_service.get(session, incident_id)
+    incident = (incident_service.get(session, incident_id) if actor is None
+                else incident_service.get_visible(session, incident_id, actor))
     now = now or utcnow()
     plan = plan or plans.get_plan(session, incident.type_code, incident.district_id)
     units = units if units is not None else cached_unit_snapshot(session)
     if len(units) == 0:
         no_units = Reason("no_units", "没有可用警力位置", "no unit has a position")
         return Recommendation(incident.id, [], [], [], [no_units])
+    sendable = _sendable_stations(session, incident, actor)
+    wide = policy if sendable is None else replace(policy, k=min(policy.k * SCOPED_WIDENING, len(units)))
     ranking = rank_units(units, lon=incident.lon, lat=incident.lat, allowed_types=plan.allowed_unit_types(),
-                         now=now, policy=policy, graph=graph)
+                         now=now, policy=wide, graph=graph)
+    if sendable is not None:
+        ranking = _only_sendable(ranking, units, sendable, policy.k)
     warnings = _duty_warnings(session, incident, units) if ranking.chosen is not None else []
     if ranking.chosen is None:
         warnings.append(Reason("no_eligible_unit", "没有符合条件的可用警力", "no eligible unit is available"))
     return Recommendation(incident.id, ranking.items, ranking.excluded, ranking.move_ups, warnings)
+
+
+#: a scoped account's ranking looks this many times deeper, then keeps the units it may send
+SCOPED_WIDENING = 4
+
+
+def _sendable_stations(session: Session, incident: Incident, actor: Actor | None) -> frozenset[int] | None:
+    """Return the stations whose units ``actor`` may send to ``incident`` (``None``: every unit)."""
+    if actor is None:
+        return None
+    scope = org_service.scope_for(session, actor)
+    if scope.units is None:
+        return None
+    return scope.units | org_service.neighbouring_stations(session, incident.station_id)
+
+
+def _only_sendable(ranking: Ranking, units: UnitSnapshot, stations: frozenset[int], k: int) -> Ranking:
+    station_of = dict(zip(units.id.tolist(), units.station_id.tolist(), strict=True))
+    items = [c for c in ranking.items if station_of.get(c.unit_id) in stations][:k]
+    items = [replace(c, rank=rank) for rank, c in enumerate(items, start=1)]
+    first = items[0].unit_id if items else None
+    chosen = int(np.flatnonzero(units.id == first)[0]) if first is not None else None
+    move_ups = ranking.move_ups if chosen == ranking.chosen else []
+    return Ranking(items, [p for p in ranking.excluded if station_of.get(p.unit_id) in stations], move_ups, chosen)
 
 
 def _duty_warnings(session: Session, incident: Incident, units: UnitSnapshot) -> list[Reason]:
@@ -158,11 +194,12 @@ _DUPLICATES = _duplicates_query()
 
 def find_duplicates(
     session: Session, *, lon: float, lat: float, type_code: str, radius_m: float = 300.0, window_min: float = 30.0,
-    exclude_id: int | None = None, now: datetime | None = None, limit: int = 5,
+    exclude_id: int | None = None, now: datetime | None = None, limit: int = 5, actor: Actor | None = None,
 ) -> list[DuplicateCandidate]:
     """Return the ``limit`` nearest open incidents of the same category near (lon, lat), nearest first.
 
-    Near: within ``radius_m``, received within ``window_min``.
+    Near: within ``radius_m``, received within ``window_min``. With ``actor``, only incidents in
+    the actor's scope.
     """
     now = now or utcnow()
     category = incident_service.get_type(session, type_code).category
@@ -172,6 +209,8 @@ def find_duplicates(
         "lon": lon, "lat": lat, "cos_lat": cos_lat, "category": category, "since": now - timedelta(minutes=window_min),
         "lon_min": lon - dlon, "lon_max": lon + dlon, "lat_min": lat - dlat, "lat_max": lat + dlat,
         "exclude_id": -1 if exclude_id is None else exclude_id, "limit": limit}))
+    if actor is not None:
+        near = [i for i in near if incident_service.visible_to(session, i, actor)]
     if not near:
         return []
     meters = distance_m(lon, lat, np.array([i.lon for i in near]), np.array([i.lat for i in near]))
@@ -184,7 +223,7 @@ def attach_duplicate(session: Session, incident_id: int, original_id: int, *, ac
     """Close a new call as a duplicate of an open incident, linking both histories."""
     if incident_id == original_id:
         raise ValidationError("an incident cannot duplicate itself")
-    original = incident_service.get(session, original_id)
+    original = incident_service.get_visible(session, original_id, actor)
     if original.status not in OPEN_STATUSES:
         raise ConflictError(f"incident {original_id} is {original.status.value}; attach to an open incident")
     incident = incident_service.transition(session, incident_id, IncidentStatus.CLOSED, actor=actor,
@@ -206,7 +245,7 @@ def hand_off(
     """Transfer to, or handle jointly with, fire, ambulance or the 12345 hotline."""
     if len(reason.strip()) < 2:
         raise ValidationError("give the reason for the hand-off")
-    incident = incident_service.get(session, incident_id)
+    incident = incident_service.get_visible(session, incident_id, actor)
     if incident.status not in OPEN_STATUSES:
         raise ConflictError(f"incident {incident_id} is {incident.status.value}; it cannot be handed off")
     handoff = Handoff(incident_id=incident.id, agency=agency, mode=mode, reason=reason.strip(), at=utcnow(),
@@ -224,7 +263,7 @@ def hand_off(
     return handoff
 
 
-def list_handoffs(session: Session, incident_id: int) -> list[Handoff]:
-    """Return an incident's hand-offs to other agencies, oldest first."""
-    incident_service.get(session, incident_id)
+def list_handoffs(session: Session, incident_id: int, *, actor: Actor) -> list[Handoff]:
+    """Return the hand-offs to other agencies of an incident in ``actor``'s scope, oldest first."""
+    incident_service.get_visible(session, incident_id, actor)
     return list(session.scalars(select(Handoff).where(Handoff.incident_id == incident_id).order_by(Handoff.id)))

@@ -27,6 +27,7 @@ from precinct.forecasts.schemas import (
     RepeatPlaceRead,
     SpikeRead,
 )
+from precinct.org import service as org_service
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 logger = logging.getLogger("precinct.analysis")
@@ -34,9 +35,11 @@ logger = logging.getLogger("precinct.analysis")
 
 @router.get("/hotspots/forecast", response_class=GeoJSONResponse)
 def latest_forecast_geojson(
-    session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)], category: str = "all",
+    session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)], category: str = "all",
 ) -> ForecastLayer:
-    """Return the latest stored forecast's flagged cells as GeoJSON (lon/lat), with the district shares.
+    """Return the latest stored forecast's flagged cells in the caller's scope as GeoJSON (lon/lat).
+
+    With the district shares.
 
     Before the first forecast the collection is empty and says why.
     """
@@ -45,7 +48,7 @@ def latest_forecast_geojson(
     except NotFoundError as exc:
         return ForecastLayer(features=[], properties=NoForecastProperties(
             message=str(exc), message_zh="尚未生成预测：运行 precinct forecast run 或等待每日自动预测"))
-    collection = json.loads(stored.geojson)
+    collection = service.features_in_scope(session, json.loads(stored.geojson), org_service.scope_for(session, actor))
     collection["properties"].update({
         "forecast_id": stored.id, "method": stored.method, "target_date": stored.target_date.isoformat(),
         "n_events": stored.n_events, "include_officer_initiated": stored.include_officer_initiated,
@@ -97,17 +100,23 @@ def forecast_accuracy(
 
 
 @router.get("/repeat-places")
-def repeat_places(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def repeat_places(session: SessionDep, settings: SettingsDep,
+                  actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
                   window_days: Annotated[int, Query(ge=7, le=365)] = 90,
                   min_calls: Annotated[int, Query(ge=2, le=1000)] = 5) -> list[RepeatPlaceRead]:
-    """Return the repeat-call places (钉子警情): at least ``min_calls`` calls in ``window_days``."""
+    """Return the repeat-call places (钉子警情) of the caller's scope: ``min_calls`` calls in ``window_days``."""
     return [RepeatPlaceRead.model_validate(place) for place in service.repeat_places(
-        session, zone=settings.zone, window_days=window_days, min_calls=min_calls)]
+        session, zone=settings.zone, window_days=window_days, min_calls=min_calls,
+        scope=org_service.scope_for(session, actor))]
 
 
 @router.get("/spikes")
-def spikes(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def spikes(session: SessionDep, settings: SettingsDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
            window_days: Annotated[int, Query(ge=1, le=28)] = 7) -> list[SpikeRead]:
-    """Return each district's calls in the last ``window_days`` complete days against its baseline."""
-    alerts = service.spikes(session, zone=settings.zone, window_days=window_days)
+    """Return each area's calls in the last ``window_days`` complete days against its baseline.
+
+    The areas are the districts for a city-wide account, the stations of the scope otherwise.
+    """
+    alerts = service.spikes(session, zone=settings.zone, window_days=window_days,
+                            scope=org_service.scope_for(session, actor))
     return [SpikeRead.model_validate(alert) for alert in alerts]

@@ -38,30 +38,51 @@ from precinct.core.security import Actor
 from precinct.forecasts.models import StoredForecast
 from precinct.incidents.demand import reported_demand
 from precinct.incidents.models import Incident, IncidentType
+from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 
 
 def incident_frame(
     session: Session, *, zone: ZoneInfo, since: datetime, until: datetime | None = None,
     include_officer_initiated: bool = False, district_id: int | None = None,
+    scope: org_service.Scope = org_service.CITYWIDE,
 ) -> pd.DataFrame:
-    """Return the demand received in [since, until) in the analysis layout.
+    """Return the demand received in [since, until) in the analysis layout, of the incidents in ``scope``.
 
     Columns ``occurred_at`` (local time in ``zone``, tz-aware), ``category`` (the type's common
-    category), ``type_code``, ``lat``, ``lon``, ``source``, ``district_id``, ``address``.
+    category), ``type_code``, ``lat``, ``lon``, ``source``, ``district_id``, ``station_id``, ``address``.
     """
     query = (reported_demand(Incident.id, Incident.received_at, IncidentType.category, Incident.type_code,
-                             Incident.lat, Incident.lon, Incident.source, Incident.district_id, Incident.address,
-                             since=since, until=until, include_officer_initiated=include_officer_initiated,
-                             district_id=district_id)
+                             Incident.lat, Incident.lon, Incident.source, Incident.district_id, Incident.station_id,
+                             Incident.address, since=since, until=until,
+                             include_officer_initiated=include_officer_initiated, district_id=district_id)
              .join(IncidentType, IncidentType.code == Incident.type_code)
              .order_by(Incident.received_at))
+    if (in_scope := org_service.where_in_scope(scope, Incident.station_id, Incident.district_id)) is not None:
+        query = query.where(in_scope)
     rows = session.execute(query).all()
     frame = pd.DataFrame(rows, columns=["id", "received_at", "category", "type_code", "lat", "lon", "source",
-                                        "district_id", "address"])
+                                        "district_id", "station_id", "address"])
     frame["occurred_at"] = pd.to_datetime(frame["received_at"], utc=True).dt.tz_convert(zone)
     frame["source"] = frame["source"].map(lambda s: s.value if hasattr(s, "value") else s)
     return frame.drop(columns=["received_at"])
+
+
+def features_in_scope(session: Session, collection: dict[str, Any], scope: org_service.Scope) -> dict[str, Any]:
+    """Keep the features of a GeoJSON collection whose centre lies in ``scope``'s jurisdiction.
+
+    A forecast cell belongs to the station (or, outside every station, the district) that holds
+    its centre; a city-wide scope keeps everything.
+    """
+    features = collection.get("features", [])
+    if scope.citywide or not features:
+        return collection
+    centres = shapely.centroid([shape(f["geometry"]) for f in features])
+    index = org_service.jurisdiction_index(session)
+    districts, stations, _ = index.resolve_many(shapely.get_x(centres), shapely.get_y(centres))
+    kept = [f for f, district, station in zip(features, districts.tolist(), stations.tolist(), strict=True)
+            if scope.holds(station if station >= 0 else None) or (station < 0 and scope.holds(district))]
+    return {**collection, "features": kept}
 
 
 def _districts(session: Session) -> dict[str, shapely.Geometry]:
@@ -141,13 +162,14 @@ def list_forecasts(session: Session, *, limit: int = 50) -> list[StoredForecast]
 
 
 def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, min_calls: int = 5,
-                  now: datetime | None = None) -> list[dict[str, Any]]:
-    """Return the repeat-call places (钉子警情): at least ``min_calls`` calls in ``window_days``.
+                  now: datetime | None = None, scope: org_service.Scope = org_service.CITYWIDE,
+                  ) -> list[dict[str, Any]]:
+    """Return the repeat-call places (钉子警情) of ``scope``: at least ``min_calls`` calls in ``window_days``.
 
     A place is an address, else a ~25 m spot.
     """
     now = now or utcnow()
-    frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days))
+    frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days), scope=scope)
     if frame.empty:
         return []
     frame = frame.rename(columns={"type_code": "type"})
@@ -157,18 +179,21 @@ def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, mi
 
 
 def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
-           now: datetime | None = None) -> list[dict[str, Any]]:
-    """Return each district's calls in the last ``window_days`` complete days against what its baseline predicts.
+           now: datetime | None = None, scope: org_service.Scope = org_service.CITYWIDE) -> list[dict[str, Any]]:
+    """Return each area's calls in the last ``window_days`` complete days against what its baseline predicts.
 
-    The baseline is clamped to the days the store actually covers (a store that starts 60 days ago
-    has no 182-day baseline; counting empty days would raise false alarms everywhere).
+    The areas are the districts for a city-wide scope, and the stations of a district's or a
+    station's scope (on that scope's incidents only). The baseline is clamped to the days the store
+    actually covers (a store that starts 60 days ago has no 182-day baseline; counting empty days
+    would raise false alarms everywhere).
     """
     now = now or utcnow()
     as_of = now.astimezone(zone).date()  # the window ends at local midnight: complete days only
     as_of_start = datetime.combine(as_of, datetime.min.time(), tzinfo=zone)
     frame = incident_frame(session, zone=zone, since=as_of_start - timedelta(days=window_days + baseline_days),
-                           until=as_of_start)
-    frame = frame[frame["district_id"].notna()]
+                           until=as_of_start, scope=scope)
+    area_id, tier = ("district_id", OrgTier.DISTRICT) if scope.citywide else ("station_id", OrgTier.STATION)
+    frame = frame[frame[area_id].notna()]
     if frame.empty:
         return []
     first_day = frame["occurred_at"].min().date()
@@ -177,8 +202,8 @@ def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_d
     if baseline < 2 * window_days:
         raise ValidationError(
             f"spikes need at least {3 * window_days} days of history; the store covers {covered + window_days}")
-    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name_zh).where(OrgUnit.tier == OrgTier.DISTRICT)).all())
-    frame = frame.assign(district=frame["district_id"].astype(int).map(names))
+    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name_zh).where(OrgUnit.tier == tier)).all())
+    frame = frame.assign(district=frame[area_id].astype(int).map(names))
     alerts = spike_alerts_for_areas(frame, area_column="district", as_of=as_of.isoformat(),
                                     window_days=window_days, baseline_days=baseline, alpha=alpha)
     return [{**_plain(asdict(a)), "window_days": window_days, "baseline_days": baseline} for a in alerts]

@@ -33,6 +33,7 @@ from precinct.incidents.schemas import (
     IncidentTypeRead,
     PartyRead,
 )
+from precinct.org import service as org_service
 
 router = APIRouter(tags=["incidents"])
 
@@ -56,7 +57,7 @@ def create_incident(
 @router.get("/incidents", response_model=IncidentPage)
 def list_incidents(
     session: SessionDep,
-    _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     status_: Annotated[list[IncidentStatus] | None, Query(alias="status")] = None,
     source: Annotated[list[IncidentSource] | None, Query()] = None,
     type_code: str | None = None,
@@ -76,7 +77,8 @@ def list_incidents(
         district_id=district_id, station_id=station_id, beat_id=beat_id, simulated=simulated,
         received_from=received_from, received_to=received_to,
     )
-    items, total = service.list_(session, filters, page=page, page_size=page_size)
+    items, total = service.list_(session, filters, page=page, page_size=page_size,
+                                 scope=org_service.scope_for(session, actor))
     return IncidentPage(
         items=[IncidentRead.model_validate(i) for i in items], total=total, page=page, page_size=page_size
     )
@@ -84,10 +86,10 @@ def list_incidents(
 
 @router.get("/incidents/{incident_id}", response_model=IncidentRead)
 def get_incident(
-    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    incident_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
 ) -> Incident:
-    """Return an incident."""
-    return service.get(session, incident_id)
+    """Return an incident in the caller's scope."""
+    return service.get_visible(session, incident_id, actor)
 
 
 @router.post("/incidents/{incident_id}/transitions", response_model=IncidentRead)
@@ -117,18 +119,18 @@ def assign_unit(
 
 @router.get("/incidents/{incident_id}/assignments", response_model=list[AssignmentRead])
 def list_assignments(
-    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    incident_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
 ) -> list[Assignment]:
     """Return the units assigned to an incident."""
-    return service.assignments(session, incident_id)
+    return service.assignments(session, incident_id, actor=actor)
 
 
 @router.get("/incidents/{incident_id}/events", response_model=list[IncidentEventRead])
 def list_events(
-    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    incident_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
 ) -> list[IncidentEvent]:
     """Return an incident's event log."""
-    return service.events(session, incident_id)
+    return service.events(session, incident_id, actor=actor)
 
 
 @router.get("/incidents/{incident_id}/parties", response_model=list[PartyRead])

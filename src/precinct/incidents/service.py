@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -179,6 +179,50 @@ def get(session: Session, incident_id: int) -> Incident:
     return incident
 
 
+# ---- scope: which incidents an account sees -----------------------------------------------
+
+
+def visible_to(session: Session, incident: Incident, actor: Actor) -> bool:
+    """Tell whether ``incident`` lies in ``actor``'s scope.
+
+    It does when its station (or, without one, its district) lies in the actor's organisation
+    subtree, or when a unit of a station in that subtree was sent to it: reinforcement across a
+    boundary leaves the incident with the station of its place, and both stations see it.
+    """
+    scope = org_service.scope_for(session, actor)
+    if scope.holds(incident.station_id, incident.district_id):
+        return True
+    assert scope.units is not None  # a city-wide scope holds everything
+    return session.scalar(
+        select(Assignment.id).join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.incident_id == incident.id, Unit.home_station_id.in_(sorted(scope.units))).limit(1)
+    ) is not None
+
+
+def scope_filter(scope: org_service.Scope) -> ColumnElement[bool] | None:
+    """Return the filter of the incidents :func:`visible_to` an account of ``scope`` (``None``: all)."""
+    by_place = org_service.where_in_scope(scope, Incident.station_id, Incident.district_id)
+    if by_place is None or scope.units is None:
+        return None
+    reinforced = select(Assignment.incident_id).join(Unit, Unit.id == Assignment.unit_id).where(
+        Unit.home_station_id.in_(sorted(scope.units)))
+    return or_(by_place, Incident.id.in_(reinforced))
+
+
+def get_visible(session: Session, incident_id: int, actor: Actor, *, for_update: bool = False) -> Incident:
+    """Return an incident in ``actor``'s scope (:func:`visible_to`), locked with ``for_update``.
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such incident, or it lies outside the scope (so its existence does not leak).
+    """
+    incident = get_for_update(session, incident_id) if for_update else get(session, incident_id)
+    if not visible_to(session, incident, actor):
+        raise NotFoundError(f"incident {incident_id} does not exist")
+    return incident
+
+
 @dataclass(frozen=True)
 class IncidentFilter:
     """What :func:`list_` selects by (empty or ``None``: every value)."""
@@ -196,10 +240,13 @@ class IncidentFilter:
 
 
 def list_(
-    session: Session, filters: IncidentFilter, *, page: int = 1, page_size: int = 50
+    session: Session, filters: IncidentFilter, *, page: int = 1, page_size: int = 50,
+    scope: org_service.Scope = org_service.CITYWIDE,
 ) -> tuple[list[Incident], int]:
-    """Return one page of the incidents matching ``filters`` (latest received first) and how many match."""
+    """Return one page of the incidents in ``scope`` matching ``filters`` (latest received first) and how many match."""
     query = select(Incident)
+    if (in_scope := scope_filter(scope)) is not None:
+        query = query.where(in_scope)
     if filters.status:
         query = query.where(Incident.status.in_(filters.status))
     if filters.source:
@@ -227,17 +274,17 @@ def list_(
     return list(items), total
 
 
-def events(session: Session, incident_id: int) -> list[IncidentEvent]:
-    """Return an incident's event log, oldest first."""
-    get(session, incident_id)
+def events(session: Session, incident_id: int, *, actor: Actor) -> list[IncidentEvent]:
+    """Return the event log of an incident in ``actor``'s scope, oldest first."""
+    get_visible(session, incident_id, actor)
     return list(session.scalars(
         select(IncidentEvent).where(IncidentEvent.incident_id == incident_id).order_by(IncidentEvent.id)
     ))
 
 
-def assignments(session: Session, incident_id: int) -> list[Assignment]:
-    """Return the units assigned to an incident, first first."""
-    get(session, incident_id)
+def assignments(session: Session, incident_id: int, *, actor: Actor) -> list[Assignment]:
+    """Return the units assigned to an incident in ``actor``'s scope, first first."""
+    get_visible(session, incident_id, actor)
     return list(session.scalars(
         select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.id)
     ))
@@ -298,7 +345,7 @@ def transition(
     A patrol officer moves only their own unit's incidents (:func:`check_own_incident`). Closing
     needs a disposition and, in ``note``, a short feedback text (反馈).
     """
-    incident = get(session, incident_id)
+    incident = get_visible(session, incident_id, actor)
     check_own_incident(session, incident, actor)
     if target == IncidentStatus.DISPATCHED:
         raise ValidationError("an incident becomes dispatched by assigning a unit: POST /incidents/{id}/assignments")
@@ -388,17 +435,22 @@ def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Acto
     from ``received`` to ``dispatched``), and of two sending the same unit exactly one wins: the
     other is told the unit is no longer available.
 
+    A dispatcher sends the units of their scope, and as reinforcement across the boundary those of
+    the stations bordering the incident's (:func:`may_send`).
+
     Raises
     ------
     NotFoundError
-        If the incident or the unit does not exist.
+        If the incident or the unit does not exist or lies outside the actor's scope.
     ConflictError
         If the incident is closed or transferred, or the unit is not available.
     """
-    incident = get_for_update(session, incident_id)
+    incident = get_visible(session, incident_id, actor, for_update=True)
     if incident.status in FINAL_STATUSES:
         raise ConflictError(f"incident {incident.id} is {incident.status.value}; it takes no more units")
     unit = unit_service.get(session, unit_id, for_update=True)
+    if not may_send(session, unit, incident, actor):
+        raise NotFoundError(f"unit {unit_id} does not exist")
     if unit.status != UnitStatus.AVAILABLE:
         raise ConflictError(_not_available(session, unit, incident.id))
     now = utcnow()
@@ -417,6 +469,18 @@ def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Acto
         detail={"unit_id": unit.id},
     )
     return assignment
+
+
+def may_send(session: Session, unit: Unit, incident: Incident, actor: Actor) -> bool:
+    """Tell whether ``actor`` may send ``unit`` to ``incident``.
+
+    A unit of the actor's scope, or one from a station bordering the incident's station: the
+    reinforcement a neighbouring station lends. City-wide accounts send any unit.
+    """
+    scope = org_service.scope_for(session, actor)
+    if scope.citywide or scope.holds(unit.home_station_id):
+        return True
+    return unit.home_station_id in org_service.neighbouring_stations(session, incident.station_id)
 
 
 def _not_available(session: Session, unit: Unit, incident_id: int) -> str:
@@ -501,4 +565,4 @@ def may_read_personal_data(session: Session, incident: Incident, actor: Actor) -
     if actor.role == Role.PATROL_OFFICER:
         return actor.unit_id is not None and session.scalar(select(Assignment.id).where(
             Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id).limit(1)) is not None
-    return org_service.scope_of(session, actor.org_unit_id).holds(incident.station_id, incident.district_id)
+    return visible_to(session, incident, actor)

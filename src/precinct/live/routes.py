@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,7 +29,21 @@ def _still_allowed(request: Request, username: str, expires_at: float) -> bool:
     return account is not None and account.usable and account.accepts(request.state.token_claims)
 
 
-async def _events(request: Request, username: str, expires_at: float) -> AsyncIterator[str]:
+EventFilter = Callable[[str, dict[str, Any]], bool]
+
+
+def _filter_for(request: Request, actor: Actor) -> EventFilter | None:
+    """Return this connection's event test: ``app.state.stream_filter(session, actor)``, if the app set one."""
+    make = getattr(request.app.state, "stream_filter", None)
+    if make is None:
+        return None
+    with request.app.state.session_factory() as session:
+        passes: EventFilter | None = make(session, actor)
+        return passes
+
+
+async def _events(request: Request, username: str, expires_at: float,
+                  passes: EventFilter | None = None) -> AsyncIterator[str]:
     subscriber = hub.subscribe()
     try:
         yield "retry: 3000\n: connected\n\n"
@@ -41,6 +55,8 @@ async def _events(request: Request, username: str, expires_at: float) -> AsyncIt
                     yield "event: end\ndata: {\"reason\": \"token expired or revoked, or account disabled\"}\n\n"
                     return
                 yield ": heartbeat\n\n"
+                continue
+            if passes is not None and not passes(item["kind"], item["data"]):
                 continue
             yield f"event: {item['kind']}\ndata: {json.dumps(item['data'], ensure_ascii=False)}\n\n"
     finally:
@@ -54,10 +70,12 @@ async def stream(
 ) -> StreamingResponse:
     """Live changes as Server-Sent Events: ``incident``, ``unit``, ``duty_level``, ``escalation`` and ``directive``.
 
-    The stream ends (with an ``end`` event) once its token expires or its account is locked or
-    disabled; the account is re-checked at every heartbeat.
+    An account sees the events of its scope only (its organisation unit's subtree, and the units
+    of neighbouring stations). The stream ends (with an ``end`` event) once its token expires or its
+    account is locked or disabled; the account is re-checked at every heartbeat.
     """
+    passes = await run_in_threadpool(_filter_for, request, actor)
     return StreamingResponse(
-        _events(request, actor.username, request.state.token_expires_at), media_type="text/event-stream",
+        _events(request, actor.username, request.state.token_expires_at, passes), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import URL, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import URL, ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from precinct.core.cache import TTLCache
 from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.security import Actor
 from precinct.org.models import Beat, OrgTier, OrgUnit
 
 
@@ -241,6 +243,14 @@ def get_beat(session: Session, beat_id: int) -> Beat:
     return beat
 
 
+def get_unit_by_code(session: Session, code: str) -> OrgUnit:
+    """Return the organisation unit with ``code``; NotFoundError if there is none."""
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None:
+        raise NotFoundError(f"org unit {code!r} does not exist: see precinct org list or GET /api/v1/org/units")
+    return unit
+
+
 def list_beats(session: Session, *, station_id: int | None = None) -> list[Beat]:
     """Return the beats, of one station if given, by id."""
     query = select(Beat).order_by(Beat.id)
@@ -291,3 +301,77 @@ def scope_of(session: Session, org_unit_id: int | None) -> Scope:
         frontier = list(session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))))
         below.update(frontier)
     return Scope(frozenset(below))
+
+
+_scopes = TTLCache[Scope](ttl_s=30.0, max_items=1000)
+
+
+def scope_for(session: Session, actor: Actor) -> Scope:
+    """Return the actor's scope (its organisation unit's subtree), kept a few seconds per database and unit.
+
+    Accounts without an organisation unit, the CLI and the simulator work city-wide.
+    """
+    if actor.org_unit_id is None:
+        return CITYWIDE
+    key = (session.get_bind().engine.url, actor.org_unit_id)
+    org_unit_id = actor.org_unit_id
+    return _scopes.get_or_load(key, lambda: scope_of(session, org_unit_id))
+
+
+def where_in_scope(scope: Scope, station: InstrumentedAttribute[int | None],
+                   district: InstrumentedAttribute[int | None] | None = None) -> ColumnElement[bool] | None:
+    """Return the filter of records whose station (or, without one, district) lies in ``scope``.
+
+    ``None`` for a city-wide scope: nothing to filter.
+    """
+    if scope.units is None:
+        return None
+    units = sorted(scope.units)
+    if district is None:
+        return station.in_(units)
+    return or_(station.in_(units), and_(station.is_(None), district.in_(units)))
+
+
+#: jurisdictions closer than this (degrees, about 20 m) count as neighbours: digitised borders rarely meet exactly
+NEIGHBOUR_GAP_DEG = 2e-4
+_neighbours = TTLCache[dict[int, frozenset[int]]](ttl_s=300.0, max_items=16)
+
+
+def neighbouring_stations(session: Session, station_id: int | None) -> frozenset[int]:
+    """Return the stations whose jurisdiction borders ``station_id``'s (the station itself excluded).
+
+    A dispatcher may send these stations' units as reinforcement across the boundary.
+    """
+    if station_id is None:
+        return frozenset()
+    table = _neighbours.get_or_load(session.get_bind().engine.url, lambda: _station_neighbours(session))
+    return table.get(station_id, frozenset())
+
+
+def with_neighbours(session: Session, scope: Scope) -> frozenset[int] | None:
+    """Return the scope's units and every station bordering one of them (``None`` for a city-wide scope).
+
+    The units an account may call on as reinforcement come from these stations.
+    """
+    if scope.units is None:
+        return None
+    near = set(scope.units)
+    for unit_id in scope.units:
+        near |= neighbouring_stations(session, unit_id)
+    return frozenset(near)
+
+
+def _station_neighbours(session: Session) -> dict[int, frozenset[int]]:
+    rows = session.execute(select(OrgUnit.id, OrgUnit.boundary_geojson)
+                           .where(OrgUnit.tier == OrgTier.STATION, OrgUnit.boundary_geojson.is_not(None))).all()
+    if not rows:
+        return {}
+    ids = np.array([row_id for row_id, _ in rows], dtype=np.int64)
+    shapes = [shape(json.loads(text or "null")) for _, text in rows]
+    tree = shapely.STRtree(shapes)
+    left, right = tree.query(shapes, predicate="dwithin", distance=NEIGHBOUR_GAP_DEG)
+    table: dict[int, set[int]] = {int(i): set() for i in ids}
+    for a, b in zip(ids[left], ids[right], strict=True):
+        if a != b:
+            table[int(a)].add(int(b))
+    return {station: frozenset(others) for station, others in table.items()}

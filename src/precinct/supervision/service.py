@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import RowMapping, and_, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import RowMapping, func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from precinct.audit import service as audit_service
-from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from precinct.core.permissions import Role
@@ -34,32 +33,14 @@ from precinct.supervision.schemas import BoardItem, OverdueBoard
 BOARD_LIMIT = 200
 
 
-_scopes = TTLCache[Scope](ttl_s=30.0, max_items=1000)
-
-
 def scope_of(session: Session, actor: Actor) -> Scope:
-    """Return the actor's scope (its organisation unit's subtree), kept a few seconds per database and unit."""
-    if actor.org_unit_id is None:
-        return org_service.CITYWIDE
-    key = (session.get_bind().engine.url, actor.org_unit_id)
-    return _scopes.get_or_load(key, lambda: org_service.scope_of(session, actor.org_unit_id))
+    """Return the actor's scope (:func:`precinct.org.service.scope_for`)."""
+    return org_service.scope_for(session, actor)
 
 
 def get_incident(session: Session, incident_id: int, actor: Actor) -> Incident:
     """Return an incident in the actor's scope; NotFoundError for one that does not exist or lies outside."""
-    incident = incident_service.get(session, incident_id)
-    if not scope_of(session, actor).holds(incident.station_id, incident.district_id):
-        raise NotFoundError(f"incident {incident_id} does not exist")
-    return incident
-
-
-def _in_scope(scope: Scope, station: InstrumentedAttribute[int | None],
-              district: InstrumentedAttribute[int | None]) -> ColumnElement[bool] | None:
-    """Return the filter of records whose station or (stationless) district lies in ``scope`` (``None``: citywide)."""
-    if scope.units is None:
-        return None
-    units = sorted(scope.units)
-    return or_(station.in_(units), and_(station.is_(None), district.in_(units)))
+    return incident_service.get_visible(session, incident_id, actor)
 
 
 def _station_filter(session: Session, actor: Actor, station_id: int | None) -> Scope:
@@ -87,7 +68,7 @@ def board(session: Session, actor: Actor, *, station_id: int | None = None, stag
     scope = _station_filter(session, actor, station_id)
     d = IncidentDeadline
     conditions: list[ColumnElement[bool]] = [d.ended_at.is_(None), d.warn_at <= now]
-    if (in_scope := _in_scope(scope, d.station_id, d.district_id)) is not None:
+    if (in_scope := org_service.where_in_scope(scope, d.station_id, d.district_id)) is not None:
         conditions.append(in_scope)
     if stage is not None:
         conditions.append(d.stage == stage)
@@ -160,7 +141,7 @@ def list_breaches(session: Session, actor: Actor, filters: BreachFilter, *, page
     scope = _station_filter(session, actor, filters.station_id)
     b = DeadlineBreach
     conditions: list[ColumnElement[bool]] = []
-    if (in_scope := _in_scope(scope, b.station_id, b.district_id)) is not None:
+    if (in_scope := org_service.where_in_scope(scope, b.station_id, b.district_id)) is not None:
         conditions.append(in_scope)
     if filters.stage is not None:
         conditions.append(b.stage == filters.stage)

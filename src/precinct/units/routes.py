@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from precinct.api.deps import SessionDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
+from precinct.org import service as org_service
 from precinct.units import service
 from precinct.units.models import Unit, UnitStatus, UnitType
 from precinct.units.schemas import (
@@ -45,19 +46,20 @@ def report_positions(
 @router.get("/units", response_model=list[UnitRead])
 def list_units(
     session: SessionDep,
-    _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     status_: Annotated[list[UnitStatus] | None, Query(alias="status")] = None,
     station_id: int | None = None,
     unit_type: UnitType | None = None,
 ) -> list[Unit]:
-    """Return the units, filtered by status, home station and type."""
-    return service.list_(session, status=status_, station_id=station_id, unit_type=unit_type)
+    """Return the units of the caller's scope, filtered by status, home station and type."""
+    return service.list_(session, status=status_, station_id=station_id, unit_type=unit_type,
+                         scope=org_service.scope_for(session, actor))
 
 
 @router.get("/units/{unit_id}", response_model=UnitRead)
-def get_unit(unit_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> Unit:
-    """Return a unit."""
-    return service.get(session, unit_id)
+def get_unit(unit_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)]) -> Unit:
+    """Return a unit of the caller's scope or a neighbouring station's."""
+    return service.get_visible(session, unit_id, actor)
 
 
 @router.post("/units/{unit_id}/positions", status_code=status.HTTP_204_NO_CONTENT)

@@ -15,6 +15,7 @@ from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedE
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.live import hooks as live
+from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.models import (
     Unit,
@@ -63,15 +64,58 @@ def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
     return unit
 
 
+def visible_to(session: Session, unit: Unit, actor: Actor) -> bool:
+    """Tell whether ``actor`` sees ``unit``: its scope's, its own crew's, or a neighbouring station's.
+
+    The neighbours' units are the reinforcement it may call on (:func:`precinct.org.service.with_neighbours`).
+    """
+    if actor.unit_id is not None and actor.unit_id == unit.id:
+        return True
+    near = org_service.with_neighbours(session, org_service.scope_for(session, actor))
+    return near is None or unit.home_station_id in near
+
+
+def get_visible(session: Session, unit_id: int, actor: Actor, *, for_update: bool = False) -> Unit:
+    """Return a unit ``actor`` sees (:func:`visible_to`).
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such unit or it lies outside the actor's scope and its neighbours.
+    """
+    unit = get(session, unit_id, for_update=for_update)
+    if not visible_to(session, unit, actor):
+        raise NotFoundError(f"unit {unit_id} does not exist")
+    return unit
+
+
+def check_in_scope(session: Session, actor: Actor, unit_ids: Iterable[int]) -> None:
+    """Check that every unit of ``unit_ids`` is one ``actor`` sees (NotFoundError naming the first that is not)."""
+    near = org_service.with_neighbours(session, org_service.scope_for(session, actor))
+    if near is None:
+        return
+    ids = sorted({int(u) for u in unit_ids} - ({actor.unit_id} if actor.unit_id is not None else set()))
+    if not ids:
+        return
+    stations = {unit_id: station for unit_id, station in
+                session.execute(select(Unit.id, Unit.home_station_id).where(Unit.id.in_(ids)))}
+    outside = [i for i in ids if i in stations and stations[i] not in near]
+    if outside:
+        raise NotFoundError(f"unit {outside[0]} does not exist")
+
+
 def list_(
     session: Session,
     *,
     status: list[UnitStatus] | None = None,
     station_id: int | None = None,
     unit_type: UnitType | None = None,
+    scope: org_service.Scope = org_service.CITYWIDE,
 ) -> list[Unit]:
-    """Return the units, filtered by status, home station and type, by call sign."""
+    """Return the units of ``scope``, filtered by status, home station and type, by call sign."""
     query = select(Unit).order_by(Unit.call_sign)
+    if (in_scope := org_service.where_in_scope(scope, Unit.home_station_id)) is not None:
+        query = query.where(in_scope)
     if status:
         query = query.where(Unit.status.in_(status))
     if station_id is not None:
@@ -173,6 +217,7 @@ def report_position(
     older report arriving late never overwrites a newer one.
     """
     check_own_unit(actor, [unit_id])
+    check_in_scope(session, actor, [unit_id])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValidationError("lon must be within [-180, 180] and lat within [-90, 90]")
     at = _checked_time(at)
@@ -232,6 +277,7 @@ def report_positions(session: Session, reports: list[dict[str, Any]], *, actor: 
     if not reports:
         return 0
     check_own_unit(actor, (r["unit_id"] for r in reports))
+    check_in_scope(session, actor, (r["unit_id"] for r in reports))
     now = utcnow()
     for report in reports:
         _checked_time(report.get("at"), now=now)
