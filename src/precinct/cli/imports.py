@@ -22,10 +22,15 @@ from precinct.cli.common import (
     load_settings,
     open_session,
 )
+from precinct.core.db import utcnow
 from precinct.core.errors import ValidationError
 from precinct.core.i18n import both
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
     from precinct.incidents.import_columns import UnmappedColumnsError
     from precinct.incidents.importer import ImportReport
 
@@ -76,6 +81,7 @@ def import_incidents(
         written += rows
         progress.advance(task, rows)
 
+    started_at = utcnow()
     with open_session(settings) as session, Progress(
         TextColumn(both("import.progress")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=error_console, transient=True, disable=not error_console.is_terminal,
@@ -90,6 +96,7 @@ def import_incidents(
             raise _refused(str(exc)) from exc
         except KeyboardInterrupt:
             progress.stop()
+            _start_deadlines(session, started_at)  # of the batches already written
             error_console.print(both("import.interrupted").format(written=written), highlight=False, markup=False)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except SQLAlchemyError as exc:
@@ -98,6 +105,7 @@ def import_incidents(
             error_console.print(f"{both('import.database_failed').format(written=written)}: {detail}",
                                 highlight=False, markup=False)
             raise typer.Exit(EXIT_FAILED) from exc
+        _start_deadlines(session, started_at)
     if errors_out is not None:
         with errors_out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -106,6 +114,15 @@ def import_incidents(
     _print_report(report, as_json=json_)
     if report.bad_rows:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _start_deadlines(session: Session, since: datetime) -> None:
+    """Give the open incidents just imported the deadline of their current stage (the importer bypasses the hook)."""
+    from precinct.supervision import deadlines
+
+    session.rollback()  # whatever a stopped batch left half done
+    deadlines.start_imported(session, since=since)
+    session.commit()
 
 
 def _refused(message: str) -> typer.Exit:

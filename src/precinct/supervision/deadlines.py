@@ -89,6 +89,30 @@ def track_stages(session: Session, _context: object = None, _instances: object =
             opened.append(_start(session, incident, stage, entered_at, table))
 
 
+def start_imported(session: Session, *, since: datetime) -> int:
+    """Open the current stage's deadline of every open incident imported since ``since`` that has none.
+
+    The importer writes its rows in bulk, past the flush hook; an open incident it brings in
+    (received, dispatched, on scene) starts its stage at its reception time, the one time the file
+    gives. Closed and transferred ones start nothing: their feedback and call-back are history.
+    Returns how many deadlines were opened (in ``session``, uncommitted).
+    """
+    table = limits.in_force(session)
+    if table is None:
+        return 0
+    imported = select(IncidentEvent.incident_id).where(IncidentEvent.kind == "imported", IncidentEvent.at >= since)
+    has_deadline = select(IncidentDeadline.incident_id).where(IncidentDeadline.incident_id.in_(imported))
+    opened = 0
+    for incident in session.scalars(select(Incident).where(
+            Incident.id.in_(imported), Incident.id.not_in(has_deadline),
+            Incident.status.in_((S.RECEIVED, S.DISPATCHED, S.EN_ROUTE, S.ON_SCENE)))):
+        status = S.DISPATCHED if incident.status == S.EN_ROUTE else incident.status
+        for stage in _STARTS.get(status, ()):
+            _start(session, incident, stage, incident.received_at, table)
+            opened += 1
+    return opened
+
+
 def _is_move(event: IncidentEvent) -> bool:
     if event.kind in FOLLOW_UP_KINDS:
         return True
