@@ -66,6 +66,7 @@ from precinct.live.hooks import LiveEvents
 from precinct.live.hub import PostgresRelay
 from precinct.live.routes import router as live_router
 from precinct.org import models as _org_models
+from precinct.org import stream as org_stream
 from precinct.org.routes import router as org_router
 from precinct.places import models as _places_models
 from precinct.places.routes import router as places_router
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.state.database_key = str(session_factory.kw["bind"].engine.url)  # what per-database caches are keyed by
     app.state.intake_writer = GroupCommit(app.state.session_factory, answer=intake_answers(settings))
     app.state.accounts = users_service.AccountDirectory()
+    app.state.stream_filter = org_stream.stream_filter  # each account's live stream carries its scope only
     app.state.jobs = []
     errors.install(app)
     app.add_middleware(BodyLimits, secret_key=settings.secret_key, prefix=API_PREFIX)

@@ -28,6 +28,7 @@ from precinct.cli.forecast import app as forecast_app
 from precinct.cli.imports import app as import_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
+from precinct.cli.supervision import app as supervision_app
 from precinct.core.errors import ValidationError
 from precinct.core.i18n import both
 
@@ -44,6 +45,7 @@ app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, s
 app.add_typer(drill_app, name="drill", help="演练 / drills: scripted scenarios, scoring, replay")
 app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
 app.add_typer(directive_app, name="directive")
+app.add_typer(supervision_app, name="supervision")
 app.add_typer(city_app, name="city")
 app.add_typer(org_app, name="org")
 

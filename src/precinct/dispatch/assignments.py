@@ -42,6 +42,7 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     if target == UnitStatus.DISPATCHED:
         raise ValidationError("a unit becomes dispatched by being assigned to an incident")
     unit_service.check_own_unit(actor, [unit_id])
+    unit_service.check_in_scope(session, actor, [unit_id])
     unit = _lock_unit_and_its_incident(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
@@ -146,8 +147,13 @@ def escalate_unacknowledged(
         session.add(IncidentEvent(incident_id=assignment.incident_id, at=now, actor=actor.username, kind="escalated",
                                   data={"unit_id": assignment.unit_id,
                                         "reason": f"not acknowledged within {int(timeout_s)} s"}))
+        placed = session.execute(select(Incident.station_id, Incident.district_id)
+                                 .where(Incident.id == assignment.incident_id)).one()
+        unit_station = session.scalar(select(Unit.home_station_id).where(Unit.id == assignment.unit_id))
         live.publish(session, "escalation", assignment.id, {
-            "assignment_id": assignment.id, "incident_id": assignment.incident_id, "unit_id": assignment.unit_id,
+            "source": "acknowledgement", "assignment_id": assignment.id, "incident_id": assignment.incident_id,
+            "unit_id": assignment.unit_id, "station_id": placed.station_id, "district_id": placed.district_id,
+            "unit_station_id": unit_station,
             "zh": f"派警{int(timeout_s)}秒未确认", "en": f"assignment not acknowledged within {int(timeout_s)} s"})
         audit_service.record(session, actor=actor, action="assignment.escalate", resource_type="assignment",
                              resource_id=assignment.id)

@@ -50,22 +50,26 @@ async def intake(body: IncidentCreate, request: Request, actor: Annotated[Actor,
 
 @router.get("/incidents/duplicates", response_model=list[DuplicateRead])
 def duplicates(
-    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.INTAKE_DESK)],
+    session: SessionDep, settings: SettingsDep, actor: Annotated[Actor, require(Permission.INTAKE_DESK)],
     lon: Annotated[float, Query(ge=-180, le=180)], lat: Annotated[float, Query(ge=-90, le=90)], type_code: str,
 ) -> list[DuplicateRead]:
-    """Return the open incidents of the same category nearby and recent: the call may be one of them."""
+    """Return the open incidents of the same category nearby and recent (in the caller's scope)."""
     found = service.find_duplicates(session, lon=lon, lat=lat, type_code=type_code,
-                                    radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min)
+                                    radius_m=settings.duplicate_radius_m, window_min=settings.duplicate_window_min,
+                                    actor=actor)
     return [DuplicateRead(incident=IncidentRead.model_validate(d.incident), distance_m=d.distance_m,
                           minutes_ago=d.minutes_ago) for d in found]
 
 
 @router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationRead)
 def recommendations(incident_id: int, session: SessionDep, settings: SettingsDep, graph: RoadGraphDep,
-                    _: Annotated[Actor, require(Permission.INTAKE_DESK)],
+                    actor: Annotated[Actor, require(Permission.INTAKE_DESK)],
                     k: Annotated[int, Query(ge=1, le=20)] = 5) -> service.Recommendation:
-    """Rank the units for an incident by road travel time, with reasons, move-ups and duty warnings."""
-    return service.recommend(session, incident_id, graph=graph, policy=service.policy_for(settings, k))
+    """Rank the units for an incident by road travel time, with reasons, move-ups and duty warnings.
+
+    Only the units the caller may send are ranked: their scope's and the neighbouring stations'.
+    """
+    return service.recommend(session, incident_id, graph=graph, policy=service.policy_for(settings, k), actor=actor)
 
 
 @router.post("/incidents/{incident_id}/duplicate-of", response_model=IncidentRead)
@@ -91,10 +95,10 @@ def hand_off(
 
 @router.get("/incidents/{incident_id}/handoffs", response_model=list[HandoffRead])
 def list_handoffs(
-    incident_id: int, session: SessionDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    incident_id: int, session: SessionDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
 ) -> list[Handoff]:
     """Return an incident's hand-offs to other agencies."""
-    return service.list_handoffs(session, incident_id)
+    return service.list_handoffs(session, incident_id, actor=actor)
 
 
 @router.get("/response-plans", response_model=PlanRead)
