@@ -92,3 +92,10 @@ def test_bad_station_files_name_the_line(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match=message):
         read_stations_csv(path)
+
+
+def test_a_single_boundary_may_come_without_a_name(tmp_path):
+    nameless = {"type": "Feature", "properties": {}, "geometry": _square("x")["geometry"]}
+    path = _geojson(tmp_path / "b.geojson", [nameless])
+    [area] = read_areas(path, what="boundary file", names_required=False)
+    assert area.name_zh == "feature 1" and area.polygon.bounds == pytest.approx((10.0, 50.0, 10.01, 50.01))

@@ -52,7 +52,8 @@ class StationSite:
 
 
 def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
-               name_en_field: str | None = None, code_field: str | None = None) -> list[NamedArea]:
+               name_en_field: str | None = None, code_field: str | None = None,
+               names_required: bool = True) -> list[NamedArea]:
     """Read the named polygons of a GeoJSON or GeoPackage file.
 
     Parameters
@@ -64,6 +65,9 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     name_field, name_en_field, code_field
         Property names; by default the first of :data:`NAME_FIELDS` present, ``name_en`` if
         present (else the name), and ``code`` if present.
+    names_required
+        Without it, a file with no name property is read too (its areas named ``feature N``), for a
+        single boundary whose unit is named on the command line.
 
     Raises
     ------
@@ -83,6 +87,9 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     if not features:
         raise ValidationError(f"{what} {path} holds no features; it needs one polygon per area")
     present = set().union(*(props.keys() for props, _ in features))
+    if not names_required and not name_field and not present & set(NAME_FIELDS):
+        features = [({**props, "name": f"feature {n}"}, g) for n, (props, g) in enumerate(features, start=1)]
+        present.add("name")
     name_key = _pick_field(name_field, NAME_FIELDS, present, path, what)
     en_key = name_en_field or ("name_en" if "name_en" in present else name_key)
     code_key = code_field or ("code" if "code" in present else None)

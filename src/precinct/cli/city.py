@@ -209,7 +209,7 @@ def org_add(
     from precinct.org.models import OrgUnit
 
     settings = load_settings()
-    area = read_areas(boundary, what="boundary file")[0].polygon if boundary else None
+    area = read_areas(boundary, what="boundary file", names_required=False)[0].polygon if boundary else None
     with open_session(settings) as session:
         if session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
             raise ConflictError(f"code {code!r} is taken already; choose another")
