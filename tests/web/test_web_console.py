@@ -138,6 +138,7 @@ def test_close_an_incident(open_console, console_server) -> None:
     page.select_option("#close-disposition", "false_alarm")
     page.fill("#close-note", "误报")
     page.click("#close-incident")
+    page.click("#close-incident-confirm")
     page.wait_for_selector("#incident-status[data-status='closed']")
     assert console_server.api("dispatcher", "GET",
                               f"/incidents/{incident['id']}").json()["disposition"] == "false_alarm"

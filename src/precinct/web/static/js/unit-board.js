@@ -25,20 +25,27 @@ function scheduleBoard() {
   scheduled = setTimeout(() => side.panel === "units" && !side.incidentId && renderUnitBoard(), 500);
 }
 
+/** Read which unit works which incident; true when that changed. */
 async function loadAssignments() {
   try {
     const assignments = await api("/assignments/current");
+    const before = JSON.stringify([...current]);
     current.clear();
     for (const a of assignments) current.set(a.unit_id, a.incident_id);
+    return JSON.stringify([...current]) !== before;
   } catch {
-    // the board still shows units and statuses
+    return false; // the board still shows units and statuses
   }
 }
 
-/** Render the units panel (the side panel's "units" tab). */
-export async function renderUnitBoard() {
+/** Render the units panel (the side panel's "units" tab) at once, and again once the assignments are read. */
+export function renderUnitBoard() {
+  drawBoard();
+  loadAssignments().then((changed) => changed && side.panel === "units" && !side.incidentId && drawBoard());
+}
+
+function drawBoard() {
   const panel = document.getElementById("panel-units");
-  await loadAssignments();
   const hadFocus = document.activeElement?.id === "unit-text-filter";
   const units = [...store.units.values()];
   const available = units.filter((u) => u.status === "available").length;
