@@ -74,3 +74,5 @@ def test_a_dispute_needs_a_place_in_the_form(open_console) -> None:
     assert "测试路 9 号" in page.locator("#disputes-list").inner_text()
     page.click("#tab-map")
     assert page.locator("#view-places").is_hidden() and page.locator("#view-map").is_visible()
+    page.click("#tab-station")
+    page.wait_for_selector("#station-places-board:has-text('超期未检')")

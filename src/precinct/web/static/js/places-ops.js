@@ -184,8 +184,31 @@ async function renderBeats(target) {
   target.append(list);
 }
 
+// The station view's grid gets one more box: the station's places board (overdue inspections and hazards).
+function hookStationView() {
+  const station = document.getElementById("view-station");
+  if (!station) return;
+  new MutationObserver(() => {
+    const grid = station.querySelector(".station-grid");
+    if (!grid || grid.querySelector("#station-places-board")) return;
+    const target = card(tp("board"), "station-places-board");
+    target.classList.add("station-box");
+    grid.append(target);
+    const stationId = Number(station.dataset.stationId);
+    if (!stationId) return;
+    optional("/places/board", { query: { station_id: stationId } }).then(({ data }) => {
+      if (!data) return;
+      const list = el("ul", { class: "plain-list" });
+      for (const due of data.overdue_inspections) list.append(el("li", { "data-premises-id": String(due.premises_id) }, `${due.name} · ${fmtDateTime(due.due_at)}`));
+      for (const hazard of data.overdue_hazards) list.append(el("li", { "data-hazard-id": String(hazard.id) }, `${hazard.description} · ${fmtDateTime(hazard.deadline)}`));
+      target.append(el("p", { class: "muted" }, `${tp("board_inspections", { n: fmtNumber(data.overdue_inspections.length) })} · ${tp("board_hazards", { n: fmtNumber(data.overdue_hazards.length) })}`), list);
+    }).catch((error) => target.append(el("p", { class: "error" }, errorText(error))));
+  }).observe(station, { childList: true });
+}
+
 whenReady(() => {
   if (!tab() || !view() || !can("read_incidents")) return;
+  hookStationView();
   tab().textContent = tp("view_places");
   tab().hidden = false;
   tab().addEventListener("click", show);
