@@ -138,7 +138,11 @@ def attach_file(
     return AttachmentRead.model_validate(attachment)
 
 
-@router.get("/attachments/{attachment_id}")
+FILE_ANSWER = {"description": "the file's bytes", "content": {
+    kind: {"schema": {"type": "string", "format": "binary"}} for kind in inspections.ACCEPTED_TYPES}}
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response, responses={200: FILE_ANSWER})
 def download_file(attachment_id: Id, session: SessionDep, settings: SettingsDep, actor: Reader) -> Response:
     """Return an inspection's file (checked against its SHA-256; 404 outside your scope or if the file was altered)."""
     attachment, data = inspections.read_attachment(session, attachment_id, actor=actor,
