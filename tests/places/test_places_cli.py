@@ -55,6 +55,10 @@ def test_checklist_overdue_and_sweep(fresh_database_url, tmp_path):
     path.write_text(json.dumps({"category": "school", "title": "v2", "items": CHECKLIST}), encoding="utf-8")
     added = runner.invoke(app, ["places", "checklist", str(path)])
     assert added.exit_code == 0 and "checklist school v2: 2 items" in added.stdout
+    defaults = runner.invoke(app, ["places", "checklist", "--defaults"])
+    assert defaults.exit_code == 0 and "checklist school" not in defaults.stdout
+    assert "checklist hazardous_goods v1: 6 items" in defaults.stdout
+    assert runner.invoke(app, ["places", "checklist"]).exit_code == 2
     swept = runner.invoke(app, ["places", "sweep"])
     assert swept.exit_code == 0 and f"hazards swept: 1 overdue [{opened[0]}]" in swept.stdout
     board = runner.invoke(app, ["places", "overdue"], terminal_width=200)

@@ -56,20 +56,33 @@ def places_import(
 @app.command("checklist")
 @handle_errors
 def places_checklist(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=(
-        'JSON: {"category": "school", "title": "...", "items": [{"code", "text_zh", "text_en"}, ...]}'))],
+    file: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False, help=(
+        'JSON: {"category": "school", "title": "...", "items": [{"code", "text_zh", "text_en"}, ...]}'))] = None,
+    defaults: Annotated[bool, typer.Option("--defaults", help=(
+        "每类别一份基础检查表（仅限尚无检查表的类别）/ a starting checklist for each category without one"))] = False,
 ) -> None:
-    """新增检查表版本 / store a new version of a category's inspection checklist from a JSON file."""
+    """新增检查表版本 / store a new version of a category's inspection checklist from a JSON file, or the defaults."""
     from precinct.places import inspections
+    from precinct.places.default_checklists import default_checklists
     from precinct.places.schemas import ChecklistCreate
 
-    body = ChecklistCreate.model_validate(json.loads(file.read_text(encoding="utf-8")))
+    if (file is None) == (not defaults):
+        raise typer.BadParameter("give a JSON file or --defaults (not both)")
+    if file is not None:
+        body = ChecklistCreate.model_validate(json.loads(file.read_text(encoding="utf-8")))
+        wanted = [(body.category, body.title, [item.model_dump() for item in body.items])]
+    else:
+        wanted = default_checklists()
     with open_session(load_settings()) as session:
-        template = inspections.add_template(session, category=body.category, title=body.title, actor=cli_actor(),
-                                            items=[item.model_dump() for item in body.items])
+        have = {template.category for template in inspections.list_templates(session)} if defaults else set()
+        for category, title, items in wanted:
+            if category in have:
+                continue
+            template = inspections.add_template(session, category=category, title=title, actor=cli_actor(),
+                                                items=items)
+            console.print(f"检查表 / checklist {template.category.value} v{template.version}: "
+                          f"{len(template.items)} items", highlight=False)
         session.commit()
-        console.print(f"检查表 / checklist {template.category.value} v{template.version}: {len(template.items)} items",
-                      highlight=False)
 
 
 @app.command("overdue")
