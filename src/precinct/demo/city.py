@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from precinct.core.permissions import Role
 from precinct.core.security import Actor, generate_password
 from precinct.core.settings import BUNDLED_DATA, Settings
+from precinct.demo import addresses as demo_addresses
 from precinct.demo import history
 from precinct.demo.calls import road_points
+from precinct.forecasts import backfill as forecast_backfill
 from precinct.geo.projection import geometry_from_lonlat, geometry_to_lonlat, xy_to_lonlat
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
@@ -73,6 +75,7 @@ class LoadSummary:
     units: int = 0
     history_calls: int = 0
     premises: int = 0
+    addresses: int = 0  # the generated address register (demo/addresses.py)
     already_loaded: bool = False
     accounts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -82,7 +85,8 @@ class LoadSummary:
             return "已存在 / already loaded"
         return (f"{self.districts} 分局/districts, {self.stations} 派出所/stations, {self.beats} 警务区/beats, "
                 f"{self.units} 警力/units, {self.premises} 生成的重点场所/generated premises, "
-                f"{self.history_calls} 模拟历史警情/simulated past calls")
+                f"{self.history_calls} 模拟历史警情/simulated past calls, "
+                f"{self.addresses} 生成的标准地址/generated addresses")
 
 
 def load(
@@ -101,8 +105,12 @@ def load(
         summary.premises = _premises(session, actor=actor)
         summary.history_calls = history.generate(session, days=history_days, calls_per_day=calls_per_day, actor=actor,
                                                  zone=settings.zone)
+        if summary.history_calls:  # forecasts of the history's last days: forecast accuracy has figures at once
+            forecast_backfill.backfill(session, actor=actor, zone=settings.zone)
     else:
         summary.already_loaded = True
+    summary.addresses = demo_addresses.load(session, actor=actor, district_names_en={
+        gb: name for gb, (name, _) in DISTRICT_NAMES_EN.items()})
     summary.accounts = _ensure_accounts(session, actor=actor, credentials_file=credentials_file, settings=settings)
     return summary
 
