@@ -20,7 +20,7 @@ count"), so a computed deadline is never later than the law's.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -113,8 +113,26 @@ def _midnight_after(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
+@lru_cache(maxsize=65_536)
+def _day_deadline(first: date, duration: int, unit: DurationUnit, roll: bool, zone: ZoneInfo,
+                  calendar: WorkingCalendar | None) -> tuple[datetime, date, date]:
+    """Return the deadline of a count of days from ``first``, its last day, and the last day before any roll.
+
+    Kept per process: a bulk recomputation meets the same few hundred (day, rule) pairs again and again.
+    """
+    calendar = calendar or working_calendar()
+    if unit == DurationUnit.WORKING_DAYS:
+        last = calendar.nth_working_after(first, duration)
+    else:
+        last = first + timedelta(days=duration)
+    unrolled = last
+    if roll and unit == DurationUnit.CALENDAR_DAYS:
+        last = calendar.next_working(last)
+    return _midnight_after(last, zone), last, unrolled
+
+
 def compute(terms: Terms, started_at: datetime, *, zone: ZoneInfo, extended_to: int | None = None,
-            pauses: Iterable[Pause] = (), calendar: WorkingCalendar | None = None, explain: bool = False,
+            pauses: Sequence[Pause] = (), calendar: WorkingCalendar | None = None, explain: bool = False,
             ) -> Computation:
     """Return the deadline of a limit of ``terms`` started at ``started_at`` (see the module for the steps).
 
@@ -144,22 +162,14 @@ def compute(terms: Terms, started_at: datetime, *, zone: ZoneInfo, extended_to: 
         if explain:
             steps.append(Step("count", {"n": duration, "unit": terms.unit.value, "at": due}))
     else:
-        first = started_at.astimezone(zone).date()
-        calendar = calendar or working_calendar()
-        if terms.unit == DurationUnit.WORKING_DAYS:
-            last = calendar.nth_working_after(first, duration)
-        else:
-            last = first + timedelta(days=duration)
+        due, last, unrolled = _day_deadline(started_at.astimezone(zone).date(), duration, terms.unit,
+                                            terms.roll_past_holidays, zone, calendar)
         if explain:
-            steps.append(Step("count", {"n": duration, "unit": terms.unit.value, "last_day": last}))
-        if terms.roll_past_holidays and terms.unit == DurationUnit.CALENDAR_DAYS:
-            rolled = calendar.next_working(last)
-            if rolled != last:
-                if explain:
-                    steps.append(Step("rolled", {"from_day": last, "to_day": rolled}))
-                last = rolled
-        due = _midnight_after(last, zone)
-    due_or_none = _paused(due, started_at, pauses, terms.pauses, steps if explain else None)
+            steps.append(Step("count", {"n": duration, "unit": terms.unit.value, "last_day": unrolled}))
+            if unrolled != last:
+                steps.append(Step("rolled", {"from_day": unrolled, "to_day": last}))
+    listed = pauses if isinstance(pauses, list | tuple) else tuple(pauses)
+    due_or_none = _paused(due, started_at, listed, terms.pauses, steps if explain else None)
     warn = None
     if due_or_none is not None:
         warn = max(started_at, due_or_none - timedelta(hours=terms.remind_before_h))
@@ -168,10 +178,10 @@ def compute(terms: Terms, started_at: datetime, *, zone: ZoneInfo, extended_to: 
     return Computation(due_or_none, warn, tuple(steps))
 
 
-def _paused(due: datetime, started_at: datetime, pauses: Iterable[Pause], kinds: frozenset[str],
+def _paused(due: datetime, started_at: datetime, pauses: Sequence[Pause], kinds: frozenset[str],
             steps: list[Step] | None) -> datetime | None:
     """Move ``due`` later by the pauses of ``kinds``; ``None`` while one of them is open."""
-    if not kinds:
+    if not kinds or not pauses:
         return due
     for pause in sorted((p for p in pauses if p.kind in kinds), key=lambda p: p.started_at):
         if pause.started_at >= due:

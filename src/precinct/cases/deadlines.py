@@ -91,7 +91,8 @@ def recompute_case(session: Session, case_id: int, *, zone: ZoneInfo) -> int:
         result = computed(deadline, rule_table.rule_of(session.get_one(CaseRule, deadline.rule_id)), pauses, zone=zone)
         if (result.due_at, result.warn_at) != (deadline.due_at, deadline.warn_at):
             deadline.due_at, deadline.warn_at = result.due_at, result.warn_at
-            if deadline.reminded_at is not None and result.warn_at is not None and result.warn_at > deadline.reminded_at:
+            reminded = deadline.reminded_at
+            if reminded is not None and result.warn_at is not None and result.warn_at > reminded:
                 deadline.reminded_at = None  # the reminder comes again at the new time
             changed += 1
     session.flush()
@@ -106,29 +107,33 @@ class Recomputed:
     changed: int
 
 
-def recompute_all(session: Session, *, zone: ZoneInfo, batch: int = 20_000) -> Recomputed:
+def recompute_all(session: Session, *, zone: ZoneInfo, batch: int = 50_000) -> Recomputed:
     """Compute every open deadline again, in a few bulk reads, and write back those that changed.
 
-    The rules are read once, the pauses grouped by case, the deadlines page by page of ``batch``
+    The rules and the pauses are read once, the deadlines page by page of ``batch``
     (by id); the changed ones are written with one executemany per page.
     """
-    rules = {row.id: rule_table.rule_of(row) for row in session.scalars(select(CaseRule))}
+    terms = {row.id: rule_table.rule_of(row).terms for row in session.scalars(select(CaseRule))}
     calendar = working_calendar()
+    pauses: dict[int, list[Pause]] = defaultdict(list)
+    if any(t.pauses for t in terms.values()):  # every pause at once: a case's are few, the cases many
+        for case_id, kind, started_at, ended_at in session.execute(
+                select(CasePause.case_id, CasePause.kind, CasePause.started_at, CasePause.ended_at)):
+            pauses[case_id].append(Pause(str(kind), started_at, ended_at))
     total = changed_total = 0
     last_id = 0
     d = CaseDeadline
+    none: tuple[Pause, ...] = ()
     while True:
         rows = session.execute(select(d.id, d.case_id, d.rule_id, d.started_at, d.extended_to, d.due_at, d.warn_at)
                                .where(d.ended_at.is_(None), d.id > last_id).order_by(d.id).limit(batch)).all()
         if not rows:
             break
         last_id = rows[-1][0]
-        pauses = pauses_of(session, {row[1] for row in rows}) if any(r.pauses for r in rules.values()) else {}
         changes = []
         for deadline_id, case_id, rule_id, started_at, extended_to, due_at, warn_at in rows:
-            rule = rules[rule_id]
-            result = compute(rule.terms, started_at, zone=zone, extended_to=extended_to,
-                             pauses=pauses.get(case_id, ()), calendar=calendar)
+            result = compute(terms[rule_id], started_at, zone=zone, extended_to=extended_to,
+                             pauses=pauses.get(case_id, none), calendar=calendar)
             if result.due_at != due_at or result.warn_at != warn_at:
                 changes.append({"id": deadline_id, "due_at": result.due_at, "warn_at": result.warn_at})
         if changes:
