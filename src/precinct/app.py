@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import precinct
 from precinct import __version__
+from precinct.addresses import models as _addresses_models
+from precinct.addresses.routes import router as addresses_router
 from precinct.api import errors
 from precinct.api import logging as api_logging
 from precinct.api.inputs import refuse_unstorable_parameters
@@ -41,6 +43,15 @@ from precinct.audit import models as _audit_models
 from precinct.audit import service as audit_service
 from precinct.audit.checkpoints import CheckpointJob
 from precinct.audit.routes import router as audit_router
+from precinct.cases import custody_models as _case_custody_models
+from precinct.cases import limit_models as _case_limit_models
+from precinct.cases import models as _cases_models
+from precinct.cases.limit_routes import router as case_limits_router
+from precinct.cases.routes import router as cases_router
+from precinct.cases.sweep import sweep_job as case_sweep_job
+from precinct.cities import models as _cities_models
+from precinct.cities import service as cities_service
+from precinct.cities.routes import router as cities_router
 from precinct.core.cache import clear_registered
 from precinct.core.db import UNIT_OF_WORK, Base, make_engine, make_session_factory, refuse_writes_when_read_only
 from precinct.core.jobs import Job, OneShot
@@ -53,6 +64,8 @@ from precinct.dispatch import models as _dispatch_models
 from precinct.dispatch.intake import GroupCommit, intake_answers
 from precinct.dispatch.routes import router as dispatch_router
 from precinct.dispatch.watchdog import watchdog_job
+from precinct.disputes import models as _disputes_models
+from precinct.disputes.routes import router as disputes_router
 from precinct.drills import models as _drills_models
 from precinct.drills import service as drills_service
 from precinct.drills.routes import router as drills_router
@@ -60,6 +73,7 @@ from precinct.forecasts import models as _forecasts_models
 from precinct.forecasts.routes import router as forecasts_router
 from precinct.forecasts.scheduler import forecast_scheduler_job
 from precinct.incidents import schemas as incident_schemas
+from precinct.incidents.desk_routes import router as incident_desk_router
 from precinct.incidents.models import Incident
 from precinct.incidents.routes import router as incidents_router
 from precinct.live.hooks import LiveEvents
@@ -68,8 +82,11 @@ from precinct.live.routes import router as live_router
 from precinct.org import models as _org_models
 from precinct.org import stream as org_stream
 from precinct.org.routes import router as org_router
+from precinct.places import inspection_models as _inspection_models
 from precinct.places import models as _places_models
+from precinct.places.hazards import sweep_job as hazard_sweep_job
 from precinct.places.routes import router as places_router
+from precinct.places.work_routes import router as places_work_router
 from precinct.roads.graph import road_graph
 from precinct.roads.routes import router as roads_router
 from precinct.supervision import deadlines as supervision_deadlines
@@ -93,13 +110,17 @@ metadata: MetaData = Base.metadata
 
 #: the model registry: the models modules that no route or hook names, imported for their tables
 _REGISTERED_MODELS = (_audit_models, _dispatch_models, _drills_models, _forecasts_models, _org_models, _places_models,
-                      _supervision_models, _users_models, _directives_models)
+                      _supervision_models, _users_models, _directives_models, _addresses_models, _cities_models,
+                      _inspection_models, _disputes_models,  # inspections and hazards; disputes and operations
+                      _cases_models, _case_limit_models, _case_custody_models)  # cases, their limits and custody
 
 # Dispatch comes before incidents so that /incidents/duplicates is not taken for an incident id.
 ROUTERS: tuple[APIRouter, ...] = (
+    disputes_router, places_work_router,  # disputes and repeat-place operations; inspections, hazards, beat log
     system_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
     live_router, roads_router, forecasts_router, deployment_router, drills_router, places_router, supervision_router,
-    directives_router,
+    directives_router, incident_desk_router, addresses_router, cities_router,
+    case_limits_router, cases_router,  # the fixed /cases paths (overdue, rules, figures) before /cases/{case_id}
 )
 
 LIVE_EVENTS = LiveEvents({Incident: ("incident", incident_schemas.live_payload),
@@ -173,6 +194,10 @@ def background_jobs(app: FastAPI) -> list[Job]:
         jobs.append(sweep_job(factory, settings))
     if settings.directive_sweep_enabled:
         jobs.append(directive_sweep_job(factory, escalate_after_s=settings.directive_escalate_after_s))
+    if settings.case_sweep_enabled:
+        jobs.append(case_sweep_job(factory, every_s=settings.case_sweep_interval_s))
+    if settings.hazard_sweep_enabled:
+        jobs.append(hazard_sweep_job(factory, escalate_after_s=settings.hazard_escalate_after_s))
     if settings.forecast_scheduler_enabled:
         jobs.append(forecast_scheduler_job(factory, method=settings.forecast_method, zone=settings.zone))
     if settings.drill_ticker_enabled:
@@ -222,6 +247,8 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
         app.state.engine = engine
         session_factory = make_session_factory(engine)
     app.state.session_factory = install_unit_of_work(session_factory)
+    # the city set up with `precinct city init`: its roads and time zone where the environment sets neither
+    settings = app.state.settings = cities_service.settings_for_city(settings, app.state.session_factory)
     app.state.database_key = str(session_factory.kw["bind"].engine.url)  # what per-database caches are keyed by
     app.state.intake_writer = GroupCommit(app.state.session_factory, answer=intake_answers(settings))
     app.state.accounts = users_service.AccountDirectory()
