@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from precinct.api.deps import RoleChecker
@@ -18,6 +20,8 @@ DESK = {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}
 DEADLINES = {R.DISPATCHER, R.ANALYST, R.SUPERVISOR, R.ADMIN}  # the overdue board, deadlines, breaches, time limits
 FOLLOW_UP = {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}  # feedback and call-backs (may read parties)
 WORK_DIRECTIVES = {R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR}  # sign for, work on and report directives
+CASES = {R.PATROL_OFFICER, R.SUPERVISOR}  # read and work cases, record and read their parties
+PLACE_WORK = {R.PATROL_OFFICER, R.SUPERVISOR}  # inspect premises, mediate disputes, keep the beat log
 STREAM = ("GET", "/api/v1/stream")  # an endless response: only refusals are called here
 
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
@@ -48,6 +52,10 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/incidents/{incident_id}/assignments"): READ,
     ("GET", "/api/v1/incidents/{incident_id}/events"): READ,
     ("GET", "/api/v1/incidents/{incident_id}/parties"): {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR},
+    ("GET", "/api/v1/incidents/{incident_id}/notes"): READ,  # running notes on a call
+    ("POST", "/api/v1/incidents/{incident_id}/notes"): INTAKE,
+    ("PATCH", "/api/v1/incidents/{incident_id}"): DESK,  # correct type, priority, address, description
+    ("GET", "/api/v1/assignments/current"): READ,  # which unit works which incident (the unit board)
     ("POST", "/api/v1/units"): {R.SUPERVISOR, R.ADMIN},
     ("GET", "/api/v1/units"): READ,
     ("GET", "/api/v1/units/{unit_id}"): READ,
@@ -73,6 +81,9 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("POST", "/api/v1/officer/assignment/ack"): {R.PATROL_OFFICER},
     ("GET", "/api/v1/stream"): READ,
     ("GET", "/api/v1/map/roads"): EVERYONE,
+    ("GET", "/api/v1/map/labels"): EVERYONE,
+    ("GET", "/api/v1/city"): EVERYONE,  # the map's view of the city: no personal data, the same for every scope
+    ("GET", "/api/v1/city/basemap"): EVERYONE,
     ("GET", "/api/v1/map/route"): READ,
     ("GET", "/api/v1/analysis/hotspots/forecast"): READ,
     ("GET", "/api/v1/analysis/forecasts"): READ,
@@ -93,6 +104,50 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/places/premises"): READ,
     ("GET", "/api/v1/places/premises/{premises_id}"): READ,
     ("POST", "/api/v1/places/premises"): {R.SUPERVISOR, R.ADMIN},
+    # places: premises, inspections and hazards, the beat log; disputes and repeat-place operations
+    ("PATCH", "/api/v1/places/premises/{premises_id}"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/places/premises/{premises_id}/close"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/places/premises/{premises_id}/reopen"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/places/premises/{premises_id}/history"): READ,
+    ("POST", "/api/v1/places/premises/import"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/places/premises/{premises_id}/incidents"): READ,
+    ("GET", "/api/v1/places/checklists"): READ,
+    ("POST", "/api/v1/places/checklists"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/places/inspection-schedule"): READ,
+    ("PUT", "/api/v1/places/inspection-schedule"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/places/inspections"): PLACE_WORK,
+    ("GET", "/api/v1/places/premises/{premises_id}/inspections"): READ,
+    ("GET", "/api/v1/places/inspections/overdue"): READ,
+    ("POST", "/api/v1/places/attachments"): PLACE_WORK,
+    ("GET", "/api/v1/places/attachments/{attachment_id}"): READ,
+    ("GET", "/api/v1/places/hazards"): READ,
+    ("GET", "/api/v1/places/hazards/overdue"): READ,
+    ("GET", "/api/v1/places/hazards/{hazard_id}"): READ,
+    ("GET", "/api/v1/places/hazards/{hazard_id}/events"): READ,
+    ("POST", "/api/v1/places/hazards/{hazard_id}/reinspect"): PLACE_WORK,
+    ("POST", "/api/v1/places/hazards/{hazard_id}/close"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/places/board"): READ,
+    ("POST", "/api/v1/places/beats/{beat_id}/visits"): PLACE_WORK,
+    ("GET", "/api/v1/places/beats/{beat_id}/log"): READ,
+    ("GET", "/api/v1/places/beat-weeks"): READ,
+    ("POST", "/api/v1/disputes"): PLACE_WORK,
+    ("GET", "/api/v1/disputes"): READ,
+    ("GET", "/api/v1/disputes/{dispute_id}"): READ,
+    ("GET", "/api/v1/disputes/{dispute_id}/sessions"): READ,
+    ("GET", "/api/v1/disputes/{dispute_id}/events"): READ,
+    ("GET", "/api/v1/disputes/{dispute_id}/parties"): {R.CALL_TAKER, R.DISPATCHER, R.PATROL_OFFICER, R.SUPERVISOR},
+    ("POST", "/api/v1/disputes/{dispute_id}/sessions"): PLACE_WORK,
+    ("POST", "/api/v1/disputes/{dispute_id}/agreement"): PLACE_WORK,
+    ("POST", "/api/v1/disputes/{dispute_id}/failure"): PLACE_WORK,
+    ("POST", "/api/v1/disputes/{dispute_id}/follow-up"): PLACE_WORK,
+    ("GET", "/api/v1/disputes/{dispute_id}/effect"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/operations/repeat-places"): READ,
+    ("POST", "/api/v1/operations"): {R.SUPERVISOR, R.ADMIN},
+    ("GET", "/api/v1/operations"): READ,
+    ("GET", "/api/v1/operations/{operation_id}"): READ,
+    ("GET", "/api/v1/operations/{operation_id}/events"): READ,
+    ("POST", "/api/v1/operations/{operation_id}/links"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/operations/{operation_id}/close"): {R.SUPERVISOR, R.ADMIN},
     ("GET", "/api/v1/audit"): {R.AUDITOR},
     ("GET", "/api/v1/audit/verify"): {R.AUDITOR},
     ("GET", "/api/v1/supervision/time-limits"): DEADLINES,
@@ -117,6 +172,58 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("POST", "/api/v1/directives/{directive_id}/cancel"): {R.SUPERVISOR},
     ("GET", "/api/v1/directives/{directive_id}/patrol-minutes"): READ,
     ("GET", "/api/v1/directives/{directive_id}/effect"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    # the standard address register: places, read by everyone who reads incidents; imports need command
+    ("GET", "/api/v1/addresses/search"): READ,
+    ("GET", "/api/v1/addresses/reverse"): READ,
+    ("GET", "/api/v1/addresses/{address_id}"): READ,
+    ("GET", "/api/v1/addresses/imports"): {R.SUPERVISOR, R.ADMIN},
+    ("POST", "/api/v1/addresses/imports"): {R.SUPERVISOR, R.ADMIN},
+    # cases: officers (their team's) and supervisors work them; supervisors approve, as legal officers (法制员)
+    ("GET", "/api/v1/cases/rules"): CASES,
+    ("GET", "/api/v1/cases/rules/versions"): CASES,
+    ("GET", "/api/v1/cases/rules/versions/{version_id}"): CASES,
+    ("POST", "/api/v1/cases/rules"): {R.SUPERVISOR},
+    ("GET", "/api/v1/cases/overdue"): CASES,
+    ("GET", "/api/v1/cases/overdue/summary"): CASES,
+    ("GET", "/api/v1/cases/breaches"): CASES,
+    ("GET", "/api/v1/cases/figures"): {R.ANALYST, R.SUPERVISOR},
+    ("GET", "/api/v1/cases/{case_id}/deadlines"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/deadlines/{deadline_id}/extensions"): {R.SUPERVISOR},
+    ("POST", "/api/v1/cases/{case_id}/pauses"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/pauses/{pause_id}/end"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/items"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/items"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/items/{item_id}/custody"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/items/{item_id}/custody"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/items/{item_id}/disposal"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/disposals"): CASES,
+    ("POST", "/api/v1/cases/disposals/{request_id}/decide"): {R.SUPERVISOR},
+    ("GET", "/api/v1/cases/types"): CASES,
+    ("GET", "/api/v1/cases/inbox"): CASES,
+    ("POST", "/api/v1/cases/reviews/{review_id}/approve"): {R.SUPERVISOR},
+    ("POST", "/api/v1/cases/reviews/{review_id}/return"): {R.SUPERVISOR},
+    ("POST", "/api/v1/cases/documents"): CASES,
+    ("POST", "/api/v1/cases"): CASES,
+    ("GET", "/api/v1/cases"): CASES,
+    ("GET", "/api/v1/cases/{case_id}"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/events"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/reviews"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/reviews"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/milestones"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/cleared"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/incidents"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/incidents"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/suggestions"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/suggestions"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/suggestions/{suggestion_id}/accept"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/suggestions/{suggestion_id}/reject"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/tasks"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/tasks"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/tasks/{task_id}/status"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/documents"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/documents/{document_id}/content"): CASES,
+    ("POST", "/api/v1/cases/{case_id}/parties"): CASES,
+    ("GET", "/api/v1/cases/{case_id}/parties"): CASES,
 }
 
 
@@ -150,9 +257,10 @@ def test_declared_roles_match_the_table(method, path, route):
 def _url(path: str) -> str:
     if path == "/api/v1/map/route":
         return path + "?from_lon=114.05&from_lat=30.55&to_lon=114.06&to_lat=30.56"
-    return path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
+    path = path.replace("{username}", "dispatcher").replace("{incident_id}", "1").replace(
         "{unit_id}", "1").replace("{premises_id}", "1").replace("{run_id}", "1").replace("{org_id}", "1").replace(
         "{beat_id}", "1").replace("{grant_id}", "1").replace("{version_id}", "1").replace("{directive_id}", "1")
+    return re.sub(r"\{[a-z_]+_id\}", "1", path)  # the ids of cases and what they hold
 
 
 CALLS = [(m, p, role) for (m, p) in EXPECTED for role in Role

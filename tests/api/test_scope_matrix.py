@@ -47,6 +47,7 @@ RECORD_ROUTES: dict[tuple[str, str], dict | None] = {
     ("POST", "/incidents/{incident_id}/assignments"): {"unit_id": 0},
     ("POST", "/incidents/{incident_id}/duplicate-of"): {"original_id": 0},
     ("POST", "/incidents/{incident_id}/handoffs"): {"agency": "fire", "mode": "joint", "reason": "着火 / fire"},
+    ("PATCH", "/incidents/{incident_id}"): {"priority": 3},
     ("GET", "/units/{unit_id}"): None,
     ("POST", "/units/{unit_id}/positions"): {"lon": 114.05, "lat": 30.55},
     ("POST", "/units/{unit_id}/status"): {"status": "off_duty"},
@@ -55,7 +56,7 @@ RECORD_ROUTES: dict[tuple[str, str], dict | None] = {
 SCOPED_LISTINGS = {
     ("GET", "/incidents"), ("GET", "/incidents/duplicates"), ("GET", "/units"), ("POST", "/unit-positions"),
     ("GET", "/analysis/hotspots/forecast"), ("GET", "/analysis/repeat-places"), ("GET", "/analysis/spikes"),
-    ("GET", "/stream"),
+    ("GET", "/stream"), ("GET", "/assignments/current"),
 }
 #: the same for every account: code lists, the organisation, plans, the base map, the whole city's
 #: planning models and drills (exercises run for the city), forecasts' summaries (no records)
