@@ -1,4 +1,5 @@
 // The new-call panel: the intake form, the scene picked on the map or typed, duplicates nearby, submit.
+import { attachAddressSearch, reverseGeocode } from "./address-search.js";
 import { api } from "./api.js";
 import { name, t } from "./i18n.js";
 import { listDuplicates } from "./duplicates.js";
@@ -14,7 +15,10 @@ let duplicateRequest = 0;
 export function initIntake() {
   registerPanel("call", renderCallForm);
   side.map.onPick = (latlng) => {
-    if (side.panel === "call" && !side.incidentId && can("intake")) setPick(latlng.lng, latlng.lat);
+    if (side.panel === "call" && !side.incidentId && can("intake")) {
+      setPick(latlng.lng, latlng.lat);
+      reverseGeocode(latlng.lng, latlng.lat); // the address, station and beat of the click (address-search.js)
+    }
   };
 }
 
@@ -100,7 +104,12 @@ function renderCallForm() {
   form.append(...typeControls());
   const priorities = meta.priorities.map((p) => [p, t("priority_n", { n: p })]);
   form.append(field("priority", select({ id: "call-priority", name: "priority" }, priorities, { blank: t("default_priority") })));
-  form.append(field("call_address", el("input", { id: "call-address", name: "address", maxlength: "256", autocomplete: "off" })));
+  const addressInput = el("input", { id: "call-address", name: "address", maxlength: "256", autocomplete: "off" });
+  form.append(field("call_address", addressInput));
+  attachAddressSearch(addressInput, { centre: () => {
+    const c = side.map.map.getCenter();
+    return { lon: c.lng, lat: c.lat };
+  }, choose: (lon, lat) => setPick(lon, lat) });
   form.append(locationControls());
   form.append(field("call_description", el("textarea", { id: "call-description", name: "description", rows: "3", maxlength: "4000" })));
   form.append(field("caller_name", el("input", { id: "caller-name", maxlength: "128", autocomplete: "off" })));
