@@ -57,6 +57,7 @@ SCOPED_LISTINGS = {
     ("GET", "/incidents"), ("GET", "/incidents/duplicates"), ("GET", "/units"), ("POST", "/unit-positions"),
     ("GET", "/analysis/hotspots/forecast"), ("GET", "/analysis/repeat-places"), ("GET", "/analysis/spikes"),
     ("GET", "/stream"), ("GET", "/assignments/current"),
+    ("GET", "/analysis/aggregates"), ("GET", "/analysis/trends"), ("GET", "/analysis/heat"),  # test_analyst_matrix.py
 }
 #: the same for every account: code lists, the organisation, plans, the base map, the whole city's
 #: planning models and drills (exercises run for the city), forecasts' summaries (no records)

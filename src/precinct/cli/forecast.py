@@ -161,3 +161,19 @@ def run_stored(
                                "flagged_cells": len(json.loads(stored.geojson)["features"]),
                                "district_shares": stored.district_shares, "seconds": round(stored.seconds, 2)},
                               ensure_ascii=False))
+
+
+@app.command("backfill")
+@handle_errors
+def backfill_stored(
+    days: Annotated[int, typer.Option(min=1, max=90, help="Past days to forecast, each from the days before it.")] = 14,
+    method: Method = "kde",
+) -> None:
+    """为过去几天补做预测以计算准确率 / forecast the last past days from their own history, to score them."""
+    from precinct.forecasts import backfill
+
+    settings = load_settings()
+    with open_session(settings) as session:
+        stored = backfill.backfill(session, actor=cli_actor(), zone=settings.zone, days=days, method=method)
+        session.commit()
+    typer.echo(json.dumps({"backfilled": stored, "method": method}, ensure_ascii=False))

@@ -27,6 +27,7 @@ from precinct.forecasts.schemas import (
     RepeatPlaceRead,
     SpikeRead,
 )
+from precinct.forecasts.trend_routes import FilterDep
 from precinct.org import service as org_service
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
@@ -100,23 +101,27 @@ def forecast_accuracy(
 
 
 @router.get("/repeat-places")
-def repeat_places(session: SessionDep, settings: SettingsDep,
-                  actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def repeat_places(session: SessionDep, settings: SettingsDep, spec: FilterDep,
                   window_days: Annotated[int, Query(ge=7, le=365)] = 90,
                   min_calls: Annotated[int, Query(ge=2, le=1000)] = 5) -> list[RepeatPlaceRead]:
-    """Return the repeat-call places (钉子警情) of the caller's scope: ``min_calls`` calls in ``window_days``."""
+    """Return the repeat-call places (钉子警情) of the caller's scope: ``min_calls`` calls in ``window_days``.
+
+    The analyst view's filters apply; the window ends at ``received_to`` when given (else now).
+    """
     return [RepeatPlaceRead.model_validate(place) for place in service.repeat_places(
-        session, zone=settings.zone, window_days=window_days, min_calls=min_calls,
-        scope=org_service.scope_for(session, actor))]
+        session, zone=settings.zone, window_days=window_days, min_calls=min_calls, scope=spec.scope,
+        now=spec.until, where=spec.conditions(), include_officer_initiated=spec.officer_initiated)]
 
 
 @router.get("/spikes")
-def spikes(session: SessionDep, settings: SettingsDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+def spikes(session: SessionDep, settings: SettingsDep, spec: FilterDep,
            window_days: Annotated[int, Query(ge=1, le=28)] = 7) -> list[SpikeRead]:
     """Return each area's calls in the last ``window_days`` complete days against its baseline.
 
-    The areas are the districts for a city-wide account, the stations of the scope otherwise.
+    The areas are the districts for a city-wide account, the stations of the scope otherwise. The
+    analyst view's filters apply; the window ends at ``received_to`` when given (else today).
     """
-    alerts = service.spikes(session, zone=settings.zone, window_days=window_days,
-                            scope=org_service.scope_for(session, actor))
-    return [SpikeRead.model_validate(alert) for alert in alerts]
+    alerts = service.spikes(session, zone=settings.zone, window_days=window_days, scope=spec.scope, now=spec.until,
+                            where=spec.conditions(), include_officer_initiated=spec.officer_initiated)
+    english = service.area_names_en(session)
+    return [SpikeRead.model_validate(alert | {"area_en": english.get(alert["area"])}) for alert in alerts]

@@ -122,7 +122,8 @@ class RepeatPlaceRead(BaseModel):
 class SpikeRead(BaseModel):
     """A district's calls in the last window against what its own baseline predicts."""
 
-    area: str = Field(description="the district")
+    area: str = Field(description="the district (or, in a district's or station's scope, the station)")
+    area_en: str | None = Field(default=None, description="the area's English name")
     observed: int
     expected: float
     p_value: float

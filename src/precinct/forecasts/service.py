@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from precinct.analysis import (
@@ -30,7 +31,7 @@ from precinct.analysis import (
     repeat_call_places,
     spike_alerts_for_areas,
 )
-from precinct.analysis.events import day_number
+from precinct.analysis.events import EventTable, day_number
 from precinct.audit import service as audit_service
 from precinct.core.db import end_read, utcnow
 from precinct.core.errors import NotFoundError, ValidationError
@@ -45,9 +46,11 @@ from precinct.org.models import OrgTier, OrgUnit
 def incident_frame(
     session: Session, *, zone: ZoneInfo, since: datetime, until: datetime | None = None,
     include_officer_initiated: bool = False, district_id: int | None = None,
-    scope: org_service.Scope = org_service.CITYWIDE,
+    scope: org_service.Scope = org_service.CITYWIDE, where: Sequence[ColumnElement[bool]] = (),
 ) -> pd.DataFrame:
     """Return the demand received in [since, until) in the analysis layout, of the incidents in ``scope``.
+
+    ``where`` adds conditions on the incidents (the analyst view's filters).
 
     Columns ``occurred_at`` (local time in ``zone``, tz-aware), ``category`` (the type's common
     category), ``type_code``, ``lat``, ``lon``, ``source``, ``district_id``, ``station_id``, ``address``.
@@ -57,7 +60,7 @@ def incident_frame(
                              Incident.address, since=since, until=until,
                              include_officer_initiated=include_officer_initiated, district_id=district_id)
              .join(IncidentType, IncidentType.code == Incident.type_code)
-             .order_by(Incident.received_at))
+             .where(*where).order_by(Incident.received_at))
     if (in_scope := org_service.where_in_scope(scope, Incident.station_id, Incident.district_id)) is not None:
         query = query.where(in_scope)
     rows = session.execute(query).all()
@@ -124,21 +127,42 @@ def run_forecast(
     end_read(session)
     events = event_table_from_frame(frame, include_officer_initiated=include_officer_initiated,
                                     timezone=zone.key)
-    forecast = forecast_next_day(events, method=method, category=category, cell_m=cell_m,
-                                 day=day_number(target_date.isoformat()))
-    geojson = forecast_to_geojson(forecast, coverage=coverage)
-    shares = district_flag_shares(forecast.top_cells(coverage), forecast.grid, districts, events)
-    stored = StoredForecast(
-        created_by=actor.username, method=forecast.method, category=category, cell_m=cell_m, coverage=coverage,
-        target_date=target_date, history_days=history_days, include_officer_initiated=include_officer_initiated,
-        n_events=len(events), geojson=json.dumps(geojson, separators=(",", ":")),
-        district_shares=[_plain(asdict(s)) for s in shares], seconds=time.perf_counter() - started,
-    )
+    stored = forecast_from_events(events, districts, created_by=actor.username, method=method, category=category,
+                                  cell_m=cell_m, coverage=coverage, target_date=target_date,
+                                  history_days=history_days, include_officer_initiated=include_officer_initiated)
+    stored.seconds = time.perf_counter() - started
     session.add(stored)
     session.flush()
     audit_service.record(session, actor=actor, action="forecast.run", resource_type="forecast", resource_id=stored.id,
                          detail={"method": stored.method, "category": category, "target_date": target_date.isoformat()})
     return stored
+
+
+def forecast_from_events(
+    events: EventTable, districts: dict[str, shapely.Geometry], *, created_by: str, method: str, category: str,
+    cell_m: float, coverage: float, target_date: date, history_days: int, include_officer_initiated: bool,
+) -> StoredForecast:
+    """Forecast ``target_date`` from the ``events`` before it; return the (unsaved) stored forecast.
+
+    ``districts`` are the district boundaries by name, for the feedback-loop guard's shares.
+    """
+    started = time.perf_counter()
+    forecast = forecast_next_day(events, method=method, category=category, cell_m=cell_m,
+                                 day=day_number(target_date.isoformat()))
+    geojson = forecast_to_geojson(forecast, coverage=coverage)
+    shares = district_flag_shares(forecast.top_cells(coverage), forecast.grid, districts, events)
+    return StoredForecast(
+        created_by=created_by, method=forecast.method, category=category, cell_m=cell_m, coverage=coverage,
+        target_date=target_date, history_days=history_days, include_officer_initiated=include_officer_initiated,
+        n_events=int((events.day < day_number(target_date.isoformat())).sum()),
+        geojson=json.dumps(geojson, separators=(",", ":")),
+        district_shares=[_plain(asdict(s)) for s in shares], seconds=time.perf_counter() - started,
+    )
+
+
+def district_boundaries(session: Session) -> dict[str, shapely.Geometry]:
+    """Return the district boundaries by zh-CN name (the feedback-loop guard's areas)."""
+    return _districts(session)
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
@@ -163,13 +187,16 @@ def list_forecasts(session: Session, *, limit: int = 50) -> list[StoredForecast]
 
 def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, min_calls: int = 5,
                   now: datetime | None = None, scope: org_service.Scope = org_service.CITYWIDE,
+                  where: Sequence[ColumnElement[bool]] = (), include_officer_initiated: bool = False,
                   ) -> list[dict[str, Any]]:
     """Return the repeat-call places (钉子警情) of ``scope``: at least ``min_calls`` calls in ``window_days``.
 
-    A place is an address, else a ~25 m spot.
+    A place is an address, else a ~25 m spot. ``where`` and ``include_officer_initiated`` narrow or
+    widen the incidents counted (the analyst view's filters).
     """
     now = now or utcnow()
-    frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days), scope=scope)
+    frame = incident_frame(session, zone=zone, since=now - timedelta(days=window_days), until=now, scope=scope,
+                           where=where, include_officer_initiated=include_officer_initiated)
     if frame.empty:
         return []
     frame = frame.rename(columns={"type_code": "type"})
@@ -179,19 +206,22 @@ def repeat_places(session: Session, *, zone: ZoneInfo, window_days: int = 90, mi
 
 
 def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_days: int = 182, alpha: float = 0.05,
-           now: datetime | None = None, scope: org_service.Scope = org_service.CITYWIDE) -> list[dict[str, Any]]:
+           now: datetime | None = None, scope: org_service.Scope = org_service.CITYWIDE,
+           where: Sequence[ColumnElement[bool]] = (), include_officer_initiated: bool = False) -> list[dict[str, Any]]:
     """Return each area's calls in the last ``window_days`` complete days against what its baseline predicts.
 
     The areas are the districts for a city-wide scope, and the stations of a district's or a
     station's scope (on that scope's incidents only). The baseline is clamped to the days the store
     actually covers (a store that starts 60 days ago has no 182-day baseline; counting empty days
-    would raise false alarms everywhere).
+    would raise false alarms everywhere). ``where`` and ``include_officer_initiated`` narrow or widen
+    the incidents counted (the analyst view's filters).
     """
     now = now or utcnow()
     as_of = now.astimezone(zone).date()  # the window ends at local midnight: complete days only
     as_of_start = datetime.combine(as_of, datetime.min.time(), tzinfo=zone)
     frame = incident_frame(session, zone=zone, since=as_of_start - timedelta(days=window_days + baseline_days),
-                           until=as_of_start, scope=scope)
+                           until=as_of_start, scope=scope, where=where,
+                           include_officer_initiated=include_officer_initiated)
     area_id, tier = ("district_id", OrgTier.DISTRICT) if scope.citywide else ("station_id", OrgTier.STATION)
     frame = frame[frame[area_id].notna()]
     if frame.empty:
@@ -207,6 +237,13 @@ def spikes(session: Session, *, zone: ZoneInfo, window_days: int = 7, baseline_d
     alerts = spike_alerts_for_areas(frame, area_column="district", as_of=as_of.isoformat(),
                                     window_days=window_days, baseline_days=baseline, alpha=alpha)
     return [{**_plain(asdict(a)), "window_days": window_days, "baseline_days": baseline} for a in alerts]
+
+
+def area_names_en(session: Session) -> dict[str, str]:
+    """Return each district's and station's English name by its zh-CN name (the spikes' area names)."""
+    rows = session.execute(select(OrgUnit.name_zh, OrgUnit.name_en)
+                           .where(OrgUnit.tier.in_((OrgTier.DISTRICT, OrgTier.STATION)))).all()
+    return {zh: en or zh for zh, en in rows}
 
 
 def forecast_accuracy(
