@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from precinct.cli.accounts import app as user_app
+from precinct.cli.addresses import app as addresses_app
 from precinct.cli.audit import app as audit_app
 from precinct.cli.city import app as city_app
 from precinct.cli.city import org_app
@@ -23,6 +24,7 @@ from precinct.cli.common import (
 )
 from precinct.cli.db import app as db_app
 from precinct.cli.directives import app as directive_app
+from precinct.cli.places import app as places_app
 from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.imports import app as import_app
@@ -45,6 +47,8 @@ app.add_typer(plan_app, name="plan", help="规划 / planning: coverage, posts, s
 app.add_typer(drill_app, name="drill", help="演练 / drills: scripted scenarios, scoring, replay")
 app.add_typer(forecast_app, name="forecast", help="预测 / forecasting: evaluate methods, next-day forecasts")
 app.add_typer(directive_app, name="directive")
+app.add_typer(places_app, name="places")
+app.add_typer(addresses_app, name="addresses")
 app.add_typer(supervision_app, name="supervision")
 app.add_typer(city_app, name="city")
 app.add_typer(org_app, name="org")
