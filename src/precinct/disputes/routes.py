@@ -175,14 +175,14 @@ def open_operation(body: OperationCreate, session: SessionDep, settings: Setting
 
 
 @router.get("/operations", response_model=list[OperationRead])
-def list_operations(session: SessionDep, settings: SettingsDep, actor: Reader,
+def list_operations(session: SessionDep, actor: Reader,
                     status_: Annotated[OperationStatus | None, Query(alias="status")] = None) -> list[OperationRead]:
     """Return the operations in your scope, latest opened first."""
     return _operations_read(session, operations.list_(session, actor=actor, status=status_))
 
 
 @router.get("/operations/{operation_id}", response_model=OperationRead)
-def get_operation(operation_id: Id, session: SessionDep, settings: SettingsDep, actor: Reader) -> OperationRead:
+def get_operation(operation_id: Id, session: SessionDep, actor: Reader) -> OperationRead:
     """Return an operation in your scope with its links."""
     return _operations_read(session, [operations.get_visible(session, operation_id, actor)])[0]
 
@@ -204,8 +204,8 @@ def link_operation(operation_id: Id, body: OperationLinkCreate, session: Session
 
 
 @router.post("/operations/{operation_id}/close", response_model=OperationRead)
-def close_operation(operation_id: Id, body: OperationClose, session: SessionDep, settings: SettingsDep,
-                    actor: Commander) -> OperationRead:
+def close_operation(operation_id: Id, body: OperationClose, session: SessionDep, actor: Commander,
+                    ) -> OperationRead:
     """Close the operation with its result and the before/after against the comparable places."""
     operation = operations.close(session, operation_id, result=body.result, actor=actor)
     session.commit()
