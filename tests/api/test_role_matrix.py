@@ -91,6 +91,9 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/analysis/forecast-accuracy"): READ,
     ("GET", "/api/v1/analysis/repeat-places"): READ,
     ("GET", "/api/v1/analysis/spikes"): READ,
+    ("GET", "/api/v1/analysis/aggregates"): READ,  # the analyst view's counts, trends and heat cells
+    ("GET", "/api/v1/analysis/trends"): READ,
+    ("GET", "/api/v1/analysis/heat"): READ,
     ("GET", "/api/v1/planning/coverage"): READ,
     ("GET", "/api/v1/planning/staffing"): READ,
     ("POST", "/api/v1/planning/before-after"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
