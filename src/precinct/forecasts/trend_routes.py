@@ -19,7 +19,8 @@ from precinct.forecasts.aggregate_schemas import HeatRead, ProfilesRead, TrendRe
 from precinct.incidents.models import IncidentSource
 from precinct.org import service as org_service
 
-router = APIRouter(prefix="/analysis", tags=["analysis"])
+#: included in the /analysis router of :mod:`precinct.forecasts.routes`
+router = APIRouter(tags=["analysis"])
 
 
 def analyst_filter(
