@@ -67,7 +67,8 @@ def test_working_a_case_is_its_teams_or_a_supervisors_in_scope(client, world):
 
 def test_parties_are_read_for_a_purpose_by_those_who_work_the_case_and_audited(client, world):
     base = f"/api/v1/cases/{world.cases['west']}/parties"
-    added = call(client, world, "west-officer", "POST", base, {"role": "victim", "name": "张三", "phone": "13800000000"})
+    added = call(client, world, "west-officer", "POST", base,
+                 {"role": "victim", "name": "张三", "phone": "13800000000"})
     assert added.status_code == 201 and set(added.json()) == {"id", "case_id", "role"}
     query = {"purpose": "case_work", "reason": "制作询问笔录 statement"}
     assert call(client, world, "west-officer", "GET", base, params=query).json()[0]["name"] == "张三"

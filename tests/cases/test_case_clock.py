@@ -74,5 +74,5 @@ def test_overlapping_finds_a_clash_with_closed_and_open_pauses():
 
 
 def test_dates_outside_the_calendar_are_refused():
-    with pytest.raises(ValidationError, match="^date: "):
+    with pytest.raises(ValidationError, match=r"^date: "):
         compute(Terms(3, DurationUnit.WORKING_DAYS), local(1990, 1, 1), zone=ZONE)

@@ -40,7 +40,7 @@ def test_a_case_is_numbered_by_the_pattern_and_starts_its_limits(session, world)
 
 def test_a_number_that_exists_is_refused_naming_the_field(session, world):
     open_case(session, world, number="OLD-2019-7")
-    with pytest.raises(ConflictError, match="^number: .*OLD-2019-7"):
+    with pytest.raises(ConflictError, match=r"^number: .*OLD-2019-7"):
         open_case(session, world, number="OLD-2019-7")
 
 
@@ -54,11 +54,11 @@ def test_a_case_from_an_incident_takes_its_station_and_place(session, world, ids
 
 
 def test_type_of_the_other_kind_and_team_of_another_officer_are_refused(session, world):
-    with pytest.raises(ValidationError, match="^type_code: .*XZ-OD"):
+    with pytest.raises(ValidationError, match=r"^type_code: .*XZ-OD"):
         open_case(session, world, kind="criminal", type_code="XZ-OD")
     with pytest.raises(PermissionDeniedError):
         open_case(session, world, team_unit_id=world.units["W-2"])
-    with pytest.raises(ValidationError, match="^team_unit_id: "):
+    with pytest.raises(ValidationError, match=r"^team_unit_id: "):
         open_case(session, world, by="west-station-chief", team_unit_id=world.units["E-1"])
 
 
@@ -94,9 +94,10 @@ def test_a_returned_decision_waits_in_the_investigators_inbox(session, world):
                               zone=ZONE)
     with pytest.raises(PermissionDeniedError):
         review.approve(session, submitted.id, actor=world["west-officer"], zone=ZONE)  # never one's own
-    with pytest.raises(ValidationError, match="^note: "):
+    with pytest.raises(ValidationError, match=r"^note: "):
         review.return_(session, submitted.id, actor=world["west-station-chief"], zone=ZONE, note="")
-    review.return_(session, submitted.id, actor=world["west-station-chief"], zone=ZONE, note="补充询问笔录 add statements")
+    review.return_(session, submitted.id, actor=world["west-station-chief"], zone=ZONE,
+                   note="补充询问笔录 add statements")
     session.commit()
     returned, waiting = review.inbox(session, actor=world["west-officer"])
     assert ([r.id for r in returned], waiting) == ([submitted.id], [])
@@ -125,7 +126,7 @@ def test_a_detention_starts_three_limits_and_the_family_notice_stops_one(session
     session.commit()
     limits = _deadlines(session, case.id)
     assert (limits["detention_family_notice"].outcome, limits["arrest_request"].ended_at) == (DeadlineOutcome.MET, None)
-    with pytest.raises(ValidationError, match="^kind: "):
+    with pytest.raises(ValidationError, match=r"^kind: "):
         service.record_milestone(session, case.id, "summoned", actor=world["west-officer"], zone=ZONE)
 
 
@@ -133,7 +134,7 @@ def test_extensions_follow_the_rule_steps_and_tiers(session, world):
     case = open_case(session, world)
     deadline = _deadlines(session, case.id)["open_decision"]
     first_due = deadline.due_at
-    with pytest.raises(ValidationError, match="^to: .*30"):
+    with pytest.raises(ValidationError, match=r"^to: .*30"):
         timing.extend(session, case.id, deadline.id, 31, "复杂 complex", actor=world["west-chief"], zone=ZONE)
     with pytest.raises(PermissionDeniedError, match="district"):
         timing.extend(session, case.id, deadline.id, 30, "复杂 complex", actor=world["west-station-chief"], zone=ZONE)
@@ -141,7 +142,7 @@ def test_extensions_follow_the_rule_steps_and_tiers(session, world):
     session.commit()
     session.refresh(deadline)
     assert deadline.extended_to == 7 and deadline.due_at > first_due
-    with pytest.raises(ValidationError, match="^to: .*longer"):
+    with pytest.raises(ValidationError, match=r"^to: .*longer"):
         timing.extend(session, case.id, deadline.id, 7, "again", actor=world["west-chief"], zone=ZONE)
     timing.extend(session, case.id, deadline.id, 30, "重大复杂 major", actor=world["west-chief"], zone=ZONE)
     session.commit()
@@ -157,12 +158,12 @@ def test_pauses_stop_the_clock_of_the_rules_naming_them_and_never_overlap(sessio
     limit = _deadlines(session, case.id)["administrative_case"]
     base = limit.due_at
     start = received + timedelta(days=1)
-    timing.add_pause(session, case.id, PauseKind.EXPERT_EXAMINATION, start, start + timedelta(days=2), "伤情鉴定 injury",
-                     actor=world["west-officer"], zone=ZONE)
+    timing.add_pause(session, case.id, PauseKind.EXPERT_EXAMINATION, start, start + timedelta(days=2),
+                     "伤情鉴定 injury", actor=world["west-officer"], zone=ZONE)
     session.commit()
     session.refresh(limit)
     assert limit.due_at == base + timedelta(days=2)
-    with pytest.raises(ValidationError, match="^started_at: .*overlaps"):
+    with pytest.raises(ValidationError, match=r"^started_at: .*overlaps"):
         timing.add_pause(session, case.id, PauseKind.OTHER, start + timedelta(days=1), None, "another one",
                          actor=world["west-officer"], zone=ZONE)
     open_pause = timing.add_pause(session, case.id, PauseKind.EXPERT_EXAMINATION, start + timedelta(days=5), None,

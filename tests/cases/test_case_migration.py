@@ -52,7 +52,8 @@ def test_upgrading_a_database_with_incidents_keeps_them_and_stores_the_rules(tmp
         ("summons_questioning", 8, "hours"), ("detention_family_notice", 24, "hours"),
         ("detention_interrogation", 24, "hours"), ("arrest_request", 3, "calendar_days")]
     assert conn.execute("SELECT count(*), count(national_code) FROM case_types").fetchone() == (19, 0)
-    conn.execute("INSERT INTO org_units (id, code, name_zh, name_en, tier) VALUES (1, 'S1', '所', 'Station', 'station')")
+    conn.execute("INSERT INTO org_units (id, code, name_zh, name_en, tier) "
+                 "VALUES (1, 'S1', '所', 'Station', 'station')")
     conn.execute("INSERT INTO cases (id, number, kind, type_code, status, summary, address, station_id, received_at, "
                  "created_by, updated_at, version) VALUES (1, 'N-1', 'criminal', 'XS-DQ', 'received', 's', '', 1, "
                  "'2026-01-01 00:00:00', 't', '2026-01-01 00:00:00', 1)")

@@ -67,6 +67,8 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class Board:
+    """The overdue board: amber and red counts and the rows shown (``truncated`` when more were found)."""
+
     now: datetime
     red: int
     amber: int

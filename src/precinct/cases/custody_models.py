@@ -12,12 +12,16 @@ from precinct.core.db import Base, UTCDateTime, enum_type
 
 
 class ItemStatus(enum.StrEnum):
+    """Where an item in custody stands: in store, out with someone, or disposed of."""
+
     IN_STORE = "in_store"  # 在库
     OUT = "out"  # 出库 (to a person, for a reason)
     DISPOSED = "disposed"  # 已处置 (after an approved disposal)
 
 
 class CustodyAction(enum.StrEnum):
+    """A step in an item's chain of custody."""
+
     CHECK_IN = "check_in"  # 入库
     CHECK_OUT = "check_out"  # 出库：to whom, why
     RETURN = "return"  # 归还入库
@@ -31,6 +35,8 @@ ACTION_NAMES = {CustodyAction.CHECK_IN: ("入库", "checked in"), CustodyAction.
 
 
 class DisposalMethod(enum.StrEnum):
+    """How an item leaves custody once its disposal is approved."""
+
     RETURN_TO_OWNER = "return_to_owner"  # 发还
     DESTROY = "destroy"  # 销毁
     CONFISCATE = "confiscate"  # 没收
@@ -38,6 +44,8 @@ class DisposalMethod(enum.StrEnum):
 
 
 class DisposalStatus(enum.StrEnum):
+    """Where a disposal request stands: waiting for a decision, approved or refused."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
@@ -60,7 +68,7 @@ class CaseItem(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  # SQLAlchemy's declarative setting
 
 
 class CustodyEntry(Base):

@@ -34,6 +34,8 @@ AGE_BUCKETS_DAYS = (30, 60, 90, 180, 365)
 
 @dataclass(frozen=True)
 class MonthFigures:
+    """One station's cases opened, cleared and closed in one month, and its decisions within their limit."""
+
     station_id: int
     month: str  # YYYY-MM
     opened: int
@@ -46,6 +48,8 @@ class MonthFigures:
 
 @dataclass(frozen=True)
 class AgeBand:
+    """How many of a station's open cases fall in one age band."""
+
     station_id: int
     band: str  # "0-30", ..., ">365"
     open_cases: int
@@ -53,6 +57,8 @@ class AgeBand:
 
 @dataclass(frozen=True)
 class Figures:
+    """The case figures of a period: per station and month, and the open cases by age as of ``now``."""
+
     since: date
     until: date
     months: list[MonthFigures]
@@ -118,6 +124,6 @@ def figures(session: Session, actor: Actor, *, since: date, until: date, zone: Z
     for station, received_at in session.execute(open_query):
         ages[(station, _band((now - received_at).days))] += 1
     order = [_band(0), *(_band(upper + 1) for upper in AGE_BUCKETS_DAYS)]
-    bands = [AgeBand(station, band, n) for (station, band), n in sorted(ages.items(),
-                                                                        key=lambda kv: (kv[0][0], order.index(kv[0][1])))]
+    bands = [AgeBand(station, band, n)
+             for (station, band), n in sorted(ages.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))]
     return Figures(since, until, months, bands, now)

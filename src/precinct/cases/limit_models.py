@@ -80,6 +80,8 @@ class CaseRule(Base):
 
 
 class DeadlineOutcome(enum.StrEnum):
+    """How an ended deadline ended: in time, late, or moot."""
+
     MET = "met"  # ended in time
     LATE = "late"  # ended after the deadline
     MOOT = "moot"  # no longer applies (the case ended another way)
@@ -102,7 +104,8 @@ class CaseDeadline(Base):
         Index("ix_case_deadlines_open_district", "district_id", "warn_at", postgresql_where=_OPEN,
               sqlite_where=_OPEN),
         Index("ix_case_deadlines_open_warn", "warn_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
-        Index("ix_case_deadlines_unbreached", "due_at", postgresql_where=text("ended_at IS NULL AND breached_at IS NULL"),
+        Index("ix_case_deadlines_unbreached", "due_at",
+              postgresql_where=text("ended_at IS NULL AND breached_at IS NULL"),
               sqlite_where=text("ended_at IS NULL AND breached_at IS NULL")),
     )
 

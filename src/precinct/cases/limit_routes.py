@@ -87,7 +87,8 @@ def update_case_rules(body: RuleUpdate, session: SessionDep,
     """Store a new version of the rule table with the given rules changed (limits started later use it)."""
     changes = [rules.RuleChange(code=c.code, duration=c.duration, remind_before_h=c.remind_before_h,
                                 provision=c.provision,
-                                extensions=None if c.extensions is None else tuple((e.to, e.tier) for e in c.extensions))
+                                extensions=None if c.extensions is None
+                                else tuple((e.to, e.tier) for e in c.extensions))
                for c in body.rules]
     table = rules.update(session, changes, reason=body.reason, actor=actor)
     session.commit()
@@ -105,7 +106,7 @@ def case_overdue_board(session: SessionDep, actor: Reader, station_id: Id | None
 
 @router.get("/overdue/summary", response_model=list[BoardCountRead])
 def case_overdue_summary(session: SessionDep, actor: Reader) -> list[BoardCountRead]:
-    """The amber and red counts per station and district branch of your scope."""
+    """Count the amber and red deadlines per station and district branch of your scope."""
     return [BoardCountRead(**vars(count)) for count in board.summary(session, actor)]
 
 
@@ -113,7 +114,7 @@ def case_overdue_summary(session: SessionDep, actor: Reader) -> list[BoardCountR
 def list_case_breaches(session: SessionDep, actor: Reader, station_id: Id | None = None,
                        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                        page_size: Annotated[int, Query(ge=1, le=500)] = 50) -> BreachPage:
-    """The recorded breaches of legal limits in your scope, latest first (kept after the cases close)."""
+    """List the recorded breaches of legal limits in your scope, latest first (kept after the cases close)."""
     items, total = board.breaches(session, actor, station_id=station_id, page=page, page_size=page_size)
     return BreachPage(items=[BreachRead.model_validate(b) for b in items], total=total, page=page, page_size=page_size)
 
@@ -122,12 +123,14 @@ def list_case_breaches(session: SessionDep, actor: Reader, station_id: Id | None
 def case_figures(session: SessionDep, settings: SettingsDep,
                  actor: Annotated[Actor, require(Permission.CASE_FIGURES)], since: Day, until: Day,
                  station_id: Id | None = None) -> FiguresRead:
-    """破案率与时效 / cases opened, cleared and closed per station and month, decisions within their limit, open
-    cases by age: counted from the records of your scope.
+    """破案率与时效 / the case figures of your scope, counted from its records.
+
+    Cases opened, cleared and closed per station and month, decisions within their limit, open cases by age.
     """
     found = figures.figures(session, actor, since=since, until=until, zone=settings.zone, station_id=station_id)
     return FiguresRead.model_validate({"since": found.since, "until": found.until, "now": found.now,
-                                       "months": [vars(m) for m in found.months], "ages": [vars(a) for a in found.ages]})
+                                       "months": [vars(m) for m in found.months],
+                                       "ages": [vars(a) for a in found.ages]})
 
 
 def _state(deadline: CaseDeadline, now: datetime) -> str:
@@ -152,7 +155,8 @@ def list_case_deadlines(case_id: Id, session: SessionDep, settings: SettingsDep,
                      max_extension=e.rule.max_extension, due_at=e.deadline.due_at, warn_at=e.deadline.warn_at,
                      ended_at=e.deadline.ended_at, outcome=e.deadline.outcome,
                      state=_state(e.deadline, now),  # type: ignore[arg-type]
-                     explanation=[ExplanationStep.model_validate(step) for step in e.steps], extensions=[ExtensionRead.model_validate(x) for x in e.extensions],
+                     explanation=[ExplanationStep.model_validate(step) for step in e.steps],
+                     extensions=[ExtensionRead.model_validate(x) for x in e.extensions],
                      breach=BreachRead.model_validate(e.breach) if e.breach else None)
         for e in found])
 
@@ -204,7 +208,7 @@ def add_case_item(case_id: Id, body: ItemCreate, session: SessionDep, settings: 
 
 @router.get("/{case_id}/items/{item_id}/custody", response_model=list[CustodyEntryRead])
 def list_custody_entries(case_id: Id, item_id: Id, session: SessionDep, actor: Reader) -> list[object]:
-    """An item's chain of custody, oldest first."""
+    """List an item's chain of custody, oldest first."""
     return list(custody.chain_of(session, case_id, item_id, actor=actor))
 
 
@@ -230,7 +234,7 @@ def request_item_disposal(case_id: Id, item_id: Id, body: DisposalCreate, sessio
 
 @router.get("/{case_id}/disposals", response_model=list[DisposalRead])
 def list_case_disposals(case_id: Id, session: SessionDep, actor: Reader) -> list[object]:
-    """A case's disposal requests and their decisions."""
+    """List a case's disposal requests and their decisions."""
     return list(custody.disposals_of(session, case_id, actor=actor))
 
 

@@ -17,11 +17,15 @@ Tier = Literal[TIERS]  # type: ignore[valid-type]  # the tuple's values
 
 
 class ExtensionStep(BaseModel):
+    """One step of a rule's extensions: the total duration it allows and the tier that approves it."""
+
     to: int
     tier: str
 
 
 class RuleRead(BaseModel):
+    """A rule of the legal time limits: what starts and stops it, how long it runs, its extensions and pauses."""
+
     id: int
     code: str
     name_zh: str
@@ -39,6 +43,8 @@ class RuleRead(BaseModel):
 
 
 class RuleVersionRead(BaseModel):
+    """A stored version of the rule table: when, by whom and why it was made."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -48,16 +54,22 @@ class RuleVersionRead(BaseModel):
 
 
 class RuleTableRead(BaseModel):
+    """A version of the rule table with its rules."""
+
     version: RuleVersionRead
     rules: list[RuleRead]
 
 
 class ExtensionStepIn(RequestModel):
+    """One step of a rule's extensions as given in a change: the total duration and the approving tier."""
+
     to: int = Field(ge=1, le=10_000)
     tier: Tier
 
 
 class RuleChangeIn(RequestModel):
+    """A change to one rule, by its code; fields left out keep their current value."""
+
     code: str = Field(min_length=1, max_length=48)
     duration: int | None = Field(default=None, ge=1, le=10_000)
     extensions: list[ExtensionStepIn] | None = Field(default=None, max_length=5)
@@ -66,16 +78,22 @@ class RuleChangeIn(RequestModel):
 
 
 class RuleUpdate(RequestModel):
+    """A set of rule changes stored together as a new version of the rule table, with the reason."""
+
     rules: list[RuleChangeIn] = Field(min_length=1, max_length=50)
     reason: str = Field(min_length=4, max_length=2000)
 
 
 class ExtensionCreate(RequestModel):
+    """A request to extend a running deadline to a new total duration, with the reason."""
+
     to: int = Field(ge=1, le=10_000, description="the new total duration, in the rule's unit")
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class ExtensionRead(BaseModel):
+    """An extension granted to a deadline: from and to which duration, at which tier, by whom."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -88,6 +106,8 @@ class ExtensionRead(BaseModel):
 
 
 class PauseCreate(RequestModel):
+    """A period that stops the clock of a case's deadlines (open while it has no end), with the reason."""
+
     kind: PauseKind
     started_at: Instant
     ended_at: Instant | None = None
@@ -95,10 +115,14 @@ class PauseCreate(RequestModel):
 
 
 class PauseEnd(RequestModel):
+    """The end of an open pause (now when left out)."""
+
     ended_at: Instant | None = None
 
 
 class PauseRead(BaseModel):
+    """A period that stops (or stopped) the clock of a case's deadlines."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -110,6 +134,8 @@ class PauseRead(BaseModel):
 
 
 class BreachRead(BaseModel):
+    """A recorded breach of a legal time limit: which deadline, when it was due, and how late it was when found."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -124,6 +150,8 @@ class BreachRead(BaseModel):
 
 
 class ExplanationStep(BaseModel):
+    """One step of how a deadline was reached, in Chinese and English, with the values it used."""
+
     code: str
     zh: str
     en: str
@@ -155,6 +183,8 @@ class DeadlineRead(BaseModel):
 
 
 class CaseDeadlinesRead(BaseModel):
+    """A case's legal deadlines and its pauses, as of ``now``."""
+
     case_id: int
     now: datetime
     deadlines: list[DeadlineRead]
@@ -162,6 +192,8 @@ class CaseDeadlinesRead(BaseModel):
 
 
 class BoardRowRead(BaseModel):
+    """One deadline on the overdue board, with its case, placement and how late it is."""
+
     deadline_id: int
     case_id: int
     number: str
@@ -178,6 +210,8 @@ class BoardRowRead(BaseModel):
 
 
 class BoardRead(BaseModel):
+    """The overdue board: amber and red counts and the rows shown (``truncated`` when more were found)."""
+
     now: datetime
     red: int
     amber: int
@@ -186,6 +220,8 @@ class BoardRead(BaseModel):
 
 
 class BoardCountRead(BaseModel):
+    """The amber and red counts of one station or district branch."""
+
     station_id: int | None
     district_id: int | None
     red: int
@@ -193,6 +229,8 @@ class BoardCountRead(BaseModel):
 
 
 class BreachPage(BaseModel):
+    """A page of recorded breaches with the total count."""
+
     items: list[BreachRead]
     total: int
     page: int
@@ -200,6 +238,8 @@ class BreachPage(BaseModel):
 
 
 class ItemCreate(RequestModel):
+    """A new item of evidence or property for a case, with its label number and storage location."""
+
     label_number: str = Field(min_length=1, max_length=64, pattern=r"^[\w\-/.]+$")
     description: str = Field(min_length=1, max_length=2000)
     storage_location: str = Field(min_length=1, max_length=128)
@@ -207,6 +247,8 @@ class ItemCreate(RequestModel):
 
 
 class ItemRead(BaseModel):
+    """An item of evidence or property held for a case, with where it is and who holds it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -222,6 +264,8 @@ class ItemRead(BaseModel):
 
 
 class CustodyStep(RequestModel):
+    """A step in an item's chain of custody: check out, return or move, with the reason."""
+
     action: Literal["check_out", "return", "move"]
     reason: str = Field(min_length=1, max_length=2000)
     to_whom: str | None = Field(default=None, max_length=128)
@@ -229,6 +273,8 @@ class CustodyStep(RequestModel):
 
 
 class CustodyEntryRead(BaseModel):
+    """One entry of an item's chain of custody."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -242,16 +288,22 @@ class CustodyEntryRead(BaseModel):
 
 
 class DisposalCreate(RequestModel):
+    """A request to dispose of an item, with the method and the reason."""
+
     method: DisposalMethod
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class DisposalDecision(RequestModel):
+    """An approver's decision on a disposal request, with a note (required when refusing)."""
+
     approved: bool
     note: str = Field(default="", max_length=2000, description="required when refusing")
 
 
 class DisposalRead(BaseModel):
+    """A disposal request for an item and its decision."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -268,6 +320,8 @@ class DisposalRead(BaseModel):
 
 
 class MonthFiguresRead(BaseModel):
+    """One station's cases opened, cleared and closed in one month, and its decisions within their limit."""
+
     station_id: int
     month: str
     opened: int
@@ -279,12 +333,16 @@ class MonthFiguresRead(BaseModel):
 
 
 class AgeBandRead(BaseModel):
+    """How many of a station's open cases fall in one age band."""
+
     station_id: int
     band: str
     open_cases: int
 
 
 class FiguresRead(BaseModel):
+    """The case figures of a period: per station and month, and the open cases by age as of ``now``."""
+
     since: date
     until: date
     now: datetime

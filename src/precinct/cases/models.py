@@ -1,5 +1,6 @@
-"""The case register: cases, their type list, number counters, events, linked incidents, tasks, documents,
-parties and review gates.
+"""The case register.
+
+Cases, their type list, number counters, events, linked incidents, tasks, documents, parties and review gates.
 """
 
 from __future__ import annotations
@@ -214,7 +215,8 @@ class PartyRole(enum.StrEnum):
 
 
 PARTY_ROLE_NAMES = {PartyRole.VICTIM: ("被害人", "victim"), PartyRole.WITNESS: ("证人", "witness"),
-                    PartyRole.SUSPECT: ("嫌疑人", "suspect"), PartyRole.REPORTING_PERSON: ("报案人", "reporting person")}
+                    PartyRole.SUSPECT: ("嫌疑人", "suspect"),
+                    PartyRole.REPORTING_PERSON: ("报案人", "reporting person")}
 
 
 class CaseParty(Base):

@@ -137,8 +137,10 @@ def reviews_of(session: Session, case_id: int, *, actor: Actor) -> list[CaseRevi
 
 
 def inbox(session: Session, *, actor: Actor, limit: int = 200) -> tuple[list[CaseReview], list[CaseReview]]:
-    """Return the caller's inbox: decisions returned to them (not yet submitted again), and for approvers
-    the decisions waiting in their scope (not their own), oldest first.
+    """Return the caller's inbox, oldest first.
+
+    It holds the decisions returned to them (not yet submitted again), and for approvers the decisions waiting
+    in their scope (not their own).
     """
     returned = [review for review in session.scalars(
         select(CaseReview).where(CaseReview.submitted_by == actor.username, CaseReview.status == ReviewStatus.RETURNED)

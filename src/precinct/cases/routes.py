@@ -1,4 +1,7 @@
-"""Case routes under /api/v1/cases: the register, events, reviews, incidents and suggestions, tasks, documents, parties."""
+"""Case routes under /api/v1/cases.
+
+The register, events, reviews, incidents and suggestions, tasks, documents, parties.
+"""
 
 from __future__ import annotations
 
@@ -92,8 +95,10 @@ async def upload_case_document(
     filename: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^/\\]+$")],
     title: Annotated[str, Query(max_length=200)] = "",
 ) -> object:
-    """上传文书 / upload a file of case ``case_id`` as the request body (Content-Type: application/pdf, image/jpeg, image/png or
-    text/plain); it is stored with its SHA-256. Over the size limit: 413; another type: 422.
+    """上传文书 / upload a file of case ``case_id`` as the request body.
+
+    Content-Type: application/pdf, image/jpeg, image/png or text/plain; it is stored with its SHA-256. Over the
+    size limit: 413; another type: 422.
     """
     content = await request.body()
 
@@ -165,8 +170,9 @@ def list_case_reviews(case_id: Id, session: SessionDep, actor: Reader) -> list[R
 @router.post("/{case_id}/milestones", response_model=CaseRead, status_code=status.HTTP_201_CREATED)
 def record_milestone(case_id: Id, body: MilestoneCreate, session: SessionDep, settings: SettingsDep,
                      actor: Worker) -> CaseRead:
-    """Record a summons, detention, notice to the family, interrogation, arrest request or release (starts or
-    stops the legal limits it names).
+    """Record a summons, detention, notice to the family, interrogation, arrest request or release.
+
+    It starts or stops the legal limits it names.
     """
     case = service.record_milestone(session, case_id, body.kind, actor=actor, zone=settings.zone,
                                     occurred_at=body.occurred_at, party_id=body.party_id, note=body.note)

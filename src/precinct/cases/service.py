@@ -354,5 +354,5 @@ def touch(case: Case, now: datetime) -> None:
 
 
 def detail(case: Case) -> dict[str, Any]:
-    """The placement of a case, for audit details and live events."""
+    """Return the placement of a case, for audit details and live events."""
     return {"case_id": case.id, "number": case.number, "station_id": case.station_id}

@@ -1,7 +1,7 @@
-"""The case life cycle (pure).
+r"""The case life cycle (pure).
 
     received (受案) --open--> investigating (立案/受理调查) --decide--> decided (处罚决定, administrative)
-        |                          |  |  \\--transfer--> transferred (移送审查起诉, criminal)
+        |                          |  |  \--transfer--> transferred (移送审查起诉, criminal)
         +--not_open--> not_opened  |  +--withdraw--> withdrawn (撤案)
                                    +--close--> closed (结案)   decided / transferred --close--> closed
 

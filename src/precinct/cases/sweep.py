@@ -32,6 +32,8 @@ LIVE_KIND = "case_deadline"
 
 @dataclass(frozen=True)
 class SweepResult:
+    """What one sweep did: how many deadlines it reminded about and how many it recorded as breached."""
+
     reminded: int
     breached: int
 

@@ -123,8 +123,8 @@ def add_pause(session: Session, case_id: int, kind: PauseKind, started_at: datet
         pause = next(p for p in existing if (p.started_at, p.ended_at) == (clash.started_at, clash.ended_at))
         raise field_error("started_at", "case.pause_overlap", id=pause.id,
                           start=pause.started_at.isoformat(timespec="minutes"))
-    pause = CasePause(case_id=case.id, kind=kind, started_at=started_at, ended_at=ended_at, reason=reason_of("reason", reason),
-                      created_at=now, created_by=actor.username)
+    pause = CasePause(case_id=case.id, kind=kind, started_at=started_at, ended_at=ended_at,
+                      reason=reason_of("reason", reason), created_at=now, created_by=actor.username)
     session.add(pause)
     touch(case, now)
     session.flush()
@@ -175,12 +175,12 @@ class Explained:
     steps: list[dict[str, Any]]
 
 
-def _local(value: Any, zone: ZoneInfo) -> Any:
+def _local(value: object, zone: ZoneInfo) -> object:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
 
 
 def _step_texts(code: str, values: dict[str, Any], zone: ZoneInfo, unit: str) -> dict[str, Any]:
-    shown = {k: _local(v, zone) for k, v in values.items()}
+    shown: dict[str, Any] = {k: _local(v, zone) for k, v in values.items()}
     key = "case.step.count_hours" if code == "count" and unit == "hours" else f"case.step.{code}"
     texts = {}
     for language in ("zh-CN", "en"):

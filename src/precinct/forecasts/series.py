@@ -65,7 +65,8 @@ def similar_incidents(session: Session, seed_ids: Sequence[int], scope: Scope, *
     if len(frame) < 2:
         return []
     frame["occurred_at"] = pd.to_datetime(frame["received_at"], utc=True)
-    links = link_series(frame, max_distance_m=max_distance_m, max_days=max_days, min_score=min_score, top=len(frame) ** 2)
+    links = link_series(frame, max_distance_m=max_distance_m, max_days=max_days, min_score=min_score,
+                        top=len(frame) ** 2)
     seed_set = {str(i) for i in seed_ids}
     best: dict[int, SimilarIncident] = {}
     for pair in links.pairs:
