@@ -271,7 +271,9 @@ def list_case_documents(case_id: Id, session: SessionDep, actor: Reader) -> list
 
 
 @router.get("/{case_id}/documents/{document_id}/content", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})
+            responses={200: {"description": "the document's bytes, as stored (its SHA-256 checked)",
+                             "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                 "format": "binary"}}}}})
 def download_case_document(case_id: Id, document_id: Id, session: WriteSessionDep, settings: SettingsDep,
                            actor: Reader) -> Response:
     """Download a document once its SHA-256 is checked (409 if the stored file was changed; audited)."""
