@@ -30,7 +30,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -38,6 +38,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the dispatch benchmark's scratch-database helpers
 
 from dispatch import drop_database, log, percentile_ms, scratch_database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 CASES, DISTRICTS, STATIONS_PER_DISTRICT = 100_000, 4, 5
 BOARD_RUNS, BASELINE_CASES = 300, 2_000
@@ -116,7 +119,7 @@ def seed(url: str, now: datetime, rng: np.random.Generator) -> tuple[dict[str, A
     from precinct.org.models import OrgUnit
 
     migrate.upgrade(url)
-    units, stations = _stations()
+    units, _stations_of = _stations()
     engine = make_engine(url)
     with session_factory(engine)() as session:
         rules = rule_table.current(session).rules
@@ -140,7 +143,7 @@ def seed(url: str, now: datetime, rng: np.random.Generator) -> tuple[dict[str, A
     return figures, max(counts, key=lambda s: counts[s])
 
 
-def measure_recompute(factory: Any) -> dict[str, Any]:
+def measure_recompute(factory: sessionmaker[Session]) -> dict[str, Any]:
     """Time the bulk recomputation (three runs, the best kept) and the per-case baseline on a sample."""
     from sqlalchemy import select
 
@@ -169,7 +172,7 @@ def measure_recompute(factory: Any) -> dict[str, Any]:
             "recompute_speedup": round(baseline_ms / best_ms, 1)}
 
 
-def measure_board(factory: Any, station: int, now: datetime, prefix: str) -> dict[str, Any]:
+def measure_board(factory: sessionmaker[Session], station: int, now: datetime, prefix: str) -> dict[str, Any]:
     """Time the station's overdue board, each call in a session of its own."""
     from precinct.cases import board
     from precinct.core.permissions import Role

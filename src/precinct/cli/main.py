@@ -24,10 +24,10 @@ from precinct.cli.common import (
 )
 from precinct.cli.db import app as db_app
 from precinct.cli.directives import app as directive_app
-from precinct.cli.places import app as places_app
 from precinct.cli.drill import app as drill_app
 from precinct.cli.forecast import app as forecast_app
 from precinct.cli.imports import app as import_app
+from precinct.cli.places import app as places_app
 from precinct.cli.plan import app as plan_app
 from precinct.cli.route import route as route_command
 from precinct.cli.supervision import app as supervision_app

@@ -108,7 +108,8 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest inspection file accepted (bytes)")
     hazard_sweep_enabled: bool = Field(
-        default=True, description="record hazards past their rectification deadline and escalate them in the background")
+        default=True,
+        description="record hazards past their rectification deadline and escalate them in the background")
     hazard_escalate_after_s: float = Field(
         default=86400.0, gt=0,
         description="seconds an overdue hazard stays at one level (station, district branch, city) before it climbs")
@@ -122,7 +123,8 @@ class Settings(BaseSettings):
     case_document_max_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest case document accepted (bytes)")
     case_sweep_enabled: bool = Field(
-        default=True, description="send deadline reminders and record breaches of cases' legal limits in the background")
+        default=True,
+        description="send deadline reminders and record breaches of cases' legal limits in the background")
     case_sweep_interval_s: float = Field(default=60.0, gt=0, le=3600, description="seconds between case sweeps")
 
     @field_validator("local_timezone")
