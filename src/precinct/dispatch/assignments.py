@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
-from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.incidents import service as incident_service
-from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
+from precinct.incidents.messages import said
+from precinct.incidents.models import Assignment, Disposition, Incident, IncidentEvent, IncidentStatus
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
 from precinct.units import service as unit_service
@@ -28,12 +29,17 @@ _INCIDENT_STATUS_FOR_UNIT = {UnitStatus.EN_ROUTE: IncidentStatus.EN_ROUTE, UnitS
 
 
 @conflicts_as_domain_errors
-def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor) -> Unit:
+def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor: Actor,
+                    disposition: Disposition | None = None, note: str = "") -> Unit:
     """Change a unit's status as reported by the unit or a dispatcher.
 
     ``en_route`` and ``on_scene`` need an active assignment; they stamp it and move its incident
     forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
     by assigning the unit to an incident. A patrol officer reports for their own unit only.
+
+    The last unit on an incident that is on scene never clears and leaves the incident open without
+    a unit: with a ``disposition`` (and the feedback ``note`` closing needs) the report closes the
+    incident, which frees the unit; without one it is refused (ConflictError naming what to do).
 
     The report locks the row of the unit's incident, then the unit's (the order assignments take
     them), and works on what it read under the locks: units of one incident reporting at once all
@@ -46,6 +52,15 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     unit = _lock_unit_and_its_incident(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
+    if target == UnitStatus.AVAILABLE and assignment is not None and _last_on_scene(session, assignment):
+        if disposition is None:
+            raise ConflictError(said("clear.last_on_scene", unit=unit.call_sign, id=assignment.incident_id))
+        incident_service.transition(session, assignment.incident_id, IncidentStatus.CLOSED, actor=actor,
+                                    disposition=disposition, note=note)
+        flush_or_conflict(session, f"unit {unit.call_sign}")
+        audit_service.record(session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
+                             detail={"status": target.value, "incident_id": assignment.incident_id})
+        return unit
     unit_service.apply_status(session, unit, target, actor=actor, at=now,
                               incident_id=assignment.incident_id if assignment else None)
     if assignment is not None:
@@ -64,6 +79,16 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
         detail={"status": target.value, "incident_id": assignment.incident_id if assignment else None},
     )
     return unit
+
+
+def _last_on_scene(session: Session, assignment: Assignment) -> bool:
+    """Whether ``assignment``'s incident is open and on scene with no other unit still on it."""
+    incident = session.get(Incident, assignment.incident_id)
+    if incident is None or incident.status != IncidentStatus.ON_SCENE:
+        return False
+    return session.scalar(select(Assignment.id).where(
+        Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None), Assignment.id != assignment.id)
+        .limit(1)) is None
 
 
 def _lock_unit_and_its_incident(session: Session, unit_id: int) -> Unit:

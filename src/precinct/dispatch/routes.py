@@ -24,13 +24,14 @@ from precinct.dispatch.schemas import (
     PlanRead,
     PlanWrite,
     RecommendationRead,
+    UnitStatusReport,
 )
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident
 from precinct.incidents.schemas import AssignmentRead, IncidentCreate, IncidentRead
 from precinct.roads.graph import RoadGraphDep
 from precinct.units.models import Unit
-from precinct.units.schemas import UnitRead, UnitStatusUpdate
+from precinct.units.schemas import UnitRead
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["dispatch"])
@@ -174,9 +175,14 @@ def acknowledge(session: SessionDep, actor: Annotated[Actor, require(Permission.
 
 @router.post("/units/{unit_id}/status", response_model=UnitRead)
 def set_unit_status(
-    unit_id: int, body: UnitStatusUpdate, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
+    unit_id: int, body: UnitStatusReport, session: SessionDep, actor: Annotated[Actor, require(Permission.FIELD_STATUS)]
 ) -> Unit:
-    """Report a unit's status; it stamps the unit's assignment and moves its incident forward."""
-    unit = assignments.set_unit_status(session, unit_id, body.status, actor=actor)
+    """Report a unit's status; it stamps the unit's assignment and moves its incident forward.
+
+    The last unit on scene clears only with a disposition and feedback note, which close the incident
+    (409 naming what to do without them).
+    """
+    unit = assignments.set_unit_status(session, unit_id, body.status, actor=actor, disposition=body.disposition,
+                                       note=body.note)
     session.commit()
     return unit
