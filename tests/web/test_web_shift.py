@@ -92,8 +92,8 @@ def test_unit_board_station_view_and_layout(open_console, console_server, locale
         page.click("#lang-toggle")
     # Nothing in the top bar or the side tabs runs off the screen.
     for selector in ("header.topbar", "#side-tabs"):
-        overflow = page.evaluate("(s) => { const e = document.querySelector(s); return e.scrollWidth - e.clientWidth; }",
-                                 selector)
+        overflow = page.evaluate(
+            "(s) => { const e = document.querySelector(s); return e.scrollWidth - e.clientWidth; }", selector)
         assert overflow <= 1, (selector, overflow)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= size[0]
     page.click("#stab-units")
