@@ -126,13 +126,19 @@ def _bucket_s(zone: ZoneInfo, start: datetime, end: datetime) -> int:
 def local_counts(session: Session, spec: IncidentFilter, *, zone: ZoneInfo) -> pd.Series:
     """Return the matching incidents counted per UTC hour (or quarter hour), indexed by local time in ``zone``."""
     bucket = _bucket_s(zone, spec.since or datetime(2000, 1, 1, tzinfo=UTC), spec.until or utcnow())
-    number = _floor(session, _epoch_s(session) / bucket).label("bucket")
+    text_hours = bucket == 3600 and session.get_bind().dialect.name == "sqlite"
+    # SQLite keeps UTC as text ('YYYY-MM-DD HH:MM:SS...'): its first 13 characters name the hour, cheaper than strftime
+    number = (func.substr(Incident.received_at, 1, 13) if text_hours
+              else _floor(session, _epoch_s(session) / bucket)).label("bucket")
     rows = session.execute(spec.query(number, func.count().label("n")).group_by(number)).all()
     if not rows:
         return pd.Series([], dtype="int64", index=pd.DatetimeIndex([], tz=zone))
-    buckets = np.array([int(r[0]) for r in rows], dtype="int64")
     counts = np.array([int(r[1]) for r in rows], dtype="int64")
-    index = pd.to_datetime(buckets * bucket, unit="s", utc=True).tz_convert(zone)
+    if text_hours:
+        index = pd.to_datetime([r[0] for r in rows], format="%Y-%m-%d %H", utc=True).tz_convert(zone)
+    else:
+        buckets = np.array([int(r[0]) for r in rows], dtype="int64")
+        index = pd.to_datetime(buckets * bucket, unit="s", utc=True).tz_convert(zone)
     return pd.Series(counts, index=index).sort_index()
 
 
@@ -158,12 +164,18 @@ def profiles(session: Session, spec: IncidentFilter, *, zone: ZoneInfo) -> dict[
         "by_weekday": np.bincount(weekday, weights=values, minlength=7).astype(int).tolist(),
         "hour_of_week": hour_of_week.tolist(),
     }
-    for name, column in (("by_type", Incident.type_code), ("by_district", Incident.district_id),
-                         ("by_station", Incident.station_id), ("by_priority", Incident.priority),
-                         ("by_source", Incident.source)):
-        rows = session.execute(spec.query(column, func.count()).group_by(column)).all()
-        result[name] = [{"key": _plain_key(key), "count": int(n)}
-                        for key, n in sorted(rows, key=lambda r: (-int(r[1]), str(r[0])))]
+    # One scan for the five breakdowns: the counts of each combination, summed per column here (a few
+    # thousand rows at most: types x stations x priorities x sources).
+    columns = {"by_type": Incident.type_code, "by_district": Incident.district_id, "by_station": Incident.station_id,
+               "by_priority": Incident.priority, "by_source": Incident.source}
+    combinations = session.execute(spec.query(*columns.values(), func.count()).group_by(*columns.values())).all()
+    for position, name in enumerate(columns):
+        sums: dict[str | int | None, int] = {}
+        for row in combinations:
+            key = _plain_key(row[position])
+            sums[key] = sums.get(key, 0) + int(row[-1])
+        ordered = sorted(sums.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        result[name] = [{"key": key, "count": n} for key, n in ordered]
     return result
 
 
