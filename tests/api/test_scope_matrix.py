@@ -58,6 +58,7 @@ SCOPED_LISTINGS = {
     ("GET", "/analysis/hotspots/forecast"), ("GET", "/analysis/repeat-places"), ("GET", "/analysis/spikes"),
     ("GET", "/stream"), ("GET", "/assignments/current"),
     ("GET", "/analysis/aggregates"), ("GET", "/analysis/trends"), ("GET", "/analysis/heat"),  # test_analyst_matrix.py
+    ("GET", "/analysis/forecast-accuracy"),  # the scope's incidents and flagged cells: tests/forecasts/test_backfill.py
 }
 #: the same for every account: code lists, the organisation, plans, the base map, the whole city's
 #: planning models and drills (exercises run for the city), forecasts' summaries (no records)
@@ -68,7 +69,7 @@ CITYWIDE = {
     ("GET", "/response-plans"), ("GET", "/response-plans/history"),
     ("POST", "/response-plans"), ("GET", "/duty-levels"), ("POST", "/duty-levels"), ("POST", "/incidents"),
     ("POST", "/intake"), ("POST", "/units"), ("GET", "/analysis/forecasts"), ("POST", "/analysis/forecasts"),
-    ("GET", "/analysis/forecast-accuracy"), ("GET", "/planning/coverage"), ("GET", "/planning/staffing"),
+    ("GET", "/planning/coverage"), ("GET", "/planning/staffing"),
     ("POST", "/planning/before-after"), ("GET", "/drills"), ("POST", "/drills"), ("GET", "/drills/scenarios"),
     ("GET", "/drills/{run_id}"), ("POST", "/drills/{run_id}/finish"), ("GET", "/drills/{run_id}/replay"),
     ("POST", "/drills/{run_id}/tick"),

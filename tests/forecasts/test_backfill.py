@@ -12,6 +12,7 @@ from precinct.core.errors import ValidationError
 from precinct.forecasts import backfill, service
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
+from precinct.org import service as org_service
 from testkit import ADMIN_ACTOR
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noon in Wuhan
@@ -37,6 +38,17 @@ def test_backfill_scores_the_last_days_once(session):
     assert all(r["method"] == "kde" and r["incidents"] == 8 for r in rows)
     assert all(r["hits"] >= 1 and r["pai"] == pytest.approx(r["hits"] / 8 / 0.05) for r in rows)
     assert backfill.backfill(session, actor=ADMIN_ACTOR, zone=ZONE, days=5, now=NOW) == 0
+
+
+def test_accuracy_counts_the_scopes_incidents_and_cells(session, ids):
+    _history(session, 20)  # every call in the west
+    backfill.backfill(session, actor=ADMIN_ACTOR, zone=ZONE, days=2, now=NOW)
+    west = service.forecast_accuracy(session, zone=ZONE, now=NOW, scope=org_service.scope_of(session, ids["west"]))
+    east = service.forecast_accuracy(session, zone=ZONE, now=NOW,
+                                     scope=org_service.scope_of(session, ids["east_station"]))
+    city = service.forecast_accuracy(session, zone=ZONE, now=NOW)
+    assert [r["incidents"] for r in west] == [8, 8] and [r["hits"] for r in west] == [r["hits"] for r in city]
+    assert [(r["incidents"], r["hits"], r["hit_rate"]) for r in east] == [(0, 0, None), (0, 0, None)]
 
 
 def test_backfill_needs_two_weeks_before_a_day(session):

@@ -94,12 +94,15 @@ def _run_in_background(factory: sessionmaker[Session], actor: Actor, options: di
 
 @router.get("/forecast-accuracy")
 def forecast_accuracy(
-    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    session: SessionDep, settings: SettingsDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     limit: Annotated[int, Query(ge=1, le=365)] = 30,
 ) -> list[ForecastAccuracyRead]:
-    """Return how the stored forecasts did on their day: hit rate and PAI, latest first."""
-    return [ForecastAccuracyRead.model_validate(row)
-            for row in service.forecast_accuracy(session, zone=settings.zone, limit=limit)]
+    """Return how the stored forecasts did on their day: hit rate and PAI, latest first.
+
+    Counted on the caller's scope: its incidents of the day and the flagged cells inside it.
+    """
+    return [ForecastAccuracyRead.model_validate(row) for row in service.forecast_accuracy(
+        session, zone=settings.zone, limit=limit, scope=org_service.scope_for(session, actor))]
 
 
 @router.get("/repeat-places")

@@ -248,11 +248,13 @@ def area_names_en(session: Session) -> dict[str, str]:
 
 def forecast_accuracy(
     session: Session, *, zone: ZoneInfo, limit: int = 30, now: datetime | None = None,
+    scope: org_service.Scope = org_service.CITYWIDE,
 ) -> list[dict[str, Any]]:
     """Return how the stored forecasts did on their day, latest first.
 
     The share of that day's reported incidents that fell in the flagged cells (hit rate), and
-    PAI = hit rate / share of the area flagged.
+    PAI = hit rate / share of the area flagged. In a district's or station's ``scope``, the
+    incidents and flagged cells of that scope only (the coverage stays the city-wide share).
     """
     now = now or utcnow()
     today = now.astimezone(zone).date()
@@ -261,10 +263,11 @@ def forecast_accuracy(
                                   .order_by(StoredForecast.target_date.desc(), StoredForecast.id.desc()).limit(limit)):
         day_start = datetime.combine(stored.target_date, datetime.min.time(), tzinfo=zone)
         frame = incident_frame(session, zone=zone, since=day_start, until=day_start + timedelta(days=1),
-                               include_officer_initiated=stored.include_officer_initiated)
+                               include_officer_initiated=stored.include_officer_initiated, scope=scope)
         if stored.category != "all":
             frame = frame[frame["category"] == stored.category]
-        cells = [shape(f["geometry"]) for f in json.loads(stored.geojson)["features"]]
+        flagged = features_in_scope(session, json.loads(stored.geojson), scope)["features"]
+        cells = [shape(f["geometry"]) for f in flagged]
         hits = 0
         if cells and not frame.empty:
             tree = shapely.STRtree(cells)
