@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, str], set[Role]] = {
     ("GET", "/api/v1/analysis/heat"): READ,
     ("GET", "/api/v1/planning/coverage"): READ,
     ("GET", "/api/v1/planning/staffing"): READ,
+    ("GET", "/api/v1/planning/posts"): READ,  # post placement (MCLP) on the last 28 days of calls
     ("POST", "/api/v1/planning/before-after"): {R.ANALYST, R.SUPERVISOR, R.ADMIN},
     ("GET", "/api/v1/drills/scenarios"): READ,
     ("POST", "/api/v1/drills"): {R.SUPERVISOR, R.ADMIN},

@@ -69,7 +69,7 @@ CITYWIDE = {
     ("GET", "/response-plans"), ("GET", "/response-plans/history"),
     ("POST", "/response-plans"), ("GET", "/duty-levels"), ("POST", "/duty-levels"), ("POST", "/incidents"),
     ("POST", "/intake"), ("POST", "/units"), ("GET", "/analysis/forecasts"), ("POST", "/analysis/forecasts"),
-    ("GET", "/planning/coverage"), ("GET", "/planning/staffing"),
+    ("GET", "/planning/coverage"), ("GET", "/planning/staffing"), ("GET", "/planning/posts"),
     ("POST", "/planning/before-after"), ("GET", "/drills"), ("POST", "/drills"), ("GET", "/drills/scenarios"),
     ("GET", "/drills/{run_id}"), ("POST", "/drills/{run_id}/finish"), ("GET", "/drills/{run_id}/replay"),
     ("POST", "/drills/{run_id}/tick"),

@@ -10,12 +10,14 @@ from precinct.api.deps import SessionDep, SettingsDep, require
 from precinct.api.inputs import Id
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
+from precinct.deployment import posts as post_service
 from precinct.deployment import service
 from precinct.deployment.schemas import (
     MAX_THRESHOLDS,
     BeforeAfterRead,
     BeforeAfterRequest,
     CoverageRead,
+    PostPlacementRead,
     StaffingRead,
     ThresholdMinutes,
 )
@@ -53,6 +55,17 @@ def staffing(
         session, zone=settings.zone, district_id=district_id, shift_start_hour=shift_start_hour,
         shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
         travel_minutes=travel_minutes))
+
+
+@router.get("/planning/posts")
+def posts(
+    session: SessionDep, graph: RoadGraphDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    posts: Annotated[int, Query(ge=1, le=50, description="how many posts to place")] = 10,
+    minutes: Annotated[float, Query(gt=0, le=15, description="the response threshold, minutes")] = 5.0,
+) -> PostPlacementRead:
+    """警力布点（最大覆盖）/ where ``posts`` posts among the stations and beats reach the most recent calls in time."""
+    return PostPlacementRead.model_validate(post_service.place_posts(session, graph=graph, posts=posts,
+                                                                     minutes=minutes))
 
 
 @router.post("/planning/before-after")

@@ -131,3 +131,33 @@ class BeforeAfterRead(BaseModel):
     method: str
     verdict_en: str
     verdict_zh: str
+
+
+class PostSite(BaseModel):
+    """A chosen post: a station or a point inside a beat."""
+
+    kind: Literal["station", "beat"]
+    id: int
+    name_zh: str
+    name_en: str
+    lon: float
+    lat: float
+
+
+class PostPlacementRead(BaseModel):
+    """Posts that reach the most of the last ``window_days`` of reported calls within ``minutes`` (MCLP)."""
+
+    posts: int
+    minutes: float
+    window_days: int
+    calls: int
+    demand_cells: int = Field(description="the calls counted on cells of about 300 m")
+    candidates: int = Field(description="stations and beats near a road")
+    covered_share: float = Field(description="share of the calls the chosen posts reach in time")
+    coverable_share: float = Field(description="share any candidate could reach (the upper bound)")
+    stations: int
+    stations_share: float = Field(description="share every station together reaches today")
+    status: str
+    mip_gap: float | None
+    chosen: list[PostSite]
+

@@ -66,6 +66,11 @@ def _stations(session: Session) -> tuple[Station, ...]:
                  for id_, name_zh, name_en, lon, lat, district_id in rows if lon is not None and lat is not None)
 
 
+def stations(session: Session) -> tuple[Station, ...]:
+    """Return the stations with a position (the posts of the coverage and the candidates of post placement)."""
+    return _stations(session)
+
+
 def _minutes(values: list[float]) -> tuple[float, ...]:
     if not values:
         raise ValidationError("minutes: give at least one threshold, e.g. ?minutes=1&minutes=3&minutes=5")
