@@ -2,7 +2,7 @@
 
 Charts, trends, the hour-of-week grid, the heat map and its time slider, and the analysis tables
 count on the server with the view's filters; forecast accuracy has figures at once; the planning
-card draws response areas and staffing. In zh-CN and English, screenshots in test-artifacts/web/.
+card draws response areas, placed posts and staffing. In zh-CN and English, screenshots in test-artifacts/web/.
 """
 
 from __future__ import annotations
@@ -132,6 +132,12 @@ def test_the_analyst_view_in_english_with_the_planning_card(analyst) -> None:
     assert page.locator("#planning-shares li").count() == 3
     first = page.locator("#planning-shares li").first.inner_text()
     assert first.startswith("Calls of the last 28 days reachable within 1 min")
+    page.fill("#posts-count", "6")
+    page.click("#posts-compute")
+    page.wait_for_selector("#posts-list[data-count='6']", timeout=60_000)
+    assert page.locator("#posts-summary").inner_text().startswith("6 posts reach ")
+    kinds = {item.get_attribute("data-kind") for item in page.locator("#posts-list li").all()}
+    assert kinds <= {"station", "beat"}
     page.click("#staffing-compute")
     page.wait_for_selector("#staffing-table[data-units]")
     assert _number(page, "#staffing-table", "data-units") >= 1

@@ -66,6 +66,14 @@ const TEXTS = {
   planning_shift: ["班次开始（时）", "Shift start (hour)"],
   planning_units_needed: ["所需警力", "Units needed"],
   planning_posts: ["各派出所为警力布点；圆圈为从所在地出发 1/3/5 分钟可达范围。", "Each station is a post; the areas are what its units reach in 1, 3 and 5 minutes."],
+  posts_title: ["警力布点（最大覆盖）", "Post placement (maximal covering)"],
+  posts_count: ["布点数", "Posts"],
+  posts_minutes: ["响应时限（分钟）", "Threshold (minutes)"],
+  posts_compute: ["计算布点", "Place posts"],
+  posts_result: ["{k} 个布点在 {m} 分钟内可达近 28 天报警的 {share}（可达上限 {upper}；现有 {s} 个派出所合计 {now}）",
+    "{k} posts reach {share} of the last 28 days' calls within {m} min (at most {upper} reachable; the {s} stations together today: {now})"],
+  "post_kind.station": ["派出所", "Station"],
+  "post_kind.beat": ["警务区", "Beat"],
   planning_no_roads: ["无法计算：服务器未载入路网。", "Cannot compute: the server has no road network loaded."],
 };
 

@@ -1,5 +1,6 @@
 // The analyst view's planning card: each station's 1/3/5-minute response areas on a map with the share of recent
-// calls they reach (GET /planning/coverage), and the Erlang-C staffing of a shift (GET /planning/staffing).
+// calls they reach (GET /planning/coverage), post placement among stations and beats (GET /planning/posts), and
+// the Erlang-C staffing of a shift (GET /planning/staffing).
 import { api } from "./api.js";
 import { fmtNumber, name } from "./i18n.js";
 import { addRoads, createBaseMap } from "./map.js";
@@ -11,6 +12,7 @@ const MINUTES = [1, 3, 5];
 const COLOURS = { 1: "#1b7837", 3: "#7fbf7b", 5: "#d9f0d3" };
 let map = null;
 let layer = null;
+let postLayer = null;
 
 /** The planning card: the compute button, the map, the coverage summary and the staffing form. */
 export function planningSection() {
@@ -25,20 +27,53 @@ export function planningSection() {
   staff.addEventListener("click", () => loadStaffing());
   const staffing = el("div", { class: "row" });
   staffing.append(el("label", { for: "staffing-hour" }, at("planning_shift")), shift, el("label", { for: "staffing-district" }, at("district")), districts, staff);
+  const placing = el("div", { class: "row" });
+  const count = el("input", { id: "posts-count", type: "number", min: "1", max: "50", value: "10" });
+  const limit = el("input", { id: "posts-minutes", type: "number", min: "1", max: "15", step: "1", value: "5" });
+  const place = el("button", { type: "button", id: "posts-compute" }, at("posts_compute"));
+  place.addEventListener("click", () => loadPosts());
+  placing.append(el("label", { for: "posts-count" }, at("posts_count")), count, el("label", { for: "posts-minutes" }, at("posts_minutes")), limit, place);
   box.append(el("h2", {}, at("planning_title")), el("p", { class: "muted" }, at("planning_posts")), compute,
     el("div", { id: "planning-map", class: "heat-map", role: "application", "aria-label": at("planning_title") }),
-    el("div", { id: "planning-coverage" }), el("h3", {}, at("planning_staffing")), staffing, el("div", { id: "planning-staffing" }));
+    el("div", { id: "planning-coverage" }), el("h3", {}, at("posts_title")), placing, el("div", { id: "planning-posts" }),
+    el("h3", {}, at("planning_staffing")), staffing, el("div", { id: "planning-staffing" }));
   return box;
 }
 
-async function loadCoverage() {
-  const out = document.getElementById("planning-coverage");
-  out.replaceChildren(el("p", { class: "muted" }, at("loading")));
+function ensureMap() {
   if (!map) {
     map = createBaseMap(document.getElementById("planning-map"), { zoom: 11 });
     addRoads(map);
   }
   setTimeout(() => map.invalidateSize(), 0);
+}
+
+const share = (v) => (v == null ? "—" : `${fmtNumber(v * 100, { maximumFractionDigits: 1 })}%`);
+
+async function loadPosts() {
+  const out = document.getElementById("planning-posts");
+  out.replaceChildren(el("p", { class: "muted" }, at("loading")));
+  ensureMap();
+  const query = { posts: document.getElementById("posts-count").value, minutes: document.getElementById("posts-minutes").value };
+  try {
+    const r = await api("/planning/posts", { query });
+    if (postLayer) map.removeLayer(postLayer);
+    postLayer = L.layerGroup(r.chosen.map((site, i) => L.circleMarker([site.lat, site.lon], { radius: 8, color: "#6a1b9a", weight: 3, fillColor: "#fff", fillOpacity: 1 })
+      .bindTooltip(`${i + 1}. ${at(`post_kind.${site.kind}`)} ${name(site)}`))).addTo(map);
+    const list = el("ol", { id: "posts-list", "data-count": String(r.chosen.length) });
+    for (const site of r.chosen) list.append(el("li", { "data-kind": site.kind }, `${at(`post_kind.${site.kind}`)} · ${name(site)}`));
+    out.replaceChildren(el("p", { id: "posts-summary", "data-covered": String(r.covered_share) }, at("posts_result", {
+      k: fmtNumber(r.posts), m: fmtNumber(r.minutes), share: share(r.covered_share), upper: share(r.coverable_share),
+      s: fmtNumber(r.stations), now: share(r.stations_share) })), list);
+  } catch (error) {
+    out.replaceChildren(el("p", { class: "error" }, errorText(error)));
+  }
+}
+
+async function loadCoverage() {
+  const out = document.getElementById("planning-coverage");
+  out.replaceChildren(el("p", { class: "muted" }, at("loading")));
+  ensureMap();
   let data;
   try {
     data = await api("/planning/coverage", { query: { minutes: MINUTES } });
