@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from precinct.forecasts import backfill, service
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.org import service as org_service
-from testkit import ADMIN_ACTOR
+from testkit import ADMIN_ACTOR, seed
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)  # noon in Wuhan
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -57,3 +58,25 @@ def test_backfill_needs_two_weeks_before_a_day(session):
     assert backfill.backfill(session, actor=ADMIN_ACTOR, zone=ZONE, days=3, now=NOW - timedelta(days=30)) == 0
     with pytest.raises(ValidationError, match="days must be between 1 and 90"):
         backfill.backfill(session, actor=ADMIN_ACTOR, zone=ZONE, days=0, now=NOW)
+
+
+def test_the_backfill_command_stores_and_says_how_many(cli, fresh_database_url):
+    from precinct.app import session_factory
+    from precinct.core.db import make_engine
+
+    engine = make_engine(fresh_database_url)
+    today = datetime.now(UTC)
+    with session_factory(engine)() as session:
+        seed(session)  # the tiny city: its districts guard the forecasts against feedback loops
+        for d in range(1, 21):
+            incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=114.03,
+                                                            lat=30.53, received_at=today - timedelta(days=d)),
+                                    actor=ADMIN_ACTOR)
+        session.commit()
+    engine.dispose()
+    result = cli("forecast", "backfill", "--days", "3")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"backfilled": 3, "method": "kde"}
+    again = cli("forecast", "backfill", "--days", "3")
+    assert json.loads(again.output) == {"backfilled": 0, "method": "kde"}
+    assert cli("forecast", "backfill", "--days", "0").exit_code == 2
