@@ -72,6 +72,7 @@ from precinct.drills.routes import router as drills_router
 from precinct.forecasts import models as _forecasts_models
 from precinct.forecasts.routes import router as forecasts_router
 from precinct.forecasts.scheduler import forecast_scheduler_job
+from precinct.forecasts.trend_routes import router as forecast_trends_router
 from precinct.incidents import schemas as incident_schemas
 from precinct.incidents.desk_routes import router as incident_desk_router
 from precinct.incidents.models import Incident
@@ -120,6 +121,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     system_router, users_router, dispatch_router, incidents_router, units_router, org_router, audit_router,
     live_router, roads_router, forecasts_router, deployment_router, drills_router, places_router, supervision_router,
     directives_router, incident_desk_router, addresses_router, cities_router,
+    forecast_trends_router,  # the analyst view's aggregates: profiles, trends, heat-map cells
     case_limits_router, cases_router,  # the fixed /cases paths (overdue, rules, figures) before /cases/{case_id}
 )
 

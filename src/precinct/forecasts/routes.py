@@ -28,11 +28,9 @@ from precinct.forecasts.schemas import (
     SpikeRead,
 )
 from precinct.forecasts.trend_routes import FilterDep
-from precinct.forecasts.trend_routes import router as trend_router
 from precinct.org import service as org_service
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
-router.include_router(trend_router)  # the analyst view's aggregates, trends and heat cells
 logger = logging.getLogger("precinct.analysis")
 
 

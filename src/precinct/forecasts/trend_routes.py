@@ -19,8 +19,7 @@ from precinct.forecasts.aggregate_schemas import HeatRead, ProfilesRead, TrendRe
 from precinct.incidents.models import IncidentSource
 from precinct.org import service as org_service
 
-#: included in the /analysis router of :mod:`precinct.forecasts.routes`
-router = APIRouter(tags=["analysis"])
+router = APIRouter(prefix="/analysis", tags=["analysis"])
 
 
 def analyst_filter(
