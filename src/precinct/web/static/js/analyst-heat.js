@@ -80,8 +80,8 @@ export async function loadHeat(query) {
 }
 
 function colour(share) {
-  // light yellow to dark red
-  const stops = [[255, 237, 160], [254, 178, 76], [240, 59, 32], [128, 0, 38]];
+  // light blue to dark purple: apart from the orange roads underneath
+  const stops = [[191, 211, 230], [140, 150, 198], [136, 65, 157], [77, 0, 75]];
   const x = Math.min(0.999, Math.max(0, share)) * (stops.length - 1);
   const i = Math.floor(x);
   const f = x - i;
