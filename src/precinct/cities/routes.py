@@ -15,15 +15,17 @@ from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 
 router = APIRouter(prefix="/city", tags=["city"])
+NO_CITY: dict[int | str, dict[str, str]] = {404: {"description": "尚未设置城市 / no city is set up"}}
 
 
-@router.get("", response_model=CityRead)
+@router.get("", response_model=CityRead, responses=NO_CITY)
 def get_city(session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.ANY)]) -> CityRead:
     """Return the city's names, map centre and bounds, time zone and whether it has a base map."""
     return service.describe(session, settings)
 
 
-@router.get("/basemap", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+@router.get("/basemap", response_class=Response,
+            responses={200: {"content": {"application/geo+json": {}}}, **NO_CITY})
 def get_basemap(session: SessionDep, _: Annotated[Actor, require(Permission.ANY)]) -> Response:
     """Water and parks of the city's extract as GeoJSON (lon/lat), as ``city init`` wrote them."""
     path = Path(service.basemap_file(session))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class CityRead(BaseModel):
@@ -13,9 +13,9 @@ class CityRead(BaseModel):
     name_en: str | None
     stored: bool
     """Whether ``city init`` stored this city's profile (else the view comes from the roads file)."""
-    centre: tuple[float, float]
+    centre: list[float] = Field(min_length=2, max_length=2)
     """Lon, lat (degrees)."""
-    bounds: tuple[float, float, float, float]
+    bounds: list[float] = Field(min_length=4, max_length=4)
     """West, south, east, north (degrees): the extent of the road network."""
     local_timezone: str
     projected_crs: str | None

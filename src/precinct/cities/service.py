@@ -134,15 +134,15 @@ def describe(session: Session, settings: Settings) -> CityRead:
         select(OrgUnit).where(OrgUnit.tier == OrgTier.CITY).order_by(OrgUnit.id).limit(1))
     if profile is not None and city is not None:
         return CityRead(code=profile.code, name_zh=city.name_zh, name_en=city.name_en, stored=True,
-                        centre=(profile.centre_lon, profile.centre_lat),
-                        bounds=(profile.west, profile.south, profile.east, profile.north),
+                        centre=[profile.centre_lon, profile.centre_lat],
+                        bounds=[profile.west, profile.south, profile.east, profile.north],
                         local_timezone=settings.local_timezone, projected_crs=profile.projected_crs,
                         basemap=profile.basemap_file is not None,
                         attribution=str(profile.sources.get("attribution", OSM_ATTRIBUTION)))
     west, south, east, north = road_extent(settings.roads_file)
     return CityRead(code=city.code if city else None, name_zh=city.name_zh if city else None,
                     name_en=city.name_en if city else None, stored=False,
-                    centre=((west + east) / 2, (south + north) / 2), bounds=(west, south, east, north),
+                    centre=[(west + east) / 2, (south + north) / 2], bounds=[west, south, east, north],
                     local_timezone=settings.local_timezone, projected_crs=None, basemap=False,
                     attribution=OSM_ATTRIBUTION)
 
