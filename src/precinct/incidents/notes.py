@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from precinct.audit import service as audit_service
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
-from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.incidents import service as incident_service
 from precinct.incidents.messages import field_error, said
@@ -39,12 +38,7 @@ def visible_incident(session: Session, incident_id: int, actor: Actor) -> Incide
         If there is no such incident or it is not the actor's to see (its existence does not leak).
     """
     incident = incident_service.get(session, incident_id)
-    if actor.role == Role.PATROL_OFFICER:
-        sent = actor.unit_id is not None and session.scalar(select(Assignment.id).where(
-            Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id).limit(1)) is not None
-        if sent:
-            return incident
-    elif org_service.scope_of(session, actor.org_unit_id).holds(incident.station_id, incident.district_id):
+    if incident_service.may_read_personal_data(session, incident, actor):  # the same rule: own unit's, or in scope
         return incident
     raise NotFoundError(f"incident {incident_id} does not exist")
 
