@@ -269,7 +269,9 @@ def _unbounded_collections(schema: object, where: str) -> list[str]:
     problems = []
     if schema.get("type") == "array" and "maxItems" not in schema:
         problems.append(f"{where}: list without maxItems")
-    if schema.get("type") == "object" and "additionalProperties" in schema and "maxProperties" not in schema:
+    # a closed object (additionalProperties false) holds only its declared fields: bounded already
+    open_mapping = schema.get("additionalProperties") not in (None, False)
+    if schema.get("type") == "object" and open_mapping and "maxProperties" not in schema:
         problems.append(f"{where}: mapping without maxProperties")
     return problems + [p for key, value in schema.items() for p in _unbounded_collections(value, f"{where}.{key}")]
 

@@ -121,6 +121,17 @@ def create_incident(server: ConsoleServer, *, username: str = "calltaker", type_
     return server.api(username, "POST", "/incidents", json=body).json()
 
 
+def free_unit(server: ConsoleServer, unit_id: int) -> None:
+    """Close (as resolved) every open call the unit is still on, so that a test can dispatch it afresh."""
+    busy = server.api("dispatcher", "GET", "/incidents", params={
+        "status": ["dispatched", "en_route", "on_scene"], "page_size": 500}).json()["items"]
+    for incident in busy:
+        assignments = server.api("dispatcher", "GET", f"/incidents/{incident['id']}/assignments").json()
+        if any(a["unit_id"] == unit_id and a["cleared_at"] is None for a in assignments):
+            server.api("dispatcher", "POST", f"/incidents/{incident['id']}/transitions",
+                       json={"status": "closed", "disposition": "resolved", "note": "test clean-up"})
+
+
 def new_account(server: ConsoleServer, username: str, role: str, **fields: object) -> dict:
     """Create an account through the API as the demo admin (its password kept in ``server.passwords``)."""
     password = "amber lantern rivers quietly 9274"

@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from console_kit import CENTRE, Console, create_incident
+from console_kit import CENTRE, Console, create_incident, free_unit
 
 pytestmark = pytest.mark.browser
 
@@ -212,6 +212,7 @@ def test_officer_view_fits_a_phone(open_console, console_server) -> None:
 
 
 def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, console_server) -> None:
+    free_unit(console_server, console_server.officer_unit_id)
     incident = create_incident(console_server, description="officer test")
     console_server.api("dispatcher", "POST", f"/incidents/{incident['id']}/assignments",
                        json={"unit_id": console_server.officer_unit_id})

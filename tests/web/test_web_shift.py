@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_kit import CENTRE, create_incident
+from console_kit import CENTRE, create_incident, free_unit
 
 pytestmark = pytest.mark.browser
 
@@ -116,6 +116,7 @@ def test_unit_board_station_view_and_layout(open_console, console_server, locale
 def test_officer_shares_position_and_clearing_the_last_unit_needs_a_disposition(open_console, console_server,
                                                                                   browser) -> None:
     unit_id = console_server.officer_unit_id
+    free_unit(console_server, unit_id)  # an earlier test may have left it on a call
     incident = create_incident(console_server, description="officer clear test")
     console_server.api("dispatcher", "POST", f"/incidents/{incident['id']}/assignments", json={"unit_id": unit_id})
     console = open_console("officer", viewport=(390, 844))

@@ -16,8 +16,8 @@ export function initNotify() {
   const bar = document.querySelector(".topbar");
   const wrap = el("div", { class: "alerts-menu" });
   const badgeButton = button("", { id: "alerts-badge", class: "alerts-badge", "aria-haspopup": "true", "aria-expanded": "false",
-    "aria-controls": "alerts-panel" }, togglePanel);
-  wrap.append(badgeButton, el("div", { id: "alerts-panel", class: "menu card alerts-panel", hidden: "" }));
+    "aria-controls": "notify-panel" }, togglePanel);
+  wrap.append(badgeButton, el("div", { id: "notify-panel", class: "menu card alerts-panel", hidden: "" }));
   bar.insertBefore(wrap, document.getElementById("live-state"));
   on("escalation", onEscalation);
   on("directive", onDirective);
@@ -57,7 +57,7 @@ function raise(key, kind, text, incidentId) {
   toast(text, kind === "p1" ? "info" : "error");
   if (soundOn()) beep(kind);
   renderBadge();
-  if (!document.getElementById("alerts-panel").hidden) renderPanel();
+  if (!document.getElementById("notify-panel").hidden) renderPanel();
 }
 
 function renderBadge() {
@@ -68,14 +68,14 @@ function renderBadge() {
 }
 
 function togglePanel() {
-  const panel = document.getElementById("alerts-panel");
+  const panel = document.getElementById("notify-panel");
   panel.hidden = !panel.hidden;
   document.getElementById("alerts-badge").setAttribute("aria-expanded", String(!panel.hidden));
   if (!panel.hidden) renderPanel();
 }
 
 function renderPanel() {
-  const panel = document.getElementById("alerts-panel");
+  const panel = document.getElementById("notify-panel");
   const sound = el("input", { type: "checkbox", id: "alerts-sound" });
   sound.checked = soundOn();
   sound.addEventListener("change", () => {

@@ -24,7 +24,7 @@ export function fmtClock(seconds) {
   const whole = Math.floor(Math.abs(seconds));
   const h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60), s = whole % 60;
   const body = h ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
-  return seconds < 0 ? `-${body}` : body;
+  return seconds < 0 && whole > 0 ? `-${body}` : body;
 }
 
 /** A <time> that counts up from `since`, or down to `until` (amber from `warnAt`, red past `until`). */
@@ -41,7 +41,8 @@ function update(node, now) {
   if (Number.isNaN(at)) return;
   const label = node.dataset.label ? `${t(node.dataset.label)} ` : "";
   if (node.dataset.timer === "up") {
-    node.textContent = label + fmtClock((now - at) / 1000);
+    // the page's estimate of the server's clock can trail a fresh record by the request's latency
+    node.textContent = label + fmtClock(Math.max(0, now - at) / 1000);
     return;
   }
   const left = (at - now) / 1000;
