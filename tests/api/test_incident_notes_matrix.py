@@ -137,3 +137,26 @@ def test_current_assignments_are_those_in_the_scope(client, session, world, ids,
     mine = {(a["incident_id"], a["unit_id"]) for a in current} & {(world["west"], world["west_unit"]),
                                                                   (world["east"], world["east_unit"])}
     assert mine == {(world[side], world[f"{side}_unit"]) for side in SEES[account]}
+
+
+def test_a_station_sees_its_unit_reinforcing_a_neighbour_as_the_listings_do(client, session, world, ids):
+    lent = unit_service.create(session, call_sign="N-west-2", unit_type=UnitType.PATROL_CAR,
+                               home_station_id=ids["west_station"], status=UnitStatus.AVAILABLE,
+                               lon=WEST[0], lat=WEST[1], actor=ADMIN_ACTOR)
+    incident_service.assign_unit(session, world["east"], lent.id, actor=ADMIN_ACTOR)  # across the border
+    unrelated = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=EAST[0],
+                                                                lat=EAST[1]), actor=ADMIN_ACTOR)
+    incident_service.assign_unit(session, unrelated.id, world["east_unit"], actor=ADMIN_ACTOR)
+    session.commit()
+    headers = _as(session, ids, "west-desk")
+    current = {(a["incident_id"], a["unit_id"]) for a in
+               client.get("/api/v1/assignments/current", headers=headers).json()}
+    assert (world["east"], lent.id) in current and (world["west"], world["west_unit"]) in current
+    assert (unrelated.id, world["east_unit"]) not in current
+    listed = {i["id"] for i in client.get("/api/v1/incidents", headers=headers,
+                                          params={"page_size": 100}).json()["items"]}
+    assert {world["west"], world["east"]} <= listed and unrelated.id not in listed
+    east = _as(session, ids, "east-branch")
+    seen = {(a["incident_id"], a["unit_id"]) for a in client.get("/api/v1/assignments/current", headers=east).json()}
+    assert {(world["east"], lent.id), (unrelated.id, world["east_unit"])} <= seen
+    assert (world["west"], world["west_unit"]) not in seen

@@ -122,15 +122,17 @@ def update(session: Session, incident_id: int, changes: dict[str, Any], *, actor
 
 
 def current_assignments(session: Session, *, actor: Actor) -> list[Assignment]:
-    """Return the assignments not cleared yet, of incidents or units in the actor's scope, oldest first.
+    """Return the assignments not cleared yet whose incident or unit the actor's listings show, oldest first.
 
-    What the unit board shows as each unit's current incident.
+    What the unit board shows as each unit's current incident. The incident follows the incident
+    listing's scope (:func:`precinct.incidents.service.scope_filter`: its place, or a unit of the
+    scope sent to it across the border), the unit the unit listing's (its home station).
     """
     query = (select(Assignment).join(Incident, Incident.id == Assignment.incident_id)
              .join(Unit, Unit.id == Assignment.unit_id).where(Assignment.cleared_at.is_(None)))
-    scope = org_service.scope_of(session, actor.org_unit_id)
-    if scope.units is not None:
-        units = sorted(scope.units)
-        query = query.where(or_(Incident.station_id.in_(units), Incident.district_id.in_(units),
-                                Unit.home_station_id.in_(units)))
+    scope = org_service.scope_for(session, actor)
+    incidents = incident_service.scope_filter(scope)
+    units = org_service.where_in_scope(scope, Unit.home_station_id)
+    if incidents is not None and units is not None:
+        query = query.where(or_(incidents, units))
     return list(session.scalars(query.order_by(Assignment.id)))
