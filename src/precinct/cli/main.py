@@ -13,6 +13,7 @@ from rich.table import Table
 from precinct.cli.accounts import app as user_app
 from precinct.cli.addresses import app as addresses_app
 from precinct.cli.audit import app as audit_app
+from precinct.cli.cases import app as cases_app
 from precinct.cli.city import app as city_app
 from precinct.cli.city import org_app
 from precinct.cli.common import (
@@ -50,6 +51,7 @@ app.add_typer(directive_app, name="directive")
 app.add_typer(places_app, name="places")
 app.add_typer(addresses_app, name="addresses")
 app.add_typer(supervision_app, name="supervision")
+app.add_typer(cases_app, name="cases")
 app.add_typer(city_app, name="city")
 app.add_typer(org_app, name="org")
 
