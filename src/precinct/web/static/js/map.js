@@ -22,6 +22,10 @@ const ROAD_STYLE = {
   tertiary: { color: "#c8c8c8", weight: 1.0 }, default: { color: "#d4d4d4", weight: 0.7 },
 };
 const DETAIL_ZOOM = 14;
+// `?cluster=off` in the console's address draws every incident and unit marker on its own (what
+// `precinct bench console` compares against); without it, markers are clustered as always.
+const CLUSTERING = new URLSearchParams(window.location.search).get("cluster") !== "off";
+const markerGroup = (options) => (CLUSTERING ? L.markerClusterGroup(options) : L.featureGroup());
 
 // Layers whose endpoints belong to other parts of the platform. Until they exist the toggle shows
 // "not available yet"; nothing is invented.
@@ -97,8 +101,8 @@ export class ConsoleMap {
     showCallSignsAtWorkingZoom(this.map);
     addLegend(this.map, { priorityColours: PRIORITY_COLOURS, unitColours: UNIT_COLOURS });
     this.boundaryRenderer = L.canvas({ pane: "boundaries" });
-    this.incidents = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15, showCoverageOnHover: false });
-    this.units = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 35, disableClusteringAtZoom: 13, showCoverageOnHover: false,
+    this.incidents = markerGroup({ chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 15, showCoverageOnHover: false });
+    this.units = markerGroup({ chunkedLoading: true, maxClusterRadius: 35, disableClusteringAtZoom: 13, showCoverageOnHover: false,
       iconCreateFunction: (cluster) => L.divIcon({ html: `<span>${cluster.getChildCount()}</span>`, className: "unit-cluster", iconSize: [30, 30] }) });
     this.pickMarker = null;
     this.selected = null;
