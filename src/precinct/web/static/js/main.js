@@ -25,6 +25,7 @@ import { alertsReady, initNotify } from "./notify.js";
 import { initCardNotes } from "./card-notes.js";
 import { initHotkeys } from "./hotkeys.js";
 import { initStation, showStation } from "./station.js";
+import "./cases.js"; // the cases view registers its own tab once the console is ready
 
 const $ = (id) => document.getElementById(id);
 
