@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from precinct.core.errors import ValidationError
+from precinct.core.i18n import Texts
 
 MESSAGES: dict[str, dict[str, str]] = {
     "address.columns_missing": {"zh-CN": "缺少必需的列：{columns}（需要 code、lon、lat，以及 text 或 road）",
@@ -44,12 +42,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
-    entry = MESSAGES[key]
-    return f"{entry['zh-CN'].format(**values)} / {entry['en'].format(**values)}"
-
-
-def field_error(field: str, key: str, **values: Any) -> ValidationError:
-    """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
-    return ValidationError(f"{field}: {said(key, **values)}")
+_texts = Texts(MESSAGES)
+said = _texts.said
+field_error = _texts.field_error

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from precinct.core.errors import ValidationError
+from precinct.core.i18n import Texts
 
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
@@ -122,16 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, language: str, **values: Any) -> str:
-    """Return the text of ``key`` in ``language`` (``"zh-CN"`` or ``"en"``), filled with ``values``."""
-    return MESSAGES[key]["en" if language == "en" else "zh-CN"].format(**values)
-
-
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
-    return f"{text(key, 'zh-CN', **values)} / {text(key, 'en', **values)}"
-
-
-def field_error(field: str, key: str, **values: Any) -> ValidationError:
-    """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
-    return ValidationError(f"{field}: {said(key, **values)}")
+_texts = Texts(MESSAGES)
+text = _texts.text
+said = _texts.said
+field_error = _texts.field_error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from precinct.core.i18n import Texts
 
 MESSAGES: dict[str, dict[str, str]] = {
     "city.step.roads": {"zh-CN": "读取道路", "en": "reading the roads"},
@@ -42,7 +42,4 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
-    entry = MESSAGES[key]
-    return f"{entry['zh-CN'].format(**values)} / {entry['en'].format(**values)}"
+said = Texts(MESSAGES).said

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from precinct.core.errors import ValidationError
 
 Language = Literal["zh-CN", "en"]
 DEFAULT_LANGUAGE: Language = "zh-CN"
@@ -278,3 +282,30 @@ def both(key: str) -> str:
     """Chinese and English together, for terminal output."""
     entry = MESSAGES[key]
     return f"{entry['zh-CN']} / {entry['en']}"
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A table of bilingual texts, ``{key: {"zh-CN": ..., "en": ...}}``, and the ways to say one of them.
+
+    Each domain's ``messages`` module builds one over its table and exports its methods
+    (``said = Texts(MESSAGES).said``), so every domain says its texts the same way.
+    """
+
+    table: Mapping[str, Mapping[str, str]]
+
+    def text(self, key: str, language: str, **values: Any) -> str:
+        """Return the text of ``key`` in ``language`` (``"en"``, else zh-CN), filled with ``values``."""
+        return self.table[key]["en" if language == "en" else "zh-CN"].format(**values)
+
+    def said(self, key: str, **values: Any) -> str:
+        """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
+        return f"{self.text(key, 'zh-CN', **values)} / {self.text(key, 'en', **values)}"
+
+    def field_error(self, field: str, key: str, **values: Any) -> ValidationError:
+        """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
+        return ValidationError(f"{field}: {self.said(key, **values)}")
+
+
+#: the texts of :data:`MESSAGES` (the platform's own, and those of the domains kept here)
+texts = Texts(MESSAGES)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from precinct.core.errors import ValidationError
-from precinct.places.messages import said_in
+from precinct.core.i18n import Texts
 
 MESSAGES: dict[str, dict[str, str]] = {
     "dispute.not_found": {"zh-CN": "纠纷 {id} 不存在", "en": "dispute {id} does not exist"},
@@ -50,11 +47,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` in both languages."""
-    return said_in(MESSAGES, key, **values)
-
-
-def field_error(field: str, key: str, **values: Any) -> ValidationError:
-    """Return the ValidationError for the request field ``field``."""
-    return ValidationError(f"{field}: {said(key, **values)}")
+_texts = Texts(MESSAGES)
+said = _texts.said
+field_error = _texts.field_error

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from precinct.core.errors import ValidationError
+from precinct.core.i18n import Texts
 
 TEXTS: dict[str, dict[str, str]] = {
     "note.blank": {"zh-CN": "备注内容不能为空", "en": "the note must not be blank"},
@@ -23,12 +21,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
-    entry = TEXTS[key]
-    return f"{entry['zh-CN'].format(**values)} / {entry['en'].format(**values)}"
-
-
-def field_error(field: str, key: str, **values: Any) -> ValidationError:
-    """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
-    return ValidationError(f"{field}: {said(key, **values)}")
+_texts = Texts(TEXTS)
+said = _texts.said
+field_error = _texts.field_error

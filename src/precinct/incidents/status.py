@@ -13,7 +13,7 @@ and how it ended). Only a supervisor's reopening, with a reason, takes a closed 
 from __future__ import annotations
 
 from precinct.core.errors import ConflictError, ValidationError
-from precinct.core.i18n import MESSAGES
+from precinct.core.i18n import texts
 from precinct.incidents.models import Disposition, IncidentStatus
 
 S = IncidentStatus
@@ -61,15 +61,10 @@ def check_transition(
 def check_feedback(target: IncidentStatus, feedback: str) -> None:
     """Raise ValidationError when closing without a feedback text (the ``note`` of the transition)."""
     if target == S.CLOSED and len(feedback.strip()) < MIN_FEEDBACK_LENGTH:
-        raise ValidationError("note: " + _said("incident.feedback_needed", n=MIN_FEEDBACK_LENGTH))
+        raise texts.field_error("note", "incident.feedback_needed", n=MIN_FEEDBACK_LENGTH)
 
 
 def check_reopen(current: IncidentStatus) -> None:
     """Raise ConflictError unless an incident in ``current`` may be reopened."""
     if current not in REOPENABLE:
-        raise ConflictError(_said("incident.reopen_closed_only", status=current.value))
-
-
-def _said(key: str, **values: object) -> str:
-    entry = MESSAGES[key]
-    return f"{entry['zh-CN'].format(**values)} / {entry['en'].format(**values)}"
+        raise ConflictError(texts.said("incident.reopen_closed_only", status=current.value))

@@ -5,10 +5,7 @@ Each text reads ``"中文 / English"``; a field error starts with the name of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from precinct.core.errors import ValidationError
+from precinct.core.i18n import Texts
 
 MESSAGES: dict[str, dict[str, str]] = {
     "premises.not_found": {"zh-CN": "重点场所 {id} 不存在", "en": "premises {id} do not exist"},
@@ -61,17 +58,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def said_in(table: Mapping[str, Mapping[str, str]], key: str, **values: Any) -> str:
-    """Return the text of ``key`` from ``table`` in both languages (``"中文 / English"``), filled with ``values``."""
-    entry = table[key]
-    return f"{entry['zh-CN'].format(**values)} / {entry['en'].format(**values)}"
-
-
-def said(key: str, **values: Any) -> str:
-    """Return the text of ``key`` of this domain in both languages."""
-    return said_in(MESSAGES, key, **values)
-
-
-def field_error(field: str, key: str, **values: Any) -> ValidationError:
-    """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
-    return ValidationError(f"{field}: {said(key, **values)}")
+_texts = Texts(MESSAGES)
+said = _texts.said
+field_error = _texts.field_error
