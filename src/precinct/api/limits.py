@@ -39,6 +39,7 @@ BODY_LIMITS: dict[tuple[str, str], int] = {
     ("POST", "/cases/documents"): 64 * 1024 * KIB,  # a case document (its own size check follows, 20 MiB by default)
     ("POST", "/places/premises/import"): 2048 * KIB,  # a CSV or GeoJSON file of premises
     ("POST", "/places/attachments"): 8192 * KIB,  # an inspection's photo or document (its own size check follows)
+    ("POST", "/directives"): 2048 * KIB,  # a patrol area may be a district's whole boundary (simplified to fit)
 }
 PUBLIC_BODY_ROUTES = frozenset({("POST", "/auth/token")})
 

@@ -24,6 +24,9 @@ from precinct.org.models import OrgTier, OrgUnit
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
 AREA_TYPES = frozenset({"Polygon", "MultiPolygon"})
 MAX_VERTICES = 10_000
+"""The most vertices a stored directive geometry has; an area with more is simplified to fit (:func:`simplified`)."""
+MAX_INPUT_VERTICES = 100_000
+"""The most vertices of an area :func:`checked` accepts to simplify (a district boundary has a few thousand)."""
 
 _city = TTLCache[BaseGeometry | None](ttl_s=60.0)
 
@@ -56,8 +59,12 @@ def checked(geometry: dict[str, Any], *, city: BaseGeometry | None, field: str =
     ------
     ValidationError
         Naming ``field``: not a GeoJSON Point, Polygon or MultiPolygon, coordinates that are not
-        finite lon/lat, too many vertices, an invalid (e.g. self-intersecting) or empty shape, or
-        one that is not inside the city's boundary.
+        finite lon/lat, more vertices than :data:`MAX_INPUT_VERTICES` (or above :data:`MAX_VERTICES`
+        and no simpler valid area fits), an invalid (e.g. self-intersecting) or empty shape, or one
+        that is not inside the city's boundary.
+
+    An area above :data:`MAX_VERTICES` (a district's boundary sent as a patrol area) comes back
+    simplified to fit (:func:`simplified`); the city check is made on the area as sent.
     """
     kind = geometry.get("type")
     if kind not in GEOMETRY_TYPES:
@@ -67,8 +74,8 @@ def checked(geometry: dict[str, Any], *, city: BaseGeometry | None, field: str =
     except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
         raise field_error(field, "directive.geometry_malformed", error=str(exc) or type(exc).__name__) from exc
     coordinates = shapely.get_coordinates(found)
-    if len(coordinates) > MAX_VERTICES:
-        raise field_error(field, "directive.geometry_too_large", limit=MAX_VERTICES)
+    if len(coordinates) > MAX_INPUT_VERTICES:
+        raise field_error(field, "directive.geometry_too_large", limit=MAX_INPUT_VERTICES)
     if found.is_empty or not all(math.isfinite(v) for v in coordinates.ravel()):
         raise field_error(field, "directive.geometry_empty")
     if (abs(coordinates[:, 0]) > 180).any() or (abs(coordinates[:, 1]) > 90).any():
@@ -79,7 +86,43 @@ def checked(geometry: dict[str, Any], *, city: BaseGeometry | None, field: str =
         raise field_error(field, "directive.geometry_empty")
     if city is not None and not city.covers(found):
         raise field_error(field, "directive.geometry_outside_city")
+    if len(coordinates) > MAX_VERTICES:
+        simpler = simplified(found, limit=MAX_VERTICES)
+        if simpler is None:
+            raise field_error(field, "directive.geometry_too_large", limit=MAX_VERTICES)
+        return simpler
     return found
+
+
+def simplified(area: BaseGeometry, *, limit: int = MAX_VERTICES) -> BaseGeometry | None:
+    """Return ``area`` simplified to at most ``limit`` vertices, still a valid area; ``None`` if it cannot be.
+
+    Douglas-Peucker with topology preserved (``shapely.simplify(..., preserve_topology=True)``), the
+    tolerance starting at a millionth of the area's extent and doubling until the vertices fit, each
+    step simplifying the last valid one (so the result lies within twice the final tolerance of
+    ``area``). A result that is invalid, empty or without area is never returned: the tolerance
+    grows past it, and after 20 doublings (a tolerance about the area's own extent) the answer is
+    ``None``.
+
+    Parameters
+    ----------
+    area
+        A valid Polygon or MultiPolygon in lon/lat degrees.
+    limit
+        The most vertices the result may have (ring closings counted, as GeoJSON stores them).
+    """
+    if len(shapely.get_coordinates(area)) <= limit:
+        return area
+    west, south, east, north = area.bounds
+    tolerance = max(east - west, north - south) * 1e-6
+    for _ in range(20):
+        simpler = shapely.simplify(area, tolerance, preserve_topology=True)
+        if simpler.geom_type in AREA_TYPES and not simpler.is_empty and simpler.is_valid and simpler.area > 0:
+            if len(shapely.get_coordinates(simpler)) <= limit:
+                return simpler
+            area = simpler  # the next, coarser step starts from this one: far fewer vertices to read
+        tolerance *= 2
+    return None
 
 
 def to_text(geometry: BaseGeometry) -> str:
