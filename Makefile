@@ -39,11 +39,12 @@ lint-js: node_modules
 
 # The Python code: ruff's rules and mypy's types, both configured in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/mypy
 
+# Two worker processes, each taking whole test files (their module fixtures: servers, browsers, databases).
 test: $(STAMP) browser-deps lint-js lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	bash scripts/bench-deps.sh
