@@ -1,4 +1,4 @@
-"""The composition root: start-up (thread pool, road-graph preload), the background jobs the
+"""The composition root: start-up (thread pool, road-graph and address-index preloads), the background jobs the
 settings switch on, their start and stop in the lifespan, the same jobs under plain uvicorn and
 ``precinct serve``, and the unit-of-work hooks on the app's own sessionmaker."""
 
@@ -49,6 +49,31 @@ def test_start_up_sets_the_thread_pool_and_preloads_the_roads(database, session_
             time.sleep(0.02)
     assert seen["tokens"] == 7
     assert built == ["/data/city-roads.parquet"]
+
+
+def test_start_up_builds_the_address_index_before_the_first_search(database, session_factory, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from precinct.addresses import service as addresses
+    from precinct.core.cache import TTLCache
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "addresses"))
+    from address_kit import ROWS, load_register
+
+    with session_factory() as session:
+        load_register(session)
+        session.commit()
+    built: dict = {}
+    monkeypatch.setattr(addresses, "_built", built)
+    monkeypatch.setattr(addresses, "_checked", TTLCache(addresses.INDEX_CHECK_S, max_items=16))
+    settings = test_settings(database[2], preload_addresses=True, preload_roads=False)
+    app = create_app(settings, session_factory=session_factory)
+    assert "addresses-preload" in [job.name for job in background_jobs(app)]
+    with TestClient(app):  # no request at all (the test's one connection is the job's): the job builds it
+        deadline = time.monotonic() + 20
+        while not built and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert [len(index) for _, _, index in built.values()] == [len(ROWS)]
 
 
 def test_a_bad_roads_file_does_not_stop_start_up(database, session_factory, caplog, monkeypatch):

@@ -31,7 +31,8 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     """Return settings for a test app.
 
     The background jobs that would write to the test's database on their own (watchdog, deadline
-    and directive sweeps, forecast scheduler, drill ticker, audit checkpoints) and the delays
+    and directive sweeps, forecast scheduler, drill ticker, audit checkpoints) or read it while the
+    test sets it up (the address-index preload) and the delays
     between failed log-ins are off unless a test turns them on; the checkpoint file is one no test
     writes unless it names its own.
     """
@@ -41,7 +42,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
                         "watchdog_enabled": False, "forecast_scheduler_enabled": False,
                         "drill_ticker_enabled": False, "deadline_sweep_enabled": False,
                         "directive_sweep_enabled": False, "hazard_sweep_enabled": False,
-                        "case_sweep_enabled": False,
+                        "case_sweep_enabled": False, "preload_addresses": False,
                         "login_backoff_base_s": 0.0} | overrides))
 
 

@@ -8,7 +8,7 @@
   the tests and the server all get their sessions this way;
 - :func:`background_jobs` lists the jobs a server process runs (dispatch watchdog, deadline and
   directive sweeps, forecast scheduler, simulator, drill ticker, audit checkpoints, PostgreSQL live
-  relay, road-graph preload, intake writer), each switched by a setting; the application's
+  relay, road-graph and address-index preloads, intake writer), each switched by a setting; the application's
   lifespan starts and stops them, so ``uvicorn precinct.app:create_app --factory`` and
   ``precinct serve`` run the same process.
 
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import precinct
 from precinct import __version__
 from precinct.addresses import models as _addresses_models
+from precinct.addresses import service as addresses_service
 from precinct.addresses.routes import router as addresses_router
 from precinct.api import errors
 from precinct.api import logging as api_logging
@@ -181,6 +182,14 @@ def _preload_roads(roads_file: str) -> None:
         logger.warning("could not preload the road graph from %s", roads_file, exc_info=True)
 
 
+def _preload_addresses(factory: sessionmaker[Session]) -> None:
+    """Build the address search index now (the first search would otherwise wait for it)."""
+    try:
+        addresses_service.preload_index(factory)
+    except Exception:  # the first search reports the problem
+        logger.warning("could not preload the address index", exc_info=True)
+
+
 def background_jobs(app: FastAPI) -> list[Job]:
     """Return the jobs this server process runs, as its settings switch them (not started yet)."""
     settings: Settings = app.state.settings
@@ -188,6 +197,8 @@ def background_jobs(app: FastAPI) -> list[Job]:
     jobs: list[Job] = [app.state.intake_writer]
     if settings.preload_roads:
         jobs.append(OneShot("roads-preload", lambda: _preload_roads(settings.roads_file)))
+    if settings.preload_addresses:
+        jobs.append(OneShot("addresses-preload", lambda: _preload_addresses(factory)))
     if make_url(settings.database_url).get_backend_name() == "postgresql":
         jobs.append(PostgresRelay(settings.database_url))
     if settings.watchdog_enabled:
@@ -197,7 +208,7 @@ def background_jobs(app: FastAPI) -> list[Job]:
     if settings.directive_sweep_enabled:
         jobs.append(directive_sweep_job(factory, escalate_after_s=settings.directive_escalate_after_s))
     if settings.case_sweep_enabled:
-        jobs.append(case_sweep_job(factory, every_s=settings.case_sweep_interval_s))
+        jobs.append(case_sweep_job(factory, every_s=settings.case_sweep_interval_s, zone=settings.zone))
     if settings.hazard_sweep_enabled:
         jobs.append(hazard_sweep_job(factory, escalate_after_s=settings.hazard_escalate_after_s))
     if settings.forecast_scheduler_enabled:

@@ -302,3 +302,19 @@ def test_the_bounds_of_text_fields_match_their_columns():
             declared = schema[name].get("maxLength") or next(s["maxLength"] for s in schema[name]["anyOf"]
                                                              if s.get("type") == "string")
             assert declared <= length, (model_name, name, declared, length)
+
+
+def test_the_storability_refusals_are_said_in_chinese_and_english(client, auth):
+    headers = auth(Role.DISPATCHER)
+    error = client.post("/api/v1/intake", json=CALL | {"description": "a\x00b"}, headers=headers).json()["error"]
+    assert error["fields"] == [{"field": "description",
+                                "reason": "不能含 NUL 字符（\\u0000） / must not contain NUL characters (\\u0000)"}]
+    assert error["message"].startswith("description: 不能含 NUL 字符") and error["message"].endswith(
+        "/ description: must not contain NUL characters (\\u0000)")
+    response = client.get("/api/v1/incidents/2147483648", headers=headers)
+    assert "须在 -2147483648 与 2147483647 之间" in response.json()["error"]["message"]
+    login = client.post("/api/v1/auth/token", data={"username": "dispatcher\x00", "password": "x"}).json()["error"]
+    assert login["message"].startswith("username: 不能含 NUL")
+    assert "/ username: must not contain NUL" in login["message"]
+    island = client.post("/api/v1/intake", json=CALL | {"lon": 0, "lat": 0}, headers=headers).json()["error"]
+    assert island["fields"][0]["reason"].startswith("经纬度均为 0") and "null island" in island["fields"][0]["reason"]

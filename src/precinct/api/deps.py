@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.db import read_only_session
 from precinct.core.errors import AuthenticationError, PermissionDeniedError
+from precinct.core.i18n import texts
 from precinct.core.permissions import Permission, roles_for
 from precinct.core.security import FULL_SCOPE, AccountState, Actor, decode_access_token
 from precinct.core.settings import Settings
@@ -89,7 +90,7 @@ async def get_current_actor(
         Without a token, with an invalid or expired one, or when its account is gone, disabled or locked.
     """
     if not token:
-        raise AuthenticationError("log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+        raise AuthenticationError(texts.said("auth.log_in_first"))
     claims = decode_access_token(token, secret_key=settings.secret_key)
     account = request.app.state.accounts.cached(request.app.state.database_key, claims["sub"])
     if account is None:  # not read in the last few seconds: one trip to the database, off the event loop
@@ -122,10 +123,9 @@ def load_account(request: Request, username: str) -> AccountState | None:
 
 def _actor(request: Request, account: AccountState | None, claims: dict[str, Any]) -> Actor:
     if account is None or not account.usable:
-        raise AuthenticationError("the account behind this token no longer exists or is disabled")
+        raise AuthenticationError(texts.said("auth.account_gone"))
     if not account.accepts(claims):
-        raise AuthenticationError("this session was ended (a new password, a new role, or its sessions were "
-                                  "revoked): log in again")
+        raise AuthenticationError(texts.said("auth.session_ended"))
     return Actor(username=account.username, role=account.role, ip=client_ip(request), user_id=account.user_id,
                  unit_id=account.unit_id, org_unit_id=account.org_unit_id,
                  token_scope=str(claims.get("scope") or FULL_SCOPE))
@@ -151,8 +151,7 @@ class RoleChecker:
         A token that may only set up a second factor passes no permission check.
         """
         if actor.token_scope != FULL_SCOPE:
-            raise PermissionDeniedError("set up the second factor of this account first (POST /api/v1/auth/mfa/enrol "
-                                        "and /confirm), then log in again")
+            raise PermissionDeniedError(texts.said("auth.enrol_first"))
         if actor.role not in self.roles:
             raise PermissionDeniedError(
                 f"role {actor.role} may not do this ({self.permission.value}); "
@@ -179,7 +178,7 @@ class StreamRoleChecker(RoleChecker):
         """Return the actor behind the header or query token if its role holds the permission."""
         token = header_token or access_token
         if not token:
-            raise AuthenticationError("log in first: pass ?access_token=<token> or an Authorization header")
+            raise AuthenticationError(texts.said("auth.log_in_first_stream"))
         claims = decode_access_token(token, secret_key=settings.secret_key)
         request.state.token_expires_at = float(claims["exp"])
         request.state.token_claims = claims

@@ -2,8 +2,11 @@
 
     {"error": {"code": "...", "title": "...", "message": "...", "fields": [...]}}
 
-``title`` follows the request's Accept-Language (zh-CN by default). No stack trace ever reaches a
-client; unexpected errors are logged with an id that the response repeats.
+``title`` follows the request's Accept-Language (zh-CN by default). A 422 lists the request fields
+at fault in ``fields`` (``{"field", "reason"}``), whether the schema refused the input or a service
+rule did (a :class:`~precinct.core.errors.ValidationError` that names its ``field``); its message and
+reasons are said in Chinese and English ("中文 / English"). No stack trace ever reaches a client;
+unexpected errors are logged with an id that the response repeats.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ExceptionHandler
 
+from precinct.api.messages import schema_zh
 from precinct.core import errors
 from precinct.core.db import is_concurrency_failure
-from precinct.core.i18n import t
+from precinct.core.i18n import halves, t
 
 logger = logging.getLogger("precinct.api")
 E = TypeVar("E", bound=Exception)
@@ -71,15 +75,37 @@ async def _domain_error(request: Request, exc: errors.PrecinctError) -> JSONResp
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     if isinstance(exc, errors.TooManyAttemptsError):
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
-    return JSONResponse(error_body(request, exc.code, str(exc)), status_code=status, headers=headers or None)
+    message = str(exc)
+    fields = None
+    if isinstance(exc, errors.ValidationError) and exc.field:
+        fields = [{"field": exc.field, "reason": message.removeprefix(f"{exc.field}: ")}]
+    return JSONResponse(error_body(request, exc.code, message, fields), status_code=status, headers=headers or None)
+
+
+def _halves(err: dict[str, Any]) -> tuple[str, str | None]:
+    """Return the English and the Chinese (``None``: unknown) of one validation error.
+
+    Pydantic's own errors get their Chinese from the schema table; a validator of ours that raises
+    ``ValueError("中文 / English")`` is split into its two halves.
+    """
+    english = str(err.get("msg", ""))
+    kind = str(err.get("type", ""))
+    if kind == "value_error":  # Pydantic's "Value error, " before our own words says nothing to the reader
+        english = english.removeprefix("Value error, ")
+        if (both := halves(english)) is not None:
+            return both[1], both[0]
+    return english, schema_zh(kind, err.get("ctx"))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    fields = [
-        {"field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"), "reason": err.get("msg", "")}
-        for err in exc.errors()
-    ]
-    message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+    named = [(".".join(str(part) for part in err.get("loc", ()) if part != "body"), *_halves(err))
+             for err in exc.errors()]
+    fields = [{"field": field, "reason": f"{zh} / {en}" if zh else en} for field, en, zh in named]
+    english = "; ".join(f"{field}: {en}" for field, en, _ in named)
+    if any(zh for _, _, zh in named):  # "中文 / English", each half naming every field
+        message = "; ".join(f"{field}: {zh or en}" for field, en, zh in named) + " / " + english
+    else:
+        message = english
     return JSONResponse(error_body(request, "validation_error", message, fields), status_code=422)
 
 
@@ -91,20 +117,21 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
-    return JSONResponse(error_body(request, "conflict", "the record was changed by someone else at the same time; "
-                                   "reload and retry"), status_code=409)
+    return JSONResponse(error_body(request, "conflict", "记录同时被他人修改，请刷新后重试 / the record was changed "
+                                   "by someone else at the same time; reload and retry"), status_code=409)
 
 
 async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
     # Two requests created the same unique thing at once, or a reference names nothing.
-    return JSONResponse(error_body(request, "conflict", "the change clashes with existing data (a duplicate, or a "
+    return JSONResponse(error_body(request, "conflict", "修改与已有数据冲突（重复，或引用了不存在的记录），"
+                                   "请刷新后检查 / the change clashes with existing data (a duplicate, or a "
                                    "reference to something that does not exist); reload and check"), status_code=409)
 
 
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     if is_concurrency_failure(exc):  # a deadlock or serialization failure: rolled back cleanly, retryable
-        return JSONResponse(error_body(request, "conflict", "another change to the same records happened at the same "
-                                       "time; retry"), status_code=409)
+        return JSONResponse(error_body(request, "conflict", "同一记录同时有另一项修改，请重试 / another change "
+                                       "to the same records happened at the same time; retry"), status_code=409)
     return await _unexpected_error(request, exc)
 
 
@@ -112,7 +139,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     incident_id = uuid.uuid4().hex[:12]
     logger.exception("unhandled error %s on %s %s", incident_id, request.method, request.url.path)
     return JSONResponse(
-        error_body(request, "internal_error", f"unexpected error; reference {incident_id} in the server log"),
+        error_body(request, "internal_error", f"意外错误；服务器日志中的编号为 {incident_id} / "
+                                              f"unexpected error; reference {incident_id} in the server log"),
         status_code=500,
     )
 

@@ -41,24 +41,26 @@ def _instant_problem(value: datetime) -> str | None:
     try:
         utc = value.astimezone(UTC)
     except (OverflowError, ValueError):
-        return "is not a time that can be converted to UTC"
+        return "不是可换算为 UTC 的时间 / is not a time that can be converted to UTC"
     return None if EARLIEST <= utc < LATEST else _years()
 
 
 def _years() -> str:
-    return f"must lie between the years {EARLIEST.year} and {LATEST.year - 1}"
+    first, last = EARLIEST.year, LATEST.year - 1
+    return f"须在 {first} 年至 {last} 年之间 / must lie between the years {first} and {last}"
 
 
 def problem_with(value: object) -> str | None:
-    """Say why ``value`` (or anything nested in it) cannot be stored, or ``None`` if it can."""
+    """Say why ``value`` (or anything nested in it) cannot be stored (``"中文 / English"``), or ``None`` if it can."""
     if isinstance(value, str):
-        return "must not contain NUL characters (\\u0000)" if "\x00" in value else None
+        return "不能含 NUL 字符（\\u0000） / must not contain NUL characters (\\u0000)" if "\x00" in value else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return None if MIN_INT <= value <= MAX_INT else f"must be between {MIN_INT} and {MAX_INT}"
+        return None if MIN_INT <= value <= MAX_INT else (f"须在 {MIN_INT} 与 {MAX_INT} 之间 / "
+                                                          f"must be between {MIN_INT} and {MAX_INT}")
     if isinstance(value, float):
-        return None if math.isfinite(value) else "must be a finite number"
+        return None if math.isfinite(value) else "须为有限数 / must be a finite number"
     if isinstance(value, datetime):
         return _instant_problem(value)
     if isinstance(value, date):

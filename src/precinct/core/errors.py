@@ -10,9 +10,17 @@ class PrecinctError(Exception):
 
 
 class ValidationError(PrecinctError, ValueError):
-    """Input is well-formed but breaks a domain rule (names the argument and the fix)."""
+    """Input is well-formed but breaks a domain rule (names the argument and the fix).
+
+    ``field`` names the request field at fault, when there is one: the error body lists it in
+    ``fields`` as a schema's 422 does.
+    """
 
     code = "validation_error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFoundError(PrecinctError, LookupError):

@@ -155,6 +155,21 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "say why the incident is reopened (it is kept in its history)"},
     "incident.reopen_closed_only": {"zh-CN": "只能重开已结警的警情，此警情状态为 {status}",
                                     "en": "only a closed incident can be reopened; this one is {status}"},
+    "incident.move_refused": {
+        "zh-CN": "警情状态为“{current_zh}”，不能改为“{target_zh}”；可改为：{allowed_zh}",
+        "en": "cannot move an incident from {current} to {target}; allowed: {allowed}"},
+    "incident.move_refused_final": {
+        "zh-CN": "警情已是终态“{current_zh}”，不能再改为“{target_zh}”",
+        "en": "cannot move an incident from {current} to {target}; allowed: none (final status)"},
+    "incident.disposition_needed": {"zh-CN": "结警须给出处置结果，可选：{allowed_zh}",
+                                    "en": "closing an incident needs a disposition: {allowed}"},
+    "incident.disposition_not_closing": {"zh-CN": "只有结警时才给出处置结果",
+                                         "en": "a disposition is given only when closing an incident"},
+    "incident.received_in_future": {"zh-CN": "接警时间晚于当前时间，请填写实际接到报警的时间",
+                                    "en": "received_at lies in the future; send the time the call was received"},
+    "incident.not_your_unit": {
+        "zh-CN": "警情 {id} 不是你所在警力单元的：民警只能处置本单元被派往的警情",
+        "en": "incident {id} is not your unit's: a patrol officer acts on the incidents their own unit is sent to"},
     "supervision.no_change": {"zh-CN": "请至少给出一项要修改的优先级、环节和时限",
                               "en": "name at least one priority, stage and limit_s to change"},
     "supervision.reason_needed": {"zh-CN": "请说明修改时限的原因（与版本一并保存）",
@@ -177,6 +192,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "unit was sent to"},
     "supervision.escalated": {"zh-CN": "{stage}超期{minutes}分钟，已通报{level}",
                               "en": "{stage} overdue by {minutes} min: {level} notified"},
+    "supervision.org_unit_unknown": {"zh-CN": "组织单位 {id} 不存在", "en": "org unit {id} does not exist"},
+    "supervision.version_unknown": {"zh-CN": "时限表版本 {id} 不存在", "en": "time-limit version {id} does not exist"},
     "directive.move_refused": {"zh-CN": "指令状态为 {status}，不能执行 {move}；可执行：{allowed}",
                                "en": "a directive that is {status} cannot {move}; allowed: {allowed}"},
     "directive.move_refused_final": {
@@ -259,6 +276,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.directives_overdue": {"zh-CN": "超期指令", "en": "overdue directives"},
     "directive.comparison_empty": {"zh-CN": "巡逻区域覆盖了整个辖区，没有对照区",
                                    "en": "the area covers the target's whole jurisdiction: no comparison area is left"},
+    # log-in and sessions
+    "auth.log_in_first": {"zh-CN": "请先登录：在请求头中发送 POST /api/v1/auth/token 取得的 "
+                                   "'Authorization: Bearer <令牌>'",
+                          "en": "log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token"},
+    "auth.log_in_first_stream": {"zh-CN": "请先登录：传入 ?access_token=<令牌> 或 Authorization 请求头",
+                                 "en": "log in first: pass ?access_token=<token> or an Authorization header"},
+    "auth.account_gone": {"zh-CN": "此令牌对应的账户已不存在或已停用",
+                          "en": "the account behind this token no longer exists or is disabled"},
+    "auth.session_ended": {"zh-CN": "此会话已结束（密码或角色已变更，或会话已被撤销）：请重新登录",
+                           "en": "this session was ended (a new password, a new role, or its sessions were revoked): "
+                                 "log in again"},
+    "auth.enrol_first": {"zh-CN": "请先为此账户设置动态验证码（POST /api/v1/auth/mfa/enrol 与 /confirm），然后重新登录",
+                         "en": "set up the second factor of this account first (POST /api/v1/auth/mfa/enrol and "
+                               "/confirm), then log in again"},
+    "auth.too_many": {"zh-CN": "此账户或此地址登录失败次数过多：请等待 {wait} 秒后再试",
+                      "en": "too many failed log-ins for this account or from this address: wait {wait} s before "
+                            "trying again"},
+    "auth.mfa_already": {"zh-CN": "此账户已设置动态验证码；如设备丢失，可由管理员重置",
+                         "en": "this account has a second factor already; an admin can reset it if the device is lost"},
+    "auth.enrol_not_started": {"zh-CN": "请先开始设置：POST /api/v1/auth/mfa/enrol",
+                               "en": "start the enrolment first: POST /api/v1/auth/mfa/enrol"},
+    "auth.code_mismatch": {"zh-CN": "验证码与新密钥不符；请检查验证器应用的时钟并输入下一个验证码",
+                           "en": "it does not match the new secret; check the authenticator app's clock and try the "
+                                 "next code"},
 }
 
 
@@ -284,6 +325,16 @@ def both(key: str) -> str:
     return f"{entry['zh-CN']} / {entry['en']}"
 
 
+SAID_SEPARATOR = " / "
+"""Between the Chinese and the English of a text said in both (:meth:`Texts.said`)."""
+
+
+def halves(said: str) -> tuple[str, str] | None:
+    """Return the (Chinese, English) halves of a text said in both (``"中文 / English"``), or ``None``."""
+    zh, separator, en = said.partition(SAID_SEPARATOR)
+    return (zh, en) if separator else None
+
+
 @dataclass(frozen=True)
 class Texts:
     """A table of bilingual texts, ``{key: {"zh-CN": ..., "en": ...}}``, and the ways to say one of them.
@@ -300,11 +351,11 @@ class Texts:
 
     def said(self, key: str, **values: Any) -> str:
         """Return the text of ``key`` in Chinese and English (``"中文 / English"``), filled with ``values``."""
-        return f"{self.text(key, 'zh-CN', **values)} / {self.text(key, 'en', **values)}"
+        return f"{self.text(key, 'zh-CN', **values)}{SAID_SEPARATOR}{self.text(key, 'en', **values)}"
 
     def field_error(self, field: str, key: str, **values: Any) -> ValidationError:
         """Return the ValidationError for the request field ``field``: its message starts with the field's name."""
-        return ValidationError(f"{field}: {self.said(key, **values)}")
+        return ValidationError(f"{field}: {self.said(key, **values)}", field=field)
 
 
 #: the texts of :data:`MESSAGES` (the platform's own, and those of the domains kept here)

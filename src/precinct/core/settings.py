@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     preload_roads: bool = Field(
         default=True, description="build the road graph in the background at start-up, not on the first call"
     )
+    preload_addresses: bool = Field(
+        default=True,
+        description="build the address search index in the background at start-up, not on the first search")
     watchdog_enabled: bool = Field(default=True, description="escalate unacknowledged assignments in the background")
     forecast_scheduler_enabled: bool = Field(
         default=True, description="run today's forecast in the background when there is none")
@@ -126,6 +129,21 @@ class Settings(BaseSettings):
         default=True,
         description="send deadline reminders and record breaches of cases' legal limits in the background")
     case_sweep_interval_s: float = Field(default=60.0, gt=0, le=3600, description="seconds between case sweeps")
+
+    @field_validator("case_number_pattern")
+    @classmethod
+    def _numbers_by_sequence(cls, value: str) -> str:
+        """Refuse a pattern that names another field, has a bad format spec, or makes one number for ever."""
+        sample = {"station": "S1", "kind": "XS", "year": 2026}
+        try:
+            first, second = value.format(**sample, seq=1), value.format(**sample, seq=2)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"case_number_pattern {value!r} names only {{station}}, {{kind}}, {{year}} and "
+                             f"{{seq}} (with a format spec such as {{seq:05d}}): {exc!r}") from exc
+        if first == second:
+            raise ValueError(f"case_number_pattern {value!r} must contain {{seq}} (such as {{seq:05d}}), "
+                             "else every case of a station, kind and year gets the same number")
+        return value
 
     @field_validator("local_timezone")
     @classmethod

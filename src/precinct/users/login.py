@@ -38,6 +38,7 @@ from precinct.core.errors import (
     TooManyAttemptsError,
     ValidationError,
 )
+from precinct.core.i18n import texts
 from precinct.core.security import (
     ENROLMENT_SCOPE,
     FULL_SCOPE,
@@ -93,8 +94,8 @@ def authenticate(
     with session.begin():
         registered = _register(session, username, ip, settings, now)
     if registered.attempt_id is None:
-        raise TooManyAttemptsError(f"too many failed log-ins for this account or from this address: wait "
-                                   f"{registered.wait_s:.0f} s before trying again", retry_after_s=registered.wait_s)
+        raise TooManyAttemptsError(texts.said("auth.too_many", wait=f"{registered.wait_s:.0f}"),
+                                   retry_after_s=registered.wait_s)
     user = registered.user
     password_ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)  # same cost either way
     step = None
@@ -247,7 +248,7 @@ def start_enrolment(session: Session, *, actor: Actor, settings: Settings) -> mf
     """
     user = account_service.get_by_username(session, actor.username)
     if user.mfa_enrolled_at is not None:
-        raise ConflictError("this account has a second factor already; an admin can reset it if the device is lost")
+        raise ConflictError(texts.said("auth.mfa_already"))
     enrolment = mfa.new_enrolment(user.username)
     user.mfa_secret = mfa.seal(enrolment.secret, secret_key=settings.secret_key)
     user.mfa_last_step = None
@@ -270,12 +271,11 @@ def confirm_enrolment(session: Session, *, actor: Actor, code: str, settings: Se
     now = now or utcnow()
     user = account_service.get_by_username(session, actor.username)
     if user.mfa_secret is None or user.mfa_enrolled_at is not None:
-        raise ValidationError("start the enrolment first: POST /api/v1/auth/mfa/enrol")
+        raise ValidationError(texts.said("auth.enrol_not_started"))
     step = mfa.matching_step(mfa.unseal(user.mfa_secret, secret_key=settings.secret_key), code, now=now,
                              last_step=user.mfa_last_step)
     if step is None:
-        raise ValidationError("code: it does not match the new secret; check the authenticator app's clock and try "
-                              "the next code")
+        raise ValidationError("code: " + texts.said("auth.code_mismatch"), field="code")
     user.mfa_enrolled_at, user.mfa_last_step, user.tokens_valid_after = now, step, now
     codes = mfa.new_recovery_codes()
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

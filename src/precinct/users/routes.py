@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from precinct.api.deps import SessionDep, SettingsDep, SignedIn, client_ip, require
 from precinct.api.inputs import problem_with
 from precinct.core.errors import AuthenticationError, ValidationError
+from precinct.core.i18n import halves
 from precinct.core.permissions import Permission, permissions_of
 from precinct.core.security import Actor, verify_password
 from precinct.users import login, service
@@ -45,8 +46,9 @@ class LoginForm:
         for name, value in (("username", username), ("password", password), ("otp", otp),
                             ("recovery_code", recovery_code)):
             problem = problem_with(value)
-            if problem is not None:
-                raise ValidationError(f"{name} {problem}")
+            if problem is not None:  # said "中文 / English": each half names the field
+                zh, en = halves(problem) or (problem, problem)
+                raise ValidationError(f"{name}: {zh} / {name}: {en}", field=name)
         self.username, self.password, self.otp, self.recovery_code = username, password, otp, recovery_code
 
 
