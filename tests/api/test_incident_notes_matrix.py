@@ -12,6 +12,7 @@ import pytest
 from precinct.api.deps import RoleChecker
 from precinct.app import api_routes
 from precinct.core.permissions import Role
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
 from precinct.units import service as unit_service
@@ -74,7 +75,7 @@ def world(session, ids):
         incident = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=lon,
                                                                    lat=lat), actor=ADMIN_ACTOR)
         made |= {side: incident.id, f"{side}_unit": unit.id}
-    incident_service.assign_unit(session, made["west"], made["west_unit"], actor=ADMIN_ACTOR)
+    incident_lifecycle.assign_unit(session, made["west"], made["west_unit"], actor=ADMIN_ACTOR)
     crew(session, "patrol-officer", made["west_unit"])
     session.commit()
     return made
@@ -131,7 +132,7 @@ def test_an_officer_writes_notes_on_their_own_units_call_only(client, session, w
 
 @pytest.mark.parametrize("account", sorted(SEES))
 def test_current_assignments_are_those_in_the_scope(client, session, world, ids, account):
-    incident_service.assign_unit(session, world["east"], world["east_unit"], actor=ADMIN_ACTOR)
+    incident_lifecycle.assign_unit(session, world["east"], world["east_unit"], actor=ADMIN_ACTOR)
     session.commit()
     current = client.get("/api/v1/assignments/current", headers=_as(session, ids, account)).json()
     mine = {(a["incident_id"], a["unit_id"]) for a in current} & {(world["west"], world["west_unit"]),
@@ -143,10 +144,10 @@ def test_a_station_sees_its_unit_reinforcing_a_neighbour_as_the_listings_do(clie
     lent = unit_service.create(session, call_sign="N-west-2", unit_type=UnitType.PATROL_CAR,
                                home_station_id=ids["west_station"], status=UnitStatus.AVAILABLE,
                                lon=WEST[0], lat=WEST[1], actor=ADMIN_ACTOR)
-    incident_service.assign_unit(session, world["east"], lent.id, actor=ADMIN_ACTOR)  # across the border
+    incident_lifecycle.assign_unit(session, world["east"], lent.id, actor=ADMIN_ACTOR)  # across the border
     unrelated = incident_service.create(session, IncidentCreate(source="phone_110", type_code="theft", lon=EAST[0],
                                                                 lat=EAST[1]), actor=ADMIN_ACTOR)
-    incident_service.assign_unit(session, unrelated.id, world["east_unit"], actor=ADMIN_ACTOR)
+    incident_lifecycle.assign_unit(session, unrelated.id, world["east_unit"], actor=ADMIN_ACTOR)
     session.commit()
     headers = _as(session, ids, "west-desk")
     current = {(a["incident_id"], a["unit_id"]) for a in

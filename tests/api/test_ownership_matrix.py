@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from precinct.core.permissions import Role
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate, PartyCreate
 from precinct.units import service as unit_service
@@ -32,7 +33,7 @@ def world(session, ids):
         incident = incident_service.create(session, IncidentCreate(
             source="phone_110", type_code="theft", lon=lon, lat=lat,
             parties=[PartyCreate(kind="caller", name="王五", phone="13800000000")]), actor=ADMIN_ACTOR)
-        incident_service.assign_unit(session, incident.id, unit.id, actor=ADMIN_ACTOR)
+        incident_lifecycle.assign_unit(session, incident.id, unit.id, actor=ADMIN_ACTOR)
         incidents.append(incident)
     crew(session, "patrol-officer", units[0].id)
     for name, org in (("west-desk", ids["west_station"]), ("east-branch", ids["east"]), ("city-desk", ids["city"])):

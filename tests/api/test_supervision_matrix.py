@@ -2,7 +2,8 @@
 
 Beside the role matrix: every supervision route is called as every role; then accounts of station
 S1 (west), district D2 (east) and the city read and act on a west and an east incident; a patrol
-officer writes follow-ups on their own unit's incident only; bad time limits are refused whole.
+officer writes follow-ups on their own unit's incident only; the time-limit table is changed by the
+city's supervisors only; bad time limits are refused whole.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from sqlalchemy import func, select
 
 from precinct.api.deps import RoleChecker
 from precinct.app import api_routes
+from precinct.audit.models import AuditEntry
 from precinct.core.permissions import Role
 from precinct.dispatch import assignments
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -80,10 +83,10 @@ def world(session, ids):
                                    actor=ADMIN_ACTOR)
         closed, open_ = (incident_service.create(session, IncidentCreate(
             source="phone_110", type_code="theft", priority=1, lon=lon, lat=lat), actor=ADMIN_ACTOR) for _ in "ab")
-        incident_service.assign_unit(session, closed.id, unit.id, actor=ADMIN_ACTOR)
+        incident_lifecycle.assign_unit(session, closed.id, unit.id, actor=ADMIN_ACTOR)
         assignments.set_unit_status(session, unit.id, UnitStatus.ON_SCENE, actor=ADMIN_ACTOR)
-        incident_service.transition(session, closed.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
-                                    disposition=Disposition.RESOLVED, note="已处置")
+        incident_lifecycle.transition(session, closed.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
+                                      disposition=Disposition.RESOLVED, note="已处置")
         made |= {f"{side}_closed": closed.id, f"{side}_open": open_.id, f"{side}_unit": unit.id}
     crew(session, "patrol-officer", made["west_unit"])
     session.commit()
@@ -91,7 +94,8 @@ def world(session, ids):
 
 
 ACCOUNTS = {"west-desk": ("dispatcher", "west_station"), "east-branch": ("dispatcher", "east"),
-            "city-desk": ("dispatcher", "city"), "west-chief": ("supervisor", "west")}
+            "city-desk": ("dispatcher", "city"), "west-chief": ("supervisor", "west"),
+            "west-station-chief": ("supervisor", "west_station"), "city-chief": ("supervisor", "city")}
 
 
 def _as(session, ids, name):
@@ -161,6 +165,32 @@ def test_an_officer_follows_up_on_their_own_units_incidents_only(client, session
     desk = _as(session, ids, "west-desk")
     not_closed = client.post(f"{P}/incidents/{world['west_open']}/feedback", headers=desk, json={"text": "太早"})
     assert not_closed.status_code == 409
+
+
+LIMIT_CHANGE = {"limits": [{"priority": 1, "stage": "dispatch", "limit_s": 90}], "reason": "试行 / trial"}
+
+
+@pytest.mark.parametrize("account", ["west-station-chief", "west-chief"])
+def test_only_a_city_supervisor_changes_the_time_limit_table(client, session, ids, account):
+    versions = session.scalar(select(func.count()).select_from(TimeLimitVersion))
+    refused = client.post(f"{P}/time-limits", headers=_as(session, ids, account), json=LIMIT_CHANGE)
+    assert refused.status_code == 403, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "permission_denied"
+    assert "市局" in error["message"] and "only a supervisor of the city bureau" in error["message"]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(TimeLimitVersion)) == versions
+    assert session.scalar(select(func.count()).select_from(AuditEntry)
+                          .where(AuditEntry.action == "time_limits.update")) == 0
+    table = client.get(f"{P}/time-limits", headers=_as(session, ids, "city-desk")).json()
+    assert {(c["priority"], c["stage"]): c["limit_s"] for c in table["limits"]}[(1, "dispatch")] == 60
+
+
+def test_a_city_bureau_supervisor_changes_the_time_limit_table(client, session, ids):
+    created = client.post(f"{P}/time-limits", headers=_as(session, ids, "city-chief"), json=LIMIT_CHANGE)
+    assert created.status_code == 201, created.text
+    cells = {(c["priority"], c["stage"]): c["limit_s"] for c in created.json()["limits"]}
+    assert cells[(1, "dispatch")] == 90
 
 
 BAD_LIMITS = [

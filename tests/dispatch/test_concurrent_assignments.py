@@ -15,7 +15,7 @@ from precinct.app import session_factory
 from precinct.core.db import make_engine
 from precinct.core.errors import ConflictError
 from precinct.dispatch import assignments
-from precinct.incidents import service as incident_service
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.units.models import Unit, UnitStatus, UnitStatusChange
 from testkit import ADMIN_ACTOR
@@ -34,7 +34,7 @@ def factory(fresh_database_url):
 def _assign(factory, incident_id: int, unit_id: int):
     def go() -> int:
         with factory() as session:
-            assignment = incident_service.assign_unit(session, incident_id, unit_id, actor=ADMIN_ACTOR)
+            assignment = incident_lifecycle.assign_unit(session, incident_id, unit_id, actor=ADMIN_ACTOR)
             session.commit()
             return assignment.unit_id
     return go

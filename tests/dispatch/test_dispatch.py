@@ -17,6 +17,7 @@ from precinct.core.settings import BUNDLED_ROADS
 from precinct.dispatch import assignments, plans, service
 from precinct.dispatch.ranking import DispatchPolicy
 from precinct.geo import travel_times_to
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -113,6 +114,11 @@ def test_intake_in_one_round_trip_and_dispatch_in_one_step(client, auth, ids):
     attached = client.post(f"/api/v1/incidents/{second['incident']['id']}/duplicate-of", headers=dispatcher,
                            json={"original_id": data["incident"]["id"]})
     assert attached.status_code == 200 and attached.json()["disposition"] == "duplicate"
+    closing = [e["data"] for e in client.get(f"/api/v1/incidents/{second['incident']['id']}/events",
+                                             headers=dispatcher).json() if e["to_status"] == "closed"]
+    original = data["incident"]["id"]
+    assert [(d["duplicate_of"], d["note"]) for d in closing] == [  # the console words it from duplicate_of
+        (original, f"与警情 {original} 重复 / duplicate of incident {original}")]
 
     best = data["recommendations"]["items"][0]["unit_id"]
     dispatched = client.post(f"/api/v1/incidents/{data['incident']['id']}/assignments", headers=dispatcher,
@@ -201,6 +207,9 @@ def test_handoffs_transfer_or_join(client, auth, session):
                            json={"agency": "fire", "mode": "transfer", "reason": "building fire"})
     assert transfer.status_code == 201
     assert client.get(f"/api/v1/incidents/{first.id}", headers=headers).json()["status"] == "transferred"
+    moved = [e["data"] for e in client.get(f"/api/v1/incidents/{first.id}/events", headers=headers).json()
+             if e["to_status"] == "transferred"]
+    assert [(d["agency"], d["note"]) for d in moved] == [("fire", "building fire")]  # the note is the reason as given
     assert [h["agency"] for h in client.get(f"/api/v1/incidents/{first.id}/handoffs",
                                             headers=headers).json()] == ["fire"]
     again = client.post(f"/api/v1/incidents/{first.id}/handoffs", headers=headers,
@@ -235,6 +244,9 @@ def test_officer_acknowledges_and_unacknowledged_assignments_escalate(client, au
     assert acked.status_code == 200 and acked.json()["acknowledged_at"] is not None
     kinds = [e["kind"] for e in client.get(f"/api/v1/incidents/{incident.id}/events", headers=headers).json()]
     assert kinds.count("escalated") == 1 and "acknowledged" in kinds
+    said = next(e["data"] for e in client.get(f"/api/v1/incidents/{incident.id}/events", headers=headers).json()
+                if e["kind"] == "escalated")
+    assert (said["zh"], said["en"]) == ("派警60秒未确认", "assignment not acknowledged within 60 s")  # both languages
     unlinked = client.get("/api/v1/officer/assignment", headers=headers)
     assert unlinked.status_code == 200
 
@@ -256,8 +268,8 @@ def test_plan_and_level_validation(session, ids):
         service.attach_duplicate(session, incident.id, incident.id, actor=ADMIN_ACTOR)
     closed = _incident(session)
     session.flush()
-    incident_service.transition(session, closed.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
-                                disposition=Disposition.RESOLVED, note="已处置")
+    incident_lifecycle.transition(session, closed.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
+                                  disposition=Disposition.RESOLVED, note="已处置")
     with pytest.raises(ConflictError, match="attach to an open incident"):
         service.attach_duplicate(session, incident.id, closed.id, actor=ADMIN_ACTOR)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from precinct.core.db import utcnow
 from precinct.dispatch import assignments
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -50,9 +51,9 @@ def one(session, incident_id, stage: Stage):
 
 def work_through(session, incident, unit_id, *, close=True):
     """Assign the unit, report it on scene and (``close``) close the incident with feedback."""
-    incident_service.assign_unit(session, incident.id, unit_id, actor=ADMIN_ACTOR)
+    incident_lifecycle.assign_unit(session, incident.id, unit_id, actor=ADMIN_ACTOR)
     assignments.set_unit_status(session, unit_id, UnitStatus.ON_SCENE, actor=ADMIN_ACTOR)
     if close:
-        incident_service.transition(session, incident.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
-                                    disposition=Disposition.RESOLVED, note="劝离 / sent away")
+        incident_lifecycle.transition(session, incident.id, IncidentStatus.CLOSED, actor=ADMIN_ACTOR,
+                                      disposition=Disposition.RESOLVED, note="劝离 / sent away")
     session.flush()

@@ -15,8 +15,9 @@ from precinct.audit import service as audit_service
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
-from precinct.incidents.messages import said
+from precinct.incidents.messages import field_error, said
 from precinct.incidents.models import Assignment, Disposition, Incident, IncidentEvent, IncidentStatus
 from precinct.incidents.status import OPEN_STATUSES, PROGRESS_RANK
 from precinct.live import hooks as live
@@ -37,9 +38,11 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     forward. ``available`` from a busy status clears the assignment. ``dispatched`` is reached only
     by assigning the unit to an incident. A patrol officer reports for their own unit only.
 
-    The last unit on an incident that is on scene never clears and leaves the incident open without
-    a unit: with a ``disposition`` (and the feedback ``note`` closing needs) the report closes the
-    incident, which frees the unit; without one it is refused (ConflictError naming what to do).
+    A report with a ``disposition`` (and the feedback ``note`` closing needs) clears and closes: it
+    closes the unit's incident, which frees its units; with no incident to close it is refused.
+    Without one, the last unit of an open incident never leaves it open without a unit: on scene
+    the report is refused (ConflictError naming what to do); before arriving (dispatched, en route:
+    stood down, diverted) the incident goes back to ``received``, in the queue to be sent again.
 
     The report locks the row of the unit's incident, then the unit's (the order assignments take
     them), and works on what it read under the locks: units of one incident reporting at once all
@@ -52,17 +55,25 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     unit = _lock_unit_and_its_incident(session, unit_id)
     now = utcnow()
     assignment = current_assignment(session, unit.id) if unit.status in BUSY_STATUSES else None
-    if target == UnitStatus.AVAILABLE and assignment is not None and _last_on_scene(session, assignment):
-        if disposition is None:
+    if disposition is not None and (target != UnitStatus.AVAILABLE or assignment is None):
+        raise field_error("disposition", "clear.no_incident", unit=unit.call_sign)
+    back_to_queue = None
+    if target == UnitStatus.AVAILABLE and assignment is not None:
+        if disposition is not None:
+            incident_lifecycle.transition(session, assignment.incident_id, IncidentStatus.CLOSED, actor=actor,
+                                          disposition=disposition, note=note)
+            flush_or_conflict(session, f"unit {unit.call_sign}")
+            audit_service.record(session, actor=actor, action="unit.status", resource_type="unit",
+                                 resource_id=unit.id, detail={"status": target.value,
+                                                              "incident_id": assignment.incident_id})
+            return unit
+        back_to_queue = _left_without_a_unit(session, assignment)
+        if back_to_queue is not None and back_to_queue.status == IncidentStatus.ON_SCENE:
             raise ConflictError(said("clear.last_on_scene", unit=unit.call_sign, id=assignment.incident_id))
-        incident_service.transition(session, assignment.incident_id, IncidentStatus.CLOSED, actor=actor,
-                                    disposition=disposition, note=note)
-        flush_or_conflict(session, f"unit {unit.call_sign}")
-        audit_service.record(session, actor=actor, action="unit.status", resource_type="unit", resource_id=unit.id,
-                             detail={"status": target.value, "incident_id": assignment.incident_id})
-        return unit
     unit_service.apply_status(session, unit, target, actor=actor, at=now,
                               incident_id=assignment.incident_id if assignment else None)
+    if back_to_queue is not None:
+        _back_to_queue(session, back_to_queue, unit, actor=actor, at=now)
     if assignment is not None:
         if target == UnitStatus.EN_ROUTE:
             assignment.en_route_at = now
@@ -81,14 +92,25 @@ def set_unit_status(session: Session, unit_id: int, target: UnitStatus, *, actor
     return unit
 
 
-def _last_on_scene(session: Session, assignment: Assignment) -> bool:
-    """Whether ``assignment``'s incident is open and on scene with no other unit still on it."""
+def _left_without_a_unit(session: Session, assignment: Assignment) -> Incident | None:
+    """Return the incident of ``assignment`` if it is open and no other unit is still on it, else None."""
     incident = session.get(Incident, assignment.incident_id)
-    if incident is None or incident.status != IncidentStatus.ON_SCENE:
-        return False
-    return session.scalar(select(Assignment.id).where(
+    if incident is None or incident.status not in OPEN_STATUSES:
+        return None
+    other = session.scalar(select(Assignment.id).where(
         Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None), Assignment.id != assignment.id)
-        .limit(1)) is None
+        .limit(1))
+    return incident if other is None else None
+
+
+def _back_to_queue(session: Session, incident: Incident, unit: Unit, *, actor: Actor, at: datetime) -> None:
+    """Put an incident whose last unit cleared before arriving back in the queue (``received``)."""
+    session.add(IncidentEvent(
+        incident_id=incident.id, at=at, actor=actor.username, kind="status", from_status=incident.status.value,
+        to_status=IncidentStatus.RECEIVED.value,
+        data={"unit_id": unit.id, "call_sign": unit.call_sign, "reason": "last_unit_cleared"}))
+    incident.status = IncidentStatus.RECEIVED
+    incident.updated_at = at
 
 
 def _lock_unit_and_its_incident(session: Session, unit_id: int) -> Unit:
@@ -171,7 +193,9 @@ def escalate_unacknowledged(
         assignment.escalated_at = now
         session.add(IncidentEvent(incident_id=assignment.incident_id, at=now, actor=actor.username, kind="escalated",
                                   data={"unit_id": assignment.unit_id,
-                                        "reason": f"not acknowledged within {int(timeout_s)} s"}))
+                                        "reason": f"not acknowledged within {int(timeout_s)} s",
+                                        "zh": f"派警{int(timeout_s)}秒未确认",
+                                        "en": f"assignment not acknowledged within {int(timeout_s)} s"}))
         placed = session.execute(select(Incident.station_id, Incident.district_id)
                                  .where(Incident.id == assignment.incident_id)).one()
         unit_station = session.scalar(select(Unit.home_station_id).where(Unit.id == assignment.unit_id))

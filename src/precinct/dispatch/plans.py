@@ -15,9 +15,11 @@ from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import ValidationError
 from precinct.core.security import Actor
+from precinct.dispatch.messages import field_error
 from precinct.dispatch.models import Agency, DutyLevelChange, ResponsePlan
 from precinct.incidents import service as incident_service
 from precinct.live import hooks as live
+from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.units.models import Unit, UnitStatus, UnitType
 
@@ -115,7 +117,11 @@ def save_plan(
     checklist: list[dict[str, str]],
     notify: list[str], actor: Actor,
 ) -> ResponsePlan:
-    """Add a new version of a plan; the previous version is kept, inactive."""
+    """Add a new version of a plan; the previous version is kept, inactive.
+
+    A district's plan is saved by the branch itself or the city bureau; the city-wide plan (no
+    ``district_id``) by the city bureau only (both 422 naming ``district_id``).
+    """
     incident_service.get_type(session, type_code)
     if not unit_types:
         raise ValidationError("unit_types must name at least one unit type to send")
@@ -124,6 +130,11 @@ def save_plan(
             raise ValidationError(f"unit_types entry {entry} needs a known unit_type and a count of 1-20")
     if district_id is not None:
         _district(session, district_id)
+    within = org_service.scope_for(session, actor)
+    if district_id is None and not within.citywide:
+        raise field_error("district_id", "plans.citywide_plan")
+    if district_id is not None and not within.holds(district_id):
+        raise field_error("district_id", "plans.district_outside_scope", id=district_id)
     scope = ResponsePlan.district_id.is_(None) if district_id is None else ResponsePlan.district_id == district_id
     previous = session.scalar(select(func.max(ResponsePlan.version))
                               .where(ResponsePlan.type_code == type_code, scope)) or 0
@@ -150,7 +161,7 @@ def plan_history(session: Session, type_code: str) -> list[ResponsePlan]:
 def _district(session: Session, district_id: int) -> OrgUnit:
     district = session.get(OrgUnit, district_id)
     if district is None or district.tier != OrgTier.DISTRICT:
-        raise ValidationError(f"district_id {district_id} does not name a district branch")
+        raise field_error("district_id", "plans.not_a_district", id=district_id)
     return district
 
 
@@ -207,16 +218,22 @@ def current_levels(session: Session) -> list[DutyLevelView]:
 def set_level(session: Session, *, district_id: int, level: int, reason: str, actor: Actor) -> DutyLevelChange:
     """Set a district's duty level (1 = I, highest .. 4 = IV, normal), audited and pushed live.
 
+    The district must lie in the actor's scope: a district branch sets its own level, the city
+    every district's; a station's account sets none (the level holds for the branch's stations).
+
     Raises
     ------
     ValidationError
-        For an unknown level, a missing reason, or a district that does not exist.
+        For an unknown level, a missing reason, or a district that does not exist or lies outside
+        the actor's scope (naming ``district_id``).
     """
     if level not in DUTY_LEVELS:
         raise ValidationError("level must be 1 (I, highest), 2, 3 or 4 (IV, normal)")
     if len(reason.strip()) < 2:
         raise ValidationError("give a reason for changing the duty level")
     _district(session, district_id)
+    if not org_service.scope_for(session, actor).holds(district_id):
+        raise field_error("district_id", "duty_level.district_outside_scope", id=district_id)
     change = DutyLevelChange(district_id=district_id, level=level, reason=reason.strip(), set_at=utcnow(),
                              set_by=actor.username)
     session.add(change)

@@ -35,6 +35,7 @@ from precinct.dispatch.ranking import (
 )
 from precinct.geo import RoadGraph
 from precinct.geo.distance import haversine_m as distance_m
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Disposition, Incident, IncidentEvent, IncidentStatus, IncidentType
 from precinct.incidents.status import OPEN_STATUSES
@@ -104,7 +105,7 @@ def recommend(
 
     With ``actor``, the incident must lie in the actor's scope (else NotFoundError) and only the
     units the actor may send are ranked: their scope's, and as reinforcement those of the stations
-    bordering the incident's (:func:`precinct.incidents.service.may_send`).
+    bordering the incident's (:func:`precinct.incidents.lifecycle.may_send`).
 
     With the move-up it calls for and the duty-level warning. ``graph=None`` ranks by straight-line
     distance only (for cities without a road file). ``units`` may pass a snapshot taken earlier;
@@ -226,8 +227,10 @@ def attach_duplicate(session: Session, incident_id: int, original_id: int, *, ac
     original = incident_service.get_visible(session, original_id, actor)
     if original.status not in OPEN_STATUSES:
         raise ConflictError(f"incident {original_id} is {original.status.value}; attach to an open incident")
-    incident = incident_service.transition(session, incident_id, IncidentStatus.CLOSED, actor=actor,
-                                           disposition=Disposition.DUPLICATE, note=f"duplicate of {original_id}")
+    incident = incident_lifecycle.transition(session, incident_id, IncidentStatus.CLOSED, actor=actor,
+                                             disposition=Disposition.DUPLICATE,
+                                             note=f"与警情 {original_id} 重复 / duplicate of incident {original_id}",
+                                             detail={"duplicate_of": original_id})
     session.add(IncidentEvent(incident_id=original.id, at=utcnow(), actor=actor.username, kind="duplicate_attached",
                               data={"duplicate_id": incident_id}))
     audit_service.record(session, actor=actor, action="incident.duplicate_of", resource_type="incident",
@@ -252,8 +255,8 @@ def hand_off(
                       actor=actor.username)
     session.add(handoff)
     if mode == HandoffMode.TRANSFER:
-        incident_service.transition(session, incident.id, IncidentStatus.TRANSFERRED, actor=actor,
-                                    note=f"transferred to {agency.value}: {reason}")
+        incident_lifecycle.transition(session, incident.id, IncidentStatus.TRANSFERRED, actor=actor,
+                                      note=reason.strip(), detail={"agency": agency.value})
     else:
         session.add(IncidentEvent(incident_id=incident.id, at=handoff.at, actor=actor.username, kind="joint_handling",
                                   data={"agency": agency.value, "reason": reason}))

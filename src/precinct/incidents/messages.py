@@ -18,6 +18,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{unit} is the last unit on scene of incident {id}; clearing it would leave the incident open without a "
               "unit: send a disposition and a feedback note with this report to close it, close it first with POST "
               "/incidents/{id}/transitions, or have another unit assigned"},
+    "incident.not_found": {"zh-CN": "警情 {id} 不存在", "en": "incident {id} does not exist"},
+    "incident.type_unknown": {"zh-CN": "警情类型 {code!r} 不在警情类型表中；见 GET /api/v1/incident-types",
+                              "en": "type_code {code!r} is not in the incident type list; see GET "
+                                    "/api/v1/incident-types"},
+    "incident.external_taken": {"zh-CN": "外部编号 {external_id!r} 的警情已存在",
+                                "en": "an incident with external_id {external_id!r} already exists"},
+    "incident.call_taker_source": {"zh-CN": "接警员登记报警人所报的警情：来源 officer_initiated 用于民警自行发现的警情",
+                                   "en": "a call taker files what callers report: source officer_initiated is for the "
+                                         "incidents officers find themselves"},
+    "incident.officer_source": {"zh-CN": "巡逻民警登记自行发现的警情：来源请用 officer_initiated",
+                                "en": "a patrol officer files the incidents they find themselves: use source "
+                                      "officer_initiated"},
+    "clear.no_incident": {
+        "zh-CN": "{unit} 当前没有处置中的警情，处置结果只能在恢复空闲并结案时给出",
+        "en": "{unit} is on no incident; a disposition is given only when clearing and closing one"},
 }
 
 

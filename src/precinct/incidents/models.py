@@ -6,8 +6,8 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import NO_VALUE, Mapped, mapped_column
 
 from precinct.core.db import Base, UTCDateTime, enum_type, utcnow
 
@@ -106,9 +106,25 @@ class Incident(Base):
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the incident entered its current status (None: not since this column exists; read updated_at)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the open stage of the call's handling (dispatch, arrival or handling) and its deadline and amber time, as
+    #: the supervision package stored them when the stage began (None: no such stage open, or no time limits)
+    due_stage: Mapped[str | None] = mapped_column(String(16))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the stations, other than its own, whose units were sent to it (reinforcement): they see it too
+    reinforcing_station_ids: Mapped[list[int] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+@event.listens_for(Incident.status, "set", active_history=True)
+def _stamp_status_change(target: Incident, value: IncidentStatus, old: object, _initiator: object) -> None:
+    """Stamp ``status_at`` whenever a stored incident's status really changes (edits and reinforcements don't)."""
+    if old is not NO_VALUE and old != value:
+        target.status_at = utcnow()
 
 
 class IncidentEvent(Base):

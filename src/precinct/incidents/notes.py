@@ -18,6 +18,8 @@ from precinct.audit import service as audit_service
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.incidents import lifecycle as incident_lifecycle
+from precinct.incidents import parties as incident_parties
 from precinct.incidents import service as incident_service
 from precinct.incidents.messages import field_error, said
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentNote
@@ -38,7 +40,7 @@ def visible_incident(session: Session, incident_id: int, actor: Actor) -> Incide
         If there is no such incident or it is not the actor's to see (its existence does not leak).
     """
     incident = incident_service.get(session, incident_id)
-    if incident_service.may_read_personal_data(session, incident, actor):  # the same rule: own unit's, or in scope
+    if incident_parties.may_read_personal_data(session, incident, actor):  # the same rule: own unit's, or in scope
         return incident
     raise NotFoundError(f"incident {incident_id} does not exist")
 
@@ -66,7 +68,7 @@ def add_note(session: Session, incident_id: int, text: str, *, actor: Actor) -> 
     if not text:
         raise field_error("text", "note.blank")
     incident = visible_incident(session, incident_id, actor)
-    incident_service.check_own_incident(session, incident, actor)
+    incident_lifecycle.check_own_incident(session, incident, actor)
     note = IncidentNote(incident_id=incident.id, at=utcnow(), author=actor.username,
                         author_role=actor.role.value if actor.role else "", text=text)
     session.add(note)

@@ -11,7 +11,8 @@ from pydantic import AwareDatetime
 from precinct.api.deps import SessionDep, WriteSessionDep, require
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.incidents import service
+from precinct.incidents import lifecycle, service
+from precinct.incidents import parties as incident_parties
 from precinct.incidents.models import (
     Assignment,
     Incident,
@@ -98,7 +99,7 @@ def transition_incident(
     actor: Annotated[Actor, require(Permission.FIELD_STATUS)],
 ) -> Incident:
     """Move an incident along its status machine (409 with the allowed moves for an illegal one)."""
-    incident = service.transition(
+    incident = lifecycle.transition(
         session, incident_id, body.status, actor=actor, disposition=body.disposition, note=body.note
     )
     session.commit()
@@ -112,7 +113,7 @@ def assign_unit(
     incident_id: int, body: AssignUnit, session: SessionDep, actor: Annotated[Actor, require(Permission.DISPATCH)]
 ) -> Assignment:
     """Send an available unit to an incident."""
-    assignment = service.assign_unit(session, incident_id, body.unit_id, actor=actor)
+    assignment = lifecycle.assign_unit(session, incident_id, body.unit_id, actor=actor)
     session.commit()
     return assignment
 
@@ -146,7 +147,7 @@ def list_parties(
     A patrol officer reads only incidents their unit was sent to; anyone else only incidents in
     their scope; another incident answers 404.
     """
-    parties = service.list_parties(session, incident_id, actor=actor, purpose=purpose, reason=reason)
+    parties = incident_parties.list_parties(session, incident_id, actor=actor, purpose=purpose, reason=reason)
     session.commit()
     return parties
 

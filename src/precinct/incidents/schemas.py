@@ -45,7 +45,8 @@ class IncidentCreate(RequestModel):
     @classmethod
     def _not_null_island(cls, lat: float, info: ValidationInfo) -> float:
         if lat == 0 and info.data.get("lon") == 0:
-            raise ValueError("lon and lat are both 0 (\"null island\", a device's default, not a place): "
+            raise ValueError("经纬度均为 0（“零岛”，设备的默认值，不是地点）：请发送报警人的位置 / "
+                             "lon and lat are both 0 (\"null island\", a device's default, not a place): "
                              "send the caller's position")
         return lat
 
@@ -74,7 +75,19 @@ class IncidentRead(BaseModel):
     extra: dict[str, Any] | None
     created_by: str
     updated_at: datetime
+    status_at: datetime | None = None  # when it entered its status; None for records from before it was kept
+    due_stage: str | None = Field(default=None, description=(
+        "the open stage of its handling that has a time limit: dispatch, arrival or handling (None: none open)"))
+    due_at: datetime | None = Field(default=None, description="that stage's deadline, as the server stored it")
+    due_warn_at: datetime | None = Field(default=None, description="from when that deadline shows amber")
+    reinforcing_station_ids: list[int] = Field(default_factory=list, description=(
+        "the stations, other than its own, whose units were sent to it: they see it too"))
     version: int
+
+    @field_validator("reinforcing_station_ids", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: list[int] | None) -> list[int]:
+        return value or []
 
 
 class IncidentPage(BaseModel):

@@ -1,4 +1,8 @@
-"""Incidents: intake, queries, status changes, unit assignment and audited personal data."""
+"""Incidents: the type list, intake, and the reads within an account's scope.
+
+Status changes and unit assignment are in :mod:`precinct.incidents.lifecycle`; the audited
+reads of personal data in :mod:`precinct.incidents.parties`.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +17,24 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
-from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
+from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from precinct.core.i18n import MESSAGES
+from precinct.core.i18n import texts
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
+from precinct.incidents.messages import said
 from precinct.incidents.models import (
     Assignment,
-    Disposition,
     Incident,
     IncidentEvent,
     IncidentParty,
     IncidentSource,
     IncidentStatus,
     IncidentType,
-    ReadPurpose,
 )
 from precinct.incidents.schemas import IncidentCreate
-from precinct.incidents.status import FINAL_STATUSES, check_feedback, check_reopen, check_transition
 from precinct.org import service as org_service
-from precinct.units import service as unit_service
-from precinct.units.models import Unit, UnitStatus
-from precinct.units.status import BUSY_STATUSES
+from precinct.units.models import Unit
 
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 
@@ -93,7 +93,7 @@ def get_type(session: Session, code: str) -> TypeInfo:
     """Return the active incident type ``code``; ValidationError if it is unknown or retired."""
     incident_type = _type_table(session).get(code)
     if incident_type is None or not incident_type.active:
-        raise ValidationError(f"type_code {code!r} is not in the incident type list; see GET /api/v1/incident-types")
+        raise ValidationError(said("incident.type_unknown", code=code), field="type_code")
     return incident_type
 
 
@@ -129,9 +129,9 @@ def create_many(
         incident_type = get_type(session, data.type_code)
         received_at = data.received_at or now
         if received_at > now + MAX_FUTURE_SKEW:
-            raise ValidationError("received_at lies in the future; send the time the call was received")
+            raise texts.field_error("received_at", "incident.received_in_future")
         if data.external_id and session.scalar(select(Incident.id).where(Incident.external_id == data.external_id)):
-            raise ConflictError(f"an incident with external_id {data.external_id!r} already exists")
+            raise ConflictError(said("incident.external_taken", external_id=data.external_id))
         place = org_service.resolve(session, data.lon, data.lat)
         incidents.append(Incident(
             external_id=data.external_id,
@@ -156,12 +156,18 @@ def create_many(
             closed_at=None,
             drill_run_id=None,
             extra=None,
+            reinforcing_station_ids=None,
+            due_stage=None,  # the dispatch deadline goes on before the INSERT (supervision's flush hook)
+            due_at=None,
+            due_warn_at=None,
         ))
     session.add_all(incidents)
     session.flush()
     for (data, actor), incident in zip(calls, incidents, strict=True):
-        _event(session, incident, actor, "created", None, IncidentStatus.RECEIVED, at=now,
-               data={"source": data.source.value, "type_code": incident.type_code, "simulated": simulated})
+        session.add(IncidentEvent(
+            incident_id=incident.id, at=now, actor=actor.username, kind="created", from_status=None,
+            to_status=IncidentStatus.RECEIVED.value,
+            data={"source": data.source.value, "type_code": incident.type_code, "simulated": simulated}))
         for party in data.parties:
             session.add(IncidentParty(incident_id=incident.id, **party.model_dump()))
         audit_service.record(
@@ -171,11 +177,46 @@ def create_many(
     return incidents
 
 
+def check_source(source: IncidentSource, actor: Actor) -> None:
+    """Check that the actor's role may file an incident of this source.
+
+    A call taker files what callers report, never an officer-initiated incident; a patrol
+    officer files the incidents they find themselves (officer-initiated).
+
+    Raises
+    ------
+    PermissionDeniedError
+        When the source does not fit the actor's role.
+    """
+    if source == IncidentSource.OFFICER_INITIATED and actor.role == Role.CALL_TAKER:
+        raise PermissionDeniedError(said("incident.call_taker_source"))
+    if actor.role == Role.PATROL_OFFICER and source != IncidentSource.OFFICER_INITIATED:
+        raise PermissionDeniedError(said("incident.officer_source"))
+
+
 def get(session: Session, incident_id: int) -> Incident:
     """Return an incident; NotFoundError if there is none."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFoundError(f"incident {incident_id} does not exist")
+        raise NotFoundError(said("incident.not_found", id=incident_id))
+    return incident
+
+
+def get_for_update(session: Session, incident_id: int) -> Incident:
+    """Return an incident with its row locked until the transaction ends, freshly read.
+
+    ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every writing transaction already holds the
+    database-wide write lock (``BEGIN IMMEDIATE``). What the session had loaded of the incident
+    before is overwritten by the locked read.
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such incident.
+    """
+    incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+    if incident is None:
+        raise NotFoundError(said("incident.not_found", id=incident_id))
     return incident
 
 
@@ -219,7 +260,7 @@ def get_visible(session: Session, incident_id: int, actor: Actor, *, for_update:
     """
     incident = get_for_update(session, incident_id) if for_update else get(session, incident_id)
     if not visible_to(session, incident, actor):
-        raise NotFoundError(f"incident {incident_id} does not exist")
+        raise NotFoundError(said("incident.not_found", id=incident_id))
     return incident
 
 
@@ -288,281 +329,3 @@ def assignments(session: Session, incident_id: int, *, actor: Actor) -> list[Ass
     return list(session.scalars(
         select(Assignment).where(Assignment.incident_id == incident_id).order_by(Assignment.id)
     ))
-
-
-# ---- status and dispatch --------------------------------------------------------------------
-
-
-def check_source(source: IncidentSource, actor: Actor) -> None:
-    """Check that the actor's role may file an incident of this source.
-
-    A call taker files what callers report, never an officer-initiated incident; a patrol
-    officer files the incidents they find themselves (officer-initiated).
-
-    Raises
-    ------
-    PermissionDeniedError
-        When the source does not fit the actor's role.
-    """
-    if source == IncidentSource.OFFICER_INITIATED and actor.role == Role.CALL_TAKER:
-        raise PermissionDeniedError("a call taker files what callers report: source officer_initiated is for the "
-                                    "incidents officers find themselves")
-    if actor.role == Role.PATROL_OFFICER and source != IncidentSource.OFFICER_INITIATED:
-        raise PermissionDeniedError("a patrol officer files the incidents they find themselves: use source "
-                                    "officer_initiated")
-
-
-def check_own_incident(session: Session, incident: Incident, actor: Actor) -> None:
-    """Check that a patrol officer acts only on incidents their unit is assigned to now.
-
-    Raises
-    ------
-    PermissionDeniedError
-        If ``actor`` is a patrol officer whose unit has no open assignment on ``incident``.
-    """
-    if actor.role != Role.PATROL_OFFICER:
-        return
-    assigned = actor.unit_id is not None and session.scalar(select(Assignment.id).where(
-        Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id,
-        Assignment.cleared_at.is_(None)).limit(1)) is not None
-    if not assigned:
-        raise PermissionDeniedError(f"incident {incident.id} is not your unit's: a patrol officer acts on the "
-                                    "incidents their own unit is sent to")
-
-
-@conflicts_as_domain_errors
-def transition(
-    session: Session,
-    incident_id: int,
-    target: IncidentStatus,
-    *,
-    actor: Actor,
-    disposition: Disposition | None = None,
-    note: str = "",
-) -> Incident:
-    """Move an incident along its status machine; closing or transferring frees its units.
-
-    A patrol officer moves only their own unit's incidents (:func:`check_own_incident`). Closing
-    needs a disposition and, in ``note``, a short feedback text (反馈).
-    """
-    incident = get_visible(session, incident_id, actor)
-    check_own_incident(session, incident, actor)
-    if target == IncidentStatus.DISPATCHED:
-        raise ValidationError("an incident becomes dispatched by assigning a unit: POST /incidents/{id}/assignments")
-    check_transition(incident.status, target, disposition)
-    check_feedback(target, note)
-    now = utcnow()
-    previous = incident.status
-    incident.status = target
-    incident.updated_at = now
-    if target in FINAL_STATUSES:
-        incident.disposition = disposition
-        incident.closed_at = now
-        _release_units(session, incident, actor=actor, at=now)
-    _event(session, incident, actor, "status", previous, target, at=now,
-           data={"disposition": disposition.value if disposition else None, "note": note or None})
-    flush_or_conflict(session, f"incident {incident.id}")
-    audit_service.record(
-        session, actor=actor, action="incident.transition", resource_type="incident", resource_id=incident.id,
-        detail={"from": previous.value, "to": target.value, "disposition": disposition.value if disposition else None},
-    )
-    return incident
-
-
-MIN_REOPEN_REASON_LENGTH = 2
-
-
-@conflicts_as_domain_errors
-def reopen(session: Session, incident_id: int, *, reason: str, actor: Actor) -> Incident:
-    """Take a closed incident back to ``received`` (a supervisor's decision, with a reason); audited.
-
-    The disposition and closing time are cleared (the ``reopened`` event keeps the old
-    disposition and the reason); the incident waits for a unit again. Who may reopen, and which
-    incidents (scope), is checked by the caller.
-
-    Raises
-    ------
-    ValidationError
-        Without a reason.
-    ConflictError
-        If the incident is not closed.
-    """
-    reason = reason.strip()
-    if len(reason) < MIN_REOPEN_REASON_LENGTH:
-        raise ValidationError("reason: " + MESSAGES["incident.reopen_reason"]["zh-CN"] + " / "
-                              + MESSAGES["incident.reopen_reason"]["en"])
-    incident = get_for_update(session, incident_id)
-    check_reopen(incident.status)
-    now = utcnow()
-    previous, disposition = incident.status, incident.disposition
-    incident.status = IncidentStatus.RECEIVED
-    incident.disposition = None
-    incident.closed_at = None
-    incident.updated_at = now
-    _event(session, incident, actor, "reopened", previous, IncidentStatus.RECEIVED, at=now,
-           data={"reason": reason, "disposition": disposition.value if disposition else None})
-    flush_or_conflict(session, f"incident {incident.id}")
-    audit_service.record(session, actor=actor, action="incident.reopen", resource_type="incident",
-                         resource_id=incident.id, detail={"reason": reason})
-    return incident
-
-
-def get_for_update(session: Session, incident_id: int) -> Incident:
-    """Return an incident with its row locked until the transaction ends, freshly read.
-
-    ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every writing transaction already holds the
-    database-wide write lock (``BEGIN IMMEDIATE``). What the session had loaded of the incident
-    before is overwritten by the locked read.
-
-    Raises
-    ------
-    NotFoundError
-        If there is no such incident.
-    """
-    incident = session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
-    if incident is None:
-        raise NotFoundError(f"incident {incident_id} does not exist")
-    return incident
-
-
-@conflicts_as_domain_errors
-def assign_unit(session: Session, incident_id: int, unit_id: int, *, actor: Actor) -> Assignment:
-    """Send an available unit to an incident.
-
-    Concurrent assignments take the incident's row lock, then the unit's (always in this order,
-    as the units' status reports do), and check what they read under the locks. So several
-    dispatchers sending different units to one incident at once all succeed (the first moves it
-    from ``received`` to ``dispatched``), and of two sending the same unit exactly one wins: the
-    other is told the unit is no longer available.
-
-    A dispatcher sends the units of their scope, and as reinforcement across the boundary those of
-    the stations bordering the incident's (:func:`may_send`).
-
-    Raises
-    ------
-    NotFoundError
-        If the incident or the unit does not exist or lies outside the actor's scope.
-    ConflictError
-        If the incident is closed or transferred, or the unit is not available.
-    """
-    incident = get_visible(session, incident_id, actor, for_update=True)
-    if incident.status in FINAL_STATUSES:
-        raise ConflictError(f"incident {incident.id} is {incident.status.value}; it takes no more units")
-    unit = unit_service.get(session, unit_id, for_update=True)
-    if not may_send(session, unit, incident, actor):
-        raise NotFoundError(f"unit {unit_id} does not exist")
-    if unit.status != UnitStatus.AVAILABLE:
-        raise ConflictError(_not_available(session, unit, incident.id))
-    now = utcnow()
-    unit_service.apply_status(session, unit, UnitStatus.DISPATCHED, actor=actor, at=now, incident_id=incident.id)
-    assignment = Assignment(incident_id=incident.id, unit_id=unit.id, dispatched_at=now, dispatched_by=actor.username)
-    session.add(assignment)
-    previous = incident.status
-    if previous == IncidentStatus.RECEIVED:
-        incident.status = IncidentStatus.DISPATCHED
-    incident.updated_at = now
-    _event(session, incident, actor, "assigned", previous, incident.status, at=now,
-           data={"unit_id": unit.id, "call_sign": unit.call_sign})
-    flush_or_conflict(session, f"incident {incident.id} or unit {unit.call_sign}")
-    audit_service.record(
-        session, actor=actor, action="incident.assign", resource_type="incident", resource_id=incident.id,
-        detail={"unit_id": unit.id},
-    )
-    return assignment
-
-
-def may_send(session: Session, unit: Unit, incident: Incident, actor: Actor) -> bool:
-    """Tell whether ``actor`` may send ``unit`` to ``incident``.
-
-    A unit of the actor's scope, or one from a station bordering the incident's station: the
-    reinforcement a neighbouring station lends. City-wide accounts send any unit.
-    """
-    scope = org_service.scope_for(session, actor)
-    if scope.citywide or scope.holds(unit.home_station_id):
-        return True
-    return unit.home_station_id in org_service.neighbouring_stations(session, incident.station_id)
-
-
-def _not_available(session: Session, unit: Unit, incident_id: int) -> str:
-    """Say why ``unit`` cannot be sent to incident ``incident_id`` (its status, and where it is sent)."""
-    sent_to = session.scalar(select(Assignment.incident_id).where(
-        Assignment.unit_id == unit.id, Assignment.cleared_at.is_(None)).order_by(Assignment.id.desc()).limit(1))
-    if sent_to == incident_id:
-        return f"unit {unit.call_sign} is not available: it is already assigned to incident {incident_id}"
-    where = f" (assigned to incident {sent_to})" if sent_to is not None else ""
-    return f"unit {unit.call_sign} is not available: it is {unit.status.value}{where}; choose another unit"
-
-
-def _release_units(session: Session, incident: Incident, *, actor: Actor, at: datetime) -> None:
-    active = session.scalars(
-        select(Assignment).where(Assignment.incident_id == incident.id, Assignment.cleared_at.is_(None))
-    ).all()
-    for assignment in active:
-        assignment.cleared_at = at
-        unit = session.get(Unit, assignment.unit_id)
-        if unit is not None and unit.status in BUSY_STATUSES:
-            unit_service.apply_status(session, unit, UnitStatus.AVAILABLE, actor=actor, at=at, incident_id=incident.id)
-
-
-def _event(
-    session: Session, incident: Incident, actor: Actor, kind: str, from_status: IncidentStatus | None,
-    to_status: IncidentStatus | None, *, at: datetime, data: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        IncidentEvent(
-            incident_id=incident.id, at=at, actor=actor.username, kind=kind,
-            from_status=from_status.value if from_status else None,
-            to_status=to_status.value if to_status else None,
-            data=data,
-        )
-    )
-
-
-# ---- personal data --------------------------------------------------------------------------
-
-
-def list_parties(session: Session, incident_id: int, *, actor: Actor, purpose: ReadPurpose,
-                 reason: str) -> list[IncidentParty]:
-    """Read an incident's callers, victims and witnesses for a stated purpose (audited).
-
-    The reader's role is checked by the route (``Permission.PERSONAL_DATA``). Here: a patrol
-    officer reads only incidents their unit was sent to; anyone else only incidents in their scope
-    (their organisation unit's subtree). Another incident answers as if it did not exist.
-
-    Raises
-    ------
-    ValidationError
-        Without a reason of at least :data:`MIN_REASON_LENGTH` characters.
-    NotFoundError
-        If the incident does not exist or is not the reader's to read.
-    """
-    reason = reason.strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError(f"reason: say in a few words why you read this personal data (at least "
-                              f"{MIN_REASON_LENGTH} characters); it is written to the audit log with the purpose")
-    incident = get(session, incident_id)
-    if not may_read_personal_data(session, incident, actor):
-        raise NotFoundError(f"incident {incident_id} does not exist")
-    parties = list(session.scalars(
-        select(IncidentParty).where(IncidentParty.incident_id == incident_id).order_by(IncidentParty.id)
-    ))
-    audit_service.record(
-        session, actor=actor, action="personal_data.read", resource_type="incident",
-        resource_id=incident_id, purpose=purpose.value, detail={"party_ids": [p.id for p in parties],
-                                                                 "reason": reason},
-    )
-    return parties
-
-
-MIN_REASON_LENGTH = 4
-
-
-def may_read_personal_data(session: Session, incident: Incident, actor: Actor) -> bool:
-    """Tell whether ``actor`` may read ``incident``'s parties.
-
-    A patrol officer may when their unit was sent to it; anyone else when it lies in their scope.
-    """
-    if actor.role == Role.PATROL_OFFICER:
-        return actor.unit_id is not None and session.scalar(select(Assignment.id).where(
-            Assignment.incident_id == incident.id, Assignment.unit_id == actor.unit_id).limit(1)) is not None
-    return visible_to(session, incident, actor)

@@ -12,7 +12,7 @@ and how it ended). Only a supervisor's reopening, with a reason, takes a closed 
 
 from __future__ import annotations
 
-from precinct.core.errors import ConflictError, ValidationError
+from precinct.core.errors import ConflictError
 from precinct.core.i18n import texts
 from precinct.incidents.models import Disposition, IncidentStatus
 
@@ -37,6 +37,12 @@ MIN_FEEDBACK_LENGTH = 2  # characters: "误报" is feedback enough
 # The order in which units' reports move an incident forward.
 PROGRESS_RANK = {S.RECEIVED: 0, S.DISPATCHED: 1, S.EN_ROUTE: 2, S.ON_SCENE: 3}
 
+#: the Chinese names of statuses and dispositions (as the console shows them), for refusals in words
+STATUS_ZH = {S.RECEIVED: "已接警", S.DISPATCHED: "已派警", S.EN_ROUTE: "在途", S.ON_SCENE: "到场", S.CLOSED: "已结案",
+             S.TRANSFERRED: "已移交"}
+DISPOSITION_ZH = {Disposition.RESOLVED: "已处置", Disposition.ARRESTED: "已抓获", Disposition.REFERRED: "已移送",
+                  Disposition.FALSE_ALARM: "误报", Disposition.DUPLICATE: "重复报警", Disposition.CANCELLED: "已撤销"}
+
 
 def is_allowed(current: IncidentStatus, target: IncidentStatus) -> bool:
     """Whether an incident may move from ``current`` to ``target``."""
@@ -48,14 +54,19 @@ def check_transition(
 ) -> None:
     """Raise ConflictError for an illegal move, ValidationError for a wrong disposition."""
     if not is_allowed(current, target):
-        allowed = ", ".join(sorted(t.value for t in TRANSITIONS[current])) or "none (final status)"
-        raise ConflictError(
-            f"cannot move an incident from {current.value} to {target.value}; allowed: {allowed}"
-        )
+        allowed = sorted(TRANSITIONS[current])
+        names = {"current": current.value, "target": target.value, "current_zh": STATUS_ZH[current],
+                 "target_zh": STATUS_ZH[target]}
+        if not allowed:
+            raise ConflictError(texts.said("incident.move_refused_final", **names))
+        raise ConflictError(texts.said("incident.move_refused", **names, allowed=", ".join(s.value for s in allowed),
+                                       allowed_zh="、".join(STATUS_ZH[s] for s in allowed)))
     if target == S.CLOSED and disposition is None:
-        raise ValidationError("closing an incident needs a disposition: " + ", ".join(d.value for d in Disposition))
+        raise texts.field_error("disposition", "incident.disposition_needed",
+                                allowed=", ".join(d.value for d in Disposition),
+                                allowed_zh="、".join(f"{DISPOSITION_ZH[d]}（{d.value}）" for d in Disposition))
     if target != S.CLOSED and disposition is not None:
-        raise ValidationError("a disposition is given only when closing an incident")
+        raise texts.field_error("disposition", "incident.disposition_not_closing")
 
 
 def check_feedback(target: IncidentStatus, feedback: str) -> None:

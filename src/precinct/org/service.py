@@ -19,7 +19,7 @@ from sqlalchemy import URL, ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from precinct.core.cache import TTLCache
-from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from precinct.core.security import Actor
 from precinct.org.models import Beat, OrgTier, OrgUnit
 
@@ -301,6 +301,21 @@ def scope_of(session: Session, org_unit_id: int | None) -> Scope:
         frontier = list(session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))))
         below.update(frontier)
     return Scope(frozenset(below))
+
+
+def require_citywide(session: Session, actor: Actor, refusal: str) -> None:
+    """Refuse an account below the city tier with ``refusal`` (a text in both languages).
+
+    What holds for the whole city (the time-limit table, checklists, the inspection schedule, the
+    address register) is changed by an account of the city bureau or one without a unit only.
+
+    Raises
+    ------
+    PermissionDeniedError
+        For an account of a district branch or a station.
+    """
+    if not scope_of(session, actor.org_unit_id).citywide:
+        raise PermissionDeniedError(refusal)
 
 
 _scopes = TTLCache[Scope](ttl_s=30.0, max_items=1000)

@@ -16,6 +16,10 @@ closed              every open stage                 feedback and call-back (cal
 transferred         every open stage (moot)
 ==================  ==============================  =====================================
 
+The incident itself carries the deadline of its open dispatch, arrival or handling stage
+(``due_stage``, ``due_at``, ``due_warn_at``), so its reads and live events say when the stage is due
+as the server counts it (from a reopening; for arrival, from the dispatch, en route or not).
+
 A stage that ends after its deadline, before the sweep saw it, gets its breach recorded here, so
 no breach is lost while the sweep is off or the server is down. The composition root installs the
 hook on every sessionmaker (``install_unit_of_work``).
@@ -27,10 +31,17 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from precinct.incidents.models import REPORTED_SOURCES, Disposition, Incident, IncidentEvent, IncidentStatus
+from precinct.incidents.models import (
+    REPORTED_SOURCES,
+    Assignment,
+    Disposition,
+    Incident,
+    IncidentEvent,
+    IncidentStatus,
+)
 from precinct.supervision import limits
 from precinct.supervision.models import DeadlineBreach, DeadlineOutcome, IncidentDeadline, Stage
 
@@ -61,14 +72,20 @@ FOLLOW_UP_KINDS = {"feedback": Stage.FEEDBACK, "callback": Stage.CALLBACK}
 
 
 def track_stages(session: Session, _context: object = None, _instances: object = None) -> None:
-    """Before a flush: end and start the stage deadlines of the incidents whose status events are new."""
+    """Before a flush: end and start the stage deadlines of the incidents whose status events are new.
+
+    A new call's dispatch deadline goes onto the incident before its INSERT (:func:`_mark_new_calls`),
+    so the deadline opened from its ``created`` event finds it there and costs no UPDATE.
+    """
     moves = [e for e in session.new if isinstance(e, IncidentEvent) and _is_move(e)]
-    if not moves:
+    calls = [o for o in session.new if isinstance(o, Incident) and o.status == S.RECEIVED and o.due_at is None]
+    if not moves and not calls:
         return
     table = limits.in_force(session)
     if table is None:
         logger.warning("no time-limit table: run the migrations (precinct db upgrade); no deadlines set")
         return
+    _mark_new_calls(calls, table)
     open_by_incident = _open_deadlines(session, {e.incident_id for e in moves if e.kind != "created"})
     for event in moves:
         incident = session.get(Incident, event.incident_id)
@@ -87,6 +104,7 @@ def track_stages(session: Session, _context: object = None, _instances: object =
         for stage in _starts(incident, target):
             entered_at = incident.received_at if event.kind == "created" else event.at
             opened.append(_start(session, incident, stage, entered_at, table))
+        mark_due(incident, opened)
 
 
 def start_imported(session: Session, *, since: datetime) -> int:
@@ -107,10 +125,34 @@ def start_imported(session: Session, *, since: datetime) -> int:
             Incident.id.in_(imported), Incident.id.not_in(has_deadline),
             Incident.status.in_((S.RECEIVED, S.DISPATCHED, S.EN_ROUTE, S.ON_SCENE)))):
         status = S.DISPATCHED if incident.status == S.EN_ROUTE else incident.status
-        for stage in _STARTS.get(status, ()):
-            _start(session, incident, stage, incident.received_at, table)
-            opened += 1
+        started = [_start(session, incident, stage, incident.received_at, table) for stage in _STARTS.get(status, ())]
+        due = _due(started)
+        if due is not None:  # a bulk write, as the importer's: no version bump, no live event for history
+            session.execute(update(Incident).where(Incident.id == incident.id).values(
+                due_stage=due.stage.value, due_at=due.deadline_at, due_warn_at=due.warn_at),
+                execution_options={"synchronize_session": False})
+        opened += len(started)
     return opened
+
+
+#: the stages of an open call's handling; the incident carries the open one's deadline (``Incident.due_at``)
+HANDLING_STAGES = (Stage.DISPATCH, Stage.ARRIVAL, Stage.HANDLING)
+
+
+def _due(opened: list[IncidentDeadline]) -> IncidentDeadline | None:
+    return next((d for d in reversed(opened) if d.stage in HANDLING_STAGES), None)
+
+
+def mark_due(incident: Incident, opened: list[IncidentDeadline]) -> None:
+    """Put the deadline of the open handling stage among ``opened`` on ``incident`` (none open: clear it).
+
+    So the incident's reads and live events carry the deadline the server keeps, and the console
+    counts to it instead of re-deriving the rules (from a reopening, from the dispatch while en route).
+    """
+    due = _due(opened)
+    values = (due.stage.value, due.deadline_at, due.warn_at) if due is not None else (None, None, None)
+    if (incident.due_stage, incident.due_at, incident.due_warn_at) != values:
+        incident.due_stage, incident.due_at, incident.due_warn_at = values
 
 
 def _is_move(event: IncidentEvent) -> bool:
@@ -137,15 +179,29 @@ def _open_deadlines(session: Session, incident_ids: set[int]) -> dict[int, list[
     return found
 
 
+def _times(table: limits.LimitTable, priority: int, stage: Stage,
+           entered_at: datetime) -> tuple[int, datetime, datetime]:
+    """Return a stage's limit (s), deadline and amber time, entered at ``entered_at`` at ``priority``."""
+    limit_s = table.limit_s(priority, stage)
+    return (limit_s, entered_at + timedelta(seconds=limit_s),
+            entered_at + timedelta(seconds=limit_s * AMBER_FRACTION))
+
+
+def _mark_new_calls(calls: list[Incident], table: limits.LimitTable) -> None:
+    """Give each new call, before it is inserted, the dispatch deadline its ``created`` event will open."""
+    for incident in calls:
+        _, deadline_at, warn_at = _times(table, incident.priority, Stage.DISPATCH, incident.received_at)
+        incident.due_stage, incident.due_at, incident.due_warn_at = Stage.DISPATCH.value, deadline_at, warn_at
+
+
 def _start(session: Session, incident: Incident, stage: Stage, entered_at: datetime,
            table: limits.LimitTable) -> IncidentDeadline:
-    limit_s = table.limit_s(incident.priority, stage)
+    limit_s, deadline_at, warn_at = _times(table, incident.priority, stage, entered_at)
     deadline = IncidentDeadline(
         incident_id=incident.id, stage=stage, priority=incident.priority, version_id=table.version_id,
-        limit_s=limit_s, entered_at=entered_at, deadline_at=entered_at + timedelta(seconds=limit_s),
-        warn_at=entered_at + timedelta(seconds=limit_s * AMBER_FRACTION), station_id=incident.station_id,
-        district_id=incident.district_id, ended_at=None, outcome=None, breached_at=None, escalation_level=0,
-        next_escalation_at=None)
+        limit_s=limit_s, entered_at=entered_at, deadline_at=deadline_at, warn_at=warn_at,
+        station_id=incident.station_id, district_id=incident.district_id, ended_at=None, outcome=None,
+        breached_at=None, escalation_level=0, next_escalation_at=None)
     session.add(deadline)
     return deadline
 
@@ -163,7 +219,18 @@ def _end(session: Session, opened: list[IncidentDeadline], stages: set[Stage] | 
             continue
         deadline.outcome = DeadlineOutcome.LATE if late else DeadlineOutcome.MET
         if late and deadline.breached_at is None and deadline.id is not None:
-            record_breach(session, deadline, detected_at=at, unit_id=None, actor=KEEPER)
+            record_breach(session, deadline, detected_at=at, unit_id=_assigned_unit(session, deadline.incident_id, at),
+                          actor=KEEPER)
+
+
+def _assigned_unit(session: Session, incident_id: int, at: datetime) -> int | None:
+    """Return the unit the incident was sent to last before ``at``: the one responsible while the stage ran late.
+
+    As the sweep's, less a unit the ending move itself sends (a late dispatch is not that unit's).
+    """
+    return session.scalar(select(Assignment.unit_id).where(Assignment.incident_id == incident_id,
+                                                           Assignment.dispatched_at < at)
+                          .order_by(Assignment.id.desc()).limit(1))
 
 
 def record_breach(session: Session, deadline: IncidentDeadline, *, detected_at: datetime,

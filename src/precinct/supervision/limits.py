@@ -1,9 +1,9 @@
 """The versioned time-limit table: seconds allowed per priority and stage.
 
-The migration stores version 1, the bureau's defaults (:data:`DEFAULT_LIMITS_S`). A supervisor's
-change makes a new version from the one in force with the changed cells; old versions are kept,
-and every deadline records the version and the limit it was computed with, so a change applies
-to stages entered from then on.
+The migration stores version 1, the bureau's defaults (:data:`DEFAULT_LIMITS_S`). The table is
+the city's: only a supervisor acting at the city tier changes it. A change makes a new version
+from the one in force with the changed cells; old versions are kept, and every deadline records
+the version and the limit it was computed with, so a change applies to stages entered from then on.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
+from precinct.org import service as org_service
 from precinct.supervision.messages import said
 from precinct.supervision.models import Stage, TimeLimit, TimeLimitVersion
 
@@ -110,7 +111,7 @@ def get_version(session: Session, version_id: int) -> tuple[TimeLimitVersion, Li
     """Return a version and its table; NotFoundError if there is none."""
     version = session.get(TimeLimitVersion, version_id)
     if version is None:
-        raise NotFoundError(f"time-limit version {version_id} does not exist")
+        raise NotFoundError(said("supervision.version_unknown", id=version_id))
     return version, _load(session, version_id)
 
 
@@ -148,13 +149,18 @@ def update(session: Session, changes: list[LimitChange], *, reason: str, actor: 
                                                                                                  LimitTable]:
     """Store a new version: the one in force with ``changes`` applied; audited.
 
-    Nothing is stored when any change is bad (checked all before anything is written).
+    The table holds for every incident of the city, so only an account acting at the city tier
+    (a city bureau's, or one without an organisation unit) changes it. Nothing is stored when any
+    change is bad (checked all before anything is written).
 
     Raises
     ------
+    PermissionDeniedError
+        For an account of a district branch or a station.
     ValidationError
         No change, a bad change (:func:`check_change`), a cell named twice, or no reason.
     """
+    org_service.require_citywide(session, actor, said("supervision.limits_city_only"))
     if not changes:
         raise ValidationError("limits: " + said("supervision.no_change"))
     reason = reason.strip()

@@ -21,6 +21,7 @@ from precinct.core.db import utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.org import service as org_service
@@ -49,7 +50,7 @@ def _station_filter(session: Session, actor: Actor, station_id: int | None) -> S
     if station_id is None:
         return scope
     if not scope.holds(station_id):
-        raise NotFoundError(f"org unit {station_id} does not exist")
+        raise NotFoundError(said("supervision.org_unit_unknown", id=station_id))
     org_service.get_unit(session, station_id)
     return Scope(frozenset({station_id}))
 
@@ -225,4 +226,4 @@ def reopen(session: Session, incident_id: int, reason: str, *, actor: Actor) -> 
         The incident is not closed.
     """
     get_incident(session, incident_id, actor)
-    return incident_service.reopen(session, incident_id, reason=reason, actor=actor)
+    return incident_lifecycle.reopen(session, incident_id, reason=reason, actor=actor)

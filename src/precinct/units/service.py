@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, column, or_, select, table, text, update
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -17,6 +17,7 @@ from precinct.core.security import Actor
 from precinct.live import hooks as live
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
+from precinct.units.messages import field_error, said
 from precinct.units.models import (
     Unit,
     UnitPosition,
@@ -45,8 +46,9 @@ def check_own_unit(actor: Actor, unit_ids: Iterable[int]) -> None:
         return
     others = sorted({int(u) for u in unit_ids} - ({actor.unit_id} if actor.unit_id is not None else set()))
     if others:
-        raise PermissionDeniedError(f"unit {others[0]} is not yours: a patrol officer reports for the unit their "
-                                    "account crews" + ("" if actor.unit_id else " (this account crews none)"))
+        raise PermissionDeniedError(said("unit.not_yours", id=others[0],
+                                         none_zh="" if actor.unit_id else "（此账户未编入任何警力单元）",
+                                         none_en="" if actor.unit_id else " (this account crews none)"))
 
 
 def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
@@ -60,19 +62,23 @@ def get(session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
     else:
         unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFoundError(f"unit {unit_id} does not exist")
+        raise NotFoundError(said("unit.not_found", id=unit_id))
     return unit
 
 
 def visible_to(session: Session, unit: Unit, actor: Actor) -> bool:
-    """Tell whether ``actor`` sees ``unit``: its scope's, its own crew's, or a neighbouring station's.
+    """Tell whether ``actor`` sees ``unit``: its scope's, its crew's, a neighbour's, or one sent to it.
 
+    One sent to an incident of its scope from farther away it may also change (:func:`check_in_scope`).
     The neighbours' units are the reinforcement it may call on (:func:`precinct.org.service.with_neighbours`).
     """
     if actor.unit_id is not None and actor.unit_id == unit.id:
         return True
-    near = org_service.with_neighbours(session, org_service.scope_for(session, actor))
-    return near is None or unit.home_station_id in near
+    scope = org_service.scope_for(session, actor)
+    near = org_service.with_neighbours(session, scope)
+    if near is None or unit.home_station_id in near:
+        return True
+    return unit.id in _helping_in(session, scope, [unit.id])  # sent to one of its incidents from farther away
 
 
 def get_visible(session: Session, unit_id: int, actor: Actor, *, for_update: bool = False) -> Unit:
@@ -85,23 +91,56 @@ def get_visible(session: Session, unit_id: int, actor: Actor, *, for_update: boo
     """
     unit = get(session, unit_id, for_update=for_update)
     if not visible_to(session, unit, actor):
-        raise NotFoundError(f"unit {unit_id} does not exist")
+        raise NotFoundError(said("unit.not_found", id=unit_id))
     return unit
 
 
+# The incidents domain's assignments (a layer above: named here, not imported) tell which units
+# outside an account's scope are helping on one of its incidents.
+_ASSIGNMENTS = table("assignments", column("unit_id"), column("incident_id"), column("cleared_at"))
+_INCIDENTS = table("incidents", column("id"), column("station_id"), column("district_id"))
+
+
+def _helping_in(session: Session, scope: org_service.Scope, unit_ids: list[int]) -> set[int]:
+    """Return the units of ``unit_ids`` on an open assignment to an incident of ``scope`` (by its place)."""
+    assert scope.units is not None  # a city-wide scope changes every unit
+    units = sorted(scope.units)
+    in_scope = or_(_INCIDENTS.c.station_id.in_(units),
+                   and_(_INCIDENTS.c.station_id.is_(None), _INCIDENTS.c.district_id.in_(units)))
+    return set(session.scalars(
+        select(_ASSIGNMENTS.c.unit_id).join(_INCIDENTS, _INCIDENTS.c.id == _ASSIGNMENTS.c.incident_id)
+        .where(_ASSIGNMENTS.c.unit_id.in_(unit_ids), _ASSIGNMENTS.c.cleared_at.is_(None), in_scope)))
+
+
 def check_in_scope(session: Session, actor: Actor, unit_ids: Iterable[int]) -> None:
-    """Check that every unit of ``unit_ids`` is one ``actor`` sees (NotFoundError naming the first that is not)."""
-    near = org_service.with_neighbours(session, org_service.scope_for(session, actor))
-    if near is None:
+    """Check that ``actor`` may change every unit of ``unit_ids`` (its status, its position).
+
+    It may when the unit's home station lies in its scope, when the unit is sent to an incident of
+    its scope (an open assignment: reinforcement from across the boundary, see
+    :func:`precinct.incidents.lifecycle.may_send`), or when it is the unit the account crews. A
+    bordering station's unit it may see (:func:`visible_to`) and send, but not change before it is
+    sent. Unknown ids are left to the caller.
+
+    Raises
+    ------
+    NotFoundError
+        Naming the first unit outside these, as if it did not exist.
+    """
+    scope = org_service.scope_for(session, actor)
+    if scope.citywide:
         return
     ids = sorted({int(u) for u in unit_ids} - ({actor.unit_id} if actor.unit_id is not None else set()))
     if not ids:
         return
     stations = {unit_id: station for unit_id, station in
                 session.execute(select(Unit.id, Unit.home_station_id).where(Unit.id.in_(ids)))}
-    outside = [i for i in ids if i in stations and stations[i] not in near]
+    foreign = [i for i in ids if i in stations and not scope.holds(stations[i])]
+    if not foreign:
+        return
+    helping = _helping_in(session, scope, foreign)
+    outside = [i for i in foreign if i not in helping]
     if outside:
-        raise NotFoundError(f"unit {outside[0]} does not exist")
+        raise NotFoundError(said("unit.not_found", id=outside[0]))
 
 
 def list_(
@@ -139,21 +178,22 @@ def create(
 ) -> Unit:
     """Register a unit at its home station (audited).
 
+    An account registers units at the stations of its scope; only a city-wide one registers a unit
+    without a home station.
+
     Raises
     ------
     ValidationError
-        For a busy starting status, or a home station that is not a police station.
+        For a busy starting status, or a home station that is not a police station or lies outside
+        the actor's scope (naming ``home_station_id``).
     ConflictError
         If the call sign is taken.
     """
     if status in BUSY_STATUSES:
-        raise ValidationError("a new unit starts available, off duty or out of service")
+        raise ValidationError(said("unit.starts_busy"), field="status")
+    _check_home_station(session, home_station_id, actor)
     if session.scalar(select(Unit.id).where(Unit.call_sign == call_sign)) is not None:
-        raise ConflictError(f"call sign {call_sign!r} is already in use")
-    if home_station_id is not None:
-        station = session.get(OrgUnit, home_station_id)
-        if station is None or station.tier != OrgTier.STATION:
-            raise ValidationError("home_station_id must name a police station")
+        raise ConflictError(said("unit.call_sign_taken", call_sign=call_sign))
     now = utcnow()
     unit = Unit(
         call_sign=call_sign,
@@ -175,6 +215,19 @@ def create(
         detail={"call_sign": call_sign, "unit_type": unit_type.value},
     )
     return unit
+
+
+def _check_home_station(session: Session, home_station_id: int | None, actor: Actor) -> None:
+    scope = org_service.scope_for(session, actor)
+    if home_station_id is None:
+        if not scope.citywide:
+            raise field_error("home_station_id", "unit.station_needed")
+        return
+    station = session.get(OrgUnit, home_station_id)
+    if station is None or station.tier != OrgTier.STATION:
+        raise field_error("home_station_id", "unit.station_not_a_station", id=home_station_id)
+    if not scope.holds(station.id):
+        raise field_error("home_station_id", "unit.station_outside_scope", id=station.id)
 
 
 def apply_status(
@@ -219,10 +272,10 @@ def report_position(
     check_own_unit(actor, [unit_id])
     check_in_scope(session, actor, [unit_id])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValidationError("lon must be within [-180, 180] and lat within [-90, 90]")
+        raise ValidationError(said("unit.bad_position"))
     at = _checked_time(at)
     if session.scalar(select(Unit.id).where(Unit.id == unit_id)) is None:
-        raise NotFoundError(f"unit {unit_id} does not exist")
+        raise NotFoundError(said("unit.not_found", id=unit_id))
     session.execute(
         _POSITIONS.insert().values(
             unit_id=unit_id, at=at, lon=lon, lat=lat, heading_deg=heading_deg, speed_kph=speed_kph,
@@ -252,7 +305,7 @@ def _checked_time(at: datetime | None, *, now: datetime | None = None) -> dateti
     if at is None:
         return now
     if at > now + MAX_CLOCK_SKEW:
-        raise ValidationError(f"position time {at.isoformat()} lies in the future; check the device's clock")
+        raise ValidationError(said("unit.position_in_future", at=at.isoformat()), field="at")
     return at
 
 
@@ -285,7 +338,7 @@ def report_positions(session: Session, reports: list[dict[str, Any]], *, actor: 
     known = set(session.scalars(select(Unit.id).where(Unit.id.in_(ids))))
     unknown = [i for i in ids if i not in known]
     if unknown:
-        raise ValidationError(f"unknown unit_id(s) {unknown[:20]}; nothing in this batch was recorded")
+        raise ValidationError(said("unit.unknown_in_batch", ids=unknown[:20]), field="unit_id")
     rows = [{"unit_id": int(r["unit_id"]), "at": r.get("at") or now, "lon": r["lon"], "lat": r["lat"],
              "heading_deg": r.get("heading_deg"), "speed_kph": r.get("speed_kph"), "reported_by": actor.username}
             for r in reports]

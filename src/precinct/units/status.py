@@ -10,6 +10,7 @@ out of service are entered from and left to ``available``.
 from __future__ import annotations
 
 from precinct.core.errors import ConflictError
+from precinct.units.messages import STATUS_ZH, said
 from precinct.units.models import UnitStatus
 
 U = UnitStatus
@@ -30,5 +31,7 @@ GROUNDED_STATUSES = frozenset({U.OFF_DUTY, U.OUT_OF_SERVICE})
 def check_transition(call_sign: str, current: UnitStatus, target: UnitStatus) -> None:
     """Raise ConflictError (naming the allowed moves) unless ``current -> target`` is allowed."""
     if target not in TRANSITIONS[current]:
-        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current]))
-        raise ConflictError(f"unit {call_sign} cannot go from {current.value} to {target.value}; allowed: {allowed}")
+        moves = sorted(s.value for s in TRANSITIONS[current])
+        raise ConflictError(said("unit.bad_move", call_sign=call_sign, current=current.value, target=target.value,
+                                 allowed=", ".join(moves), current_zh=STATUS_ZH[current.value],
+                                 target_zh=STATUS_ZH[target.value], allowed_zh="、".join(STATUS_ZH[m] for m in moves)))
