@@ -126,6 +126,24 @@ def test_checking_is_the_issuing_sides(client, world):
             assert call(client, world, "west-desk", "POST", f"{base}/report", {"text": "again"}).status_code == 200
 
 
+def test_an_officer_of_a_unit_named_to_carry_it_out_reads_and_reports_it(client, world):
+    """The station's directive names W-2 when the station starts it: W-2's officer reads it (lists it, also
+    as their own work) and reports it; W-1's officer, whose unit is not named, still gets 404."""
+    base = f"/api/v1/directives/{world.directives['station']}"
+    for step, body in (("sign", {}), ("start", {"unit_ids": [world.units["W-2"]]})):
+        assert call(client, world, "west-desk", "POST", f"{base}/{step}", body).status_code == 200
+    for account, code in (("other-officer", 200), ("west-officer", 404), ("east-officer", 404)):
+        for suffix in ("", "/events", "/patrol-minutes"):
+            assert call(client, world, account, "GET", f"{base}{suffix}").status_code == code, (account, suffix)
+    for path in ("/api/v1/directives", "/api/v1/directives?for_me=true"):
+        listed = call(client, world, "other-officer", "GET", path).json()
+        assert [d["id"] for d in listed["items"]] == [world.directives["station"]], path
+    assert call(client, world, "west-officer", "POST", f"{base}/report", {"text": "巡完 done"}).status_code == 404
+    reported = call(client, world, "other-officer", "POST", f"{base}/report", {"text": "巡完 done"})
+    assert reported.status_code == 200, reported.text
+    assert (reported.json()["status"], reported.json()["reported_by"]) == ("reported", "other-officer")
+
+
 ISSUE = [
     ("west-chief", ("org", "west_station"), 201),
     ("west-chief", ("org", "west"), 201),

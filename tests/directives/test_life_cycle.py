@@ -10,7 +10,7 @@ from directive_kit import NOW, build_world, issue
 
 from precinct.core.errors import ConflictError
 from precinct.directives import events as directive_events
-from precinct.directives import service
+from precinct.directives import lifecycle, service
 from precinct.directives.models import DirectiveStatus
 from precinct.directives.status import MOVES, Move
 
@@ -31,14 +31,14 @@ def test_issued_signed_started_reported_returned_reported_accepted(session, worl
                                                                                world.ids["west"])
     assert directive.issuer_org_unit_id == world.ids["west"] and directive.issued_by == "west-chief"
     desk, chief = world["west-desk"], world["west-chief"]
-    service.sign(session, directive.id, actor=desk, note="收到", now=NOW + MINUTE)
-    service.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW + 2 * MINUTE)
-    service.report(session, directive.id, actor=desk, text="巡逻完毕 patrolled", now=NOW + 130 * MINUTE)
-    returned = service.check(session, directive.id, actor=chief, accepted=False, reason="no patrol seen on the log",
-                             now=NOW + 140 * MINUTE)
+    lifecycle.sign(session, directive.id, actor=desk, note="收到", now=NOW + MINUTE)
+    lifecycle.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW + 2 * MINUTE)
+    lifecycle.report(session, directive.id, actor=desk, text="巡逻完毕 patrolled", now=NOW + 130 * MINUTE)
+    returned = lifecycle.check(session, directive.id, actor=chief, accepted=False, reason="no patrol seen on the log",
+                               now=NOW + 140 * MINUTE)
     assert returned.status == S.IN_PROGRESS and returned.checked_by == "west-chief"
-    service.report(session, directive.id, actor=desk, text="补充巡逻 patrolled again", now=NOW + 150 * MINUTE)
-    closed = service.check(session, directive.id, actor=chief, accepted=True, now=NOW + 160 * MINUTE)
+    lifecycle.report(session, directive.id, actor=desk, text="补充巡逻 patrolled again", now=NOW + 150 * MINUTE)
+    closed = lifecycle.check(session, directive.id, actor=chief, accepted=True, now=NOW + 160 * MINUTE)
     session.commit()
     assert closed.status == S.CLOSED and closed.closed_at == NOW + 160 * MINUTE
     assert closed.report_text == "补充巡逻 patrolled again" and closed.patrol_seconds == 0.0
@@ -64,17 +64,17 @@ def _drive(session, world, status):
     directive = issue(session, world)
     desk, chief = world["west-desk"], world["west-chief"]
     steps = {
-        S.SIGNED_FOR: [lambda: service.sign(session, directive.id, actor=desk, now=NOW)],
-        S.IN_PROGRESS: [lambda: service.sign(session, directive.id, actor=desk, now=NOW),
-                        lambda: service.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]],
-                                              now=NOW)],
+        S.SIGNED_FOR: [lambda: lifecycle.sign(session, directive.id, actor=desk, now=NOW)],
+        S.IN_PROGRESS: [lambda: lifecycle.sign(session, directive.id, actor=desk, now=NOW),
+                        lambda: lifecycle.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]],
+                                                now=NOW)],
     }
     steps[S.REPORTED] = [*steps[S.IN_PROGRESS],
-                         lambda: service.report(session, directive.id, actor=desk, text="done", now=NOW)]
+                         lambda: lifecycle.report(session, directive.id, actor=desk, text="done", now=NOW)]
     steps[S.CLOSED] = [*steps[S.REPORTED],
-                       lambda: service.check(session, directive.id, actor=chief, accepted=True, now=NOW)]
-    steps[S.CANCELLED] = [lambda: service.cancel(session, directive.id, actor=chief, reason="no longer needed",
-                                                 now=NOW)]
+                       lambda: lifecycle.check(session, directive.id, actor=chief, accepted=True, now=NOW)]
+    steps[S.CANCELLED] = [lambda: lifecycle.cancel(session, directive.id, actor=chief, reason="no longer needed",
+                                                   now=NOW)]
     for step in steps.get(status, []):
         step()
     session.commit()
@@ -85,13 +85,13 @@ def _drive(session, world, status):
 def _make(session, world, directive_id, move):
     desk, chief = world["west-desk"], world["west-chief"]
     calls = {
-        Move.SIGN: lambda: service.sign(session, directive_id, actor=desk, now=NOW),
-        Move.START: lambda: service.start(session, directive_id, actor=desk, now=NOW),
-        Move.REPORT: lambda: service.report(session, directive_id, actor=desk, text="done", now=NOW),
-        Move.ACCEPT: lambda: service.check(session, directive_id, actor=chief, accepted=True, now=NOW),
-        Move.RETURN: lambda: service.check(session, directive_id, actor=chief, accepted=False, reason="redo it",
-                                           now=NOW),
-        Move.CANCEL: lambda: service.cancel(session, directive_id, actor=chief, reason="withdrawn", now=NOW),
+        Move.SIGN: lambda: lifecycle.sign(session, directive_id, actor=desk, now=NOW),
+        Move.START: lambda: lifecycle.start(session, directive_id, actor=desk, now=NOW),
+        Move.REPORT: lambda: lifecycle.report(session, directive_id, actor=desk, text="done", now=NOW),
+        Move.ACCEPT: lambda: lifecycle.check(session, directive_id, actor=chief, accepted=True, now=NOW),
+        Move.RETURN: lambda: lifecycle.check(session, directive_id, actor=chief, accepted=False, reason="redo it",
+                                             now=NOW),
+        Move.CANCEL: lambda: lifecycle.cancel(session, directive_id, actor=chief, reason="withdrawn", now=NOW),
     }
     return calls[move]()
 
@@ -122,7 +122,7 @@ def test_the_allowed_moves_lead_where_the_table_says(session, world):
 def test_a_return_needs_a_reason_and_a_cancel_too(session, world):
     reported = _drive(session, world, S.REPORTED)
     with pytest.raises(ValueError, match=r"^reason: "):
-        service.check(session, reported.id, actor=world["west-chief"], accepted=False, reason="  ", now=NOW)
+        lifecycle.check(session, reported.id, actor=world["west-chief"], accepted=False, reason="  ", now=NOW)
     issued = _drive(session, world, S.ISSUED)
     with pytest.raises(ValueError, match=r"^reason: "):
-        service.cancel(session, issued.id, actor=world["west-chief"], reason="no", now=NOW)
+        lifecycle.cancel(session, issued.id, actor=world["west-chief"], reason="no", now=NOW)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from directive_kit import NOW, build_world, issue
 
-from precinct.directives import service, sweep
+from precinct.directives import lifecycle, service, sweep
 from precinct.supervision.models import EscalationLevel
 
 DUE = NOW + timedelta(hours=3)  # the deadline of the kit's patrol directive
@@ -58,9 +58,9 @@ def test_a_report_in_time_is_never_overdue_and_a_late_one_keeps_its_breach(sessi
     desk = world["west-desk"]
     in_time, late = issue(session, world), issue(session, world)
     for directive, reported_at in ((in_time, DUE - MINUTE), (late, DUE + 10 * MINUTE)):
-        service.sign(session, directive.id, actor=desk, now=NOW)
-        service.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
-        service.report(session, directive.id, actor=desk, text="done", now=reported_at)
+        lifecycle.sign(session, directive.id, actor=desk, now=NOW)
+        lifecycle.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
+        lifecycle.report(session, directive.id, actor=desk, text="done", now=reported_at)
     session.commit()
     assert sweep.sweep(session, now=DUE + 60 * MINUTE).breached == []  # reported: the clock stopped
     assert in_time.overdue_at is None
@@ -68,7 +68,7 @@ def test_a_report_in_time_is_never_overdue_and_a_late_one_keeps_its_breach(sessi
     assert kinds[-2:] == ["overdue", "reported"]  # recorded by the late report itself, before it
     [report] = [e for e in service.events_of(session, late.id, actor=desk) if e.kind == "reported"]
     assert report.data["late_s"] == 600.0
-    service.check(session, late.id, actor=world["west-chief"], accepted=True, now=DUE + 70 * MINUTE)
+    lifecycle.check(session, late.id, actor=world["west-chief"], accepted=True, now=DUE + 70 * MINUTE)
     session.commit()
     assert "overdue" in [kind for kind, *_ in _log(session, world, late.id)]  # kept after closing
 
@@ -76,10 +76,10 @@ def test_a_report_in_time_is_never_overdue_and_a_late_one_keeps_its_breach(sessi
 def test_a_report_returned_after_the_deadline_goes_back_on_the_board(session, world):
     desk, chief = world["west-desk"], world["west-chief"]
     directive = issue(session, world)
-    service.sign(session, directive.id, actor=desk, now=NOW)
-    service.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
-    service.report(session, directive.id, actor=desk, text="done", now=DUE - MINUTE)
-    service.check(session, directive.id, actor=chief, accepted=False, reason="not enough", now=DUE + MINUTE)
+    lifecycle.sign(session, directive.id, actor=desk, now=NOW)
+    lifecycle.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
+    lifecycle.report(session, directive.id, actor=desk, text="done", now=DUE - MINUTE)
+    lifecycle.check(session, directive.id, actor=chief, accepted=False, reason="not enough", now=DUE + MINUTE)
     session.commit()
     assert sweep.sweep(session, now=DUE + 2 * MINUTE).breached == [directive.id]
     board, _ = service.list_(session, service.DirectiveFilter(overdue=True), actor=desk, now=DUE + 2 * MINUTE)
@@ -92,7 +92,7 @@ def test_the_overdue_board_lists_the_late_open_directives_of_the_scope_most_late
     east_late = issue(session, world, by="east-chief", to="east_station")
     issue(session, world, deadline=DUE + 5 * MINUTE)  # not late yet
     cancelled = issue(session, world)
-    service.cancel(session, cancelled.id, actor=world["west-chief"], reason="withdrawn", now=NOW)
+    lifecycle.cancel(session, cancelled.id, actor=world["west-chief"], reason="withdrawn", now=NOW)
     session.commit()
     at = DUE + MINUTE
 

@@ -9,7 +9,7 @@ import pytest
 from directive_kit import NOW, build_world, issue
 from shapely.geometry import shape
 
-from precinct.directives import service
+from precinct.directives import lifecycle
 from precinct.directives.patrol import patrol_time
 from precinct.units.models import UnitPosition
 
@@ -47,10 +47,10 @@ def test_the_report_measures_the_named_units_minutes_inside_the_area_during_the_
         _log(session, world.units[sign], log)
     directive = issue(session, world, at=NOW - timedelta(hours=1))
     desk = world["west-desk"]
-    service.sign(session, directive.id, actor=desk, now=NOW)
-    service.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
-    reported = service.report(session, directive.id, actor=desk, text="两车巡逻 two cars patrolled",
-                              unit_ids=[world.units["W-2"]], now=NOW + timedelta(hours=3))
+    lifecycle.sign(session, directive.id, actor=desk, now=NOW)
+    lifecycle.start(session, directive.id, actor=desk, unit_ids=[world.units["W-1"]], now=NOW)
+    reported = lifecycle.report(session, directive.id, actor=desk, text="两车巡逻 two cars patrolled",
+                                unit_ids=[world.units["W-2"]], now=NOW + timedelta(hours=3))
     session.commit()
     assert reported.patrol_seconds == pytest.approx(17.5 * MIN)
     detail = reported.patrol_detail
@@ -64,9 +64,9 @@ def test_a_report_before_the_window_ends_measures_up_to_now(session, ids):
     _log(session, world.units["W-1"], W1_LOG)
     directive = issue(session, world, unit="W-1", at=NOW - timedelta(hours=1))
     officer = world["west-officer"]
-    service.sign(session, directive.id, actor=officer, now=NOW)
-    service.start(session, directive.id, actor=officer, now=NOW)
-    reported = service.report(session, directive.id, actor=officer, text="early", now=NOW + timedelta(minutes=5))
+    lifecycle.sign(session, directive.id, actor=officer, now=NOW)
+    lifecycle.start(session, directive.id, actor=officer, now=NOW)
+    reported = lifecycle.report(session, directive.id, actor=officer, text="early", now=NOW + timedelta(minutes=5))
     assert reported.patrol_seconds == pytest.approx(3 * MIN)  # +0..1, +1..2, +4..5
     assert reported.patrol_detail["measured_until"] == (NOW + timedelta(minutes=5)).isoformat()
 
@@ -74,10 +74,10 @@ def test_a_report_before_the_window_ends_measures_up_to_now(session, ids):
 def test_a_patrol_report_needs_a_unit(session, ids):
     world = build_world(session, ids)
     directive = issue(session, world, at=NOW - timedelta(hours=1))
-    service.sign(session, directive.id, actor=world["west-desk"], now=NOW)
-    service.start(session, directive.id, actor=world["west-desk"], now=NOW)
+    lifecycle.sign(session, directive.id, actor=world["west-desk"], now=NOW)
+    lifecycle.start(session, directive.id, actor=world["west-desk"], now=NOW)
     with pytest.raises(ValueError, match=r"^unit_ids: "):
-        service.report(session, directive.id, actor=world["west-desk"], text="done", now=NOW)
+        lifecycle.report(session, directive.id, actor=world["west-desk"], text="done", now=NOW)
 
 
 @pytest.mark.parametrize(("times", "points", "window", "cap", "expected"), [

@@ -9,7 +9,7 @@ import pytest
 from directive_kit import AREA, NOW, build_world, issue, patrol
 
 from precinct.core.errors import NotFoundError, PermissionDeniedError
-from precinct.directives import service
+from precinct.directives import lifecycle, service
 from precinct.directives.models import LinkKind
 from precinct.forecasts.models import StoredForecast
 from precinct.incidents import service as incident_service
@@ -77,10 +77,10 @@ def test_the_target_side_signs_for_its_own_directives_only(session, world, direc
     actor = world[account]
     for name in READERS[account]:
         if name in works:
-            assert service.sign(session, directives[name], actor=actor, now=NOW).signed_by == account
+            assert lifecycle.sign(session, directives[name], actor=actor, now=NOW).signed_by == account
         else:
             with pytest.raises(PermissionDeniedError, match="only its accounts sign for, work on and report it"):
-                service.sign(session, directives[name], actor=actor, now=NOW)
+                lifecycle.sign(session, directives[name], actor=actor, now=NOW)
         session.rollback()
     for_me, _ = service.list_(session, service.DirectiveFilter(for_me=True), actor=actor)
     assert {d.id for d in for_me} == {directives[name] for name in works}
@@ -94,25 +94,25 @@ def test_the_target_side_signs_for_its_own_directives_only(session, world, direc
 def test_the_issuing_side_checks_and_cancels(session, world, directives, account, allowed):
     directive_id = directives["station"]
     if allowed:
-        assert service.cancel(session, directive_id, actor=world[account], reason="withdrawn", now=NOW).status == \
+        assert lifecycle.cancel(session, directive_id, actor=world[account], reason="withdrawn", now=NOW).status == \
             "cancelled"
     else:
         with pytest.raises(PermissionDeniedError, match="only the issuing side"):
-            service.cancel(session, directive_id, actor=world[account], reason="withdrawn", now=NOW)
+            lifecycle.cancel(session, directive_id, actor=world[account], reason="withdrawn", now=NOW)
 
 
 def test_units_named_belong_to_the_target_and_an_officer_names_only_their_own(session, world, directives):
     desk, officer = world["west-desk"], world["west-officer"]
-    service.sign(session, directives["station"], actor=desk, now=NOW)
-    service.sign(session, directives["unit"], actor=officer, now=NOW)
+    lifecycle.sign(session, directives["station"], actor=desk, now=NOW)
+    lifecycle.sign(session, directives["unit"], actor=officer, now=NOW)
     session.commit()
     with pytest.raises(ValueError, match=f"^unit_ids: .*unit {world.units['E-1']} does not belong"):
-        service.start(session, directives["station"], actor=desk, unit_ids=[world.units["E-1"]], now=NOW)
+        lifecycle.start(session, directives["station"], actor=desk, unit_ids=[world.units["E-1"]], now=NOW)
     session.rollback()
     with pytest.raises(PermissionDeniedError, match="is not yours"):
-        service.start(session, directives["unit"], actor=officer, unit_ids=[world.units["W-2"]], now=NOW)
+        lifecycle.start(session, directives["unit"], actor=officer, unit_ids=[world.units["W-2"]], now=NOW)
     session.rollback()
-    started = service.start(session, directives["unit"], actor=officer, unit_ids=[world.units["W-1"]], now=NOW)
+    started = lifecycle.start(session, directives["unit"], actor=officer, unit_ids=[world.units["W-1"]], now=NOW)
     assert service.unit_ids_of(session, started.id) == [world.units["W-1"]]
 
 

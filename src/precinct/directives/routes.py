@@ -12,8 +12,8 @@ from precinct.api.inputs import Id
 from precinct.core.db import utcnow
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
-from precinct.directives import evaluation, service
-from precinct.directives.models import Directive, DirectiveKind, DirectiveStatus
+from precinct.directives import evaluation, lifecycle, service
+from precinct.directives.models import Directive, DirectiveKind, DirectiveStatus, LinkKind
 from precinct.directives.schemas import (
     DirectiveCancel,
     DirectiveCheck,
@@ -66,13 +66,16 @@ def list_directives(
     district_id: Id | None = None,
     issued_by_me: Annotated[bool, Query(description="only those you issued")] = False,
     for_me: Annotated[bool, Query(description="only those your own unit signs for, works on and reports")] = False,
+    link_kind: Annotated[LinkKind | None, Query(description="only those with a link of this kind")] = None,
+    link_ref_id: Annotated[Id | None, Query(description="only those linked to this record (with link_kind)")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DirectivePage:
     """Return one page of the directives you may read, latest issued first."""
     filters = service.DirectiveFilter(status=tuple(status_ or ()), kind=kind, target_org_unit_id=target_org_unit_id,
                                       target_unit_id=target_unit_id, station_id=station_id, district_id=district_id,
-                                      issued_by_me=issued_by_me, for_me=for_me)
+                                      issued_by_me=issued_by_me, for_me=for_me, link_kind=link_kind,
+                                      link_ref_id=link_ref_id)
     items, total = service.list_(session, filters, actor=actor, page=page, page_size=page_size)
     return DirectivePage(items=_read(session, items), total=total, page=page, page_size=page_size)
 
@@ -105,7 +108,7 @@ def list_directive_events(directive_id: Id, session: SessionDep, actor: Reader) 
 @router.post("/{directive_id}/sign", response_model=DirectiveRead)
 def sign_directive(directive_id: Id, body: DirectiveSign, session: SessionDep, actor: Worker) -> DirectiveRead:
     """签收 / sign for a directive sent to your unit (409 with the allowed moves when its status does not allow it)."""
-    directive = service.sign(session, directive_id, actor=actor, note=body.note)
+    directive = lifecycle.sign(session, directive_id, actor=actor, note=body.note)
     session.commit()
     return _one(session, directive)
 
@@ -113,7 +116,7 @@ def sign_directive(directive_id: Id, body: DirectiveSign, session: SessionDep, a
 @router.post("/{directive_id}/start", response_model=DirectiveRead)
 def start_directive(directive_id: Id, body: DirectiveStart, session: SessionDep, actor: Worker) -> DirectiveRead:
     """Start the work on a signed directive, naming the units that carry it out."""
-    directive = service.start(session, directive_id, actor=actor, unit_ids=body.unit_ids, note=body.note)
+    directive = lifecycle.start(session, directive_id, actor=actor, unit_ids=body.unit_ids, note=body.note)
     session.commit()
     return _one(session, directive)
 
@@ -121,7 +124,7 @@ def start_directive(directive_id: Id, body: DirectiveStart, session: SessionDep,
 @router.post("/{directive_id}/report", response_model=DirectiveRead)
 def report_directive(directive_id: Id, body: DirectiveReport, session: SessionDep, actor: Worker) -> DirectiveRead:
     """反馈 / report a directive done; a patrol's minutes in its area are measured from the position log."""
-    directive = service.report(session, directive_id, actor=actor, text=body.text, unit_ids=body.unit_ids)
+    directive = lifecycle.report(session, directive_id, actor=actor, text=body.text, unit_ids=body.unit_ids)
     session.commit()
     return _one(session, directive)
 
@@ -129,8 +132,8 @@ def report_directive(directive_id: Id, body: DirectiveReport, session: SessionDe
 @router.post("/{directive_id}/check", response_model=DirectiveRead)
 def check_directive(directive_id: Id, body: DirectiveCheck, session: SessionDep, actor: Issuer) -> DirectiveRead:
     """检查 / accept a report (closed) or return it with a reason (back in progress): the issuing side."""
-    directive = service.check(session, directive_id, actor=actor, accepted=body.outcome == "accepted",
-                              reason=body.reason)
+    directive = lifecycle.check(session, directive_id, actor=actor, accepted=body.outcome == "accepted",
+                                reason=body.reason)
     session.commit()
     return _one(session, directive)
 
@@ -138,7 +141,7 @@ def check_directive(directive_id: Id, body: DirectiveCheck, session: SessionDep,
 @router.post("/{directive_id}/cancel", response_model=DirectiveRead)
 def cancel_directive(directive_id: Id, body: DirectiveCancel, session: SessionDep, actor: Issuer) -> DirectiveRead:
     """撤销 / withdraw a directive not yet reported done, with a reason: the issuing side."""
-    directive = service.cancel(session, directive_id, actor=actor, reason=body.reason)
+    directive = lifecycle.cancel(session, directive_id, actor=actor, reason=body.reason)
     session.commit()
     return _one(session, directive)
 

@@ -1,18 +1,20 @@
-"""Directives: issue them, read them within scope, and move them along their life cycle.
+"""Directives: issue them, read them within scope, and tell who may work on and check them.
 
-Who may do what (the routes check the role, this module the rest):
+Who may do what (the routes check the role, this module the rest; the moves along the life cycle
+are made in :mod:`precinct.directives.lifecycle`, under these rules):
 
 - **issue** (``Permission.ISSUE_DIRECTIVES``, supervisors): to a district branch, a station or a
   unit inside the issuer's own scope (its organisation unit's subtree; a city account: all); a
   target outside it is refused as invalid input naming the field;
 - **sign for, start, report** (``Permission.WORK_DIRECTIVES``): the accounts of the organisation
   unit the directive is sent to (for a unit target: the accounts of the unit's station), and a
-  patrol officer for the directive sent to the unit their account crews;
+  patrol officer for the directives sent to the unit their account crews or naming it to carry
+  them out;
 - **check** (accept or return) and **cancel** (``Permission.ISSUE_DIRECTIVES``): the issuer, or a
   supervisor of the issuer's organisation unit or above;
 - **read**: accounts whose scope holds the directive's target (its station or district branch),
-  and its issuer; a patrol officer reads the directives sent to their own unit. Any other directive
-  answers as if it did not exist.
+  and its issuer; a patrol officer reads the directives sent to their own unit or naming it. Any
+  other directive answers as if it did not exist.
 """
 
 from __future__ import annotations
@@ -27,12 +29,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
-from precinct.core.errors import NotFoundError, PermissionDeniedError
+from precinct.core.db import conflicts_as_domain_errors, utcnow
+from precinct.core.errors import NotFoundError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
-from precinct.directives import events, geometry, sweep
-from precinct.directives.evaluation import patrol_minutes
+from precinct.directives import events, geometry
 from precinct.directives.messages import field_error, said
 from precinct.directives.models import (
     Directive,
@@ -43,7 +44,6 @@ from precinct.directives.models import (
     DirectiveUnit,
     LinkKind,
 )
-from precinct.directives.patrol import DEFAULT_GAP_CAP_S
 from precinct.directives.schemas import (
     DirectiveCreate,
     ForecastCellLink,
@@ -52,17 +52,15 @@ from precinct.directives.schemas import (
     PremisesLink,
     RepeatPlaceLink,
 )
-from precinct.directives.status import OPEN_STATUSES, Move, target_of
+from precinct.directives.status import OPEN_STATUSES
 from precinct.forecasts.models import StoredForecast
 from precinct.incidents.models import Incident
 from precinct.org import service as org_service
 from precinct.org.models import OrgTier, OrgUnit
 from precinct.places.models import Premises
-from precinct.units import service as unit_service
 from precinct.units.models import Unit
 
 MAX_WINDOW = timedelta(days=31)
-MIN_REASON_LENGTH = 4
 
 
 # ---- issuing ----------------------------------------------------------------------------------
@@ -223,8 +221,9 @@ def get(session: Session, directive_id: int, *, for_update: bool = False) -> Dir
 
 def may_read(session: Session, directive: Directive, actor: Actor) -> bool:
     """Tell whether ``actor`` may read ``directive`` (see the module)."""
-    if actor.role == Role.PATROL_OFFICER:
-        return actor.unit_id is not None and directive.target_unit_id == actor.unit_id
+    if actor.role == Role.PATROL_OFFICER:  # their unit's: sent to it, or naming it to carry it out
+        return actor.unit_id is not None and (directive.target_unit_id == actor.unit_id
+                                              or actor.unit_id in unit_ids_of(session, directive.id))
     if directive.issued_by == actor.username:
         return True
     return org_service.scope_of(session, actor.org_unit_id).holds(directive.station_id, directive.district_id)
@@ -238,10 +237,18 @@ def get_visible(session: Session, directive_id: int, actor: Actor, *, for_update
     return directive
 
 
+def _of_unit(actor: Actor) -> ColumnElement[bool]:
+    """Return the SQL condition of a patrol officer's :func:`may_read` (and :func:`works_on`)."""
+    if actor.unit_id is None:
+        return false()
+    named = select(DirectiveUnit.directive_id).where(DirectiveUnit.unit_id == actor.unit_id)
+    return or_(Directive.target_unit_id == actor.unit_id, Directive.id.in_(named))
+
+
 def _readable_by(session: Session, actor: Actor) -> ColumnElement[bool] | None:
     """Return the SQL condition of :func:`may_read` (``None``: every directive)."""
     if actor.role == Role.PATROL_OFFICER:
-        return Directive.target_unit_id == actor.unit_id if actor.unit_id is not None else false()
+        return _of_unit(actor)
     scope = org_service.scope_of(session, actor.org_unit_id)
     if scope.units is None:
         return None
@@ -252,7 +259,7 @@ def _readable_by(session: Session, actor: Actor) -> ColumnElement[bool] | None:
 def _worked_by(actor: Actor) -> ColumnElement[bool]:
     """Return the SQL condition of :func:`works_on`."""
     if actor.role == Role.PATROL_OFFICER:
-        return Directive.target_unit_id == actor.unit_id if actor.unit_id is not None else false()
+        return _of_unit(actor)
     if actor.org_unit_id is None:
         return false()
     return or_(Directive.target_org_unit_id == actor.org_unit_id,
@@ -272,6 +279,8 @@ class DirectiveFilter:
     issued_by_me: bool = False
     for_me: bool = False  # the directives the caller's own unit is to sign for, work on and report
     overdue: bool = False  # open past the deadline (the overdue board), most late first
+    link_kind: LinkKind | None = None  # with link_ref_id: those linked to one record (e.g. premises 12)
+    link_ref_id: int | None = None
 
 
 def list_(session: Session, filters: DirectiveFilter, *, actor: Actor, page: int = 1, page_size: int = 50,
@@ -295,6 +304,10 @@ def list_(session: Session, filters: DirectiveFilter, *, actor: Actor, page: int
         query = query.where(Directive.issued_by == actor.username)
     if filters.for_me:
         query = query.where(_worked_by(actor))
+    linked = [c == v for c, v in ((DirectiveLink.kind, filters.link_kind), (DirectiveLink.ref_id, filters.link_ref_id))
+              if v is not None]
+    if linked:
+        query = query.where(Directive.id.in_(select(DirectiveLink.directive_id).where(*linked)))
     if filters.overdue:
         query = query.where(Directive.status.in_(OPEN_STATUSES), Directive.deadline < (now or utcnow()))
         order = (Directive.deadline.asc(), Directive.id.asc())
@@ -334,13 +347,13 @@ def unit_ids_of(session: Session, directive_id: int) -> list[int]:
     return details(session, [directive_id])[1].get(directive_id, [])
 
 
-# ---- the life cycle ---------------------------------------------------------------------------
+# ---- who works on it, who checks it ---------------------------------------------------------
 
 
-def works_on(directive: Directive, actor: Actor) -> bool:
+def works_on(session: Session, directive: Directive, actor: Actor) -> bool:
     """Tell whether ``actor`` is of the side that signs for, works on and reports ``directive`` (see the module)."""
-    if actor.role == Role.PATROL_OFFICER:
-        return actor.unit_id is not None and directive.target_unit_id == actor.unit_id
+    if actor.role == Role.PATROL_OFFICER:  # the directives of their unit, as they read them
+        return may_read(session, directive, actor)
     if actor.org_unit_id is None:
         return False
     if directive.target_org_unit_id is not None:
@@ -353,147 +366,3 @@ def checks(session: Session, directive: Directive, actor: Actor) -> bool:
     if actor.username == directive.issued_by:
         return True
     return org_service.scope_of(session, actor.org_unit_id).holds(directive.issuer_org_unit_id)
-
-
-def _target_name(directive: Directive) -> str:
-    if directive.target_org_unit_id is not None:
-        return f"org unit {directive.target_org_unit_id}"
-    return f"unit {directive.target_unit_id}"
-
-
-def _for_move(session: Session, directive_id: int, move: Move, actor: Actor) -> Directive:
-    """Return the directive, locked, once ``actor`` may read it and make ``move`` on it (404, 403, 409)."""
-    directive = get_visible(session, directive_id, actor, for_update=True)
-    if move in (Move.ACCEPT, Move.RETURN, Move.CANCEL):
-        if not checks(session, directive, actor):
-            raise PermissionDeniedError(said("directive.not_issuer", id=directive.id))
-    elif not works_on(directive, actor):
-        raise PermissionDeniedError(said("directive.not_your_work", id=directive.id, target=_target_name(directive)))
-    target_of(directive.status, move)
-    return directive
-
-
-def _move(session: Session, directive: Directive, move: Move, kind: str, *, actor: Actor, now: datetime,
-          data: dict[str, Any] | None = None) -> Directive:
-    sweep.record_breach(session, directive, at=now, actor=actor)  # a deadline passed before this step: kept
-    previous = directive.status
-    directive.status = target_of(previous, move)
-    directive.updated_at = now
-    late_s = (now - directive.deadline).total_seconds()
-    events.record(session, directive, kind, actor=actor, at=now, from_status=previous,
-                  data={**(data or {}), **({"late_s": late_s} if late_s > 0 and move == Move.REPORT else {})})
-    flush_or_conflict(session, f"directive {directive.id}")
-    return directive
-
-
-def _name_units(session: Session, directive: Directive, unit_ids: Iterable[int], *, actor: Actor,
-                now: datetime) -> list[int]:
-    """Name more units to carry out ``directive``; return the ids newly named.
-
-    Raises
-    ------
-    PermissionDeniedError
-        If a patrol officer names a unit other than their own.
-    ValidationError
-        For a unit that does not exist or does not belong to the directive's target.
-    """
-    wanted = sorted(set(unit_ids) - set(unit_ids_of(session, directive.id)))
-    unit_service.check_own_unit(actor, wanted)
-    home = directive.target_org_unit_id or directive.station_id  # a unit without a station takes no others
-    target_scope = org_service.scope_of(session, home) if home is not None else None
-    for unit_id in wanted:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
-            raise field_error("unit_ids", "directive.unit_unknown", id=unit_id)
-        if target_scope is None or not target_scope.holds(unit.home_station_id):
-            raise field_error("unit_ids", "directive.unit_not_in_target", id=unit_id)
-        session.add(DirectiveUnit(directive_id=directive.id, unit_id=unit_id, named_at=now, named_by=actor.username))
-    if wanted:
-        events.record(session, directive, "units_named", actor=actor, at=now, data={"unit_ids": wanted})
-    return wanted
-
-
-@conflicts_as_domain_errors
-def sign(session: Session, directive_id: int, *, actor: Actor, note: str = "", now: datetime | None = None,
-         ) -> Directive:
-    """Sign for a directive (签收): the target side acknowledges it."""
-    now = now or utcnow()
-    directive = _for_move(session, directive_id, Move.SIGN, actor)
-    directive.signed_at, directive.signed_by = now, actor.username
-    return _move(session, directive, Move.SIGN, "signed_for", actor=actor, now=now, data={"note": note or None})
-
-
-@conflicts_as_domain_errors
-def start(session: Session, directive_id: int, *, actor: Actor, unit_ids: Iterable[int] = (), note: str = "",
-          now: datetime | None = None) -> Directive:
-    """Start the work on a signed directive, naming the units that carry it out."""
-    now = now or utcnow()
-    directive = _for_move(session, directive_id, Move.START, actor)
-    _name_units(session, directive, unit_ids, actor=actor, now=now)
-    directive.started_at = now
-    return _move(session, directive, Move.START, "started", actor=actor, now=now, data={"note": note or None})
-
-
-@conflicts_as_domain_errors
-def report(session: Session, directive_id: int, *, actor: Actor, text: str, unit_ids: Iterable[int] = (),
-           now: datetime | None = None, gap_cap_s: float = DEFAULT_GAP_CAP_S) -> Directive:
-    """Report a directive done, with a report; a patrol's minutes are measured from the position log.
-
-    Raises
-    ------
-    ValidationError
-        For a blank text, or a patrol report with no unit named to carry it out.
-    """
-    now = now or utcnow()
-    directive = _for_move(session, directive_id, Move.REPORT, actor)
-    if not text.strip():
-        raise field_error("text", "directive.text_needed")
-    _name_units(session, directive, unit_ids, actor=actor, now=now)
-    directive.report_text = text.strip()
-    directive.reported_at, directive.reported_by = now, actor.username
-    directive.patrol_seconds = directive.patrol_detail = None
-    if directive.kind == DirectiveKind.PATROL:
-        units = unit_ids_of(session, directive.id)
-        if not units:
-            raise field_error("unit_ids", "directive.patrol_needs_units")
-        measure = patrol_minutes(session, directive, unit_ids=units, now=now, gap_cap_s=gap_cap_s)
-        directive.patrol_seconds, directive.patrol_detail = measure.seconds, measure.detail()
-    return _move(session, directive, Move.REPORT, "reported", actor=actor, now=now, data={
-        "report": directive.report_text, "patrol_minutes": round(directive.patrol_seconds / 60.0, 2)
-        if directive.patrol_seconds is not None else None})
-
-
-@conflicts_as_domain_errors
-def check(session: Session, directive_id: int, *, actor: Actor, accepted: bool, reason: str = "",
-          now: datetime | None = None) -> Directive:
-    """Check a reported directive: accept it (closed) or return it with a reason (back in progress).
-
-    Raises
-    ------
-    ValidationError
-        When returning it without a reason of at least :data:`MIN_REASON_LENGTH` characters.
-    """
-    now = now or utcnow()
-    move = Move.ACCEPT if accepted else Move.RETURN
-    directive = _for_move(session, directive_id, move, actor)
-    reason = reason.strip()
-    if not accepted and len(reason) < MIN_REASON_LENGTH:
-        raise field_error("reason", "directive.reason_needed", n=MIN_REASON_LENGTH)
-    directive.checked_at, directive.checked_by = now, actor.username
-    if accepted:
-        directive.closed_at = now
-    return _move(session, directive, move, "accepted" if accepted else "returned", actor=actor, now=now,
-                 data={"reason": reason or None})
-
-
-@conflicts_as_domain_errors
-def cancel(session: Session, directive_id: int, *, actor: Actor, reason: str, now: datetime | None = None,
-           ) -> Directive:
-    """Withdraw a directive that is not yet reported done, with a reason."""
-    now = now or utcnow()
-    directive = _for_move(session, directive_id, Move.CANCEL, actor)
-    reason = reason.strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise field_error("reason", "directive.reason_needed", n=MIN_REASON_LENGTH)
-    directive.closed_at = now
-    return _move(session, directive, Move.CANCEL, "cancelled", actor=actor, now=now, data={"reason": reason})
