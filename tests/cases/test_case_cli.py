@@ -11,16 +11,20 @@ from precinct.app import session_factory
 from precinct.cases.status import Move
 from testkit import seed
 
+#: long enough ago that the decision to open (3 days, a last day on a rest day rolled to the next working day) has
+#: passed whatever the date: the longest run of rest days, the National Day holiday, is 8 days
+LATE = timedelta(days=12)
+
 
 @pytest.fixture
 def numbers(fresh_database_url):
-    """Three cases of West Station: one received five days ago (its decision to open overdue), one opened from an
+    """Three cases of West Station: one received twelve days ago (its decision to open overdue), one opened from an
     incident, one administrative; return their numbers."""
     factory = session_factory(fresh_database_url)
     try:
         with factory() as session:
             world = build_world(session, seed(session), accounts=True)
-            late = open_case(session, world, now=datetime.now(UTC) - timedelta(days=5), summary="逾期 late one")
+            late = open_case(session, world, now=datetime.now(UTC) - LATE, summary="逾期 late one")
             incident_id = incident(session, world.ids)
             session.commit()
             opened = open_case(session, world, incident_ids=[incident_id], summary="已立案 opened one")
@@ -62,7 +66,7 @@ def test_a_case_shows_its_moves_and_how_each_deadline_was_reached(numbers, cli):
     late = _run(cli, "show", numbers["late"])
     assert "受案 / received" in late and "立案 / open; 不予立案 / not open" in late
     assert "立案审查期限 / decision to open a case" in late
-    year = datetime.now(UTC).astimezone(ZONE).year
+    year = (datetime.now(UTC) - LATE).astimezone(ZONE).year  # the year the case was received
     assert numbers["late"] == PATTERN.format(station="S1", kind="XS", year=year, seq=1)
     opened = _run(cli, "show", numbers["opened"])
     assert "结案 / close" in opened and "移送审查起诉 / transfer for prosecution" in opened

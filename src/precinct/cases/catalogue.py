@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from precinct.cases.messages import field_error, said
 from precinct.cases.models import CaseKind, CaseType
 from precinct.core.errors import ValidationError
 
@@ -63,15 +64,15 @@ def import_csv(session: Session, content: str) -> tuple[int, int]:
     reader = csv.DictReader(io.StringIO(content))
     missing = [c for c in COLUMNS[:4] if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationError(f"header: missing columns {missing}; expected {', '.join(COLUMNS)}")
+        raise field_error("header", "case.types_header", missing=", ".join(missing), expected=",".join(COLUMNS))
     added = updated = 0
     for line, row in enumerate(reader, start=2):
         code, kind = (row.get("code") or "").strip(), (row.get("kind") or "").strip()
         if not code or len(code) > 32 or kind not in CaseKind.__members__.values():
-            raise ValidationError(f"line {line}: needs a code (≤ 32 characters) and a kind ({_A} or {_C})")
+            raise ValidationError(said("case.types_code", line=line))
         names = {k: (row.get(k) or "").strip() for k in ("name_zh", "name_en")}
         if not all(names.values()):
-            raise ValidationError(f"line {line}: name_zh and name_en are required")
+            raise ValidationError(said("case.types_names", line=line))
         national = (row.get("national_code") or "").strip() or None
         existing = session.get(CaseType, code)
         if existing is None:

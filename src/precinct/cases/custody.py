@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.cases import events
+from precinct.cases.board import in_scope, narrowed
 from precinct.cases.custody_models import (
     CaseItem,
     CustodyAction,
@@ -57,9 +58,19 @@ def _entry(session: Session, case: Case, item: CaseItem, action: CustodyAction, 
 @conflicts_as_domain_errors
 def add_item(session: Session, case_id: int, *, label_number: str, description: str, storage_location: str,
              retention_until: date | None, actor: Actor, zone: ZoneInfo, now: datetime | None = None) -> CaseItem:
-    """Record an item held for a case and check it in (409 naming ``label_number`` if that label is taken)."""
+    """Record an item held for a case and check it in.
+
+    Raises
+    ------
+    ConflictError
+        If ``label_number`` is taken (naming it).
+    ValidationError
+        A ``retention_until`` that is not after today (local), an empty storage location.
+    """
     now = now or utcnow()
     case = get_workable(session, case_id, actor)
+    if retention_until is not None and retention_until <= now.astimezone(zone).date():
+        raise field_error("retention_until", "case.retention_past")
     if session.scalar(select(CaseItem.id).where(CaseItem.label_number == label_number)) is not None:
         raise ConflictError(f"label_number: {said('case.label_taken', label=label_number)}")
     if not storage_location.strip():
@@ -128,6 +139,28 @@ def items_of(session: Session, case_id: int, *, actor: Actor) -> list[CaseItem]:
     """Return a case's items, first recorded first."""
     get_visible(session, case_id, actor)
     return list(session.scalars(select(CaseItem).where(CaseItem.case_id == case_id).order_by(CaseItem.id)))
+
+
+def is_past_retention(item: CaseItem, today: date) -> bool:
+    """Whether an item still held (not disposed of) is past the end of its retention (``today``: local)."""
+    return item.status != ItemStatus.DISPOSED and item.retention_until is not None and item.retention_until < today
+
+
+def past_retention(session: Session, *, actor: Actor, today: date, station_id: int | None = None,
+                   limit: int = 500) -> list[tuple[CaseItem, Case]]:
+    """Return the items of the actor's scope (or one station of it) still held past their retention, longest first.
+
+    Raises
+    ------
+    NotFoundError
+        For a station outside the actor's scope.
+    """
+    query = (select(CaseItem, Case).join(Case, Case.id == CaseItem.case_id)
+             .where(CaseItem.status != ItemStatus.DISPOSED, CaseItem.retention_until < today))
+    if (where := in_scope(narrowed(session, actor, station_id), Case.station_id, Case.district_id)) is not None:
+        query = query.where(where)
+    rows = session.execute(query.order_by(CaseItem.retention_until, CaseItem.id).limit(limit)).all()
+    return [(item, case) for item, case in rows]
 
 
 def chain_of(session: Session, case_id: int, item_id: int, *, actor: Actor) -> list[CustodyEntry]:

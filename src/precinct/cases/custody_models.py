@@ -19,6 +19,10 @@ class ItemStatus(enum.StrEnum):
     DISPOSED = "disposed"  # 已处置 (after an approved disposal)
 
 
+ITEM_STATUS_NAMES = {ItemStatus.IN_STORE: ("在库", "in store"), ItemStatus.OUT: ("出库", "out"),
+                     ItemStatus.DISPOSED: ("已处置", "disposed of")}
+
+
 class CustodyAction(enum.StrEnum):
     """A step in an item's chain of custody."""
 

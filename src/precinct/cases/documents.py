@@ -58,11 +58,18 @@ class Store:
         return self.directory / storage_key
 
 
+def size_text(n_bytes: int) -> str:
+    """Return a size for people: MiB from one MiB up (up to two decimals), KiB below it, never "0 MiB"."""
+    if n_bytes >= 2**20:
+        return f"{round(n_bytes / 2**20, 2):g} MiB"
+    return f"{round(n_bytes / 2**10, 2):g} KiB"
+
+
 def _check(content: bytes, declared: str, store: Store) -> str:
     if not content:
         raise field_error("content", "case.document_empty")
     if len(content) > store.max_bytes:
-        raise PayloadTooLargeError(f"content: {said('case.document_too_large', limit_mib=store.max_bytes // 2**20)}")
+        raise PayloadTooLargeError(f"content: {said('case.document_too_large', limit=size_text(store.max_bytes))}")
     declared = declared.split(";")[0].strip().lower()
     if declared not in ACCEPTED:
         raise field_error("content_type", "case.document_type", allowed=", ".join(ACCEPTED))

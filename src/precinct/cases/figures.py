@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from precinct.cases.board import in_scope, narrowed
 from precinct.cases.limit_models import CaseDeadline, DeadlineOutcome
+from precinct.cases.messages import field_error
 from precinct.cases.models import Case
 from precinct.cases.status import OPEN_STATUSES
 from precinct.core.db import utcnow
-from precinct.core.errors import ValidationError
 from precinct.core.security import Actor
 
 AGE_BUCKETS_DAYS = (30, 60, 90, 180, 365)
@@ -90,9 +90,9 @@ def figures(session: Session, actor: Actor, *, since: date, until: date, zone: Z
     """
     now = now or utcnow()
     if until <= since:
-        raise ValidationError("until: must be after since")
+        raise field_error("until", "case.period_order")
     if (until - since).days > 5 * 366:
-        raise ValidationError("until: the period may be five years at most")
+        raise field_error("until", "case.period_long")
     start = datetime.combine(since, time(0), tzinfo=zone)
     end = datetime.combine(until, time(0), tzinfo=zone)
     scope = narrowed(session, actor, station_id)

@@ -100,8 +100,8 @@ class CaseDeadline(Base):
     __tablename__ = "case_deadlines"
     __table_args__ = (
         Index("ix_case_deadlines_case", "case_id"),
-        Index("ix_case_deadlines_open_station", "station_id", "warn_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
-        Index("ix_case_deadlines_open_district", "district_id", "warn_at", postgresql_where=_OPEN,
+        # the overdue board of a station: its open deadlines in due order, warn_at read from the index too
+        Index("ix_case_deadlines_open_station_due", "station_id", "due_at", "id", "warn_at", postgresql_where=_OPEN,
               sqlite_where=_OPEN),
         Index("ix_case_deadlines_open_warn", "warn_at", postgresql_where=_OPEN, sqlite_where=_OPEN),
         Index("ix_case_deadlines_unbreached", "due_at",

@@ -191,9 +191,11 @@ def end_case_pause(case_id: Id, pause_id: Id, body: PauseEnd, session: SessionDe
 
 
 @router.get("/{case_id}/items", response_model=list[ItemRead])
-def list_case_items(case_id: Id, session: SessionDep, actor: Reader) -> list[object]:
-    """涉案财物 / the evidence and property held for a case."""
-    return list(custody.items_of(session, case_id, actor=actor))
+def list_case_items(case_id: Id, session: SessionDep, settings: SettingsDep, actor: Reader) -> list[ItemRead]:
+    """涉案财物 / the evidence and property held for a case (each says whether it is past its retention)."""
+    today = utcnow().astimezone(settings.zone).date()
+    return [ItemRead.model_validate(item).model_copy(update={"past_retention": custody.is_past_retention(item, today)})
+            for item in custody.items_of(session, case_id, actor=actor)]
 
 
 @router.post("/{case_id}/items", response_model=ItemRead, status_code=status.HTTP_201_CREATED)

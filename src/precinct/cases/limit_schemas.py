@@ -259,6 +259,7 @@ class ItemRead(BaseModel):
     status: ItemStatus
     held_by: str | None
     retention_until: date | None
+    past_retention: bool = Field(default=False, description="still held after its retention ended (local date)")
     created_at: datetime
     created_by: str
 

@@ -7,15 +7,18 @@ from precinct.core.i18n import Texts
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
     "case.not_found": {"zh-CN": "案件 {id} 不存在", "en": "case {id} does not exist"},
-    "case.move_refused": {"zh-CN": "{kind} 案件处于 {status} 状态，不能 {move}；可以：{allowed}",
+    "case.move_refused": {"zh-CN": "{kind_zh}处于“{status_zh}”状态，不能{move_zh}；可以：{allowed_zh}",
                           "en": "a {kind} case in state {status} cannot {move}; allowed: {allowed}"},
-    "case.move_refused_final": {"zh-CN": "案件已处于终结状态 {status}，不能再 {move}",
+    "case.move_refused_final": {"zh-CN": "案件已处于终结状态“{status_zh}”，不能再{move_zh}",
                                 "en": "the case is in the final state {status}; it cannot {move}"},
     "case.not_your_case": {"zh-CN": "案件 {id} 不由您的办案组或您本人承办",
                            "en": "case {id} is not worked by your team or led by you"},
     "case.number_taken": {"zh-CN": "案件编号 {number} 已存在", "en": "case number {number} already exists"},
     "case.number_pattern": {"zh-CN": "案件编号规则 {pattern} 无效：{problem}",
                             "en": "the case number pattern {pattern} is invalid: {problem}"},
+    "case.number_exhausted": {"zh-CN": "案件编号规则 {pattern} 连续 {tries} 个编号都已被占用，请在规则中加入 {{seq}}",
+                              "en": "the case number pattern {pattern} gave {tries} taken numbers in a row: "
+                                    "put {{seq}} in it"},
     "case.type_unknown": {"zh-CN": "案件类别 {code} 不存在或已停用",
                           "en": "case type {code} does not exist or is retired"},
     "case.type_kind": {"zh-CN": "案件类别 {code} 属于 {type_kind}，与案件种类 {kind} 不符",
@@ -58,25 +61,46 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "suggestion {id} is already decided ({status})"},
     "case.no_incidents": {"zh-CN": "本案尚未关联警情，无法给出串并建议",
                           "en": "the case has no linked incident to look for similar ones from"},
+    "case.org_unit_unknown": {"zh-CN": "单位 {id} 不存在", "en": "org unit {id} does not exist"},
+    "case.period_order": {"zh-CN": "截止日期须晚于起始日期", "en": "until must be after since"},
+    "case.period_long": {"zh-CN": "统计期间最长五年", "en": "the period may be five years at most"},
+    "case.calendar_outside": {"zh-CN": "日期 {day} 超出工作日历的范围（{first}–{last} 年）",
+                              "en": "{day} lies outside the working calendar ({first}-{last})"},
+    "case.types_header": {"zh-CN": "缺少列 {missing}；应为 {expected}",
+                          "en": "missing columns {missing}; expected {expected}"},
+    "case.types_code": {"zh-CN": "第 {line} 行：须有代码（不超过 32 个字符）和种类"
+                                 "（administrative 行政 或 criminal 刑事）",
+                        "en": "line {line}: needs a code (≤ 32 characters) and a kind (administrative or criminal)"},
+    "case.types_names": {"zh-CN": "第 {line} 行：name_zh 和 name_en 不能为空",
+                         "en": "line {line}: name_zh and name_en are required"},
+    "case.state_unknown": {"zh-CN": "未知状态 {value}；可选：{allowed}",
+                           "en": "unknown state {value}; one of {allowed}"},
+    "case.number_unknown": {"zh-CN": "没有编号为 {number} 的案件（见 precinct cases list）",
+                            "en": "no case numbered {number} (see `precinct cases list`)"},
     # deadlines
     "case.deadline_not_found": {"zh-CN": "期限 {id} 不存在", "en": "deadline {id} does not exist"},
     "case.deadline_ended": {"zh-CN": "期限 {id} 已结束", "en": "deadline {id} has ended"},
+    "case.deadline_passed": {"zh-CN": "期限 {id} 已届满，不能再延长（延长须在期满前批准）",
+                             "en": "deadline {id} has already fallen due; an extension must be granted before it"},
     "case.not_extendable": {"zh-CN": "{rule} 不能延长", "en": "{rule} cannot be extended"},
-    "case.extension_beyond": {"zh-CN": "最多可延长至 {max} {unit}", "en": "it can be extended to {max} {unit} at most"},
-    "case.extension_not_longer": {"zh-CN": "延长后的期限须长于现在的 {now} {unit}",
-                                  "en": "the extension must be longer than the present {now} {unit}"},
-    "case.extension_tier": {"zh-CN": "延长至 {to} {unit} 须由{tier}负责人批准，您所在单位层级不够",
-                            "en": "an extension to {to} {unit} needs the approval of a {tier_en} supervisor; "
+    "case.extension_beyond": {"zh-CN": "最多可延长至 {max} {unit_zh}",
+                              "en": "it can be extended to {max} {unit_en} at most"},
+    "case.extension_not_longer": {"zh-CN": "延长后的期限须长于现在的 {now} {unit_zh}",
+                                  "en": "the extension must be longer than the present {now} {unit_en}"},
+    "case.extension_tier": {"zh-CN": "延长至 {to} {unit_zh} 须由{tier}负责人批准，您所在单位层级不够",
+                            "en": "an extension to {to} {unit_en} needs the approval of a {tier_en} supervisor; "
                                   "your unit's tier is too low"},
     "case.pause_overlap": {"zh-CN": "与已有的中止期间 {id}（{start} 起）重叠",
                            "en": "overlaps the pause {id} (from {start})"},
     "case.pause_order": {"zh-CN": "结束时间须晚于开始时间", "en": "the end must be after the start"},
     "case.pause_not_found": {"zh-CN": "中止期间 {id} 不存在", "en": "pause {id} does not exist"},
     "case.pause_ended": {"zh-CN": "中止期间 {id} 已结束", "en": "pause {id} has already ended"},
+    "case.rules_city_only": {"zh-CN": "法定时限表只能由市局的负责人修改",
+                             "en": "only a supervisor of the city bureau may change the rule table"},
+    "case.rule_version_unknown": {"zh-CN": "时限表第 {id} 版不存在", "en": "rule table version {id} does not exist"},
     "case.rule_unknown": {"zh-CN": "规则 {code} 不存在", "en": "rule {code} does not exist"},
     # documents
-    "case.document_too_large": {"zh-CN": "文件大于 {limit_mib} MiB 的上限",
-                                "en": "the file is over the {limit_mib} MiB limit"},
+    "case.document_too_large": {"zh-CN": "文件大于 {limit} 的上限", "en": "the file is over the {limit} limit"},
     "case.document_empty": {"zh-CN": "文件为空", "en": "the file is empty"},
     "case.document_type": {"zh-CN": "不接受的文件类型（允许：{allowed}）",
                            "en": "a file of a refused type (allowed: {allowed})"},
@@ -94,6 +118,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "an item {status} cannot be {action}; allowed: {allowed}"},
     "case.to_whom_needed": {"zh-CN": "出库须写明交给谁", "en": "say to whom the item goes out"},
     "case.location_needed": {"zh-CN": "须写明存放位置", "en": "say where the item is stored"},
+    "case.retention_past": {"zh-CN": "保管期限须晚于今天", "en": "the retention must end after today"},
     "case.disposal_pending": {"zh-CN": "财物 {id} 已有待审批的处置申请",
                               "en": "item {id} already has a disposal waiting"},
     "case.disposal_not_found": {"zh-CN": "处置申请 {id} 不存在", "en": "disposal request {id} does not exist"},
@@ -116,8 +141,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.step.due": {"zh-CN": "期满：{at}（{warn_at} 起提醒）", "en": "due: {at} (reminders from {warn_at})"},
     # the sweep
     "case.reminder": {"zh-CN": "案件 {number}：{rule} 将于 {at} 期满", "en": "case {number}: {rule} is due at {at}"},
-    "case.breached": {"zh-CN": "案件 {number}：{rule} 已超期", "en": "case {number}: {rule} is overdue"},
+    "case.breached": {"zh-CN": "案件 {number}：{rule} 已超期（{at} 期满）",
+                      "en": "case {number}: {rule} is overdue (it was due at {at})"},
 }
+
+
+def named(field: str, names: tuple[str, str]) -> dict[str, str]:
+    """Return a code's Chinese and English names as the values ``{field}_zh`` and ``{field}_en`` of a text."""
+    return {f"{field}_zh": names[0], f"{field}_en": names[1]}
 
 
 _texts = Texts(MESSAGES)

@@ -11,25 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from precinct.cases import events
 from precinct.cases.messages import said
 from precinct.cases.models import Case, CaseReview, CaseStatus, ReviewStatus
-from precinct.cases.service import (
-    get,
-    get_open_workable,
-    get_visible,
-    readable_by,
-    reason_of,
-    touch,
-    works_on,
-)
+from precinct.cases.service import get_open_workable, get_visible, readable_by, reason_of, touch
 from precinct.cases.status import EVENT_OF, Move, target_of
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from precinct.core.permissions import Permission, has
+from precinct.core.permissions import Permission, Role, has
 from precinct.core.security import Actor
 
 
@@ -139,26 +131,27 @@ def reviews_of(session: Session, case_id: int, *, actor: Actor) -> list[CaseRevi
 def inbox(session: Session, *, actor: Actor, limit: int = 200) -> tuple[list[CaseReview], list[CaseReview]]:
     """Return the caller's inbox, oldest first.
 
-    It holds the decisions returned to them (not yet submitted again), and for approvers the decisions waiting
-    in their scope (not their own).
+    It holds the decisions returned to them that are the latest review of their case (not yet
+    submitted again), of cases they still read and work, the ``limit`` most recently returned; and
+    for approvers the decisions waiting in their scope (not their own).
     """
-    returned = [review for review in session.scalars(
-        select(CaseReview).where(CaseReview.submitted_by == actor.username, CaseReview.status == ReviewStatus.RETURNED)
-        .order_by(CaseReview.decided_at).limit(limit))
-        if pending_of(session, review.case_id) is None and _newest(session, review)
-        and works_on(get(session, review.case_id), actor)]
+    r, later = CaseReview, aliased(CaseReview)
+    query = (select(r).join(Case, Case.id == r.case_id)
+             .where(r.submitted_by == actor.username, r.status == ReviewStatus.RETURNED,
+                    ~exists().where(later.case_id == r.case_id, later.id > r.id)))
+    if (readable := readable_by(session, actor)) is not None:
+        query = query.where(readable)
+    if actor.role == Role.PATROL_OFFICER:  # as works_on: their team's cases or those they lead
+        worked = [Case.lead_officer == actor.username]
+        if actor.unit_id is not None:
+            worked.append(Case.team_unit_id == actor.unit_id)
+        query = query.where(or_(*worked))
+    returned = list(session.scalars(query.order_by(r.decided_at.desc(), r.id.desc()).limit(limit)))[::-1]
     waiting: list[CaseReview] = []
     if has(actor.role, Permission.APPROVE_CASES):
-        query = (select(CaseReview).join(Case, Case.id == CaseReview.case_id)
-                 .where(CaseReview.status == ReviewStatus.PENDING, CaseReview.submitted_by != actor.username))
+        query = (select(r).join(Case, Case.id == r.case_id)
+                 .where(r.status == ReviewStatus.PENDING, r.submitted_by != actor.username))
         if (readable := readable_by(session, actor)) is not None:
             query = query.where(readable)
-        waiting = list(session.scalars(query.order_by(CaseReview.submitted_at).limit(limit)))
+        waiting = list(session.scalars(query.order_by(r.submitted_at).limit(limit)))
     return returned, waiting
-
-
-def _newest(session: Session, review: CaseReview) -> bool:
-    """Whether ``review`` is the latest of its case (an older returned one was answered by a later submission)."""
-    latest = session.scalar(select(CaseReview.id).where(CaseReview.case_id == review.case_id)
-                            .order_by(CaseReview.id.desc()).limit(1))
-    return latest == review.id

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.cases.clock import Terms
-from precinct.cases.limit_models import CaseRule, CaseRuleVersion, DurationUnit
-from precinct.cases.messages import field_error, said
+from precinct.cases.limit_models import UNIT_NAMES, CaseRule, CaseRuleVersion, DurationUnit
+from precinct.cases.messages import field_error, named, said
 from precinct.cases.models import CaseKind
 from precinct.core.db import utcnow
-from precinct.core.errors import NotFoundError
+from precinct.core.errors import NotFoundError, PermissionDeniedError
 from precinct.core.security import Actor
+from precinct.org import service as org_service
 
 TIERS = ("station", "district", "city")
 TIER_NAMES = {"station": ("派出所", "station"), "district": ("县级（分局）以上公安机关", "district branch"),
@@ -140,7 +141,7 @@ def get_version(session: Session, version_id: int) -> RuleTable:
     """Return one version of the table (NotFoundError if there is none of that id)."""
     version = session.get(CaseRuleVersion, version_id)
     if version is None:
-        raise NotFoundError(f"rule table version {version_id} does not exist")
+        raise NotFoundError(said("case.rule_version_unknown", id=version_id))
     rows = session.scalars(select(CaseRule).where(CaseRule.version_id == version_id).order_by(CaseRule.id))
     return RuleTable(version, {row.code: rule_of(row) for row in rows})
 
@@ -194,20 +195,34 @@ def _check(index: int, rule: Rule) -> None:
     for step, (to, tier) in enumerate(rule.extensions):
         if to <= previous:
             raise field_error(f"{where}.extensions.{step}.to", "case.extension_not_longer", now=previous,
-                              unit=rule.unit.value)
+                              **named("unit", UNIT_NAMES[rule.unit]))
         if tier not in TIERS:
             raise field_error(f"{where}.extensions.{step}.tier", "case.rule_unknown", code=tier)
         previous = to
 
 
+def actor_tier(session: Session, actor: Actor) -> str:
+    """Return the organisation tier an account acts at: ``station``, ``district`` or ``city``."""
+    if actor.org_unit_id is None:
+        return "city"
+    return org_service.get_unit(session, actor.org_unit_id).tier.value
+
+
 def update(session: Session, changes: list[RuleChange], *, reason: str, actor: Actor) -> RuleTable:
     """Store a new version: the one in force with ``changes`` made (audited); return it.
 
+    The table is the city's: only a supervisor acting at the city tier changes it (a station's
+    could otherwise lower the tier an extension asks and then grant it).
+
     Raises
     ------
+    PermissionDeniedError
+        For an account below the city tier.
     ValidationError
         For an unknown rule code, or extension steps that do not grow or name an unknown tier.
     """
+    if actor_tier(session, actor) != "city":
+        raise PermissionDeniedError(said("case.rules_city_only"))
     table = current(session)
     rules = dict(table.rules)
     for index, change in enumerate(changes):

@@ -190,6 +190,10 @@ def case_number(pattern: str, *, station: str, kind: CaseKind, year: int, seq: i
         raise ConfigurationError(said("case.number_pattern", pattern=pattern, problem=repr(exc))) from exc
 
 
+NUMBER_TRIES = 1000
+"""How many taken numbers in a row :func:`_next_number` skips before it gives up (a pattern without ``{seq}``)."""
+
+
 def _next_number(session: Session, station: OrgUnit, kind: CaseKind, year: int, pattern: str) -> str:
     counter = session.scalar(select(CaseNumberCounter).where(
         CaseNumberCounter.station_id == station.id, CaseNumberCounter.kind == kind, CaseNumberCounter.year == year)
@@ -197,11 +201,12 @@ def _next_number(session: Session, station: OrgUnit, kind: CaseKind, year: int, 
     if counter is None:
         counter = CaseNumberCounter(station_id=station.id, kind=kind, year=year, last=0)
         session.add(counter)
-    while True:  # a number taken by hand is skipped
+    for _ in range(NUMBER_TRIES):  # a number taken by hand is skipped
         counter.last += 1
         number = case_number(pattern, station=station.code, kind=kind, year=year, seq=counter.last)
         if session.scalar(select(Case.id).where(Case.number == number)) is None:
             return number
+    raise ConfigurationError(said("case.number_exhausted", pattern=pattern, tries=NUMBER_TRIES))
 
 
 def _incidents(session: Session, ids: list[int], scope: org_service.Scope) -> list[Incident]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import enum
 
-from precinct.cases.messages import said
-from precinct.cases.models import CaseKind, CaseStatus
+from precinct.cases.messages import named, said
+from precinct.cases.models import KIND_NAMES, STATUS_NAMES, CaseKind, CaseStatus
 from precinct.core.errors import ConflictError
 
 
@@ -71,5 +71,8 @@ def target_of(current: CaseStatus, kind: CaseKind, move: Move) -> CaseStatus:
     if move not in allowed:
         names = ", ".join(allowed)
         raise ConflictError(said("case.move_refused" if names else "case.move_refused_final", status=current.value,
-                                 kind=kind.value, move=move.value, allowed=names))
+                                 kind=kind.value, move=move.value, allowed=names,
+                                 allowed_zh="、".join(MOVE_NAMES[m][0] for m in allowed),
+                                 **named("status", STATUS_NAMES[current]), **named("kind", KIND_NAMES[kind]),
+                                 **named("move", MOVE_NAMES[move])))
     return MOVES[current][move]

@@ -30,20 +30,12 @@ from precinct.cases.limit_models import (
     CaseRule,
     PauseKind,
 )
-from precinct.cases.messages import field_error, said, text
-from precinct.cases.rules import TIER_NAMES, TIERS, Rule, rule_of
+from precinct.cases.messages import field_error, named, said, text
+from precinct.cases.rules import TIER_NAMES, TIERS, Rule, actor_tier, rule_of
 from precinct.cases.service import get_open_workable, get_visible, reason_of, touch
 from precinct.core.db import conflicts_as_domain_errors, flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from precinct.core.security import Actor
-from precinct.org import service as org_service
-
-
-def actor_tier(session: Session, actor: Actor) -> str:
-    """Return the organisation tier an account acts at: ``station``, ``district`` or ``city``."""
-    if actor.org_unit_id is None:
-        return "city"
-    return org_service.get_unit(session, actor.org_unit_id).tier.value
 
 
 @conflicts_as_domain_errors
@@ -59,7 +51,8 @@ def extend(session: Session, case_id: int, deadline_id: int, to: int, reason: st
         ``to`` not longer than the present limit, or beyond the rule's largest step (naming ``to``);
         a reason that is too short.
     ConflictError
-        The deadline has ended, or its rule allows no extension.
+        The deadline has ended or already fell due (an extension is granted before the limit runs
+        out), or its rule allows no extension.
     PermissionDeniedError
         The approver's tier is below the one the step asks.
     """
@@ -70,19 +63,21 @@ def extend(session: Session, case_id: int, deadline_id: int, to: int, reason: st
         raise NotFoundError(said("case.deadline_not_found", id=deadline_id))
     if deadline.ended_at is not None:
         raise ConflictError(said("case.deadline_ended", id=deadline.id))
+    if deadline.breached_at is not None or (deadline.due_at is not None and deadline.due_at <= now):
+        raise ConflictError(said("case.deadline_passed", id=deadline.id))
     rule = rule_of(session.get_one(CaseRule, deadline.rule_id))
     if not rule.extensions:
         raise ConflictError(said("case.not_extendable", rule=rule.name_zh + " / " + rule.name_en))
     present = deadline.extended_to or rule.duration
-    unit = rule.unit.value
+    unit, unit_names = rule.unit.value, named("unit", UNIT_NAMES[rule.unit])
     if to <= present:
-        raise field_error("to", "case.extension_not_longer", now=present, unit=unit)
+        raise field_error("to", "case.extension_not_longer", now=present, **unit_names)
     if to > (rule.max_extension or 0):
-        raise field_error("to", "case.extension_beyond", max=rule.max_extension, unit=unit)
+        raise field_error("to", "case.extension_beyond", max=rule.max_extension, **unit_names)
     tier = next(step_tier for step_to, step_tier in rule.extensions if step_to >= to)
     if TIERS.index(actor_tier(session, actor)) < TIERS.index(tier):
-        raise PermissionDeniedError(said("case.extension_tier", to=to, unit=unit, tier=TIER_NAMES[tier][0],
-                                         tier_en=TIER_NAMES[tier][1]))
+        raise PermissionDeniedError(said("case.extension_tier", to=to, tier=TIER_NAMES[tier][0],
+                                         tier_en=TIER_NAMES[tier][1], **unit_names))
     reason = reason_of("reason", reason)
     session.add(CaseExtension(deadline_id=deadline.id, case_id=case.id, from_value=present, to_value=to, tier=tier,
                               reason=reason, approved_by=actor.username, approved_at=now))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
@@ -54,13 +55,14 @@ def cases_list(
 ) -> None:
     """列出案件（最近受案在前）/ list the cases, latest received first."""
     from precinct.cases import service
+    from precinct.cases.messages import field_error
     from precinct.cases.models import STATUS_NAMES, CaseStatus
-    from precinct.core.errors import ValidationError
 
     try:
         statuses = tuple(CaseStatus(s) for s in state or ())
     except ValueError as exc:
-        raise ValidationError(f"--state: {exc}; one of {', '.join(CaseStatus)}") from exc
+        raise field_error("--state", "case.state_unknown", value=", ".join(state or ()),
+                          allowed=", ".join(CaseStatus)) from exc
     settings = load_settings()
     zone = settings.zone
     table = _table("", "编号 / number", "种类 / kind", "类别 / type", "状态 / state", "派出所 / station",
@@ -83,6 +85,7 @@ def cases_list(
 def cases_show(number: Annotated[str, typer.Argument(help="案件编号 / the case number")]) -> None:
     """显示一起案件：事实、状态、可做的决定、每个期限及其计算过程 / one case: facts, state, moves, deadlines."""
     from precinct.cases import service, timing
+    from precinct.cases.messages import said
     from precinct.cases.models import KIND_NAMES, STATUS_NAMES
     from precinct.cases.status import MOVE_NAMES, allowed_moves
 
@@ -92,7 +95,7 @@ def cases_show(number: Annotated[str, typer.Argument(help="案件编号 / the ca
         found, _ = service.list_(session, service.CaseFilter(number=number), actor=actor, page_size=20)
         case = next((c for c in found if c.number == number), None)
         if case is None:
-            raise NotFoundError(f"no case numbered {number!r} (see `precinct cases list`)")
+            raise NotFoundError(said("case.number_unknown", number=number))
         facts = _table(f"案件 / case {case.number}", "项目 / field", "值 / value")
         moves = [" / ".join(MOVE_NAMES[m]) for m in allowed_moves(case.status, case.kind)]
         for label, value in (("种类 / kind", " / ".join(KIND_NAMES[case.kind])), ("类别 / type", case.type_code),
@@ -156,8 +159,9 @@ def cases_sweep() -> None:
     """发出期满提醒并记录超期 / send the reminders due and record the breaches (what the server's job does)."""
     from precinct.cases import sweep
 
-    with open_session(load_settings()) as session:
-        result = sweep.sweep(session)
+    settings = load_settings()
+    with open_session(settings) as session:
+        result = sweep.sweep(session, zone=settings.zone)
         session.commit()
     console.print(f"提醒 / reminded: {result.reminded}, 超期 / breached: {result.breached}", highlight=False)
 
@@ -220,4 +224,50 @@ def cases_rules() -> None:
         extensions = "; ".join(f"{to} ({TIER_NAMES[tier][0]} / {TIER_NAMES[tier][1]})" for to, tier in rule.extensions)
         table.add_row(f"{rule.name_zh} / {rule.name_en}", rule.kind.value if rule.kind else "",
                       f"{rule.duration} {unit[0]} / {unit[1]}", extensions or "—", rule.provision)
+    console.print(table)
+
+
+@app.command("types-import")
+@handle_errors
+def cases_types_import(
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8）：code,kind,name_zh,name_en,national_code")],
+) -> None:
+    """导入案件类别代码表（含国标代码）/ add or update case types, with their national codes, from a CSV file.
+
+    Types the file does not name stay as they are; a bad line stores nothing and names the line.
+    """
+    from precinct.audit import service as audit_service
+    from precinct.cases import catalogue
+
+    content = file.read_text(encoding="utf-8-sig")
+    with open_session(load_settings()) as session:
+        added, updated = catalogue.import_csv(session, content)
+        audit_service.record(session, actor=cli_actor(), action="case_types.import", resource_type="case_type",
+                             detail={"file": file.name, "added": added, "updated": updated})
+        session.commit()
+    console.print(f"新增 / added: {added}, 更新 / updated: {updated}", highlight=False)
+
+
+@app.command("retention")
+@handle_errors
+def cases_retention(
+    station: Annotated[str | None, typer.Option(help="派出所代码 / one station's code (default: the city)")] = None,
+) -> None:
+    """列出超过保管期限仍在保管的涉案财物 / the items still held after their retention ended, longest past first."""
+    from precinct.cases import custody
+    from precinct.cases.custody_models import ITEM_STATUS_NAMES
+
+    settings = load_settings()
+    today = datetime.now(settings.zone).date()
+    table = _table("", "案件 / case", "标签 / label", "财物 / item", "状态 / state", "保管至 / retention until",
+                   "逾期天数 / days past")
+    with open_session(settings) as session:
+        found = custody.past_retention(session, actor=cli_actor(), today=today,
+                                       station_id=_station_id(session, station))
+        for item, case in found:
+            table.add_row(case.number, item.label_number, item.description[:40],
+                          " / ".join(ITEM_STATUS_NAMES[item.status]), str(item.retention_until),
+                          str((today - item.retention_until).days) if item.retention_until else "")
+        session.rollback()
+    table.title = f"超过保管期限 / past retention: {len(found)}"
     console.print(table)
