@@ -57,7 +57,7 @@ SUFFIXES = ["路", "大道", "街", "巷", "大街"]
 
 
 def register(rng: np.random.Generator) -> list[dict[str, Any]]:
-    """Generate the addresses (with their search keys) at road points."""
+    """Generate the addresses at road points, with their search keys built as the importer builds them."""
     from precinct.addresses.keys import search_keys
     from precinct.demo.calls import road_points
 
@@ -75,11 +75,13 @@ def register(rng: np.random.Generator) -> list[dict[str, Any]]:
         building = f"{int(rng.integers(1, 30))}栋" if i % 3 == 0 else ""
         lon = float(points.lon[base]) + float(rng.normal(0, 0.0005))
         lat = float(points.lat[base]) + float(rng.normal(0, 0.0005))
-        rows.append({"code": f"B{i:07d}", "import_id": 1, "text": f"{district}{roads[road]}{number}{building}",
+        text = f"{district}{roads[road]}{number}{building}"
+        rows.append({"code": f"B{i:07d}", "import_id": 1, "text": text,
                      "text_en": "", "name": "", "district": district, "road": roads[road], "number": number,
                      "building": building, "unit": "", "lon": lon, "lat": lat, "district_id": None,
                      "station_id": None, "beat_id": None, "generated": True,
-                     "search_keys": search_keys(district, roads[road], number, building)})
+                     # the keys as an import stores them: the parts, then the whole text
+                     "search_keys": search_keys("", district, roads[road], number, building, "", "", text=text)})
     return rows
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from address_kit import HEADER, load_register
-
+from precinct.addresses.models import AddressImport, ImportKind, ImportStatus
+from precinct.core.db import utcnow
 from precinct.core.permissions import Role
 
 
@@ -84,3 +85,20 @@ def test_bad_input_answers_422_naming_the_field(client, auth):
     latin1 = client.post("/api/v1/addresses/imports", content="code,text,lon,lat\nä,b,1,2\n".encode("latin-1"),
                          headers=auth(Role.ADMIN) | {"Content-Type": "text/csv"})
     assert latin1.status_code == 422 and "body: not UTF-8" in latin1.text
+
+
+def test_an_upload_while_another_import_runs_answers_409_in_both_languages(client, session, auth):
+    now = utcnow()
+    running = AddressImport(kind=ImportKind.OSM, source_name="hubei.osm.pbf", status=ImportStatus.RUNNING,
+                            created_by="cli:ops", refused_rows=[], started_at=now, heartbeat_at=now)
+    session.add(running)
+    session.commit()
+    body = HEADER + "U1,,,,江汉区,解放大道,1,,,114.02,30.52\n"
+    response = client.post("/api/v1/addresses/imports", content=body.encode(),
+                           headers=auth(Role.SUPERVISOR) | {"Content-Type": "text/csv"})
+    assert response.status_code == 409, response.text
+    message = response.json()["error"]["message"]
+    assert message.startswith(f"地址导入 {running.id} 正在进行（cli:ops 于 ")
+    assert f" / address import {running.id} is running (started by cli:ops at " in message
+    listed = client.get("/api/v1/addresses/imports", headers=auth(Role.ADMIN)).json()
+    assert [(i["source_name"], i["status"]) for i in listed] == [("hubei.osm.pbf", "running")]

@@ -6,7 +6,6 @@ import csv
 import json
 
 from address_kit import CSV, HEADER
-
 from precinct.app import session_factory
 from precinct.core.db import make_engine
 from testkit import seed

@@ -46,7 +46,18 @@ def test_pinyin_initials_english_and_numbers_match_as_prefixes(index):
     assert ids(index.search("zbl")) == [3]
     assert ids(index.search("plaza")) == [1]
     assert ids(index.search("wuhan pl")) == [1]
-    assert index.search("fang") == []  # inside a word: pinyin matches from the start of a part only
+    assert ids(index.search("dadao", centre=(114.270, 30.580))) == [1, 2, 4]  # 大道 inside 解放大道 too
+    assert index.search("iefang") == []  # inside a syllable: pinyin matches from a syllable's start only
+
+
+def test_an_address_stored_as_one_text_is_found_by_the_pinyin_of_each_word():
+    text = "江汉区解放大道688号"
+    index = build_index(ids=np.array([7]), lon=np.array([114.27]), lat=np.array([30.58]), district_ids=np.full(1, -1),
+                        station_ids=np.full(1, -1), beat_ids=np.full(1, -1), texts=[searchable_text(text)],
+                        search_keys=[search_keys(text=text)])
+    for query in ("jhq", "jiefang", "jfdd", "jiefang dadao", "dadao 688", "jfdd 688", "解放 dadao"):
+        assert ids(index.search(query)) == [7], query
+    assert index.search("jiefang zhongshan") == []
 
 
 def test_nearer_addresses_rank_first_and_distance_is_in_metres(index):

@@ -60,3 +60,11 @@ def test_reverse_geocoding_a_point_in_helsinki(session, helsinki):
     assert found.address.distance_m == pytest.approx(0.6, abs=0.5)
     station = session.scalar(select(Address.station_id).where(Address.code == "osm:n25389429"))
     assert found.jurisdiction.station_id == station
+
+
+def test_reverse_geocoding_names_the_road_from_the_extract_not_from_the_nearest_address(session, helsinki):
+    on_the_street = (24.937488, 60.172833)  # the middle of a piece of Eero Erkon katu
+    found = service.reverse(session, *on_the_street, actor=ADMIN_ACTOR, roads_file=str(HELSINKI))
+    assert found.address is not None and found.address.address.road == "Alvar Aallon kuja"
+    assert found.road is not None and (found.road.name, found.road.highway) == ("Eero Erkon katu", "service")
+    assert found.road.distance_m < 1

@@ -9,8 +9,8 @@ permission (supervisors and admins).
 from __future__ import annotations
 
 import pytest
-from address_kit import load_register
 
+from address_kit import load_register
 from precinct.core.permissions import Role
 from precinct.users import service as user_service
 from testkit import ADMIN_ACTOR, PASSWORD, bearer_for

@@ -3,31 +3,43 @@
 An import is a row of ``address_imports``. Its addresses are written and committed in batches of
 :data:`BATCH_SIZE` (so the server waits at most one batch for the database), but search and
 reverse geocoding read only the addresses of *complete* imports: until the last batch is in,
-nothing of the import shows. An import that fails or is interrupted removes what it had written;
-one killed outright leaves rows that stay invisible and are removed by the next import.
+nothing of the import shows. An import that fails or is interrupted removes what it had written.
+
+One import runs at a time (the register is the city's: only a city-tier account loads it). A
+second one, while another runs, is refused with a ConflictError (409) and touches nothing; the
+database holds this (a partial unique index lets one import only be ``running``). A running import
+renews its lease, ``heartbeat_at``, with every batch. One killed outright leaves rows that stay
+invisible; the next import, once that lease is :data:`LEASE_S` old, takes it as interrupted and
+removes them. An import whose lease was taken that way stops at its next batch and removes its rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from datetime import datetime, timedelta
+from itertools import chain, islice
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from precinct.addresses import service as address_service
 from precinct.addresses.keys import search_keys
 from precinct.addresses.messages import said
 from precinct.addresses.models import Address, AddressImport, ImportKind, ImportStatus
 from precinct.addresses.sources import AddressRow, RefusedRow
 from precinct.audit import service as audit_service
 from precinct.core.db import utcnow
+from precinct.core.errors import ConflictError
 from precinct.core.security import Actor
 from precinct.org import service as org_service
 
 BATCH_SIZE = 1000
+LEASE_S = 300.0
+"""How long a running import may go without finishing a batch before the next import takes it as killed."""
 KEPT_REFUSALS = 1000
 """Refused rows kept in the import's record (the CLI's ``--errors-out`` writes them all)."""
 
@@ -55,14 +67,62 @@ def _batches(rows: Iterable[AddressRow | RefusedRow], size: int) -> Iterator[lis
         yield batch
 
 
-def remove_unfinished(session: Session) -> int:
-    """Delete the addresses of imports that never finished (and mark them interrupted); return how many."""
-    unfinished = select(AddressImport.id).where(AddressImport.status != ImportStatus.COMPLETE)
-    result = session.execute(delete(Address).where(Address.import_id.in_(unfinished)))
-    removed = getattr(result, "rowcount", 0) or 0
-    session.execute(update(AddressImport).where(AddressImport.status == ImportStatus.RUNNING)
-                    .values(status=ImportStatus.INTERRUPTED, finished_at=utcnow()))
-    return int(removed)
+def _lease_ends(record: AddressImport) -> datetime:
+    return (record.heartbeat_at or record.started_at) + timedelta(seconds=LEASE_S)
+
+
+def running_import(session: Session) -> AddressImport | None:
+    """Return the import that is running now, if any (one whose lease ran out included)."""
+    return session.scalar(select(AddressImport).where(AddressImport.status == ImportStatus.RUNNING))
+
+
+def _refusal(record: AddressImport) -> ConflictError:
+    return ConflictError(said("address.import_running", id=record.id, by=record.created_by,
+                              started=record.started_at.isoformat(timespec="minutes"),
+                              until=_lease_ends(record).isoformat(timespec="minutes")))
+
+
+def remove_stale(session: Session, *, now: datetime | None = None) -> int:
+    """Take the running import whose lease ran out as interrupted, delete the rows of interrupted imports; commit.
+
+    Return how many addresses were deleted. A running import whose lease is alive is left alone.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(seconds=LEASE_S)
+    session.execute(update(AddressImport).where(
+        AddressImport.status == ImportStatus.RUNNING,
+        func.coalesce(AddressImport.heartbeat_at, AddressImport.started_at) < cutoff,
+    ).values(status=ImportStatus.INTERRUPTED, finished_at=now))
+    interrupted = select(AddressImport.id).where(AddressImport.status == ImportStatus.INTERRUPTED)
+    result = session.execute(delete(Address).where(Address.import_id.in_(interrupted)))
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _claim(session: Session, *, kind: ImportKind, source_name: str, actor: Actor) -> AddressImport:
+    """Start an import (its lease from now); ConflictError if another is running, stale ones removed first."""
+    remove_stale(session)
+    now = utcnow()
+    record = AddressImport(kind=kind, source_name=source_name[:256], status=ImportStatus.RUNNING,
+                           created_by=actor.username, refused_rows=[], started_at=now, heartbeat_at=now)
+    session.add(record)
+    try:
+        session.commit()
+    except IntegrityError:  # another import started meanwhile: the one-running index refused this one
+        session.rollback()
+        other = running_import(session)
+        if other is None:
+            raise
+        raise _refusal(other) from None
+    return record
+
+
+def _renew(session: Session, import_id: int) -> None:
+    """Renew the import's lease in the batch's transaction; ConflictError if the next import took it."""
+    result = session.execute(update(AddressImport).where(
+        AddressImport.id == import_id, AddressImport.status == ImportStatus.RUNNING).values(heartbeat_at=utcnow()))
+    if not getattr(result, "rowcount", 0):
+        raise ConflictError(said("address.import_lost", id=import_id, minutes=round(LEASE_S / 60)))
 
 
 def import_addresses(
@@ -75,21 +135,41 @@ def import_addresses(
     Rows whose code is in the register already are counted and skipped (a re-run adds nothing
     twice); a code seen twice in the input, or a point outside every district of the city, is
     refused with where it is. On any error or interrupt the import's rows are deleted, it is marked
-    interrupted, and the exception goes on.
+    interrupted, and the exception goes on. The first batch is read (an OpenStreetMap extract is
+    parsed whole) before the import starts, so its lease runs from its first write.
+
+    Raises
+    ------
+    PermissionDeniedError
+        For an account below the city tier.
+    ConflictError
+        While another import is running (nothing is written), or if this one's lease was taken
+        (it ran out: what it wrote is removed).
     """
-    remove_unfinished(session)
-    record = AddressImport(kind=kind, source_name=source_name[:256], status=ImportStatus.RUNNING,
-                           created_by=actor.username, refused_rows=[])
-    session.add(record)
-    session.commit()
+    address_service.require_city_tier(session, actor)
+    running = running_import(session)
+    if running is not None and _lease_ends(running) > utcnow():
+        raise _refusal(running)  # at once, before an extract is read
+    session.commit()  # no transaction (on SQLite: no write lock) stays open while the first batch is read
+    batches = _batches(rows, batch_size)
+    first = next(batches, None)
+    record = _claim(session, kind=kind, source_name=source_name, actor=actor)
     report = ImportReport(import_id=record.id)
     seen: dict[str, str] = {}
     try:
-        for batch in _batches(rows, batch_size):
+        for batch in chain([first] if first is not None else [], batches):
+            _renew(session, record.id)
             _store_batch(session, batch, report, seen, import_id=record.id, generated=generated)
             session.commit()
             if progress is not None:
                 progress(len(batch))
+        done = session.execute(update(AddressImport).where(
+            AddressImport.id == record.id, AddressImport.status == ImportStatus.RUNNING).values(
+            status=ImportStatus.COMPLETE, finished_at=utcnow(), heartbeat_at=utcnow(), rows=report.rows,
+            imported=report.imported, skipped_existing=report.skipped_existing, refused=len(report.refused),
+            refused_rows=report.as_dict()["refused_rows"][:KEPT_REFUSALS]))
+        if not getattr(done, "rowcount", 0):
+            raise ConflictError(said("address.import_lost", id=record.id, minutes=round(LEASE_S / 60)))
     except BaseException:
         session.rollback()
         session.execute(delete(Address).where(Address.import_id == record.id))
@@ -97,11 +177,6 @@ def import_addresses(
                         .values(status=ImportStatus.INTERRUPTED, finished_at=utcnow()))
         session.commit()
         raise
-    record.status = ImportStatus.COMPLETE
-    record.finished_at = utcnow()
-    record.rows, record.imported, record.skipped_existing = report.rows, report.imported, report.skipped_existing
-    record.refused = len(report.refused)
-    record.refused_rows = report.as_dict()["refused_rows"][:KEPT_REFUSALS]
     audit_service.record(session, actor=actor, action="addresses.import", resource_type="address_import",
                          resource_id=record.id, detail={"kind": kind.value, "source": source_name[:256],
                                                         "imported": report.imported, "refused": len(report.refused)})
@@ -152,6 +227,6 @@ def _values(row: AddressRow, import_id: int, generated: bool, district: int, sta
         "unit": row.unit, "lon": row.lon, "lat": row.lat, "district_id": district if district >= 0 else None,
         "station_id": station if station >= 0 else None, "beat_id": beat if beat >= 0 else None,
         "search_keys": search_keys(row.name, row.district, row.road, row.number, row.building, row.unit,
-                                   row.text, row.text_en),
+                                   row.text_en, text=row.text),
         "generated": generated, "created_at": utcnow(),
     }

@@ -6,6 +6,13 @@ are, for each part that has Chinese characters, its full pinyin and its initials
 ``jiefangdadao``, ``jfdd``; 688号 -> ``688hao``, ``688h``), and the words of its Latin text
 (English names, OpenStreetMap's Latin street names, house numbers). They are computed once, when the
 address is stored, and kept in ``addresses.search_keys``.
+
+A word may start inside a part (江汉区解放大道688号, written as one text): so each run of Chinese
+characters also gives the pinyin and initials from every later syllable to the end of the run
+(``jiefangdadao``, ``jfdd``, ``dadao``, ``dd``, ...). No dictionary tells the words of an address
+(pypinyin's segmentation splits 洪山区 as 洪 + 山区), so every syllable is a start; the tokens
+are bounded: at least :data:`MIN_INNER_SYLLABLES` syllables each, from at most
+:data:`MAX_INNER_STARTS` starts per run.
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ CJK_RUN = re.compile(f"[{_CJK}]+")
 LATIN_RUN = re.compile(r"[0-9a-z\u00c0-\u024f]+")
 _TERM = re.compile(f"[{_CJK}]+|[0-9a-z\u00c0-\u024f]+")
 MAX_QUERY_LENGTH = 64
+MIN_INNER_SYLLABLES = 2
+"""The shortest tail of a run that gets its own tokens (``dao`` alone would match every 道)."""
+MAX_INNER_STARTS = 10
+"""The most starts inside one run of Chinese characters that get tokens (a long name stays bounded)."""
 
 
 def normalise(text: str) -> str:
@@ -50,18 +61,54 @@ def pinyin_tokens(part: str) -> tuple[str, ...]:
     return (full, initials) if initials != full else (full,)
 
 
-def search_keys(*parts: str) -> str:
-    """Return the space-separated search tokens of an address's parts (name, road, district, ...)."""
+@lru_cache(maxsize=200_000)
+def inner_pinyin_tokens(run: str, first: int = 1) -> tuple[str, ...]:
+    """Return the full pinyin and the initials from each syllable of a run of Chinese characters to its end.
+
+    The starts are syllable ``first`` (1: the run's start has its tokens already) and the ones after
+    it, up to :data:`MAX_INNER_STARTS` of them, each leaving at least :data:`MIN_INNER_SYLLABLES`.
+
+    >>> inner_pinyin_tokens("江汉区解放")
+    ('hanqujiefang', 'hqjf', 'qujiefang', 'qjf', 'jiefang', 'jf')
+    """
+    syllables = [re.sub(r"[^a-z]", "", s.lower()) for s in lazy_pinyin(run, style=Style.NORMAL, errors="default")]
     tokens: list[str] = []
-    for part in parts:
-        text = normalise(part)
-        if not text:
-            continue
-        for piece in text.split():
+    for start in range(first, min(len(syllables) - MIN_INNER_SYLLABLES + 1, first + MAX_INNER_STARTS)):
+        tail = [s for s in syllables[start:] if s]
+        if len(tail) >= MIN_INNER_SYLLABLES:
+            tokens += ["".join(tail), "".join(s[0] for s in tail)]
+    return tuple(dict.fromkeys(tokens))
+
+
+def search_keys(*parts: str, text: str = "") -> str:
+    """Return the space-separated search tokens of an address's parts (name, road, district, ...) and its text.
+
+    The tokens of each part's start come first, then those from inside its runs of Chinese
+    characters (:func:`inner_keys`).
+    """
+    tokens: list[str] = []
+    for part in (*parts, text):
+        for piece in normalise(part).split():
             if has_cjk(piece):
                 tokens.extend(pinyin_tokens(piece))
             tokens.extend(LATIN_RUN.findall(piece))
-    return " ".join(dict.fromkeys(tokens))  # unique, in order
+    return " ".join(dict.fromkeys(tokens + inner_keys(*parts, text=text).split()))  # unique, in order
+
+
+def inner_keys(*parts: str, text: str = "") -> str:
+    """Return the space-separated tokens from inside the runs of Chinese characters of the parts and the text.
+
+    The whole ``text`` gives them only for a run the parts do not hold (an address stored as one
+    text; a name the parts leave out): the parts' own starts are the words of the rest.
+    """
+    tokens: list[str] = []
+    covered = "".join(normalise(p).replace(" ", "") for p in parts)
+    for part, whole in [*((p, False) for p in parts), (text, True)]:
+        for piece in normalise(part).split():
+            for run in CJK_RUN.finditer(piece):
+                if not (whole and run.group() in covered):
+                    tokens.extend(inner_pinyin_tokens(run.group(), 1 if run.start() == 0 else 0))
+    return " ".join(dict.fromkeys(tokens))
 
 
 def searchable_text(text: str, *parts: str, text_en: str = "") -> str:

@@ -37,6 +37,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "address.refused": {"zh-CN": "拒收", "en": "refused"},
     "address.interrupted": {"zh-CN": "导入被中断，未写入任何地址；请重新运行",
                             "en": "import interrupted: no address was written; run it again"},
+    "address.import_running": {
+        "zh-CN": "地址导入 {id} 正在进行（{by} 于 {started} UTC 开始）：请等它完成后再导入；若它已停止，"
+                 "{until} UTC 之后可重新导入",
+        "en": "address import {id} is running (started by {by} at {started} UTC): import again when it is done; "
+              "if it has stopped, you can from {until} UTC"},
+    "address.import_lost": {
+        "zh-CN": "地址导入 {id} 超过 {minutes} 分钟没有进展，已被视为中断，已写入的地址已删除；请重新导入",
+        "en": "address import {id} made no progress for {minutes} minutes and was taken as interrupted: what it "
+              "wrote is removed; run it again"},
+    "address.import_city_only": {
+        "zh-CN": "标准地址库属于全市：只有市局账户可以导入或查看导入记录",
+        "en": "the address register is the city's: only a city-tier account imports it or reads its imports"},
     "address.no_match": {"zh-CN": "没有匹配的地址", "en": "no matching address"},
     "address.reverse_none": {"zh-CN": "附近没有登记地址", "en": "no registered address nearby"},
 }

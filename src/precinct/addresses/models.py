@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from precinct.core.db import Base, UTCDateTime, enum_type, utcnow
@@ -29,10 +29,20 @@ class ImportKind(enum.StrEnum):
     DEMO = "demo"
 
 
+_RUNNING = text("status = 'running'")
+
+
 class AddressImport(Base):
-    """One load of addresses from a file (CSV, OpenStreetMap extract) or the demo city."""
+    """One load of addresses from a file (CSV, OpenStreetMap extract) or the demo city.
+
+    One import runs at a time: the partial unique index lets one row only be ``running``. A running
+    import renews ``heartbeat_at`` with every batch (its lease); one whose lease ran out was
+    killed, and the next import takes it as interrupted and removes what it wrote.
+    """
 
     __tablename__ = "address_imports"
+    __table_args__ = (Index("uq_address_imports_one_running", "status", unique=True, sqlite_where=_RUNNING,
+                            postgresql_where=_RUNNING),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[ImportKind] = mapped_column(enum_type(ImportKind, length=16))
@@ -45,6 +55,7 @@ class AddressImport(Base):
     refused_rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
 
 

@@ -65,16 +65,19 @@ def reverse_geocode(
 
 @router.get("/imports", response_model=list[AddressImportRead])
 def list_address_imports(
-    session: SessionDep, _: Loader, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    session: SessionDep, actor: Loader, limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[AddressImportRead]:
-    """Return the register's imports, latest first, each with its counts and refused rows (where, why)."""
-    return [import_read(record) for record in service.list_imports(session, limit=limit)]
+    """Return the register's imports, latest first, each with its counts and refused rows (where, why).
+
+    The register is the city's: a city-tier account only (403 below it).
+    """
+    return [import_read(record) for record in service.list_imports(session, actor=actor, limit=limit)]
 
 
 def _import_csv(session: Session, text: str, actor: Actor, name: str) -> AddressImportRead:
     report = import_addresses(session, read_csv_text(text, name=name), kind=ImportKind.CSV, source_name=name,
                               actor=actor, on_done=service.forget_index)
-    record = next(r for r in service.list_imports(session, limit=5) if r.id == report.import_id)
+    record = next(r for r in service.list_imports(session, actor=actor, limit=5) if r.id == report.import_id)
     return import_read(record)
 
 
@@ -88,7 +91,8 @@ async def import_address_csv(
     """导入标准地址 CSV / load addresses from the register's CSV in the body (large files: the CLI).
 
     Refused rows are listed with their line and reason; good rows are kept; the import shows in
-    search only once it is complete.
+    search only once it is complete. A city-tier account only (403 below it); one import at a time
+    (409 while another runs).
     """
     body = await request.body()
     try:

@@ -1,34 +1,42 @@
 """The address register: search as you type, reverse geocoding, reading addresses and their imports.
 
 Addresses are places, not personal data: reading them needs ``Permission.READ_INCIDENTS`` and is
-not audited; imports need ``Permission.COMMAND`` and are. Each account sees the addresses of its
+not audited; imports need ``Permission.COMMAND`` at the city tier (the register is the city's) and
+are audited. Each account sees the addresses of its
 scope (its organisation unit's subtree; a city account: all); another scope's address answers as
 if it did not exist.
 
 The search index (:mod:`precinct.addresses.index`) is built per process from the addresses of the
-complete imports, kept per database, and rebuilt when an import completes (at once in this
-process; other processes notice within :data:`INDEX_CHECK_S`).
+complete imports, kept per database, and rebuilt when an import completes: at once in the process
+that imported; other processes notice within :data:`INDEX_CHECK_S` and go on answering from the
+index they hold while a thread builds the new one (over 500,000 addresses a build takes tens of
+seconds), then switch to it. :func:`preload_index` builds it when a server starts.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from precinct.addresses.index import AddressIndex, Hit, build_index
 from precinct.addresses.keys import query_terms, searchable_text
 from precinct.addresses.messages import field_error, said
 from precinct.addresses.models import Address, AddressImport, ImportStatus
 from precinct.core.cache import TTLCache
+from precinct.core.db import read_only_session
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.org import service as org_service
 from precinct.org.models import Beat, OrgUnit
+
+logger = logging.getLogger("precinct.addresses")
 
 INDEX_CHECK_S = 5.0
 DEFAULT_REVERSE_RADIUS_M = 500.0
@@ -38,6 +46,9 @@ ENGINE = "memory-token-index"
 _checked: TTLCache[AddressIndex] = TTLCache(INDEX_CHECK_S, max_items=16)
 _built: dict[str, tuple[tuple[int, ...], int, AddressIndex]] = {}
 _build_lock = threading.Lock()
+_rebuilding: dict[str, tuple[threading.Thread, float]] = {}
+#: a rebuild running longer than this is taken as stuck (a hung connection): the next check starts another
+REBUILD_STUCK_S = 600.0
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
@@ -69,8 +80,14 @@ def _build(session: Session) -> AddressIndex:
 
 
 def current_index(session: Session) -> AddressIndex:
-    """Return the search index of the session's database (built on first use, rebuilt after an import)."""
-    key = str(session.get_bind().engine.url)
+    """Return the search index of the session's database (built on first use, rebuilt after an import).
+
+    When another process has completed an import, the index held answers until a thread has built
+    the new one (see the module's docstring); after an import in this process (:func:`forget_index`)
+    the next search waits for the new index.
+    """
+    bind = session.get_bind()
+    key = str(bind.engine.url)
 
     def load() -> AddressIndex:
         generation = _checked.generation
@@ -78,16 +95,67 @@ def current_index(session: Session) -> AddressIndex:
         built = _built.get(key)
         if built is not None and built[0] == fingerprint and built[1] == generation:
             return built[2]
+        if built is not None and built[1] == generation and isinstance(bind, Engine):
+            _rebuild_apart(key, bind)
+            return built[2]
         with _build_lock:
-            index = _build(session)
-            _built[key] = (fingerprint, generation, index)
-            # The index holds hundreds of thousands of objects that live as long as the process: keep the
-            # cyclic garbage collector from walking them again on every full collection (pauses of tens of ms).
-            gc.collect()
-            gc.freeze()
-            return index
+            built = _built.get(key)  # another thread (the start-up preload) may have built it while this one waited
+            if built is not None and built[0] == fingerprint and built[1] == generation:
+                return built[2]
+            _keep(key, fingerprint, generation, _build(session))
+            return _built[key][2]
 
     return _checked.get_or_load(key, load)
+
+
+def _keep(key: str, fingerprint: tuple[int, ...], generation: int, index: AddressIndex) -> None:
+    _built[key] = (fingerprint, generation, index)
+    # The index holds hundreds of thousands of objects that live as long as the process: keep the
+    # cyclic garbage collector from walking them again on every full collection (pauses of tens of ms).
+    gc.collect()
+    gc.freeze()
+
+
+def _rebuild_apart(key: str, engine: Engine) -> None:
+    """Build the index of ``engine``'s database in a thread of its own (one at a time per database)."""
+    with _build_lock:
+        running = _rebuilding.get(key)
+        if running is not None and running[0].is_alive() and time.monotonic() - running[1] < REBUILD_STUCK_S:
+            return
+        generation = _checked.generation
+
+        def rebuild() -> None:
+            if _checked.generation != generation:  # an import here meanwhile: its search builds the index itself
+                return
+            try:
+                with read_only_session(sessionmaker(bind=engine, expire_on_commit=False)) as session:
+                    fingerprint = _fingerprint(session)
+                    index = _build(session)
+                    session.rollback()
+            except Exception:  # the index held keeps answering; the next check starts another build
+                logger.exception("rebuilding the address index failed; searches go on with the previous one")
+                return
+            with _build_lock:
+                built = _built.get(key)
+                if built is None or built[1] == generation:  # an import here meanwhile made a newer one
+                    _keep(key, fingerprint, generation, index)
+
+        thread = threading.Thread(target=rebuild, name="address-index-rebuild", daemon=True)
+        _rebuilding[key] = (thread, time.monotonic())
+        thread.start()
+
+
+def preload_index(session_factory: sessionmaker[Session]) -> None:
+    """Build the search index of the factory's database now, so that the first search does not wait for it.
+
+    The work of a server's start-up job (``OneShot``): over 500,000 addresses the build takes tens
+    of seconds; a search that arrives meanwhile waits for this build rather than starting another.
+    It reads in a read-only session, so that writers (calls taken, an import) do not wait for it
+    on SQLite.
+    """
+    with read_only_session(session_factory) as session:
+        current_index(session)
+        session.rollback()
 
 
 def forget_index(session: Session) -> None:
@@ -154,8 +222,9 @@ def reverse(session: Session, lon: float, lat: float, *, actor: Actor, roads_fil
             max_distance_m: float = DEFAULT_REVERSE_RADIUS_M) -> Reverse:
     """Return the jurisdiction of (lon, lat), the nearest address within ``max_distance_m`` and the nearest road.
 
-    The road comes from the road network of ``roads_file`` (the one routing uses); its name, when
-    the network has none, is the road of the nearest address that names one.
+    The road comes from the road network of ``roads_file`` (the one routing uses), named by the
+    network where it names that road piece (an OpenStreetMap extract's ``name``), else by the road
+    of the nearest address.
     """
     hit = current_index(session).nearest(lon, lat, max_distance_m=max_distance_m, units=scope_units(session, actor))
     match = _addresses(session, [hit])[0] if hit is not None else None
@@ -176,9 +245,12 @@ def _nearest_road(roads_file: str, lon: float, lat: float, max_distance_m: float
 
     to_lonlat = Transformer.from_crs(graph.crs, "EPSG:4326", always_xy=True)
     road_lon, road_lat = to_lonlat.transform(float(snapped.x[0]), float(snapped.y[0]))
-    return NearestRoad(highway=str(graph.edge_highway[int(snapped.edge[0])]),
-                       distance_m=float(snapped.snap_distance_m[0]), lon=float(road_lon), lat=float(road_lat),
-                       name=match.address.road if match is not None else "")
+    edge = int(snapped.edge[0])
+    name = str(graph.edge_name[edge]) if graph.edge_name is not None else ""
+    if not name and match is not None:
+        name = match.address.road or ""
+    return NearestRoad(highway=str(graph.edge_highway[edge]), distance_m=float(snapped.snap_distance_m[0]),
+                       lon=float(road_lon), lat=float(road_lat), name=name)
 
 
 def get(session: Session, address_id: int, *, actor: Actor) -> Address:
@@ -190,8 +262,20 @@ def get(session: Session, address_id: int, *, actor: Actor) -> Address:
     return address
 
 
-def list_imports(session: Session, *, limit: int = 50) -> list[AddressImport]:
-    """Return the latest imports first."""
+def require_city_tier(session: Session, actor: Actor) -> None:
+    """Refuse an account below the city tier: the register and its imports are the city's.
+
+    Raises
+    ------
+    PermissionDeniedError
+        For an account of a district branch or a station.
+    """
+    org_service.require_citywide(session, actor, said("address.import_city_only"))
+
+
+def list_imports(session: Session, *, actor: Actor, limit: int = 50) -> list[AddressImport]:
+    """Return the latest imports first (a city-tier account's: see :func:`require_city_tier`)."""
+    require_city_tier(session, actor)
     return list(session.scalars(select(AddressImport).order_by(AddressImport.id.desc()).limit(limit)))
 
 

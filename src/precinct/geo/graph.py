@@ -90,6 +90,8 @@ class RoadGraph:
     arc_edge: np.ndarray
     tree: shapely.STRtree
     contracted: ContractedGraph
+    edge_name: np.ndarray | None = None
+    """Street name per edge (``""`` where unnamed), or ``None`` when the roads file has no names."""
 
     @property
     def node_count(self) -> int:
@@ -239,6 +241,7 @@ def graph_from_edge_table(table: EdgeTable, *, speeds: SpeedProfile | None = Non
         arc_edge=arc_edge,
         tree=shapely.STRtree(geometry),
         contracted=contract_degree_two(forward_csr),
+        edge_name=table.name,
     )
 
 
