@@ -66,7 +66,14 @@ def test_a_dispute_needs_a_place(client, world):
     no_point = _open(client, world, lon=None, lat=None)
     assert no_point.json()["error"]["message"].startswith("place: ")
     outside = _open(client, world, lon=EAST[0], lat=EAST[1])
-    assert outside.status_code == 422 and outside.json()["error"]["message"].startswith("lon: ")
+    assert outside.status_code == 422
+    assert outside.json()["error"]["message"] == (
+        "lon: 地点 (114.150000, 30.550000) 不在你的辖区内 / the place (114.150000, 30.550000) lies outside your area")
+    beijing = _open(client, world, lon=116.40, lat=39.90)
+    assert beijing.status_code == 422
+    assert beijing.json()["error"]["message"] == (
+        "lon: 地点 (116.400000, 39.900000) 不在本市任何分局辖区内 / "
+        "the place (116.400000, 39.900000) lies outside every district of the city")
     repeat = _open(client, world, source="repeat_place")
     assert repeat.json()["error"]["message"].startswith("place_key: ")
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from places.places_kit import build_world
 from precinct.disputes import operations
+from precinct.disputes.models import OperationStatus, RepeatPlaceOperation
 from precinct.disputes.schemas import OperationCreate
 from precinct.incidents import service as incident_service
 from precinct.incidents.schemas import IncidentCreate
@@ -113,4 +115,51 @@ def test_bad_operations_are_refused_naming_the_field(client, world, session, ids
                         json=_body("1:2", world, owner_org_unit_id=ids["east_station"]))
     assert owner.json()["error"]["message"].startswith("owner_org_unit_id: ")
     place = client.post("/api/v1/operations", headers=chief, json=_body("1:2", world, lon=114.15, lat=30.55))
-    assert place.json()["error"]["message"].startswith("lon: ")
+    assert place.json()["error"]["message"].startswith("lon: 地点 (114.150000, 30.550000) 不在你的辖区内 / ")
+    assert place.json()["error"]["message"].endswith(" / the place (114.150000, 30.550000) lies outside your area")
+    city = client.post("/api/v1/operations", headers=world.headers("city-chief"),
+                       json=_body("1:2", world, lon=116.4, lat=39.9))
+    assert city.status_code == 422
+    assert city.json()["error"]["message"].endswith("the place (116.400000, 39.900000) lies outside every district "
+                                                    "of the city")
+
+
+def test_two_openings_at_once_on_one_place_give_one_operation_and_a_409(client, world, session, monkeypatch):
+    key = _key_of(session, world, PLACE, datetime.now(UTC))
+    chief = world.headers("west-station-chief")
+    first = client.post("/api/v1/operations", headers=chief, json=_body(key, world))
+    assert first.status_code == 201, first.text
+    # the second request checked before the first one's commit: it finds no open operation, and inserts
+    real, raced = operations.open_operation_on, []
+
+    def checked_before_the_other_commit(s, place_key):
+        if not raced:
+            raced.append(place_key)
+            return None
+        return real(s, place_key)
+
+    monkeypatch.setattr(operations, "open_operation_on", checked_before_the_other_commit)
+    second = client.post("/api/v1/operations", headers=chief, json=_body(key, world))
+    assert second.status_code == 409, second.text
+    assert second.json()["error"]["message"] == (
+        f"地点 {key} 已有进行中的拔钉行动 {first.json()['id']} / place {key} already has an open operation "
+        f"({first.json()['id']})")
+    listed = client.get("/api/v1/operations", headers=chief, params={"status": "open"}).json()
+    assert [o["id"] for o in listed] == [first.json()["id"]]
+
+
+def test_the_database_holds_one_open_operation_per_place(session, world):
+    opened = operations.create(session, OperationCreate.model_validate(_body("9:9", world)),
+                               actor=world["west-station-chief"], zone=UTC)
+    session.commit()
+    twin = RepeatPlaceOperation(**{c: getattr(opened, c) for c in (
+        "place_key", "place", "lon", "lat", "radius_m", "cause", "actions", "owner_org_unit_id", "station_id",
+        "district_id", "review_date", "status", "comparison", "opened_at", "opened_by")})
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(twin)
+        session.flush()
+    opened.status = OperationStatus.CLOSED
+    session.flush()
+    again = operations.create(session, OperationCreate.model_validate(_body("9:9", world)),
+                              actor=world["west-station-chief"], zone=UTC)
+    assert again.id != opened.id  # a closed operation leaves the place free for the next one

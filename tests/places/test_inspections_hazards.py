@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from places.places_kit import build_world
-from precinct.places import hazards, inspections
+from precinct.live.hooks import _events
+from precinct.org import stream as org_stream
+from precinct.places import escalation, hazards, inspections
 from precinct.places.inspection_models import Hazard, HazardEvent, HazardStatus
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -31,6 +33,12 @@ def files(app, tmp_path):
 def _inspect(client, world, results, *, who="west-officer", premises="west"):
     return client.post("/api/v1/places/inspections", headers=world.headers(who),
                        json={"premises_id": world.premises[premises], "results": results})
+
+
+def test_late_words():
+    assert escalation.late_words(1800) == ("不到 1 小时", "under an hour")
+    assert escalation.late_words(3600) == ("1 小时", "1 hour")
+    assert escalation.late_words(2 * 86400 + 5 * 3600 + 59) == ("2 天 5 小时", "2 days 5 hours")
 
 
 def test_checklists_are_versioned(client, world):
@@ -147,15 +155,45 @@ def test_the_schedule_puts_premises_on_the_overdue_board(client, world, session)
     assert sorted(d.premises.id for d in city) == sorted(world.premises.values())
 
 
-def test_overdue_hazards_escalate_station_district_city(client, world, session):
+def _live(session, hazard_id):
+    """The hazard's escalation events queued on the live stream, by level number."""
+    return {data["level_number"]: data for (kind, key), event in _events(session).items()
+            if kind == "escalation" and (data := event["data"]).get("hazard_id") == hazard_id}
+
+
+def test_overdue_hazards_escalate_station_district_city(client, world, session, ids):
     hazard_id = _inspect(client, world, ONE_FAILS).json()["hazards_opened"][0]
+    deadline = session.get(Hazard, hazard_id).deadline
     later = datetime.now(UTC) + timedelta(days=8)
     assert hazards.sweep(session, now=later, escalate_after_s=3600).breached == [hazard_id]
     assert session.get(Hazard, hazard_id).escalation_level == hazards.STATION
+    station = _live(session, hazard_id)[1]
+    late_s = int((later - deadline).total_seconds())
+    assert station == {
+        "source": "hazard", "step": "overdue", "hazard_id": hazard_id, "premises_id": world.premises["west"],
+        "premises_name": "west school", "level": "station", "level_number": 1, "org_unit_id": ids["west_station"],
+        "station_id": ids["west_station"], "district_id": ids["west"], "deadline_at": deadline.isoformat(),
+        "late_s": late_s, "lon": 114.02, "lat": 30.52,
+        "zh": "隐患整改超期：west school（安全出口畅通）已超期 1 天，已通报派出所",
+        "en": "hazard overdue: west school (emergency exits clear), 1 day past its rectification deadline; "
+              "the station notified"}
     assert hazards.sweep(session, now=later + timedelta(minutes=30), escalate_after_s=3600).escalated == []
+    assert set(_live(session, hazard_id)) == {1}  # nothing new while the hazard waits at its level
     assert hazards.sweep(session, now=later + timedelta(hours=1), escalate_after_s=3600).escalated == [hazard_id]
     assert hazards.sweep(session, now=later + timedelta(hours=2), escalate_after_s=3600).escalated == [hazard_id]
     assert hazards.sweep(session, now=later + timedelta(hours=3), escalate_after_s=3600).escalated == []
+    live = _live(session, hazard_id)
+    assert sorted(live) == [1, 2, 3]
+    assert [(live[n]["step"], live[n]["level"], live[n]["org_unit_id"]) for n in (2, 3)] == [
+        ("escalated", "district", ids["west"]), ("escalated", "city", ids["city"])]
+    assert live[2]["zh"].endswith("已超期 1 天 1 小时，已通报分局")
+    assert live[3]["en"].endswith("1 day 2 hours past its rectification deadline; the city command centre notified")
+    # the stream carries them to the hazard's station, district and the city, not to the other station
+    for account, sees in (("west-station-chief", True), ("west-chief", True), ("east-station-chief", False)):
+        passes = org_stream.stream_filter(session, world[account])
+        assert all(passes(kind, event["data"]) for (kind, _), event in _events(session).items()
+                   if kind == "escalation") is sees, account
+    assert org_stream.stream_filter(session, world["city-chief"]) is None
     session.commit()
     assert session.get(Hazard, hazard_id).escalation_level == hazards.CITY
     kinds = [e.kind for e in session.query(HazardEvent).filter_by(hazard_id=hazard_id).order_by(HazardEvent.id)]
@@ -164,3 +202,45 @@ def test_overdue_hazards_escalate_station_district_city(client, world, session):
     session.commit()
     assert session.get(Hazard, hazard_id).status == HazardStatus.VERIFIED
     assert hazards.sweep(session, now=later + timedelta(hours=9), escalate_after_s=3600).escalated == []
+
+
+CITY_ONLY = [("POST", "/api/v1/places/checklists", {"category": "school", "title": "v2", "items": [
+                 {"code": "gate", "text_zh": "门卫在岗", "text_en": "gate guarded"}]}, 201,
+              "检查表是全市统一的，只能由市局的账户修改 / the checklists are the city's: only an account of the "
+              "city bureau may change them"),
+             ("PUT", "/api/v1/places/inspection-schedule", {"category": "school", "risk_grade": "high",
+                                                            "interval_days": 60}, 200,
+              "检查周期是全市统一的，只能由市局的账户设置 / the inspection schedule is the city's: only an account "
+              "of the city bureau may set it")]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "code", "refusal"), CITY_ONLY, ids=["checklists", "schedule"])
+def test_only_city_tier_accounts_change_the_checklists_and_the_schedule(client, world, method, path, body, code,
+                                                                        refusal):
+    for account in ("west-station-chief", "west-chief"):  # a station's and a district branch's supervisor
+        refused = client.request(method, path, headers=world.headers(account), json=body)
+        assert refused.status_code == 403, (account, refused.text)
+        assert refused.json()["error"]["message"] == refusal
+    assert [v["version"] for v in client.get("/api/v1/places/checklists", headers=world.headers("city-chief"),
+                                             params={"category": "school"}).json()] == [1]
+    intervals = {(r["category"], r["risk_grade"]): r["interval_days"] for r in client.get(
+        "/api/v1/places/inspection-schedule", headers=world.headers("city-chief")).json()}
+    assert intervals[("school", "high")] == 30
+    for account in ("city-chief", "city-admin"):  # at the city tier, or without an organisation unit
+        assert client.request(method, path, headers=world.headers(account), json=body).status_code == code
+
+
+def test_the_station_filter_applies_before_the_limit(client, world, session):
+    west = [_inspect(client, world, ONE_FAILS).json()["hazards_opened"][0] for _ in range(3)]
+    east = _inspect(client, world, ONE_FAILS, who="east-officer", premises="east").json()["hazards_opened"][0]
+    for hazard_id, days_late in ((west[0], 5), (west[1], 4), (west[2], 3), (east, 1)):  # the east one least late
+        session.get(Hazard, hazard_id).deadline = datetime.now(UTC) - timedelta(days=days_late)
+    session.commit()
+    city = world["city-chief"]
+    assert [h.id for h in hazards.list_(session, actor=city, overdue=True, limit=2)] == west[:2]
+    assert [h.id for h in hazards.list_(session, actor=city, overdue=True, limit=2,
+                                        station_id=world.ids["east_station"])] == [east]
+    assert [h.id for h in hazards.list_(session, actor=city, limit=1, station_id=world.ids["east_station"])] == [east]
+    board = client.get("/api/v1/places/board", headers=world.headers("city-chief"),
+                       params={"station_id": world.ids["east_station"]}).json()
+    assert [h["id"] for h in board["overdue_hazards"]] == [east]

@@ -32,6 +32,9 @@ def test_import_keeps_good_rows_and_exits_1_with_the_refused_lines(fresh_databas
     assert result.exit_code == 1
     assert "imported: 1 of 3 rows" in result.stdout
     assert "premises.csv:3: lon: " in result.stderr and "premises.csv:4: category: " in result.stderr
+    again = CliRunner().invoke(app, ["places", "import", str(path)])  # the good row is there already
+    assert again.exit_code == 1 and "imported: 0 of 3 rows; 已有 / already there: 1" in again.stdout
+    assert "premises.csv:2: " in again.stdout
     path.write_text("name,lon\nx,1\n", encoding="utf-8")
     unreadable = CliRunner().invoke(app, ["places", "import", str(path)])
     assert unreadable.exit_code == 2 and "missing columns: category, lat" in unreadable.stderr
@@ -63,3 +66,6 @@ def test_checklist_overdue_and_sweep(fresh_database_url, tmp_path):
     assert swept.exit_code == 0 and f"hazards swept: 1 overdue [{opened[0]}]" in swept.stdout
     board = runner.invoke(app, ["places", "overdue"], terminal_width=200)
     assert board.exit_code == 0 and "hazards overdue: 1" in board.stdout and "inspections overdue: 0" in board.stdout
+    for station, shown in (("west_station", 1), ("east_station", 0)):  # the station filtered in SQL, before the limit
+        one = runner.invoke(app, ["places", "overdue", "--station-id", str(world.ids[station])], terminal_width=200)
+        assert one.exit_code == 0 and f"hazards overdue: {shown}" in one.stdout

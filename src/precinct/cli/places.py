@@ -46,7 +46,10 @@ def places_import(
         report = importer.import_premises(session, file.read_bytes(), file_format=_format_of(file, file_format),
                                           actor=cli_actor())
         session.commit()
-    console.print(f"导入 / imported: {len(report.created_ids)} of {report.rows} rows", highlight=False)
+    console.print(f"导入 / imported: {len(report.created_ids)} of {report.rows} rows; "
+                  f"已有 / already there: {len(report.skipped)}", highlight=False)
+    for skip in report.skipped:
+        console.print(f"  {file.name}:{skip.line}: {skip.reason}", highlight=False, markup=False)
     for refusal in report.refused:
         error_console.print(f"{file.name}:{refusal.line}: {refusal.reason}", highlight=False, markup=False)
     if report.refused:
@@ -96,8 +99,7 @@ def places_overdue(
     actor = cli_actor()
     with open_session(load_settings()) as session:
         due = inspections.overdue(session, actor=actor, station_id=station_id)
-        late = [h for h in hazards.list_(session, actor=actor, overdue=True)
-                if station_id is None or h.station_id == station_id]
+        late = hazards.list_(session, actor=actor, overdue=True, station_id=station_id)
         table = Table(title=f"超期未检 / inspections overdue: {len(due)}")
         for column in ("场所 / premises", "名称 / name", "应检 / due", "超期天数 / days late"):
             table.add_column(column)

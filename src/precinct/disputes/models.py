@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from precinct.core.db import Base, UTCDateTime, enum_type
@@ -147,11 +147,19 @@ class OperationStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+_OPEN = text("status = 'open'")
+
+
 class RepeatPlaceOperation(Base):
     """An operation to clear a repeat-call place (拔钉), owned by an organisation unit (its station)."""
 
     __tablename__ = "repeat_place_operations"
-    __table_args__ = (Index("ix_repeat_place_operations_place", "place_key", "status"),)
+    __table_args__ = (
+        Index("ix_repeat_place_operations_place", "place_key", "status"),
+        # one open operation per place, however many requests open one at once
+        Index("uq_repeat_place_operations_open_place", "place_key", unique=True, sqlite_where=_OPEN,
+              postgresql_where=_OPEN),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     place_key: Mapped[str] = mapped_column(String(64))

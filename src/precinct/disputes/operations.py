@@ -4,8 +4,10 @@ Who may do what (the routes check the role, ``Permission.COMMAND``, this module 
 
 - **open**: on a repeat-call place inside the caller's scope, with a cause, the actions, an owner
   unit in the scope (a station or a district branch) and a review date; one open operation per
-  place (409 for a second). The comparable places are fixed when it opens: up to
-  :data:`COMPARISON_PLACES` other repeat-call places nearest to it that have no operation.
+  place (409 for a second, two opened at once included: a partial unique index holds it). The
+  comparable places are fixed when it opens: up to :data:`COMPARISON_PLACES` other repeat-call
+  places nearest to it that have no operation. A place outside the city or the caller's scope is
+  refused naming ``lon`` (422).
 - **link** (its disputes, hazards and directives) and **close**: the accounts of the owner unit
   and the opener; others who may read it get 403. A linked record must be one the caller can see
   (422 naming ``ref_id`` otherwise).
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -67,6 +70,25 @@ def comparable_places(places: list[dict[str, Any]], lon: float, lat: float, *, e
             for p in others[:count]]
 
 
+def open_operation_on(session: Session, place_key: str) -> int | None:
+    """Return the id of the open operation on a place, if there is one."""
+    return session.scalar(select(RepeatPlaceOperation.id).where(
+        RepeatPlaceOperation.place_key == place_key, RepeatPlaceOperation.status == OperationStatus.OPEN))
+
+
+def _insert_open(session: Session, operation: RepeatPlaceOperation) -> None:
+    """Insert an open operation; ConflictError if another opened on the place meanwhile (the index refuses it)."""
+    try:
+        with session.begin_nested():
+            session.add(operation)
+            session.flush()
+    except IntegrityError:
+        existing = open_operation_on(session, operation.place_key)
+        if existing is None:
+            raise
+        raise ConflictError(said("operation.already_open", place=operation.place_key, id=existing)) from None
+
+
 def create(session: Session, data: OperationCreate, *, actor: Actor, zone: ZoneInfo,
            now: datetime | None = None) -> RepeatPlaceOperation:
     """Open an operation on a repeat-call place (see the module).
@@ -80,16 +102,13 @@ def create(session: Session, data: OperationCreate, *, actor: Actor, zone: ZoneI
     """
     now = now or utcnow()
     scope = org_service.scope_of(session, actor.org_unit_id)
-    where = org_service.resolve(session, data.lon, data.lat)
-    if where.district_id is None or not scope.holds(where.station_id, where.district_id):
-        raise field_error("lon", "dispute.place_needed")
+    where = dispute_service.place_in_scope(session, data.lon, data.lat, scope)
     owner = session.get(OrgUnit, data.owner_org_unit_id)
     if owner is None or owner.tier == OrgTier.CITY or not scope.holds(owner.id):
         raise field_error("owner_org_unit_id", "operation.owner_unknown", id=data.owner_org_unit_id)
     if data.review_date < now.astimezone(zone).date():
         raise field_error("review_date", "operation.review_past")
-    existing = session.scalar(select(RepeatPlaceOperation.id).where(
-        RepeatPlaceOperation.place_key == data.place_key, RepeatPlaceOperation.status == OperationStatus.OPEN))
+    existing = open_operation_on(session, data.place_key)
     if existing is not None:
         raise ConflictError(said("operation.already_open", place=data.place_key, id=existing))
     places = forecast_service.repeat_places(session, zone=zone, window_days=WINDOW_DAYS, min_calls=2, now=now)
@@ -103,8 +122,7 @@ def create(session: Session, data: OperationCreate, *, actor: Actor, zone: ZoneI
         cause=data.cause, actions=data.actions, owner_org_unit_id=owner.id, station_id=where.station_id,
         district_id=where.district_id, review_date=data.review_date, status=OperationStatus.OPEN,
         calls_at_opening=len(calls), comparison=comparison, opened_at=now, opened_by=actor.username)
-    session.add(operation)
-    session.flush()
+    _insert_open(session, operation)
     _event(session, operation, "opened", actor=actor, at=now, data={"calls_at_opening": len(calls),
                                                                     "comparison_places": len(comparison)})
     audit_service.record(session, actor=actor, action="operation.open", resource_type="repeat_place_operation",

@@ -82,6 +82,22 @@ def _source_place(session: Session, data: DisputeCreate, scope: org_service.Scop
     return place, lon, lat
 
 
+def place_in_scope(session: Session, lon: float, lat: float, scope: org_service.Scope) -> org_service.Jurisdiction:
+    """Return the jurisdiction of a place in ``scope``.
+
+    Raises
+    ------
+    ValidationError
+        Naming ``lon``, for a place outside every district of the city, or outside ``scope``.
+    """
+    where = org_service.resolve(session, lon, lat)
+    if where.district_id is None:
+        raise field_error("lon", "place.outside_city", lon=lon, lat=lat)
+    if not scope.holds(where.station_id, where.district_id):
+        raise field_error("lon", "place.outside_scope", lon=lon, lat=lat)
+    return where
+
+
 def create(session: Session, data: DisputeCreate, *, actor: Actor, now: datetime | None = None) -> Dispute:
     """Open a dispute case at a place in the caller's scope, with its parties (see the module).
 
@@ -100,11 +116,7 @@ def create(session: Session, data: DisputeCreate, *, actor: Actor, now: datetime
         premises = session.get(Premises, data.premises_id)
         if premises is None or not scope.holds(premises.station_id, premises.district_id):
             raise field_error("premises_id", "dispute.premises_unknown", id=data.premises_id)
-    where = org_service.resolve(session, lon, lat)
-    if where.district_id is None:
-        raise field_error("lon", "dispute.place_needed")
-    if not scope.holds(where.station_id, where.district_id):
-        raise field_error("lon", "dispute.place_needed")
+    where = place_in_scope(session, lon, lat, scope)
     dispute = Dispute(kind=data.kind, status=DisputeStatus.OPEN, source=data.source, summary=data.summary,
                       place=place.strip(), lon=lon, lat=lat, place_key=data.place_key, incident_id=data.incident_id,
                       premises_id=data.premises_id, partner_body=data.partner_body, partner_name=data.partner_name,

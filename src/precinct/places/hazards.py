@@ -9,6 +9,10 @@ allows. While a hazard is open past its deadline it is **overdue**: the breach i
 (an ``overdue`` event, level 1: its station), then every ``escalate_after_s`` it climbs one level,
 district branch (2) then city command centre (3), as overdue incidents do. A passed re-inspection
 stops the climb. Scope as for premises: a hazard outside the caller's scope answers 404.
+
+Closed premises take no inspection, so no re-inspection either (409), and their hazards neither
+become overdue nor climb (premises with hazards not closed cannot be closed; the rule covers those
+closed before it); closing a verified hazard stays possible.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from precinct.core.jobs import BackgroundLoop
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.org import service as org_service
+from precinct.places.escalation import HazardAlerts
 from precinct.places.inspection_models import Hazard, HazardEvent, HazardStatus, Inspection, InspectionResult
 from precinct.places.messages import field_error, said
-from precinct.places.models import Premises
+from precinct.places.models import Premises, PremisesStatus
 
 logger = logging.getLogger("precinct.places")
 
@@ -89,13 +94,16 @@ def reinspect(session: Session, hazard_id: int, *, passed: bool, actor: Actor, n
     Raises
     ------
     ConflictError
-        If the hazard is not open (409 with the allowed moves).
+        If the hazard is not open (409 with the allowed moves), or its premises are closed.
     ValidationError
         For a new deadline that does not lie ahead.
     """
     now = now or utcnow()
     hazard = get_visible(session, hazard_id, actor, for_update=True)
     _allow(hazard, "reinspect")
+    premises = session.get(Premises, hazard.premises_id)
+    if premises is not None and premises.status == PremisesStatus.CLOSED:
+        raise ConflictError(said("premises.closed_no_reinspection", id=premises.id))
     inspection = Inspection(premises_id=hazard.premises_id, hazard_id=hazard.id, inspected_at=now,
                             inspected_by=actor.username, station_id=hazard.station_id, district_id=hazard.district_id,
                             passed=passed, notes=note)
@@ -137,22 +145,29 @@ def _readable(session: Session, actor: Actor) -> ColumnElement[bool] | None:
     return or_(Hazard.station_id.in_(scope.units), Hazard.district_id.in_(scope.units))
 
 
-def list_(session: Session, *, actor: Actor, status: HazardStatus | None = None, premises_id: int | None = None,
-          overdue: bool = False, now: datetime | None = None, limit: int = 500) -> list[Hazard]:
-    """Return the hazards in ``actor``'s scope (of one status or premises if given); ``overdue``: open past deadline.
+def _of_open_premises() -> ColumnElement[bool]:
+    return Hazard.premises_id.in_(select(Premises.id).where(Premises.status == PremisesStatus.OPEN))
 
-    Latest opened first; the overdue ones most late first.
+
+def list_(session: Session, *, actor: Actor, status: HazardStatus | None = None, premises_id: int | None = None,
+          station_id: int | None = None, overdue: bool = False, now: datetime | None = None,
+          limit: int = 500) -> list[Hazard]:
+    """Return the hazards in ``actor``'s scope (of one status, premises or station if given).
+
+    ``overdue``: open past their deadline, at open premises. Latest opened first; the overdue ones
+    most late first; at most ``limit``, counted after every filter.
     """
     query = select(Hazard)
     condition = _readable(session, actor)
     if condition is not None:
         query = query.where(condition)
-    if status is not None:
-        query = query.where(Hazard.status == status)
-    if premises_id is not None:
-        query = query.where(Hazard.premises_id == premises_id)
+    for column, value in ((Hazard.status, status), (Hazard.premises_id, premises_id),
+                          (Hazard.station_id, station_id)):
+        if value is not None:
+            query = query.where(column == value)
     if overdue:
-        query = query.where(Hazard.status == HazardStatus.OPEN, Hazard.deadline < (now or utcnow()))
+        query = query.where(Hazard.status == HazardStatus.OPEN, Hazard.deadline < (now or utcnow()),
+                            _of_open_premises())
         order: tuple[Any, ...] = (Hazard.deadline.asc(), Hazard.id.asc())
     else:
         order = (Hazard.opened_at.desc(), Hazard.id.desc())
@@ -188,23 +203,31 @@ def _next_level(hazard: Hazard) -> int:
 
 def sweep(session: Session, *, now: datetime | None = None, escalate_after_s: float = DEFAULT_ESCALATE_AFTER_S,
           actor: Actor = SWEEP_ACTOR) -> SweepResult:
-    """Record the hazards newly past their deadline and climb those due for it one level; the caller commits."""
+    """Record the hazards newly past their deadline and climb those due for it one level; the caller commits.
+
+    Only hazards of open premises are swept: those of closed premises stay where they stand.
+
+    Each breach and each step up is a history event on the hazard and an ``escalation`` event on the
+    live stream (:mod:`precinct.places.escalation`), sent when the caller commits.
+    """
     if escalate_after_s <= 0:
         raise ValueError(f"escalate_after_s must be positive, got {escalate_after_s}")
     now = now or utcnow()
     result = SweepResult()
+    alerts = HazardAlerts(session, now)
     late = session.scalars(select(Hazard).where(Hazard.status == HazardStatus.OPEN, Hazard.deadline < now,
-                                                Hazard.overdue_at.is_(None))
+                                                Hazard.overdue_at.is_(None), _of_open_premises())
                            .order_by(Hazard.deadline).with_for_update(skip_locked=True)).all()
     for hazard in late:
         hazard.overdue_at, hazard.escalated_at = now, now
         hazard.escalation_level = _next_level(hazard)
         _event(session, hazard, "overdue", actor=actor, at=now, data={
             "late_s": (now - hazard.deadline).total_seconds(), "level": hazard.escalation_level})
+        alerts.publish(hazard, step="overdue")
         result.breached.append(hazard.id)
     due = session.scalars(select(Hazard).where(
         Hazard.status == HazardStatus.OPEN, Hazard.overdue_at.is_not(None), Hazard.escalation_level < CITY,
-        Hazard.escalated_at <= now - timedelta(seconds=escalate_after_s),
+        Hazard.escalated_at <= now - timedelta(seconds=escalate_after_s), _of_open_premises(),
     ).order_by(Hazard.deadline).with_for_update(skip_locked=True)).all()
     for hazard in due:
         if hazard.id in result.breached:
@@ -212,6 +235,7 @@ def sweep(session: Session, *, now: datetime | None = None, escalate_after_s: fl
         hazard.escalation_level, hazard.escalated_at = _next_level(hazard), now
         _event(session, hazard, "escalated", actor=actor, at=now, data={
             "late_s": (now - hazard.deadline).total_seconds(), "level": hazard.escalation_level})
+        alerts.publish(hazard, step="escalated")
         result.escalated.append(hazard.id)
     session.flush()
     return result

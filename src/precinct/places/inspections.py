@@ -1,5 +1,7 @@
 """Checklists, the inspection schedule, inspections with their item results and files, and the overdue board.
 
+The checklists and the schedule are the city's: only accounts at the city tier (or without an
+organisation unit) change them; a district's or station's account is refused (403).
 Scope as for premises (:mod:`precinct.places.service`): an inspection is recorded on, and read
 from, premises the caller's scope holds; closed premises take no inspection (409). A failed item
 opens a hazard (:mod:`precinct.places.hazards`) with the rectification deadline given for it.
@@ -53,9 +55,12 @@ def add_template(session: Session, *, category: PremisesCategory, title: str, it
 
     Raises
     ------
+    PermissionDeniedError
+        For an account below the city tier (the checklists are the city's).
     ValidationError
         If two items share a code.
     """
+    org_service.require_citywide(session, actor, said("checklist.city_only"))
     codes = [item["code"] for item in items]
     for code in codes:
         if codes.count(code) > 1:
@@ -89,7 +94,14 @@ def list_templates(session: Session, *, category: PremisesCategory | None = None
 
 def set_interval(session: Session, *, category: PremisesCategory, risk_grade: RiskGrade, interval_days: int,
                  actor: Actor, now: datetime | None = None) -> InspectionSchedule:
-    """Set how many days may pass between inspections of premises of ``category`` and ``risk_grade``."""
+    """Set how many days may pass between inspections of premises of ``category`` and ``risk_grade``.
+
+    Raises
+    ------
+    PermissionDeniedError
+        For an account below the city tier (the schedule is the city's).
+    """
+    org_service.require_citywide(session, actor, said("schedule.city_only"))
     row = session.scalar(select(InspectionSchedule).where(InspectionSchedule.category == category,
                                                           InspectionSchedule.risk_grade == risk_grade))
     if row is None:

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from precinct.core.db import utcnow
+from precinct.incidents import service as incident_service
 from precinct.incidents.models import Incident
+from precinct.org import service as org_service
 
 EARTH_RADIUS_M = 6_371_008.8
 MAX_NEARBY = 200
@@ -33,17 +35,23 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def incidents_near(session: Session, lon: float, lat: float, *, radius_m: float, days: int,
+                   scope: org_service.Scope = org_service.CITYWIDE,
                    now: datetime | None = None) -> list[NearbyIncident]:
-    """Return the incidents received in the last ``days`` within ``radius_m`` of (lon, lat), latest first.
+    """Return the incidents in ``scope`` received in the last ``days`` within ``radius_m`` of (lon, lat).
 
-    Drills are left out; at most :data:`MAX_NEARBY` are returned.
+    Latest first; ``scope`` selects as the incident listing does
+    (:func:`precinct.incidents.service.scope_filter`), so a premises near a station border lists
+    only the incidents its reader may open. Drills are left out; at most :data:`MAX_NEARBY` are returned.
     """
     now = now or utcnow()
     d_lat = math.degrees(radius_m / EARTH_RADIUS_M)
     d_lon = d_lat / max(math.cos(math.radians(lat)), 1e-6)
-    rows = session.scalars(select(Incident).where(
+    query = select(Incident).where(
         Incident.drill_run_id.is_(None), Incident.received_at >= now - timedelta(days=days),
         Incident.lat.between(lat - d_lat, lat + d_lat), Incident.lon.between(lon - d_lon, lon + d_lon),
-    ).order_by(Incident.received_at.desc(), Incident.id.desc()).limit(MAX_NEARBY * 4))
+    )
+    if (in_scope := incident_service.scope_filter(scope)) is not None:
+        query = query.where(in_scope)
+    rows = session.scalars(query.order_by(Incident.received_at.desc(), Incident.id.desc()).limit(MAX_NEARBY * 4))
     found = [NearbyIncident(i, haversine_m(lon, lat, i.lon, i.lat)) for i in rows]
     return [n for n in found if n.distance_m <= radius_m][:MAX_NEARBY]

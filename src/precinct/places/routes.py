@@ -112,4 +112,5 @@ def premises_incidents(
     return [NearbyIncidentRead(id=n.incident.id, type_code=n.incident.type_code, priority=n.incident.priority,
                                status=n.incident.status.value, received_at=n.incident.received_at, lon=n.incident.lon,
                                lat=n.incident.lat, distance_m=round(n.distance_m, 1), simulated=n.incident.simulated)
-            for n in nearby.incidents_near(session, premises.lon, premises.lat, radius_m=radius_m, days=days)]
+            for n in nearby.incidents_near(session, premises.lon, premises.lat, radius_m=radius_m, days=days,
+                                           scope=org_service.scope_for(session, actor))]

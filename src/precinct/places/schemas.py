@@ -88,11 +88,19 @@ class RefusalRead(BaseModel):
     reason: str
 
 
+class SkipRead(BaseModel):
+    line: int = Field(description="the line of the file, numbered as a refusal's")
+    premises_id: int = Field(description="the open premises of the same name at the same point, registered already")
+    reason: str
+
+
 class ImportRead(BaseModel):
     rows: int
     created: int
     created_ids: list[int]
     refused: list[RefusalRead]
+    skipped: list[SkipRead] = Field(description="rows naming premises registered already: a second import "
+                                                "of the same file stores nothing new")
 
 
 class NearbyIncidentRead(BaseModel):

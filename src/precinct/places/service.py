@@ -4,6 +4,8 @@ Who may do what (the routes check the role, this module the scope): an account r
 only premises its scope holds (its organisation unit's subtree, by the premises' station or
 district); any other premises answer as if they did not exist. A position outside the caller's
 scope is refused as invalid input naming ``lon``; one outside every district of the city too.
+A move to another station or district takes the premises' inspections and hazards along; premises
+with hazards not yet closed (销号) cannot be closed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
@@ -20,6 +23,8 @@ from precinct.core.db import flush_or_conflict, utcnow
 from precinct.core.errors import ConflictError, NotFoundError
 from precinct.core.security import Actor
 from precinct.org import service as org_service
+from precinct.org.models import OrgTier, OrgUnit
+from precinct.places.inspection_models import Hazard, HazardEvent, HazardStatus, Inspection
 from precinct.places.messages import field_error, said
 from precinct.places.models import (
     CATEGORY_NAMES,
@@ -95,6 +100,15 @@ def get_visible(session: Session, premises_id: int, actor: Actor) -> Premises:
     return premises
 
 
+def station_visible(session: Session, station_id: int, actor: Actor) -> int:
+    """Return ``station_id`` if it names a station in ``actor``'s scope; NotFoundError for any other."""
+    unit = session.get(OrgUnit, station_id)
+    if unit is None or unit.tier != OrgTier.STATION or not org_service.scope_of(
+            session, actor.org_unit_id).holds(unit.id):
+        raise NotFoundError(said("station.not_found", id=station_id))
+    return station_id
+
+
 def in_scope(scope: org_service.Scope) -> ColumnElement[bool] | None:
     """Return the SQL condition on premises of ``scope`` (``None``: every premises)."""
     if scope.units is None:
@@ -158,15 +172,38 @@ def update(session: Session, premises_id: int, changes: dict[str, Any], *, actor
                         scope=org_service.scope_of(session, actor.org_unit_id))
         changed |= {"district_id": place.district_id, "station_id": place.station_id, "beat_id": place.beat_id}
     before = {k: _plain(getattr(premises, k)) for k in changed}
+    moved = any(k in changed and changed[k] != before[k] for k in ("station_id", "district_id"))
     for key, value in changed.items():
         setattr(premises, key, value)
     premises.updated_at = now
     record(session, premises, "updated", actor=actor, at=now,
            data={"before": before, "after": {k: _plain(v) for k, v in changed.items()}})
+    detail: dict[str, Any] = {"fields": sorted(changed)}
+    if moved:
+        detail["carried"] = _carry_file(session, premises, before, actor=actor, at=now)
     audit_service.record(session, actor=actor, action="premises.update", resource_type="premises",
-                         resource_id=premises.id, detail={"fields": sorted(changed)})
+                         resource_id=premises.id, detail=detail)
     flush_or_conflict(session, f"premises {premises.id}")
     return premises
+
+
+def _carry_file(session: Session, premises: Premises, before: dict[str, Any], *, actor: Actor,
+                at: datetime) -> dict[str, int]:
+    """Give the moved premises' hazards and inspections its new station and district (the scope reads them there).
+
+    Each hazard's history records the move; the inspections keep their results and files. Return
+    how many of each were carried.
+    """
+    where = {"station_id": premises.station_id, "district_id": premises.district_id}
+    moved_from = {k: before.get(k, getattr(premises, k)) for k in where}
+    hazards = list(session.scalars(select(Hazard).where(Hazard.premises_id == premises.id).order_by(Hazard.id)))
+    for hazard in hazards:
+        hazard.station_id, hazard.district_id = premises.station_id, premises.district_id
+        session.add(HazardEvent(hazard_id=hazard.id, at=at, actor=actor.username, kind="moved",
+                                data={"from": moved_from, "to": where}))
+    carried = session.execute(sql_update(Inspection).where(Inspection.premises_id == premises.id).values(**where)
+                              .execution_options(synchronize_session="fetch"))
+    return {"hazards": len(hazards), "inspections": carried.rowcount}  # type: ignore[attr-defined]
 
 
 def _plain(value: object) -> object:
@@ -182,7 +219,8 @@ def set_status(session: Session, premises_id: int, *, closed: bool, reason: str,
     ValidationError
         Without a reason of at least :data:`MIN_REASON_LENGTH` characters.
     ConflictError
-        Closing closed premises, or reopening open ones.
+        Closing closed premises, or reopening open ones; closing premises that still have hazards
+        not closed (open or verified: they are re-inspected and closed first), naming them.
     """
     now = now or utcnow()
     premises = get_visible(session, premises_id, actor)
@@ -190,6 +228,12 @@ def set_status(session: Session, premises_id: int, *, closed: bool, reason: str,
         raise field_error("reason", "premises.reason_needed", n=MIN_REASON_LENGTH)
     if closed == (premises.status == PremisesStatus.CLOSED):
         raise ConflictError(said("premises.already_closed" if closed else "premises.not_closed", id=premises.id))
+    if closed:
+        pending = session.execute(select(Hazard.id, Hazard.item_code).where(
+            Hazard.premises_id == premises.id, Hazard.status != HazardStatus.CLOSED).order_by(Hazard.id)).all()
+        if pending:
+            raise ConflictError(said("premises.hazards_open", id=premises.id,
+                                     hazards=", ".join(f"#{i} {code}" for i, code in pending)))
     premises.status = PremisesStatus.CLOSED if closed else PremisesStatus.OPEN
     premises.closed_at = now if closed else None
     premises.updated_at = now

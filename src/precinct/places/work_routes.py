@@ -13,6 +13,7 @@ from precinct.core.db import utcnow
 from precinct.core.permissions import Permission
 from precinct.core.security import Actor
 from precinct.places import beat_log, hazards, inspections
+from precinct.places import service as premises_service
 from precinct.places.inspection_models import ChecklistTemplate, Hazard, HazardStatus, Inspection
 from precinct.places.models import PremisesCategory
 from precinct.places.schemas import (
@@ -58,7 +59,7 @@ def list_checklists(session: SessionDep, _: Reader, category: PremisesCategory |
 
 @router.post("/checklists", response_model=ChecklistRead, status_code=status.HTTP_201_CREATED)
 def add_checklist(body: ChecklistCreate, session: SessionDep, actor: Commander) -> ChecklistTemplate:
-    """Store a new version of a category's checklist (earlier versions stay with their inspections)."""
+    """Store a new version of a category's checklist (earlier versions stay with their inspections; city tier only)."""
     template = inspections.add_template(session, category=body.category, title=body.title, actor=actor,
                                         items=[item.model_dump() for item in body.items])
     session.commit()
@@ -74,7 +75,7 @@ def get_schedule(session: SessionDep, _: Reader) -> list[ScheduleRead]:
 
 @router.put("/inspection-schedule", response_model=ScheduleRead)
 def set_schedule(body: ScheduleSet, session: SessionDep, actor: Commander) -> ScheduleRead:
-    """Set the days between inspections of one category and risk grade."""
+    """Set the days between inspections of one category and risk grade (city tier only: 403 below it)."""
     row = inspections.set_interval(session, category=body.category, risk_grade=body.risk_grade,
                                    interval_days=body.interval_days, actor=actor)
     session.commit()
@@ -112,8 +113,12 @@ def list_inspections(premises_id: Id, session: SessionDep, actor: Reader) -> lis
 
 @router.get("/inspections/overdue", response_model=list[DueInspectionRead])
 def overdue_inspections(session: SessionDep, actor: Reader, station_id: Id | None = None) -> list[DueInspectionRead]:
-    """超期未检 / open premises in your scope whose next inspection is past due, most late first."""
-    return _due(inspections.overdue(session, actor=actor, station_id=station_id))
+    """超期未检 / open premises in your scope (of one station if given: 404 outside it) whose inspection is past due."""
+    return _due(inspections.overdue(session, actor=actor, station_id=_station(session, station_id, actor)))
+
+
+def _station(session: Session, station_id: int | None, actor: Actor) -> int | None:
+    return None if station_id is None else premises_service.station_visible(session, station_id, actor)
 
 
 def _due(rows: list[inspections.DueInspection]) -> list[DueInspectionRead]:
@@ -167,9 +172,10 @@ def list_hazards(session: SessionDep, actor: Reader, status_: Annotated[HazardSt
 
 
 @router.get("/hazards/overdue", response_model=list[HazardRead])
-def overdue_hazards(session: SessionDep, actor: Reader) -> list[HazardRead]:
-    """超期隐患 / open hazards in your scope past their rectification deadline, most late first."""
-    return _hazards_read(hazards.list_(session, actor=actor, overdue=True))
+def overdue_hazards(session: SessionDep, actor: Reader, station_id: Id | None = None) -> list[HazardRead]:
+    """超期隐患 / open hazards in your scope (of one station if given: 404 outside it) past their deadline."""
+    return _hazards_read(hazards.list_(session, actor=actor, overdue=True,
+                                       station_id=_station(session, station_id, actor)))
 
 
 @router.get("/hazards/{hazard_id}", response_model=HazardRead)
@@ -203,12 +209,11 @@ def close_hazard(hazard_id: Id, body: HazardClose, session: SessionDep, actor: C
 
 @router.get("/board", response_model=BoardRead)
 def places_board(session: SessionDep, actor: Reader, station_id: Id | None = None) -> BoardRead:
-    """Return the station's board of places: overdue inspections and overdue hazards in your scope."""
-    rows = hazards.list_(session, actor=actor, overdue=True)
-    if station_id is not None:
-        rows = [h for h in rows if h.station_id == station_id]
-    return BoardRead(overdue_inspections=_due(inspections.overdue(session, actor=actor, station_id=station_id)),
-                     overdue_hazards=_hazards_read(rows))
+    """Return the board of places: overdue inspections and hazards in your scope (of one station: 404 outside it)."""
+    station = _station(session, station_id, actor)
+    return BoardRead(overdue_inspections=_due(inspections.overdue(session, actor=actor, station_id=station)),
+                     overdue_hazards=_hazards_read(hazards.list_(session, actor=actor, overdue=True,
+                                                                 station_id=station)))
 
 
 # ---- the beat log -------------------------------------------------------------------------------
