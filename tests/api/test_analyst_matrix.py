@@ -7,7 +7,7 @@ view narrow the spikes and repeat-call places too; bad parameters answer 422 nam
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -29,16 +29,25 @@ def _post(session, username: str, org_unit_id: int | None) -> None:
     session.commit()
 
 
+def _local_midnight(settings) -> datetime:
+    """Today's local midnight in the city's zone: the analyst view's day windows end there."""
+    return datetime.combine(datetime.now(settings.zone).date(), time.min, tzinfo=settings.zone)
+
+
 @pytest.fixture
-def calls(session):
-    """Thirty days of calls: two thefts a day in the west at one address, one dispute a day in the east."""
-    now = datetime.now(UTC)
+def calls(session, settings):
+    """Thirty days of calls: two thefts a day in the west at one address, one dispute a day in the east.
+
+    Each at local noon of its day, so that the day windows (the spikes' last seven complete days,
+    a filter from a local midnight) count the same whatever hour the suite runs at.
+    """
+    noon = _local_midnight(settings) + timedelta(hours=12)
     for days_ago in range(1, 31):
         for where, type_code, address in ((WEST, "theft", "西区某路1号"), (WEST, "theft", "西区某路1号"),
                                           (EAST, "dispute", "东区某路2号")):
             body = IncidentCreate(source="phone_110", type_code=type_code, lon=where[0], lat=where[1], address=address)
             call = incident_service.create(session, body, actor=ADMIN_ACTOR)
-            call.received_at = now - timedelta(days=days_ago, hours=1)
+            call.received_at = noon - timedelta(days=days_ago)
     session.commit()
 
 
@@ -68,7 +77,7 @@ def test_a_station_account_counts_its_own_incidents(client, session, ids, calls)
     assert city["total"] == 90
 
 
-def test_the_filters_apply_to_every_aggregate(client, auth, ids, calls):
+def test_the_filters_apply_to_every_aggregate(client, auth, ids, settings, calls):
     headers = auth(Role.ANALYST)
     assert client.get(f"{P}/aggregates", headers=headers, params={"type_code": "dispute"}).json()["total"] == 30
     assert client.get(f"{P}/aggregates", headers=headers,
@@ -77,7 +86,7 @@ def test_the_filters_apply_to_every_aggregate(client, auth, ids, calls):
                       params={"district_id": ids["west"]}).json()["total"] == 60
     assert client.get(f"{P}/aggregates", headers=headers,
                       params={"source": "officer_initiated"}).json()["total"] == 0
-    since = (datetime.now(UTC) - timedelta(days=10, hours=12)).isoformat()
+    since = (_local_midnight(settings) - timedelta(days=10)).isoformat()
     assert client.get(f"{P}/aggregates", headers=headers, params={"received_from": since}).json()["total"] == 30
     trend = client.get(f"{P}/trends", headers=headers, params={"received_from": since, "bin": "day"}).json()
     assert trend["total"] == 30 and trend["last_year_total"] == 0 and len(trend["bins"]) in (11, 12)

@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from precinct.core.db import utcnow
 from precinct.core.permissions import Role
 from precinct.incidents.models import Incident, IncidentSource, IncidentStatus
+from precinct.users import service as user_service
+from precinct.users.models import User
+from testkit import bearer_for
 
 
 def _row(at: datetime, district_id: int, *, lon: float = 114.05, type_code: str = "theft") -> Incident:
@@ -37,6 +40,35 @@ def test_staffing_recommends_more_units_for_a_higher_call_rate(client, session, 
     night = client.get(f"/api/v1/planning/staffing?district_id={ids['west']}&shift_start_hour=20",
                        headers=auth(Role.SUPERVISOR)).json()
     assert night["calls"] == 0 and night["recommended_units"] == 0
+
+
+def _post(session, username: str, org_unit_id: int | None) -> None:
+    session.get(User, user_service.get_by_username(session, username).id).org_unit_id = org_unit_id
+    session.commit()
+
+
+def test_staffing_counts_the_calls_of_the_callers_scope_and_no_other_district(client, session, ids):
+    calls = {"west_station": 2, "east_station": 5}
+    for station, per_day in calls.items():
+        district = ids[station.removesuffix("_station")]
+        for row in _calls_in_morning_shift(district, per_day):
+            row.station_id = ids[station]
+            session.add(row)
+    session.commit()
+    url = "/api/v1/planning/staffing?shift_start_hour=8"
+
+    def calls_seen(org_unit_id: int | None, query: str = "") -> int | str:
+        _post(session, "supervisor", org_unit_id)
+        response = client.get(url + query, headers=bearer_for("supervisor", Role.SUPERVISOR))
+        return response.json()["calls"] if response.status_code == 200 else response.status_code
+
+    assert calls_seen(None) == 27 * 7
+    assert calls_seen(ids["city"], f"&district_id={ids['east']}") == 27 * 5
+    assert calls_seen(ids["west"]) == 27 * 2  # a branch: its district's calls
+    assert calls_seen(ids["west"], f"&district_id={ids['west']}") == 27 * 2
+    assert calls_seen(ids["west"], f"&district_id={ids['east']}") == 404  # another branch's district
+    assert calls_seen(ids["east_station"]) == 27 * 5  # a station: its own calls
+    assert calls_seen(ids["east_station"], f"&district_id={ids['west']}") == 404
 
 
 def test_staffing_errors(client, ids, auth):

@@ -42,7 +42,7 @@ def coverage(
 
 @router.get("/planning/staffing")
 def staffing(
-    session: SessionDep, settings: SettingsDep, _: Annotated[Actor, require(Permission.READ_INCIDENTS)],
+    session: SessionDep, settings: SettingsDep, actor: Annotated[Actor, require(Permission.READ_INCIDENTS)],
     shift_start_hour: Annotated[int, Query(ge=0, le=23, description="local hour (the city's time zone)")],
     district_id: Id | None = None,
     shift_hours: Annotated[int, Query(ge=1, le=24)] = 8,
@@ -50,11 +50,11 @@ def staffing(
     target_share: Annotated[float, Query(gt=0, lt=1)] = 0.9,
     travel_minutes: Annotated[float, Query(ge=0, le=60)] = service.DEFAULT_TRAVEL_MINUTES,
 ) -> StaffingRead:
-    """排班建议（Erlang-C）/ fewest units for a shift from the last 28 days of calls."""
+    """排班建议（Erlang-C）/ fewest units for a shift from the last 28 days of calls of the caller's scope."""
     return StaffingRead.model_validate(service.staffing(
         session, zone=settings.zone, district_id=district_id, shift_start_hour=shift_start_hour,
         shift_hours=shift_hours, target_minutes=target_minutes, target_share=target_share,
-        travel_minutes=travel_minutes))
+        travel_minutes=travel_minutes, actor=actor))
 
 
 @router.get("/planning/posts")
@@ -70,11 +70,11 @@ def posts(
 
 @router.post("/planning/before-after")
 def before_after(
-    body: BeforeAfterRequest, session: SessionDep, _: Annotated[Actor, require(Permission.RUN_ANALYSIS)],
+    body: BeforeAfterRequest, session: SessionDep, actor: Annotated[Actor, require(Permission.RUN_ANALYSIS)],
 ) -> BeforeAfterRead:
-    """效果评估：双重差分 / difference-in-differences of reported incidents."""
+    """效果评估：双重差分 / difference-in-differences of reported incidents in two areas of the caller's scope."""
     return BeforeAfterRead.model_validate(service.before_after(
         session, treated=body.treated.model_dump(exclude_none=True),
         comparison=body.comparison.model_dump(exclude_none=True),
-        before=body.before, after=body.after, type_codes=body.type_codes, confidence=body.confidence,
+        before=body.before, after=body.after, actor=actor, type_codes=body.type_codes, confidence=body.confidence,
     ))

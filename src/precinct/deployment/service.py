@@ -22,10 +22,13 @@ from sqlalchemy.orm import Session
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
 from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.security import Actor
+from precinct.deployment.messages import said
 from precinct.deployment.schemas import MAX_THRESHOLD_MIN, MAX_THRESHOLDS
 from precinct.geo import RoadGraph
 from precinct.incidents.demand import reported_demand
 from precinct.incidents.models import Assignment, Incident
+from precinct.org import service as org_service
 from precinct.org.models import Beat, OrgTier, OrgUnit
 from precinct.units.models import Unit
 from precinct.units.status import GROUNDED_STATUSES
@@ -185,35 +188,41 @@ def _district_names(session: Session) -> dict[int, tuple[str, str]]:
 def staffing(
     session: Session, *, zone: ZoneInfo, district_id: int | None, shift_start_hour: int, shift_hours: int = 8,
     target_minutes: float = 5.0, target_share: float = 0.9, travel_minutes: float = DEFAULT_TRAVEL_MINUTES,
-    now: datetime | None = None,
+    now: datetime | None = None, actor: Actor | None = None,
 ) -> dict[str, Any]:
     """Return the fewest units for one shift (Erlang-C, M/M/N) from the store's last 28 days of calls.
 
     Call rate = reported calls (officer-initiated excluded) in the district whose local hour (in
     ``zone``, the city's time zone) falls in the shift, divided by ``28 x shift_hours``. Mean service time = mean
     ``cleared_at - dispatched_at`` of those calls' assignments, or 30 min when none are cleared.
+    The calls are those of ``actor``'s scope (a district branch's account: its district's; a
+    station's: its own; ``None``, as for a city account: the whole city); ``district_id`` must lie in it.
 
     Raises
     ------
     NotFoundError
-        For an unknown district.
+        For an unknown district, or one outside the actor's scope.
     ValidationError
         For hours outside 0-23 / 1-24, or targets the model cannot meet.
     """
     from precinct.planning.queueing import fewest_units
 
+    scope = org_service.scope_for(session, actor) if actor is not None else org_service.CITYWIDE
     if not 0 <= shift_start_hour <= 23:
         raise ValidationError(f"shift_start_hour must be 0-23 (local time, {zone.key}), got {shift_start_hour}")
     if not 1 <= shift_hours <= 24:
         raise ValidationError(f"shift_hours must be 1-24, got {shift_hours}")
     if district_id is not None:
         district = session.get(OrgUnit, district_id)
-        if district is None or district.tier != OrgTier.DISTRICT:
-            raise NotFoundError(f"district {district_id} not found; list districts at /api/v1/org/units")
+        if district is None or district.tier != OrgTier.DISTRICT or not scope.holds(district.id):
+            raise NotFoundError(said("staffing.district_unknown", id=district_id))
     now = now or utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     query = reported_demand(Incident.id, Incident.received_at, since=since, until=now + timedelta(microseconds=1),
                             district_id=district_id)
+    in_scope = org_service.where_in_scope(scope, Incident.station_id, Incident.district_id)
+    if in_scope is not None:
+        query = query.where(in_scope)
     hours = {(shift_start_hour + h) % 24 for h in range(shift_hours)}
     in_shift = [row_id for row_id, at in session.execute(query) if at.astimezone(zone).hour in hours]
     calls_per_hour = len(in_shift) / (WINDOW_DAYS * shift_hours)
@@ -256,10 +265,16 @@ def _area(area: Mapping[str, int | None], name: str) -> tuple[str, int]:
     return key, int(value)
 
 
-def _check_area(session: Session, key: str, value: int, name: str) -> None:
-    found = session.get(Beat, value) if key == "beat_id" else session.get(OrgUnit, value)
-    if found is None:
-        raise NotFoundError(f"{name}.{key} {value} not found")
+def _check_area(session: Session, key: str, value: int, name: str, scope: org_service.Scope) -> None:
+    """Check that an area exists and lies in ``scope`` (a beat by its station); NotFoundError otherwise."""
+    if key == "beat_id":
+        beat = session.get(Beat, value)
+        found = beat is not None and scope.holds(beat.station_id)
+    else:
+        org_unit = session.get(OrgUnit, value)
+        found = org_unit is not None and scope.holds(org_unit.id)
+    if not found:
+        raise NotFoundError(said("before_after.area_unknown", name=name, field=key, id=value))
 
 
 def _period(value: list[datetime], name: str) -> tuple[datetime, datetime]:
@@ -291,23 +306,26 @@ def _counts(
 
 def before_after(
     session: Session, *, treated: dict[str, int], comparison: dict[str, int], before: list[datetime],
-    after: list[datetime], type_codes: list[str] | None = None, confidence: float = 0.95,
+    after: list[datetime], actor: Actor, type_codes: list[str] | None = None, confidence: float = 0.95,
 ) -> dict[str, Any]:
     """Difference-in-differences (效果评估) of reported incident counts in two areas and periods.
 
     Periods that are whole weeks (two or more) are counted per week so the interval reflects the
-    week-to-week spread (quasi-Poisson); otherwise totals are compared (Poisson).
+    week-to-week spread (quasi-Poisson); otherwise totals are compared (Poisson). Both areas must
+    lie in ``actor``'s scope (a station's account compares its own station and beats, a district
+    branch its district, stations and beats, the city any); one outside reads as unknown.
 
     Raises
     ------
     ValidationError, NotFoundError
-        For malformed areas or periods, or areas that do not exist.
+        For malformed areas or periods, or areas that do not exist or lie outside the scope.
     """
     periods = [_period(before, "before"), _period(after, "after")]
+    scope = org_service.scope_for(session, actor)
     areas = []
     for area, name in ((treated, "treated"), (comparison, "comparison")):
         key, value = _area(area, name)
-        _check_area(session, key, value, name)
+        _check_area(session, key, value, name, scope)
         areas.append((key, value))
     lengths = [(end - start).total_seconds() / (7 * 86400) for start, end in periods]
     weekly = all(length >= 2 and abs(length - round(length)) < 1e-9 for length in lengths)
