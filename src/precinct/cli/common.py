@@ -6,12 +6,15 @@ import functools
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.text import Text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from precinct.core.errors import ConfigurationError, NotFoundError, PrecinctError, ValidationError
@@ -50,11 +53,45 @@ def fail(exc: Exception) -> typer.Exit:
 
 
 def load_settings() -> Settings:
-    """Read the settings from the environment (``PRECINCT_*``); bad ones exit with :data:`EXIT_BAD_INPUT`."""
+    """Read the settings from the environment (``PRECINCT_*``) and the stored city; bad ones exit 2.
+
+    Bad settings exit with :data:`EXIT_BAD_INPUT`. The city set up with ``precinct city init``
+    gives the roads file and the time zone where the environment sets neither, as it does for the
+    server (``create_app``).
+    """
     try:
-        return Settings()
+        settings = Settings()
     except (PrecinctError, PydanticValidationError) as exc:
         raise fail(ConfigurationError(f"the settings are not valid: {exc}")) from exc
+    return with_stored_city(settings)
+
+
+def with_stored_city(settings: Settings) -> Settings:
+    """Return ``settings`` with the stored city's roads file and time zone where they set neither.
+
+    A SQLite database that does not exist yet is not created to look (a command that never opens
+    the database leaves no file behind); one that cannot be read changes nothing.
+    """
+    if not {"roads_file", "local_timezone"} - settings.model_fields_set:
+        return settings
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"
+                                               or not Path(url.database).exists()):
+        return settings
+    from precinct.app import session_factory
+    from precinct.cities.service import settings_for_city
+
+    factory = session_factory(settings.database_url)
+    engine = factory.kw["bind"]
+    try:
+        try:
+            with engine.connect():
+                pass
+        except SQLAlchemyError:
+            return settings  # the command says what is wrong when it opens the database
+        return settings_for_city(settings, factory)
+    finally:
+        engine.dispose()
 
 
 def cli_actor() -> Actor:

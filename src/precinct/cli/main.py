@@ -106,7 +106,8 @@ def demo_code(
 @app.command("bench")
 @handle_errors
 def bench(
-    name: Annotated[str, typer.Argument(help="dispatch, planning, routing or forecast")],
+    name: Annotated[str, typer.Argument(help="a file of bench/ without .py: dispatch, routing, forecast, planning, "
+                                              "supervision, geocode, analyst, cases, console")],
     json_: Annotated[bool, typer.Option("--json", help="print the JSON result (the default output)")] = True,
 ) -> None:
     """运行 bench/ 中的基准测试并输出 JSON / run a benchmark from the repository's bench/ folder."""

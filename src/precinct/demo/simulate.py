@@ -42,6 +42,7 @@ from precinct.demo.calls import (
 )
 from precinct.dispatch import assignments
 from precinct.geo.distance import haversine_m as distance_m
+from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents import service as incident_service
 from precinct.incidents.models import Assignment, Incident, IncidentStatus
 from precinct.incidents.schemas import IncidentCreate
@@ -167,7 +168,7 @@ class Simulator:
             unit = self._nearest_available(session, incident)
             if unit is None:
                 return None
-            sent = incident_service.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
+            sent = incident_lifecycle.assign_unit(session, incident.id, unit.id, actor=SIMULATOR)
             assignments.acknowledge_assignment(session, sent, unit, actor=SIMULATOR)
             return "dispatched"
         assignment = session.scalar(
@@ -190,8 +191,8 @@ class Simulator:
             service_s = SERVICE_S[0] + (incident.id * 7919 % 1000) / 1000 * (SERVICE_S[1] - SERVICE_S[0])
             if (now - assignment.on_scene_at).total_seconds() >= service_s:
                 disposition = self.dispositions[int(self.rng.choice(len(self.dispositions), p=self.disposition_p))]
-                incident_service.transition(session, incident.id, IncidentStatus.CLOSED, actor=SIMULATOR,
-                                            disposition=disposition, note="模拟处置完毕 / simulated: handled")
+                incident_lifecycle.transition(session, incident.id, IncidentStatus.CLOSED, actor=SIMULATOR,
+                                              disposition=disposition, note="模拟处置完毕 / simulated: handled")
                 return "closed"
         return None
 
