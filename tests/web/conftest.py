@@ -11,6 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 from console_kit import Console, ConsoleServer, chromium, running_console
+from playwright.sync_api import expect
+
+expect.set_options(timeout=15_000)  # as long as the contexts' own default: CI machines are loaded
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,8 +27,10 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium per test file: Playwright's sync API keeps an event loop running in this thread
+    until it stops, and the other tests a worker runs after this file call ``asyncio.run``."""
     with chromium() as instance:
         yield instance
 

@@ -98,7 +98,7 @@ class ConsoleServer:
 
     def token(self, username: str) -> str:
         if username not in self.tokens:
-            response = httpx.post(f"{self.base_url}/api/v1/auth/token", data=self.log_in_form(username))
+            response = httpx.post(f"{self.base_url}/api/v1/auth/token", data=self.log_in_form(username), timeout=30)
             response.raise_for_status()
             self.tokens[username] = response.json()["access_token"]
         return self.tokens[username]

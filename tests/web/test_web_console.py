@@ -99,7 +99,8 @@ def test_dispatch_recommended_unit_updates_a_second_console_live(open_console, c
     dispatcher = open_console("dispatcher")
     page = dispatcher.page
     page.wait_for_selector(f"#incident-list [data-incident-id='{incident['id']}']").click()
-    first = page.wait_for_selector("#recommendation-list .recommendation")
+    # the first recommendation of a fresh server may wait for the road graph's build (seconds, more on a busy machine)
+    first = page.wait_for_selector("#recommendation-list .recommendation", timeout=45_000)
     unit_id = first.get_attribute("data-unit-id")
     assert first.query_selector(".rec-travel").inner_text().strip() != ""
     dispatcher.screenshot("04-recommendations")
@@ -211,22 +212,42 @@ def test_officer_view_fits_a_phone(open_console, console_server) -> None:
     console.screenshot("09-officer-phone")
 
 
-def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, console_server) -> None:
+OFFICER = {
+    "zh-CN": {"ack": "确认接收", "acknowledged": "已确认 ", "en_route": "出发", "status": "在途",
+              "headings": ["现场记录", "导航路线"], "on_scene": "到场"},
+    "en": {"ack": "Acknowledge", "acknowledged": "Acknowledged ", "en_route": "En route", "status": "En route",
+           "headings": ["Field note", "Route to scene"], "on_scene": "On scene"},
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_officer_acknowledges_and_reports_status_on_a_phone(open_console, console_server, locale) -> None:
+    texts = OFFICER[locale]
     free_unit(console_server, console_server.officer_unit_id)
     incident = create_incident(console_server, description="officer test")
     console_server.api("dispatcher", "POST", f"/incidents/{incident['id']}/assignments",
                        json={"unit_id": console_server.officer_unit_id})
     console = open_console("officer", viewport=(390, 844))
     page = console.page
+    if locale == "en":  # the console starts in Chinese
+        page.click("#lang-toggle")
+        page.wait_for_selector("html[lang='en']")
     page.wait_for_selector(f"#officer-assignment[data-incident-id='{incident['id']}']")
+    assert page.locator("#officer-ack").inner_text() == texts["ack"]
     page.click("#officer-ack")
     page.wait_for_selector("#officer-acknowledged")
-    page.click("button[data-unit-status='en_route']")
+    assert page.locator("#officer-acknowledged").inner_text().startswith(texts["acknowledged"])
+    en_route = page.locator("button[data-unit-status='en_route']")
+    assert en_route.inner_text() == texts["en_route"]
+    en_route.click()
     page.wait_for_selector("#officer-unit-status[data-status='en_route']")
+    assert page.locator("#officer-unit-status").inner_text() == texts["status"]
     page.wait_for_selector("#officer-route[data-kind]")
-    console.screenshot("10-officer-assignment")
+    assert page.locator("#officer-assignment h3").all_inner_texts() == texts["headings"]
+    console.screenshot("10-officer-assignment" + ("-en" if locale == "en" else ""))
     page.click("button[data-unit-status='on_scene']")
     page.wait_for_selector("#officer-unit-status[data-status='on_scene']")
+    assert page.locator("#officer-unit-status").inner_text() == texts["on_scene"]
     assert console_server.api("dispatcher", "GET", f"/incidents/{incident['id']}").json()["status"] == "on_scene"
 
 
@@ -241,22 +262,49 @@ def test_supervisor_runs_a_drill_and_steps_through_its_replay(open_console, cons
     run_id = int(page.locator("#drill-detail").get_attribute("data-run-id"))
     run = console_server.api("supervisor", "GET", f"/drills/{run_id}").json()
     assert run["status"] == "running" and run["result"]["injected"] >= 1
-    # The first step is a real (drill) incident: it reaches the map's queue like any call.
+    # The first step is a real (drill) incident: it reaches the map's queue like any call, and a unit is sent.
     first = run["result"]["incidents"][0]
     page.click("#tab-map")
     page.wait_for_selector(f"#incident-list [data-incident-id='{first['incident_id']}']")
+    unit = next(u for u in console_server.api("dispatcher", "GET", "/units", params={"status": "available"}).json()
+                if u["id"] != console_server.officer_unit_id)
+    console_server.api("dispatcher", "POST", f"/incidents/{first['incident_id']}/assignments",
+                       json={"unit_id": unit["id"]})
     page.click("#tab-drills")
     page.wait_for_selector(f"#drill-runs tr[data-run-id='{run_id}'] .drill-finish")
     page.click(f"#drill-runs tr[data-run-id='{run_id}'] .drill-finish")
     page.wait_for_selector(f"#drill-runs tr[data-run-id='{run_id}'][data-status='finished']")
-    page.wait_for_selector("#drill-replay-list li")
+    scenario = next(s for s in console_server.api("supervisor", "GET", "/drills/scenarios").json()
+                    if s["code"] == "armed_assault")
+    assert page.locator("#drill-detail h2").inner_text() == f"{scenario['name_zh']} · 已结束"
+    page.wait_for_selector("#drill-replay-list li:nth-child(2)")
     assert page.locator("#drill-replay-position").inner_text().startswith("1 / ")
-    if page.locator("#drill-replay-list li").count() > 1:
-        page.click("#drill-replay-next")
-        assert page.locator("#drill-replay-position").inner_text().startswith("2 / ")
-        assert page.locator("#drill-replay-list li.active").get_attribute("data-index") == "1"
+    steps = page.locator("#drill-replay-list li").all_inner_texts()  # each step in words, no raw codes
+    assert any("接警" in step for step in steps) and any(f"派出 {unit['call_sign']}" in step for step in steps), steps
+    raw = re.compile(r"\b(incident|unit)\.[a-z_]+|\b(en_route|on_scene|dispatched|received|assigned|created)\b")
+    assert not [step for step in steps if raw.search(step)], steps
+    page.click("#drill-replay-next")
+    position = page.locator("#drill-replay-position").inner_text()
+    assert position.startswith("2 / ")
+    assert page.locator("#drill-replay-list li.active").get_attribute("data-index") == "1"
     console.screenshot("11-drills")
-    console.close()
+    # In English the run stays open at the same step, its name and each step in English words.
+    page.click("#lang-toggle")
+    page.wait_for_selector("#drill-replay h3:has-text('Replay, step by step')")
+    assert page.locator("#drill-detail").get_attribute("data-run-id") == str(run_id)
+    assert page.locator("#drill-detail h2").inner_text() == f"{scenario['name_en']} · finished"
+    assert page.locator(f"#drill-runs tr[data-run-id='{run_id}'] td").first.inner_text() == scenario["name_en"]
+    assert page.locator("#drill-replay-position").inner_text() == position
+    assert page.locator("#drill-replay-list li.active").get_attribute("data-index") == "1"
+    assert page.locator("#drill-score-table th").first.inner_text() == "Step"
+    steps = page.locator("#drill-replay-list li").all_inner_texts()
+    assert any("Call received" in step for step in steps), steps
+    assert any(f"{unit['call_sign']} dispatched" in step for step in steps), steps
+    assert all(re.search(r" · Step \d+ · #", step) for step in steps), steps
+    codes = re.compile(r"\b(incident|unit|assignment)\.[a-z_]+|\b[a-z]+_[a-z_]+\b|[\u4e00-\u9fff]")
+    assert not [step for step in steps if codes.search(step)], steps
+    console.screenshot("11-drills-en")
+    free_unit(console_server, unit["id"])
 
 
 def test_dispatcher_reviews_drills_but_cannot_start_them(open_console) -> None:

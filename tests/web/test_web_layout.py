@@ -69,3 +69,68 @@ def test_tabs_badges_and_duty_panel_fit(open_console, console_server, locale, si
     assert_inside(page, "#panel-duty")
     assert_inside(page, "#side")
     console.screenshot(f"layout-duty-{locale}-{size[0]}")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_officer_phone_top_bar_keeps_each_control_on_one_line(open_console, locale) -> None:
+    console = open_console("officer", viewport=(390, 844), locale=locale)
+    page = console.page
+    if locale == "en":
+        page.click("#lang-toggle")
+        page.wait_for_selector("#tab-officer:has-text('My assignment')")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    heights = page.evaluate("""() => {
+      const one = (e) => { const r = e.getBoundingClientRect(), line = parseFloat(getComputedStyle(e).lineHeight)
+        || 1.25 * parseFloat(getComputedStyle(e).fontSize); return r.height / line; };
+      const shown = [...document.querySelectorAll(
+          "header.topbar h1, #view-tabs button, #live-state, #lang-toggle, #alerts-badge")]
+        .filter((e) => e.getBoundingClientRect().width && !e.closest("[hidden]"));
+      return { header: document.querySelector("header.topbar").getBoundingClientRect().height,
+               lines: Object.fromEntries(shown.map((e) => [e.id || e.tagName, one(e)])) };
+    }""")
+    assert heights["header"] <= 110, heights  # two rows: title and controls, then the view tabs
+    assert all(lines < 1.9 for lines in heights["lines"].values()), heights  # none broken over two lines
+    assert_inside(page, "#view-officer")
+    console.screenshot(f"layout-officer-phone-{locale}")
+
+
+# Where the new call's submit button is: inside the window, and the element the pointer meets at its centre.
+SUBMIT_IN_SIGHT = """() => {
+  const submit = document.getElementById("call-submit"), box = submit.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return { top: box.top, bottom: box.bottom, height: innerHeight, inside: box.height > 0 && box.top >= 0
+           && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth, clickable: submit.contains(hit) };
+}"""
+CALL_TEXTS = {"zh-CN": {"tab": "新警情", "need_location": "请先在地图上选定位置"},
+              "en": {"tab": "New call", "need_location": "Set the location on the map first"}}
+
+
+def assert_submit_in_sight(page) -> None:
+    where = page.evaluate(SUBMIT_IN_SIGHT)
+    assert where["inside"] and where["clickable"], where
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_new_call_submit_stays_in_sight(open_console, locale, size) -> None:
+    texts = CALL_TEXTS[locale]
+    console = open_console("calltaker", viewport=size, locale=locale)
+    page = console.page
+    if locale == "en":
+        page.click("#lang-toggle")
+        page.wait_for_selector(f"#stab-call:has-text('{texts['tab']}')")
+    page.click("#stab-call")
+    page.wait_for_selector("#call-form #call-submit")
+    assert_submit_in_sight(page)  # at the top of the form
+    page.fill("#call-description", "layout test / 版面检查")
+    page.fill("#caller-phone", "13800000002")  # the last field: the panel scrolls down to it
+    assert_submit_in_sight(page)
+    page.evaluate("() => document.getElementById('side').scrollTo(0, 0)")
+    assert_submit_in_sight(page)
+    page.click("#call-submit")  # no location yet: the error shows beside the button, in sight
+    page.wait_for_selector(f"#call-error:has-text('{texts['need_location']}')")
+    assert_submit_in_sight(page)
+    error = page.locator("#call-error").bounding_box()
+    assert error["y"] >= 0 and error["y"] + error["height"] <= size[1], error
+    assert_inside(page, "#panel-call")
+    console.screenshot(f"layout-new-call-{locale}-{size[0]}")

@@ -3,8 +3,11 @@ failed item opens a hazard, re-inspection and closing; the repeat-call places, d
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from console_kit import CENTRE, create_incident
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +42,27 @@ def test_the_premises_page_from_the_form_to_a_closed_hazard(open_console, consol
     page.wait_for_selector("#nearby-table tr[data-incident-id]")
     assert page.locator("#premises-history-list li").first.get_attribute("data-kind") == "created"
     console.screenshot("places-01-premises-page")
+    # a directive sent about these premises shows on their page (the server selects it by its link)
+    premises_id = page.get_attribute("#premises-page", "data-premises-id")
+    premises = console_server.api("supervisor", "GET", f"/places/premises/{premises_id}").json()
+    deadline = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    directive = console_server.api("supervisor", "POST", "/directives", json={
+        "kind": "inspect_premises", "title": "网页测试检查 web test check",
+        "target_org_unit_id": premises["station_id"], "deadline": deadline,
+        "links": [{"kind": "premises", "premises_id": premises["id"]}]}).json()
     page.select_option("#item-exit", "fail")
     page.fill("#item-exit-days", "5")
     page.click("#inspection-save")
     page.wait_for_selector("#hazards-table tr[data-hazard-id] [data-status='open']")
     assert "安全出口畅通" in page.locator("#hazards-table").inner_text()
-    assert page.locator("#inspections-table tbody tr").count() == 1
+    expect(page.locator("#premises-directives li")).to_have_count(1)
+    assert page.locator("#premises-directives li").get_attribute("data-directive-id") == str(directive["id"])
+    expect(page.locator("#inspections-table tbody tr")).to_have_count(1)
     page.click(".hazard-reinspect[data-passed='true']")
     page.wait_for_selector("#hazards-table [data-status='verified']")
     page.click(".hazard-close")
     page.wait_for_selector("#hazards-table [data-status='closed']")
-    assert page.locator("#inspections-table tbody tr").count() == 2
+    expect(page.locator("#inspections-table tbody tr")).to_have_count(2)
     page.click("#lang-toggle")
     page.wait_for_selector("#tab-places:has-text('Places')")
     page.wait_for_selector("#places-board:has-text('Places board')")
@@ -70,8 +83,8 @@ def test_a_dispute_needs_a_place_in_the_form(open_console) -> None:
     page.fill("#dispute-lon", str(CENTRE[0]))
     page.fill("#dispute-lat", str(CENTRE[1]))
     page.click("#dispute-save")
-    page.wait_for_selector("#disputes-list li[data-dispute-id]")
-    assert "测试路 9 号" in page.locator("#disputes-list").inner_text()
+    # this dispute's row, not any row: other test files add disputes to the same server
+    page.wait_for_selector("#disputes-list li[data-dispute-id]:has-text('测试路 9 号')")
     page.click("#tab-map")
     assert page.locator("#view-places").is_hidden() and page.locator("#view-map").is_visible()
     page.click("#tab-station")

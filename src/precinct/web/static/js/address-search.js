@@ -52,30 +52,63 @@ export function showPlace(box, { address, jurisdiction, road }) {
 }
 
 // Attach search as you type to the address input. centre() gives the map's centre ({lon, lat}) or null;
-// choose(lon, lat) puts the call's scene there.
+// choose(lon, lat) puts the call's scene there. ArrowDown/ArrowUp highlight a match (aria-activedescendant),
+// Enter takes the highlighted one only: never a match of an earlier query, and never on Ctrl/Cmd+Enter, which
+// submits the form (hotkeys.js) with the scene as it is.
 export function attachAddressSearch(input, { centre, choose }) {
   const list = el("ul", { id: "address-matches", class: "address-matches", role: "listbox", "aria-label": ta("address_matches") });
   const place = el("div", { id: "address-place", class: "address-place", "aria-live": "polite" });
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-controls", "address-matches");
   input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
   input.after(list, place);
   let timer = null;
   let request = 0;
-  let matches = [];
+  let matches = []; // the matches of the query now in the input, [] while its answer is awaited
+  let active = -1; // the highlighted match
+
+  const highlight = (index) => {
+    active = index;
+    list.querySelectorAll(".address-match").forEach((item, i) => {
+      item.setAttribute("aria-selected", String(i === index));
+      item.classList.toggle("active", i === index);
+      item.style.background = i === index ? "#eef3fb" : "";
+    });
+    if (index >= 0) {
+      input.setAttribute("aria-activedescendant", `address-match-${index}`);
+      list.children[index]?.scrollIntoView?.({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  const close = () => {
+    matches = [];
+    list.replaceChildren();
+    input.setAttribute("aria-expanded", "false");
+    highlight(-1);
+  };
 
   const pickMatch = (match) => {
     input.value = match.text;
-    list.replaceChildren();
+    close();
     showPlace(place, { address: match });
     choose(match.lon, match.lat);
+  };
+
+  const show = (items) => {
+    list.removeAttribute("aria-busy");
+    list.replaceChildren(...items);
+    input.setAttribute("aria-expanded", String(items.length > 0));
+    highlight(-1);
   };
 
   const search = async () => {
     const q = input.value.trim();
     const mine = ++request;
     if (!q) {
-      list.replaceChildren();
+      close();
       return;
     }
     const query = { q, limit: 8 };
@@ -85,8 +118,9 @@ export function attachAddressSearch(input, { centre, choose }) {
       const page = await api("/addresses/search", { query });
       if (mine !== request) return;
       matches = page.items;
-      list.replaceChildren(...(matches.length ? matches.map((match, i) => {
-        const item = el("li", { role: "option", id: `address-match-${i}`, class: "address-match", tabindex: "-1" });
+      show(matches.length ? matches.map((match, i) => {
+        const item = el("li", { role: "option", id: `address-match-${i}`, class: "address-match", tabindex: "-1",
+          "aria-selected": "false" });
         item.append(el("span", {}, matchLabel(match)),
           el("small", {}, ` ${unitName(match.jurisdiction, "station")} ${distanceText(match.distance_m)}`));
         if (match.generated) item.append(el("em", { class: "generated" }, ` (${ta("address_generated")})`));
@@ -95,25 +129,39 @@ export function attachAddressSearch(input, { centre, choose }) {
           pickMatch(match);
         });
         return item;
-      }) : [el("li", { class: "hint" }, ta("address_none"))]));
+      }) : [el("li", { class: "hint" }, ta("address_none"))]);
     } catch {
-      if (mine === request) list.replaceChildren(el("li", { class: "error" }, ta("address_failed")));
+      if (mine === request) show([el("li", { class: "error" }, ta("address_failed"))]);
     }
   };
 
   input.addEventListener("input", () => {
+    // A new query: the shown matches are an earlier query's until its answer comes; the keys take none of them
+    // (a click still takes the one clicked: what is seen).
+    matches = [];
+    highlight(-1);
+    if (list.children.length) list.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(search, DEBOUNCE_MS);
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && matches.length && list.querySelector(".address-match")) {
+    if (event.key === "Enter") {
+      if (event.ctrlKey || event.metaKey) return; // submits the call (hotkeys.js): the scene stays as chosen
+      if (active >= 0 && matches[active]) {
+        event.preventDefault();
+        pickMatch(matches[active]);
+      } else if (list.querySelector(".address-match")) {
+        event.preventDefault(); // the list is open: Enter alone neither submits nor guesses a match
+      }
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && matches.length) {
       event.preventDefault();
-      pickMatch(matches[0]);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      highlight(active < 0 ? (step > 0 ? 0 : matches.length - 1) : (active + step + matches.length) % matches.length);
     } else if (event.key === "Escape") {
-      list.replaceChildren();
+      close();
     }
   });
-  input.addEventListener("blur", () => setTimeout(() => list.replaceChildren(), 150));
+  input.addEventListener("blur", () => setTimeout(close, 150));
   return place;
 }
 

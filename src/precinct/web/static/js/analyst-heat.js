@@ -10,6 +10,7 @@ const DAY_MS = 86400000;
 const DEFAULT_DAYS = 28;
 const PLAY_MS = 1200;
 let map = null;
+let renderer = null; // one canvas for the cells of every step (a renderer per step would leave a canvas behind each)
 let layer = null;
 let steps = [];
 let baseQuery = {};
@@ -70,10 +71,17 @@ export async function loadHeat(query) {
   const slider = document.getElementById("heat-slider");
   slider.max = String(steps.length);
   slider.value = "0";
+  const element = document.getElementById("heat-map");
+  if (map && map.getContainer() !== element) { // the view was rebuilt (a language switch): a new map on the new card
+    map.remove();
+    map = null;
+    layer = null;
+  }
   if (!map) {
-    map = createBaseMap(document.getElementById("heat-map"), { zoom: 11 });
+    map = createBaseMap(element, { zoom: 11 });
     addRoads(map);
     map.createPane("heat").style.zIndex = 420;
+    renderer = L.canvas({ pane: "heat", padding: 0.3 });
   }
   setTimeout(() => map.invalidateSize(), 0);
   await draw();
@@ -106,7 +114,6 @@ async function draw() {
     return;
   }
   if (mine !== requestNo) return; // a later step was asked for meanwhile
-  const renderer = L.canvas({ pane: "heat", padding: 0.3 });
   const group = L.layerGroup();
   const max = Math.max(1, data.max_count);
   for (const c of data.cells) {
@@ -116,7 +123,7 @@ async function draw() {
   }
   if (layer) map.removeLayer(layer);
   layer = group.addTo(map);
-  const container = document.getElementById("heat-map");
+  const container = map.getContainer();
   container.dataset.cells = String(data.cells.length);
   container.dataset.total = String(data.total);
   container.dataset.step = String(index);

@@ -1,12 +1,14 @@
 // Incident card sections of the shift: running notes (append-only), corrections of the call's facts,
-// the time limits of each stage with timers, and the event log in words.
+// the time limits of each stage with timers (on a closed call: its feedback, call-back and reopening), and the
+// event log in words.
 import { api } from "./api.js";
 import { fmtDateTime, name, t } from "./i18n.js";
-import { eventLine } from "./event-words.js";
+import { closingNote, eventLine } from "./event-words.js";
 import { can, on, store, upsertIncident } from "./store.js";
 import { el, errorText, field, section, select, toast } from "./ui.js";
 import { setServerNow, timer } from "./timers.js";
 
+const CALLBACK_OUTCOMES = ["satisfied", "unsatisfied", "unreachable"];
 const noteLists = new Map(); // incident id -> the <ol> of its notes while its card shows
 
 export function initCardNotes() {
@@ -108,25 +110,87 @@ export function editSection(incident) {
 export function deadlinesSection(incident) {
   const box = section("deadlines", "sec-deadlines");
   const list = el("ul", { class: "deadlines", id: "deadline-list" });
-  box.append(list);
-  api(`/supervision/incidents/${incident.id}/deadlines`).then((found) => {
+  const followUps = el("div", { class: "follow-ups" }); // the feedback and call-back forms of the stages still open
+  box.append(list, followUps);
+  loadDeadlines(incident, list, followUps);
+  if (incident.status === "closed" && can("reopen")) box.append(reopenForm(incident));
+  return box;
+}
+
+function loadDeadlines(incident, list, followUps) {
+  return api(`/supervision/incidents/${incident.id}/deadlines`).then((found) => {
     setServerNow(found.now);
     list.replaceChildren();
     if (!found.deadlines.length) list.append(el("li", { class: "muted" }, t("no_data")));
-    for (const d of found.deadlines) {
-      const item = el("li", { "data-stage": d.stage, "data-outcome": d.outcome || "open" });
-      item.append(el("strong", {}, `${t(`stage.${d.stage}`)} `));
-      if (d.ended_at) {
-        item.append(el("span", {}, `${t(d.breached_at ? "overdue_red" : "deadline_met")} · ${fmtDateTime(d.ended_at)}`));
-      } else {
-        item.append(timer({ until: d.deadline_at, warnAt: d.warn_at, labelKey: "to_limit", attrs: { "data-kind": "limit" } }),
-          el("span", { class: "muted" }, ` ${t("deadline_at")} ${fmtDateTime(d.deadline_at)}`));
-      }
-      if (d.escalation_level) item.append(el("span", { class: "escalation" }, ` ${t(`level.${d.escalation_level}`)}`));
-      list.append(item);
-    }
+    for (const d of found.deadlines) list.append(deadlineRow(d));
+    followUps.replaceChildren();
+    if (incident.status !== "closed" || !can("follow_up")) return;
+    const open = (stage) => found.deadlines.some((d) => d.stage === stage && !d.ended_at);
+    const reload = () => loadDeadlines(incident, list, followUps);
+    if (open("feedback")) followUps.append(feedbackForm(incident, reload));
+    if (open("callback")) followUps.append(callbackForm(incident, reload));
   }).catch((error) => list.replaceChildren(el("li", { class: "error" }, errorText(error))));
-  return box;
+}
+
+function deadlineRow(d) {
+  const item = el("li", { "data-stage": d.stage, "data-outcome": d.outcome || "open" });
+  item.append(el("strong", {}, `${t(`stage.${d.stage}`)} `));
+  if (d.ended_at) {
+    item.append(el("span", {}, `${t(d.breached_at ? "overdue_red" : "deadline_met")} · ${fmtDateTime(d.ended_at)}`));
+  } else {
+    item.append(timer({ until: d.deadline_at, warnAt: d.warn_at, labelKey: "to_limit", attrs: { "data-kind": "limit" } }),
+      el("span", { class: "muted" }, ` ${t("deadline_at")} ${fmtDateTime(d.deadline_at)}`));
+  }
+  if (d.escalation_level) item.append(el("span", { class: "escalation" }, ` ${t(`level.${d.escalation_level}`)}`));
+  return item;
+}
+
+/** A small form in the deadlines section: its controls, a submit button and an error line; `send()` posts it. */
+function followUpForm(id, controls, submitKey, send) {
+  const form = el("form", { id, class: "follow-up-form", novalidate: "" }); // the server says what is missing
+  const error = el("p", { class: "error", role: "alert" });
+  form.addEventListener("input", () => (error.textContent = ""));
+  form.append(...controls, error, el("button", { type: "submit", id: `${id}-submit` }, t(submitKey)));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type='submit']");
+    button.disabled = true;
+    try {
+      await send();
+    } catch (err) {
+      error.textContent = errorText(err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function feedbackForm(incident, reload) {
+  const text = el("textarea", { id: "feedback-text", rows: "2", maxlength: "2000", required: "" });
+  return followUpForm("feedback-form", [field("feedback_text", text)], "feedback_submit", async () => {
+    await api(`/supervision/incidents/${incident.id}/feedback`, { method: "POST", body: { text: text.value } });
+    toast(t("feedback_written"));
+    reload();
+  });
+}
+
+function callbackForm(incident, reload) {
+  const outcome = select({ id: "callback-outcome" }, CALLBACK_OUTCOMES.map((o) => [o, t(`callback.${o}`)]));
+  const note = el("input", { id: "callback-note", maxlength: "2000" });
+  return followUpForm("callback-form", [field("callback_outcome", outcome), field("callback_note", note)], "callback_submit", async () => {
+    await api(`/supervision/incidents/${incident.id}/callback`, { method: "POST", body: { outcome: outcome.value, note: note.value } });
+    toast(t("callback_recorded"));
+    reload();
+  });
+}
+
+function reopenForm(incident) {
+  const reason = el("input", { id: "reopen-reason", maxlength: "2000", required: "" });
+  return followUpForm("reopen-form", [field("reopen_reason", reason)], "reopen_submit", async () => {
+    upsertIncident(await api(`/supervision/incidents/${incident.id}/reopen`, { method: "POST", body: { reason: reason.value } }));
+    toast(t("reopened"));
+  });
 }
 
 // ---- event log ------------------------------------------------------------------------------------
@@ -137,9 +201,12 @@ export function eventsSection(incident) {
   box.append(list);
   api(`/incidents/${incident.id}/events`).then((events) => {
     for (const e of events) list.append(el("li", { "data-kind": e.kind }, eventLine(e)));
-    const closing = events.filter((e) => ["closed", "transferred"].includes(e.to_status) && e.data?.note).at(-1);
+    const closing = events.filter((e) => ["closed", "transferred"].includes(e.to_status) && closingNote(e)).at(-1);
     const shown = document.getElementById("closing-note");
-    if (closing && shown) shown.textContent = closing.data.note;
+    if (closing && shown) {
+      const agency = closing.data.agency ? `${t(`agency.${closing.data.agency}`)}: ` : "";
+      shown.textContent = `${agency}${closingNote(closing)}`;
+    }
   }).catch((error) => list.replaceChildren(el("li", { class: "error" }, errorText(error))));
   return box;
 }

@@ -1,15 +1,20 @@
-// The cases view (案件): its tab in the top bar, the register (the server's scope, filtered by state), a case's
-// page (summary, state and the moves it allows, sent for review; then case-sections.js), the review inbox, and
-// in the analyst view the clearance figures. It waits for the console to be ready and adds nothing elsewhere.
+// The cases view (案件): its tab in the top bar (with the count of deadlines past due), the register (the server's
+// scope, filtered by state), the overdue board of the cases' deadlines (case-board.js), a case's page (summary,
+// state and the moves it allows, sent for review; then case-sections.js, case-forms.js, case-custody.js), the
+// review inbox, and in the analyst view the clearance figures and the open cases by age. It waits for the console
+// to be ready and adds nothing elsewhere.
 import { api } from "./api.js";
-import { fmtDateTime, fmtNumber, lang, onLangChange } from "./i18n.js";
-import { can, store } from "./store.js";
+import { cityDate, fmtDateTime, fmtNumber, lang, onLangChange } from "./i18n.js";
+import { can, on, store } from "./store.js";
 import { actionButton, el, errorText, select, tableRow, toast } from "./ui.js";
-import { tc, zhEn } from "./i18n-cases.js";
-import { custodySection, deadlinesSection, documentsSection, incidentsSection, partiesSection, tasksSection } from "./case-sections.js";
+import { ageBand, tc, zhEn } from "./i18n-cases.js";
+import { deadlinesSection, documentsSection, incidentsSection, partiesSection, tasksSection } from "./case-sections.js";
+import { custodySection } from "./case-custody.js";
+import { milestonesSection } from "./case-forms.js";
+import { caseBoardSection, initCaseAlerts } from "./case-board.js";
 
 const STATES = ["received", "investigating", "decided", "transferred", "not_opened", "withdrawn", "closed"];
-const page = { caseId: null, state: "" };
+const page = { caseId: null, state: "", red: 0 };
 
 const view = () => document.getElementById("view-cases");
 const tab = () => document.getElementById("tab-cases");
@@ -48,11 +53,12 @@ function render() {
   layout.append(list, side);
   view().replaceChildren(layout);
   renderList(list);
+  side.append(caseBoardSection(openCase));
   if (can("work_cases")) side.append(newCaseForm(), inbox());
 }
 
 async function renderList(target) {
-  const filter = select({ id: "cases-state", "aria-label": tc("state") }, STATES.map((s) => [s, s]), { blank: tc("all_states") });
+  const filter = select({ id: "cases-state", "aria-label": tc("state") }, STATES.map((s) => [s, tc(`state.${s}`)]), { blank: tc("all_states") });
   filter.value = page.state;
   filter.addEventListener("change", () => {
     page.state = filter.value;
@@ -88,7 +94,7 @@ export function openCase(caseId) {
 function newCaseForm() {
   const form = el("form", { class: "card-section", id: "case-new" });
   const incident = el("input", { id: "case-new-incident", inputmode: "numeric", placeholder: tc("incident_id") });
-  const kind = select({ id: "case-new-kind" }, [["criminal", "criminal"], ["administrative", "administrative"]]);
+  const kind = select({ id: "case-new-kind" }, [["criminal", tc("kind.criminal")], ["administrative", tc("kind.administrative")]]);
   const type = select({ id: "case-new-type" }, []);
   const summary = el("input", { id: "case-new-summary", maxlength: "4000", placeholder: tc("summary") });
   const types = api("/cases/types");
@@ -148,8 +154,9 @@ async function renderCase(caseId) {
       el("p", { id: "case-state" }, `${tc("state")}: ${zhEn(c, "status")}`),
       el("p", {}, `${tc("summary")}: ${c.summary}`), el("p", { class: "muted" }, `${tc("received")}: ${fmtDateTime(c.received_at)} · ${tc("lead")}: ${c.lead_officer || "—"}`));
     const columns = el("div", { class: "cases-layout", style: "display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px" });
-    columns.append(head, movesSection(c, reviews, workable), deadlinesSection(caseId), tasksSection(caseId, workable),
-      incidentsSection(caseId, workable), documentsSection(caseId, workable), custodySection(caseId), partiesSection(caseId));
+    columns.append(head, movesSection(c, reviews, workable), deadlinesSection(caseId, workable),
+      milestonesSection(c, workable, () => renderCase(caseId)), tasksSection(caseId, workable), incidentsSection(caseId, workable),
+      documentsSection(caseId, workable), custodySection(caseId, workable), partiesSection(caseId, workable));
     view().replaceChildren(back, columns);
   } catch (error) {
     view().replaceChildren(back, el("p", { class: "error" }, errorText(error)));
@@ -160,7 +167,7 @@ function movesSection(c, reviews, workable) {
   const node = el("section", { class: "card-section", id: "case-moves" });
   node.append(el("h3", {}, tc("moves")));
   const pending = reviews.find((r) => r.status === "pending");
-  for (const r of reviews) node.append(el("p", { class: "muted", "data-review-status": r.status }, `${zhEn(r, "move")} · ${r.status} · ${r.grounds}${r.decision_note ? ` · ${r.decision_note}` : ""}`));
+  for (const r of reviews) node.append(el("p", { class: "muted", "data-review-status": r.status }, `${zhEn(r, "move")} · ${tc(`review.${r.status}`)} · ${r.grounds}${r.decision_note ? ` · ${r.decision_note}` : ""}`));
   if (!c.allowed_moves.length) node.append(el("p", {}, tc("no_moves")));
   const message = el("p", { class: "error", id: "case-move-error", role: "alert" });
   if (pending && can("approve_cases")) node.append(decisionForm(c, pending, message));
@@ -203,13 +210,15 @@ function decisionForm(c, pending, message) {
 function hookAnalystView() {
   const analyst = document.getElementById("view-analyst");
   if (!analyst || !can("case_figures")) return;
-  new MutationObserver(() => {
+  const addCard = () => {
     if (analyst.hidden || analyst.querySelector("#case-figures")) return;
     const node = el("section", { class: "card analyst-card", id: "case-figures" });
     node.append(el("h3", {}, tc("figures")));
     analyst.append(node);
-    const until = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
-    const since = `${new Date().getFullYear() - 1}-${String(new Date().getMonth() + 1).padStart(2, "0")}-01`;
+    // The twelve months to today's in the city's calendar, whatever the browser's time zone.
+    const today = cityDate();
+    const until = cityDate(new Date(Date.now() + 86400000));
+    const since = `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01`;
     api("/cases/figures", { query: { since, until } }).then((found) => {
       const table = el("table", { class: "data", id: "case-figures-table" });
       table.append(el("thead"), el("tbody"));
@@ -220,9 +229,40 @@ function hookAnalystView() {
         table.tBodies[0].append(tableRow({ "data-station-id": String(m.station_id), "data-month": m.month },
           [station ? (lang() === "en" ? station.name_en : station.name_zh) : String(m.station_id), m.month, fmtNumber(m.opened), fmtNumber(m.cleared), fmtNumber(m.closed), share]));
       }
-      node.append(found.months.length ? table : el("p", { class: "muted" }, tc("no_figures")));
+      node.append(found.months.length ? table : el("p", { class: "muted" }, tc("no_figures")), el("h4", {}, tc("ages")),
+        found.ages.length ? agesTable(found.ages) : el("p", { class: "muted" }, tc("no_ages")));
     }).catch((error) => node.append(el("p", { class: "error" }, errorText(error))));
-  }).observe(analyst, { attributes: true, attributeFilter: ["hidden"], childList: true });
+  };
+  // the view may already be built and shown (the analyst's start view) before the console is ready
+  new MutationObserver(addCard).observe(analyst, { attributes: true, attributeFilter: ["hidden"], childList: true });
+  addCard();
+}
+
+/** Open cases by age: a row per station, a column per age band (the bands the server counts, in its order). */
+function agesTable(ages) {
+  const bands = [...new Set(ages.map((a) => a.band))];
+  const order = (band) => (band.startsWith(">") ? Infinity : Number(band.split("-")[0]));
+  bands.sort((a, b) => order(a) - order(b));
+  const table = el("table", { class: "data", id: "case-ages-table" });
+  table.append(el("thead"), el("tbody"));
+  table.tHead.append(tableRow({}, [tc("station"), ...bands.map(ageBand)]));
+  const stations = new Map();
+  for (const a of ages) {
+    if (!stations.has(a.station_id)) stations.set(a.station_id, new Map());
+    stations.get(a.station_id).set(a.band, a.open_cases);
+  }
+  for (const [stationId, counts] of stations) {
+    const station = store.stations.get(stationId);
+    table.tBodies[0].append(tableRow({ "data-station-id": String(stationId) },
+      [station ? (lang() === "en" ? station.name_en : station.name_zh) : String(stationId), ...bands.map((b) => fmtNumber(counts.get(b) ?? 0))]));
+  }
+  return table;
+}
+
+function tabLabel() {
+  const button = tab();
+  button.dataset.red = String(page.red);
+  button.textContent = page.red ? `${tc("view_cases")} ${fmtNumber(page.red)}` : tc("view_cases");
 }
 
 whenReady(() => {
@@ -237,8 +277,20 @@ whenReady(() => {
     show();
   });
   for (const other of document.querySelectorAll("#view-tabs button")) if (other !== button) other.addEventListener("click", hide);
+  let relist = null; // a case's step on the stream: the register shown is read again
+  on("case", () => {
+    clearTimeout(relist);
+    relist = setTimeout(() => {
+      const list = document.getElementById("cases-list");
+      if (list && !view().hidden && !page.caseId) renderList(list);
+    }, 800);
+  });
+  initCaseAlerts((red) => {
+    page.red = red;
+    tabLabel();
+  });
   onLangChange(() => {
-    button.textContent = tc("view_cases");
+    tabLabel();
     if (!view().hidden) render();
   });
 });

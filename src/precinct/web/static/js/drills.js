@@ -7,14 +7,23 @@ import { actionButton, button, dataTable, el, errorText, tableRow, toast } from 
 
 let built = false;
 let replay = { events: [], index: 0, runId: null };
+let scenarioByCode = new Map(); // code -> scenario: a run's name in the chosen language
+
+/** A run's scenario name in the chosen language (the run stores both, "zh / en"). */
+function runName(run) {
+  return name(scenarioByCode.get(run.scenario_code)) || run.name;
+}
 
 function view() {
   return document.getElementById("view-drills");
 }
 
 export function initDrills() {
-  onLangChange(() => {
-    if (built) showDrills();
+  onLangChange(async () => {
+    if (!built) return;
+    const { runId, index } = replay;
+    await showDrills();
+    if (runId !== null) await openRun(runId, { index }); // the run under review stays open, at the same step
   });
 }
 
@@ -30,6 +39,7 @@ export async function showDrills() {
   root.append(scenarios, runs, detail);
   try {
     const [list, past] = await Promise.all([api("/drills/scenarios"), api("/drills")]);
+    scenarioByCode = new Map(list.map((scenario) => [scenario.code, scenario]));
     renderScenarios(scenarios, list);
     renderRuns(runs, past);
   } catch (error) {
@@ -81,12 +91,12 @@ function renderRuns(box, runs) {
       }));
     }
     table.tBodies[0].append(tableRow({ "data-run-id": String(run.id), "data-status": run.status }, [
-      run.name, t(`drill_status_${run.status}`), fmtDateTime(run.started_at), `${fmtNumber(run.speed)}×`, cell]));
+      runName(run), t(`drill_status_${run.status}`), fmtDateTime(run.started_at), `${fmtNumber(run.speed)}×`, cell]));
   }
   box.append(table);
 }
 
-async function openRun(runId) {
+async function openRun(runId, { index = 0 } = {}) {
   const box = document.getElementById("drill-detail");
   box.hidden = false;
   box.replaceChildren(el("p", {}, t("loading")));
@@ -94,9 +104,9 @@ async function openRun(runId) {
     const [run, events] = await Promise.all([api(`/drills/${runId}`), api(`/drills/${runId}/replay`)]);
     box.replaceChildren();
     box.dataset.runId = String(runId);
-    box.append(el("h2", {}, `${run.name} · ${t(`drill_status_${run.status}`)}`));
+    box.append(el("h2", {}, `${runName(run)} · ${t(`drill_status_${run.status}`)}`));
     box.append(renderScore(run.result));
-    replay = { events, index: 0, runId };
+    replay = { events, index: Math.max(0, Math.min(index, events.length - 1)), runId };
     box.append(renderReplay());
   } catch (error) {
     box.replaceChildren(el("p", { class: "error" }, errorText(error)));

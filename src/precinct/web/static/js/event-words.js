@@ -13,7 +13,14 @@ function fieldValue(key, value) {
 
 function changesText(changes) {
   return Object.entries(changes || {}).map(([key, change]) =>
-    `${t(`field.${key}`)} ${fieldValue(key, change.from)} → ${fieldValue(key, change.to)}`).join("；");
+    `${t(`field.${key}`)} ${fieldValue(key, change.from)} → ${fieldValue(key, change.to)}`).join(t("list_separator"));
+}
+
+/** The closing (or transfer) note of a status event in words: a duplicate's original, else the note as written. */
+export function closingNote(event) {
+  const data = event.data || {};
+  if (data.duplicate_of) return t("closing.duplicate_of", { id: data.duplicate_of });
+  return data.note || "";
 }
 
 /** One incident event as a sentence: what happened (with its unit, statuses, reason), without the time. */
@@ -27,8 +34,11 @@ export function eventText(event) {
     case "status": {
       let text = t("event.status", { from: statusName(event.from_status), to: statusName(event.to_status) });
       if (data.disposition) text += ` · ${t(`disposition.${data.disposition}`)}`;
+      if (data.agency) text += ` · ${t(`agency.${data.agency}`)}`;
       if (unit) text += ` (${unit})`;
-      if (data.note) text += ` · ${t("closing_note")}: ${data.note}`;
+      if (data.reason === "last_unit_cleared") text += ` · ${t("event.back_to_queue")}`;
+      const note = closingNote(event);
+      if (note) text += ` · ${t("closing_note")}: ${note}`;
       return text;
     }
     case "escalated": return t("event.escalated", { text: data.zh || data.en ? pair(data) : data.reason || "" });

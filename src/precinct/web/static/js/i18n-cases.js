@@ -76,13 +76,174 @@ const CASES_TEXTS = {
   "dstate.met": ["期限内完成", "met"],
   "dstate.late": ["超期完成", "late"],
   "dstate.moot": ["无需", "moot"],
+  "state.received": ["已受案", "received"],
+  "state.investigating": ["立案侦查/调查中", "under investigation"],
+  "state.decided": ["已作出处罚决定", "decided"],
+  "state.transferred": ["已移送审查起诉", "transferred for prosecution"],
+  "state.not_opened": ["不予立案", "not opened"],
+  "state.withdrawn": ["已撤案", "withdrawn"],
+  "state.closed": ["已结案", "closed"],
+  "kind.criminal": ["刑事案件", "criminal case"],
+  "kind.administrative": ["行政（治安）案件", "administrative (public order) case"],
+  "review.pending": ["待审核", "waiting for review"],
+  "review.approved": ["已批准", "approved"],
+  "review.returned": ["已退回", "returned"],
+  "task.open": ["进行中", "open"],
+  "task.done": ["已完成", "done"],
+  "task.cancelled": ["已取消", "cancelled"],
+  "link.created_from": ["受案来源", "registered from"],
+  "link.manual": ["人工关联", "linked by hand"],
+  "link.suggestion": ["采纳串并建议", "accepted suggestion"],
+  "item.in_store": ["在库", "in store"],
+  "item.out": ["出库", "out"],
+  "item.disposed": ["已处置", "disposed"],
+  "custody.check_in": ["入库", "checked in"],
+  "custody.check_out": ["出库", "checked out"],
+  "custody.return": ["归还入库", "returned"],
+  "custody.move": ["移库", "moved"],
+  "custody.dispose": ["处置", "disposed of"],
+  // the overdue board of the cases' legal deadlines
+  board: ["案件超期预警", "Case deadlines board"],
+  board_counts: ["超期 {red} · 临近 {amber}", "{red} overdue · {amber} near"],
+  board_none: ["没有临近或超过期限的案件", "No case deadline near or past"],
+  board_truncated: ["仅显示最紧迫的 {n} 条", "Only the {n} most pressing are shown"],
+  board_all: ["全部辖区", "Whole scope"],
+  board_station: ["{name}：超期 {red} · 临近 {amber}", "{name}: {red} overdue · {amber} near"],
+  board_branch: ["分局本级", "the branch itself"],
+  breaches: ["已记录的超期", "Breaches recorded"],
+  no_breaches: ["没有超期记录", "No breach recorded"],
+  breaches_more: ["共 {n} 条，仅显示最近的", "{n} in all; the latest shown"],
+  breach_line: ["{rule} · 应于 {due} 前 · 发现时已超 {late}", "{rule} · due {due} · {late} late when found"],
+  breach_recorded: ["已记录超期：发现时已超 {late}", "Breach recorded: {late} late when found"],
+  // pauses, extensions, milestones, clearance
+  pauses: ["中止计时", "Clock pauses"],
+  no_pauses: ["没有中止", "No pauses"],
+  pause_kind: ["中止原因类别", "Kind"],
+  pause_start: ["开始时间（默认现在）", "Start (default: now)"],
+  pause_reason: ["说明", "Reason"],
+  pause_add: ["开始中止", "Pause the clock"],
+  pause_end: ["结束中止", "End the pause"],
+  pause_open: ["至今", "still open"],
+  paused_done: ["已中止计时", "Clock paused"],
+  pause_ended: ["已恢复计时", "Clock running again"],
+  "pause.expert_examination": ["鉴定", "expert examination"],
+  "pause.mental_assessment": ["精神病鉴定", "mental-health assessment"],
+  "pause.suspect_at_large": ["嫌疑人在逃", "suspect at large"],
+  "pause.other": ["其他", "other"],
+  extend: ["申请延长", "Extend"],
+  extend_to: ["延长至", "Extend to"],
+  extend_reason: ["延长理由", "Reason for the extension"],
+  extend_step: ["{to} {unit}（{tier}批准）", "{to} {unit} (approved by the {tier})"],
+  extended: ["期限已延长", "Deadline extended"],
+  extension_line: ["{from} → {to} {unit} · {by} · {reason}", "{from} → {to} {unit} · {by} · {reason}"],
+  limit_line: ["期限 {n} {unit}", "limit {n} {unit}"],
+  "unit.calendar_days": ["日", "calendar days"],
+  "unit.working_days": ["个工作日", "working days"],
+  "unit.hours": ["小时", "hours"],
+  "tier.station": ["派出所", "station"],
+  "tier.district": ["县级（分局）以上公安机关", "district branch"],
+  "tier.city": ["市局", "city bureau"],
+  milestones: ["办案节点", "Milestones"],
+  milestone_kind: ["节点", "Milestone"],
+  milestone_at: ["发生时间（默认现在）", "When (default: now)"],
+  milestone_note: ["备注", "Note"],
+  milestone_add: ["记录节点", "Record"],
+  milestone_done: ["已记录：{kind}", "Recorded: {kind}"],
+  "milestone.summoned": ["传唤到案", "summoned for questioning"],
+  "milestone.summons_ended": ["询问查证结束", "questioning ended"],
+  "milestone.detained": ["刑事拘留", "criminal detention"],
+  "milestone.family_notified": ["通知家属", "family notified"],
+  "milestone.interrogated": ["讯问", "first interrogation"],
+  "milestone.arrest_requested": ["提请批准逮捕", "arrest requested"],
+  "milestone.released": ["释放 / 变更强制措施", "released or measure changed"],
+  clear: ["破案", "Mark cleared"],
+  clear_note: ["破案说明", "Note on the clearance"],
+  cleared_at: ["破案时间：{at}", "Cleared: {at}"],
+  cleared_done: ["已标记破案", "Marked cleared"],
+  // parties, tasks, documents
+  party_role: ["身份", "Role"],
+  party_name: ["姓名", "Name"],
+  party_phone: ["电话", "Phone"],
+  party_add: ["登记当事人", "Record a party"],
+  party_added: ["已登记当事人（查看需说明用途）", "Party recorded (reading it back needs a purpose)"],
+  "party.victim": ["被害人", "victim"],
+  "party.witness": ["证人", "witness"],
+  "party.suspect": ["嫌疑人", "suspect"],
+  "party.reporting_person": ["报案人", "reporting person"],
+  task_due: ["截止时间", "Due"],
+  download: ["下载", "Download"],
+  downloaded: ["已下载，SHA-256 校验一致", "Downloaded; its SHA-256 matches"],
+  download_mismatch: ["下载内容与登记的 SHA-256 不符，已丢弃", "The download does not match the recorded SHA-256; discarded"],
+  // custody and disposal
+  add_item: ["登记涉案财物", "Record an item"],
+  item_label: ["标签编号", "Label number"],
+  item_description: ["名称与特征", "Description"],
+  item_location: ["保管位置", "Storage location"],
+  item_retention: ["保管期限", "Keep until"],
+  item_added: ["已登记入库", "Item checked in"],
+  retention_until: ["保管期限至 {day}", "kept until {day}"],
+  past_retention: ["已过保管期限，请申请处置", "past its retention: ask for its disposal"],
+  held_by: ["持有人：{name}", "held by {name}"],
+  custody_step: ["流转", "Custody step"],
+  custody_to_whom: ["交给谁", "To whom"],
+  custody_location: ["新位置", "New location"],
+  custody_reason: ["事由", "Why"],
+  custody_done: ["已记录：{action}", "Recorded: {action}"],
+  "step.check_out": ["出库", "check out"],
+  "step.return": ["归还入库", "return"],
+  "step.move": ["移库", "move"],
+  disposal: ["处置", "Disposal"],
+  disposal_method: ["处置方式", "Method"],
+  disposal_reason: ["处置理由", "Reason"],
+  disposal_request: ["申请处置", "Ask for disposal"],
+  disposal_requested: ["已申请处置", "Disposal requested"],
+  disposal_line: ["{method} · {status} · {reason} · {by}", "{method} · {status} · {reason} · {by}"],
+  disposal_note: ["审批意见（不同意时必填）", "Note (required when refusing)"],
+  disposal_approve: ["同意处置", "Approve"],
+  disposal_refuse: ["不同意", "Refuse"],
+  disposal_decided: ["已审批", "Decided"],
+  "method.return_to_owner": ["发还", "return to the owner"],
+  "method.destroy": ["销毁", "destroy"],
+  "method.confiscate": ["没收", "confiscate"],
+  "method.transfer_with_case": ["随案移送", "send with the case"],
+  "disposal.pending": ["待审批", "waiting for a decision"],
+  "disposal.approved": ["已同意", "approved"],
+  "disposal.refused": ["未同意", "refused"],
+  // the figures' open cases by age
+  ages: ["未结案件账龄", "Open cases by age"],
+  no_ages: ["没有未结案件", "No open cases"],
+  age_band: ["{from}–{to} 天", "{from}–{to} days"],
+  age_over: ["{n} 天以上", "over {n} days"],
 };
 
 export function tc(key, vars = {}) {
-  const entry = CASES_TEXTS[key];
+  const entry = Object.hasOwn(CASES_TEXTS, key) ? CASES_TEXTS[key] : null;
   if (!entry) return key;
   const text = entry[lang() === "en" ? 1 : 0];
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
+}
+
+/** A calendar day ("2026-03-01") in the console's language. */
+export function fmtDay(day) {
+  if (!day) return "";
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** How late a deadline was ("2天3小时" / "2 days, 3 hours"): the two largest of days, hours and minutes. */
+export function fmtLate(seconds) {
+  const parts = [["day", Math.floor(seconds / 86400)], ["hour", Math.floor((seconds % 86400) / 3600)], ["minute", Math.floor((seconds % 3600) / 60)]];
+  const largest = parts.findIndex(([, n]) => n > 0);
+  const first = largest === -1 ? parts.length - 1 : largest; // under a minute: "0 minutes"
+  const shown = parts.slice(first, first + 2).filter(([, n], i) => n > 0 || i === 0);
+  const words = shown.map(([unit, n]) => new Intl.NumberFormat(lang(), { style: "unit", unit, unitDisplay: "long" }).format(n));
+  return new Intl.ListFormat(lang(), { style: "narrow", type: "unit" }).format(words);
+}
+
+/** An age band of the figures ("0-30", ">365") in words. */
+export function ageBand(band) {
+  if (band.startsWith(">")) return tc("age_over", { n: band.slice(1) });
+  const [from, to] = band.split("-");
+  return tc("age_band", { from, to });
 }
 
 /** The Chinese or English one of a record's `<field>_zh` / `<field>_en` pair. */

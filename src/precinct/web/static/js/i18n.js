@@ -55,6 +55,7 @@ const TEXTS = {
   no_data: ["暂无数据", "No data"],
   features: ["{n} 项", "{n} features"],
   error: ["错误", "Error"],
+  field_other: ["其他内容", "another field"],
   forbidden_role: ["当前角色无权查看", "Your role may not see this"],
   // layers
   layer_roads: ["道路", "Roads"],
@@ -200,6 +201,10 @@ const TEXTS = {
   navigation: ["导航路线", "Route to scene"],
   route_summary: ["约 {time}，{distance}", "About {time}, {distance}"],
   route_straight: ["直线（路网路线不可用）", "Straight line (road route unavailable)"],
+  officer_directives: ["我的指令", "My directives"],
+  officer_no_directives: ["本警组当前没有待办指令", "No directives for your unit right now"],
+  officer_directive_late: ["已超期 {time}", "Overdue by {time}"],
+  officer_directives_more: ["另有 {n} 条未显示", "{n} more not shown"],
   // analyst
   filters: ["筛选条件", "Filters"],
   received_from: ["接警起", "Received from"],
@@ -306,6 +311,12 @@ function zoneParts(date) {
   const parts = {};
   for (const part of partsFormat.formatToParts(date)) parts[part.type] = part.value;
   return parts;
+}
+
+/** The city's calendar date of an instant, as "2025-03-01". */
+export function cityDate(date = new Date()) {
+  const parts = zoneParts(date);
+  return `${parts.year}-${parts.month.padStart(2, "0")}-${parts.day.padStart(2, "0")}`;
 }
 
 /** Hour (0–23) and weekday (0 = Monday) of an instant, in the city's time zone. */

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { fmtDateTime, onLangChange, t } from "./i18n.js";
 import { handoffSection, incidentDuplicatesSection, partiesSection, planSection, recommendationsSection } from "./incident-sections.js";
+import { directiveButton, fromIncident } from "./directive-form.js";
 import { deadlinesSection, editSection, eventsSection, notesSection } from "./card-notes.js";
 import { incidentTimers } from "./timers.js";
 import { showIncidentPanel, showPanel, side } from "./side.js";
@@ -17,7 +18,9 @@ export function initIncidentCard() {
   });
   on("unit", (unit) => {
     updateAssignedUnit(unit);
-    if (side.incidentId) scheduleAssignmentsRefresh();
+    if (!side.incidentId) return;
+    refreshRecommendationsFor(unit);
+    scheduleAssignmentsRefresh();
   });
   onLangChange(() => {
     if (side.incidentId) renderIncident();
@@ -63,12 +66,18 @@ function renderIncident({ fresh = false } = {}) {
   const open = isOpen(incident);
   if (!open) facts.append(el("dt", {}, t("closing_note")), el("dd", { id: "closing-note" }, "—"));
   panel.append(facts);
+  const send = directiveButton(fromIncident(incident), { id: "incident-send-directive" });
+  if (send) {
+    const row = el("p", { class: "row" });
+    row.append(send);
+    panel.append(row);
+  }
   panel.append(incidentTimers(incident, { open }));
 
   if (open && can("intake_desk")) panel.append(keep?.recommendations || recommendationsSection(incident));
   if (open && can("intake_desk")) panel.append(keep?.duplicates || incidentDuplicatesSection(incident));
   panel.append(assignmentsSection());
-  if (open && can("see_deadlines")) panel.append(deadlinesSection(incident));
+  if (can("see_deadlines")) panel.append(deadlinesSection(incident)); // closed too: feedback, call-back, reopen
   if (open && can("field_status")) panel.append(statusSection(incident));
   panel.append(keep?.notes || notesSection(incident));
   if (open && can("edit_incidents")) panel.append(editSection(incident));
@@ -84,6 +93,15 @@ function captureSections(panel) {
   const take = (id) => panel.querySelector(`#${id}`);
   return { recommendations: take("sec-recommendations"), duplicates: take("sec-duplicates"), plan: take("sec-plan"), handoff: take("sec-handoff"),
     parties: take("sec-parties"), notes: take("sec-notes") };
+}
+
+/** A unit the recommendations list was sent elsewhere (from this console or another): recommend afresh, so that
+ * no Dispatch button stays for a unit that is no longer available (the server would refuse it). */
+function refreshRecommendationsFor(unit) {
+  const shown = document.getElementById("sec-recommendations");
+  const incident = store.incidents.get(side.incidentId);
+  if (!shown || !incident || unit.status === "available" || !shown.querySelector(`li[data-unit-id="${unit.id}"]`)) return;
+  shown.replaceWith(recommendationsSection(incident));
 }
 
 // ---- assigned units -----------------------------------------------------------------------------

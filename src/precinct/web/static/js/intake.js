@@ -9,7 +9,10 @@ import { can, store, upsertIncident } from "./store.js";
 import { button, choices, el, errorText, field, select, toast } from "./ui.js";
 
 let pick = null; // {lon, lat} of the new call
-let callDraft = { type_code: "", search: "" };
+// What the call taker has chosen and typed so far: kept across a re-render (a language switch, another tab and back).
+const TYPED_IDS = ["call-source", "call-priority", "call-address", "call-description", "caller-name", "caller-phone"];
+const emptyDraft = () => ({ type_code: "", search: "", typed: {} });
+let callDraft = emptyDraft();
 let duplicateRequest = 0;
 
 export function initIntake() {
@@ -25,6 +28,8 @@ export function initIntake() {
 function setPick(lon, lat) {
   pick = { lon: Number(lon.toFixed(6)), lat: Number(lat.toFixed(6)) };
   side.map.setPick([pick.lat, pick.lon]);
+  const error = document.getElementById("call-error");
+  if (error) error.textContent = ""; // "set the location first" is answered
   const lonInput = document.getElementById("call-lon");
   const latInput = document.getElementById("call-lat");
   if (lonInput) {
@@ -115,12 +120,21 @@ function renderCallForm() {
   form.append(field("caller_name", el("input", { id: "caller-name", maxlength: "128", autocomplete: "off" })));
   form.append(field("caller_phone", el("input", { id: "caller-phone", type: "tel", maxlength: "32", pattern: "[0-9+\\-() ]*", autocomplete: "off" })));
   form.append(el("div", { id: "duplicates", class: "duplicates", "aria-live": "polite" }));
-  form.append(el("p", { id: "call-error", class: "error", role: "alert" }));
-  form.append(el("button", { type: "submit", class: "primary", id: "call-submit" }, t("call_submit")));
+  // The error and the submit button stay in sight at the foot of the panel, however long the form.
+  const actions = el("div", { class: "call-actions" });
+  actions.append(el("p", { id: "call-error", class: "error", role: "alert" }), el("button", { type: "submit", class: "primary", id: "call-submit" }, t("call_submit")));
+  form.append(actions);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitCall();
   });
+  for (const id of TYPED_IDS) {
+    const input = form.querySelector(`#${id}`);
+    if (id in callDraft.typed) input.value = callDraft.typed[id];
+    const keep = () => (callDraft.typed[id] = input.value);
+    input.addEventListener("input", keep);
+    input.addEventListener("change", keep);
+  }
   panel.replaceChildren(form);
   if (pick) checkDuplicates();
 }
@@ -171,7 +185,7 @@ async function submitCall() {
     upsertIncident(incident);
     toast(t("call_created", { id: incident.id }));
     pick = null;
-    callDraft = { type_code: "", search: "" };
+    callDraft = emptyDraft();
     side.map.setPick(null);
     side.panel = "queue"; // "back" from the new incident leads to the queue
     openIncident(incident.id);

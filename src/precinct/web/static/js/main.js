@@ -158,6 +158,7 @@ function init() {
   onLangChange(() => {
     refreshLiveLabel();
     tick();
+    document.getElementById("toast")?.classList.remove("show"); // its words were the other language's
   });
   initLogin(boot);
   initEnrolment();

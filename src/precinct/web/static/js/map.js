@@ -1,7 +1,7 @@
 // The one map: offline base map (roads and boundaries from the platform), live incidents and units,
 // and analysis layers. Canvas rendering and clustering keep thousands of features smooth.
 import { api, optional, ApiError } from "./api.js";
-import { fmtDateTime, fmtNumber, name, t, onLangChange } from "./i18n.js";
+import { fmtDateTime, fmtNumber, lang, name, t, onLangChange } from "./i18n.js";
 import { awaitingDispatch, dutyNumeral, incidentTitle, isOpen, on, store } from "./store.js";
 import { el, escapeHtml } from "./ui.js";
 import { addBasemap, addLegend, addStreetLabels, applyCityView, incidentMarker, showCallSignsAtWorkingZoom, withLabelPoints } from "./city-map.js";
@@ -12,7 +12,7 @@ export const ATTRIBUTION = "© OpenStreetMap contributors (ODbL)";
 
 export const PRIORITY_COLOURS = { 1: "#b71c1c", 2: "#d84315", 3: "#8d6e00", 4: "#1557a0" };
 export const UNIT_COLOURS = {
-  available: "#1b7a2f", dispatched: "#d84315", en_route: "#e65100", on_scene: "#b71c1c",
+  available: "#1b7a2f", dispatched: "#d84315", en_route: "#f9a825", on_scene: "#b71c1c",
   off_duty: "#6b6b6b", out_of_service: "#37474f",
 };
 const DUTY_COLOURS = { 1: "#b71c1c", 2: "#e65100", 3: "#c9a400", 4: "#1557a0" };
@@ -111,7 +111,17 @@ export class ConsoleMap {
     });
     on("incident", (incident) => this.drawIncident(incident));
     on("unit", (unit) => this.drawUnit(unit));
-    onLangChange(() => this.renderLayerList());
+    onLangChange(() => this.relabel());
+  }
+
+  /** Say the map again in the language just chosen: the layer list, every marker's tooltip, the loaded layers
+   * (their tooltips and "send as directive" popups were written in the language they were loaded in). */
+  relabel() {
+    this.renderLayerList();
+    this.map.closePopup();
+    for (const marker of [...this.incidentMarkers.values()]) this.drawIncident(marker.incident);
+    for (const unit of store.units.values()) if (this.unitMarkers.has(unit.id)) this.drawUnit(unit);
+    for (const def of this.layerDefs) if (def.load && def.loaded) this.reload(def.key);
   }
 
   // ---- layer list -------------------------------------------------------------------------------
@@ -191,12 +201,16 @@ export class ConsoleMap {
     });
     if (labelOf) {
       const labels = L.layerGroup();
+      const icon = (item) => L.divIcon({ className: "map-label", html: escapeHtml(labelOf(item)), iconSize: null });
+      const placed = [];
       for (const item of items) {
         if (item.lon != null && item.lat != null) {
-          labels.addLayer(L.marker([item.lat, item.lon], { interactive: false, keyboard: false,
-            icon: L.divIcon({ className: "map-label", html: escapeHtml(labelOf(item)), iconSize: null }) }));
+          const marker = L.marker([item.lat, item.lon], { interactive: false, keyboard: false, icon: icon(item) });
+          placed.push([marker, item]);
+          labels.addLayer(marker);
         }
       }
+      onLangChange(() => { for (const [marker, item] of placed) marker.setIcon(icon(item)); }); // names follow the language
       return L.layerGroup([layer, labels]);
     }
     return layer;
@@ -246,7 +260,7 @@ export class ConsoleMap {
   unitIcon(unit) {
     const colour = UNIT_COLOURS[unit.status] || "#444";
     const heading = unit.heading_deg == null ? null : Math.round(unit.heading_deg);
-    const arrow = heading == null ? "" : `<i class="heading" style="transform: rotate(${heading}deg)"></i>`;
+    const arrow = heading == null ? "" : `<i class="heading" style="--h:${heading}deg"></i>`;
     return L.divIcon({
       className: "unit-icon",
       html: `<span class="unit-dot" data-status="${unit.status}" style="--c:${colour}">${arrow}</span><span class="unit-sign">${escapeHtml(unit.call_sign)}</span>`,
@@ -274,6 +288,36 @@ export class ConsoleMap {
   setPick(latlng) {
     if (this.pickMarker) this.pickMarker.remove();
     this.pickMarker = latlng ? L.circleMarker(latlng, { radius: 10, color: "#0d47a1", weight: 3, fillOpacity: 0.15, interactive: false }).addTo(this.map) : null;
+  }
+
+  /**
+   * Drawing an area: each click on the map adds a vertex ([lon, lat]) and the polygon shows as it grows; `bar` (an
+   * element) shows over the map meanwhile. The click hook (onPick) is borrowed and given back by `end()`.
+   * Returns {vertices, end}.
+   */
+  drawArea({ bar, onChange = () => {} }) {
+    const previous = this.onPick;
+    const vertices = [];
+    const shown = L.layerGroup().addTo(this.map);
+    const style = { color: "#6a1b9a", weight: 2, interactive: false };
+    const outline = L.polygon([], { ...style, dashArray: "6 4", fillOpacity: 0.12 }).addTo(shown);
+    const control = L.control({ position: "topright" });
+    control.onAdd = () => bar;
+    control.addTo(this.map);
+    L.DomEvent.disableClickPropagation(bar);
+    const pick = (latlng) => {
+      vertices.push([Number(latlng.lng.toFixed(6)), Number(latlng.lat.toFixed(6))]);
+      outline.setLatLngs(vertices.map(([lon, lat]) => [lat, lon]));
+      L.circleMarker(latlng, { ...style, radius: 4, fillOpacity: 1 }).addTo(shown);
+      onChange(vertices);
+    };
+    this.onPick = pick;
+    const end = () => {
+      if (this.onPick === pick) this.onPick = previous;
+      shown.remove();
+      control.remove();
+    };
+    return { vertices, end };
   }
 
   highlight(incident) {
@@ -320,7 +364,7 @@ async function loadOptionalLayer(def) {
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 6, color: def.colour, weight: 1, fillOpacity: 0.6 }),
     onEachFeature: (feature, layer) => {
       const p = feature.properties || {};
-      const label = p.name_zh || p.name || p.label || p.minutes || p.score || p.count || "";
+      const label = (lang() === "en" ? p.name_en : p.name_zh) || p.name_zh || p.name || p.label || p.minutes || p.score || p.count || "";
       if (label !== "") layer.bindTooltip(escapeHtml(typeof label === "number" ? fmtNumber(label) : label));
       const send = directiveFromLayer(def.path, feature, result.data); // "send as directive" (issuers only)
       if (send) layer.bindPopup(send);

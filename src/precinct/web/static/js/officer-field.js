@@ -1,7 +1,7 @@
 // The officer's field tools on the phone: position reports from the device's geolocation (with consent, at an
 // interval, through the position API), field notes on the call, and clearing with a disposition.
 import { api, ApiError } from "./api.js";
-import { fmtTime, t } from "./i18n.js";
+import { fmtTime, lang, t } from "./i18n.js";
 import { store, upsertUnit } from "./store.js";
 import { choices, el, errorText, select, toast } from "./ui.js";
 
@@ -9,7 +9,34 @@ const CONSENT_KEY = "precinct.share-position";
 const INTERVAL_S = 30;
 let timerId = null;
 let lastSent = null;
-let lastError = "";
+let lastError = null; // null, a GeolocationPositionError code (1, 2, 3), "unsupported", "no_unit" or an error of the API
+
+// Why the device gave no position (key: [zh-CN, en]), by GeolocationPositionError code.
+const POSITION_ERRORS = {
+  1: ["未获定位授权，请在浏览器或手机设置中允许本网站使用定位", "Location permission denied: allow this site to use the location in the browser or phone settings"],
+  2: ["设备暂时无法确定位置（无卫星或网络信号）", "The device cannot determine its position right now (no satellite or network signal)"],
+  3: ["获取定位超时，将在下次上报时重试", "Getting the position took too long; it is tried again at the next report"],
+  unsupported: ["此浏览器不支持定位", "This browser does not support geolocation"],
+};
+
+function errorReason(error) {
+  if (error === "no_unit") return t("no_unit");
+  const texts = POSITION_ERRORS[error];
+  if (texts) return texts[lang() === "en" ? 1 : 0];
+  return errorText(error);
+}
+
+/** The sharing state under the switch, found afresh each time (the officer card is rebuilt on every refresh). */
+function showPositionState() {
+  const state = document.getElementById("officer-position-state");
+  const toggle = document.getElementById("officer-share-position");
+  if (!state || !toggle) return;
+  const mode = lastError !== null ? "error" : toggle.checked ? "on" : "off";
+  state.textContent = mode === "error" ? t("position_denied", { reason: errorReason(lastError) })
+    : mode === "on" ? t("position_on", { at: lastSent ? fmtTime(lastSent) : "—" }) : t("position_off");
+  state.dataset.state = mode;
+  state.dataset.reason = lastError === null ? "" : typeof lastError === "object" ? "api" : String(lastError);
+}
 
 /** The "share my position" switch; while on (and the device allows it) a fix goes to the server every 30 s. */
 export function positionControls() {
@@ -17,31 +44,26 @@ export function positionControls() {
   const toggle = el("input", { type: "checkbox", id: "officer-share-position" });
   toggle.checked = localStorage.getItem(CONSENT_KEY) === "on";
   const state = el("p", { class: "muted", id: "officer-position-state", "aria-live": "polite" });
-  const show = () => {
-    state.textContent = lastError ? t("position_denied", { reason: lastError })
-      : toggle.checked ? t("position_on", { at: lastSent ? fmtTime(lastSent) : "—" }) : t("position_off");
-    state.dataset.state = lastError ? "error" : toggle.checked ? "on" : "off";
-  };
   toggle.addEventListener("change", () => {
     localStorage.setItem(CONSENT_KEY, toggle.checked ? "on" : "off");
-    lastError = "";
-    if (toggle.checked) startSharing(show);
+    lastError = null;
+    if (toggle.checked) startSharing();
     else stopSharing();
-    show();
+    showPositionState();
   });
   box.append(toggle, el("label", { for: "officer-share-position" }, t("share_position")),
     el("p", { class: "muted hint" }, t("position_consent", { s: INTERVAL_S })), state);
-  if (toggle.checked && !timerId) startSharing(show);
-  show();
+  if (toggle.checked && !timerId) startSharing();
+  queueMicrotask(showPositionState); // once the box is in the card
   return box;
 }
 
-function startSharing(show) {
+function startSharing() {
   stopSharing();
   const once = () => {
     if (!navigator.geolocation || !store.me.unit_id) {
-      lastError = "geolocation";
-      show();
+      lastError = navigator.geolocation ? "no_unit" : "unsupported";
+      showPositionState();
       return;
     }
     navigator.geolocation.getCurrentPosition(async (fix) => {
@@ -52,14 +74,14 @@ function startSharing(show) {
       try {
         await api(`/units/${store.me.unit_id}/positions`, { method: "POST", body });
         lastSent = new Date();
-        lastError = "";
+        lastError = null;
       } catch (error) {
-        lastError = errorText(error);
+        lastError = error;
       }
-      show();
+      showPositionState();
     }, (error) => {
-      lastError = error.message || String(error.code);
-      show();
+      lastError = POSITION_ERRORS[error.code] ? error.code : 2; // 1 denied, 2 unavailable, 3 timed out
+      showPositionState();
     }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 });
   };
   once();
@@ -71,7 +93,8 @@ function stopSharing() {
   timerId = null;
 }
 
-/** Field notes on the call and "clear and close" with a disposition and the feedback closing needs. */
+/** Field notes on the call and, once the unit is on scene, "clear and close" with a disposition and the feedback
+ * closing needs (the server refuses to clear the last unit of an open call without them, from any status). */
 export function fieldSection(incident, unit, onDone) {
   const box = el("section", { class: "officer-field", id: "officer-field" });
   const note = el("textarea", { id: "officer-note", rows: "2", maxlength: "4000" });
@@ -85,6 +108,12 @@ export function fieldSection(incident, unit, onDone) {
       toast(errorText(error), "error");
     }
   });
+  box.append(el("h3", {}, t("field_note")), el("label", { for: "officer-note", class: "sr-only" }, t("field_note")), note, noteButton);
+  if (unit.status === "on_scene") box.append(...closeControls(unit, onDone));
+  return box;
+}
+
+function closeControls(unit, onDone) {
   const disposition = select({ id: "officer-disposition" }, choices(store.meta.dispositions, "disposition"));
   const feedback = el("input", { id: "officer-feedback", maxlength: "2000", placeholder: t("note") });
   const error = el("p", { class: "error", id: "officer-clear-error", role: "alert" });
@@ -99,10 +128,8 @@ export function fieldSection(incident, unit, onDone) {
       error.textContent = errorText(err);
     }
   });
-  box.append(el("h3", {}, t("field_note")), el("label", { for: "officer-note", class: "sr-only" }, t("field_note")), note, noteButton,
-    el("h3", {}, t("clear_close")), el("label", { for: "officer-disposition" }, t("disposition")), disposition,
-    el("label", { for: "officer-feedback" }, t("note")), feedback, error, close);
-  return box;
+  return [el("h3", {}, t("clear_close")), el("label", { for: "officer-disposition" }, t("disposition")), disposition,
+    el("label", { for: "officer-feedback" }, t("note")), feedback, error, close];
 }
 
 /** Tell the officer what the server wants when "Clear, available" is refused for the last unit on scene. */

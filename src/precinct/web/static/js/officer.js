@@ -1,6 +1,7 @@
-// Officer view for a phone-sized screen: my assignment, acknowledge, status buttons, route to the scene.
+// Officer view for a phone-sized screen: my assignment, acknowledge, status buttons, route to the scene; my unit's
+// directives (sent to it or naming it) with their deadline and status.
 import { api, optional } from "./api.js";
-import { fmtDateTime, fmtDistance, fmtDuration, t, onLangChange } from "./i18n.js";
+import { fmtDateTime, fmtDistance, fmtDuration, pair, t, onLangChange } from "./i18n.js";
 import { addRoads, createBaseMap, PRIORITY_COLOURS, UNIT_COLOURS } from "./map.js";
 import { incidentTitle, manualMoves, on, store, upsertUnit } from "./store.js";
 import { badge, el, errorText, escapeHtml, incidentBadges, toast } from "./ui.js";
@@ -11,6 +12,10 @@ let overlay = null;
 let current = null; // {assignment, incident, unit} or null
 let available = true;
 let refreshTimer = null;
+let directives = null; // the unit's open directives (a page of GET /directives?for_me), or {error}
+let directivesTimer = null;
+
+const OPEN_DIRECTIVES = ["issued", "signed_for", "in_progress", "reported"];
 
 function view() {
   return document.getElementById("view-officer");
@@ -23,7 +28,15 @@ export function initOfficer() {
   on("incident", (incident) => {
     if (current?.incident?.id === incident.id) scheduleRefresh();
   });
-  onLangChange(() => !view().hidden && render());
+  on("directive", () => { // a step of a directive of the station: the list asks the server which are the unit's
+    clearTimeout(directivesTimer);
+    directivesTimer = setTimeout(() => !view().hidden && refreshDirectives(), 600);
+  });
+  onLangChange(() => {
+    if (view().hidden) return;
+    render();
+    renderDirectives();
+  });
 }
 
 function scheduleRefresh() {
@@ -33,13 +46,15 @@ function scheduleRefresh() {
 
 export async function showOfficer() {
   if (!view().dataset.built) build();
-  await refresh();
+  await Promise.all([refresh(), refreshDirectives()]);
   map.invalidateSize();
 }
 
 function build() {
   view().dataset.built = "1";
-  view().replaceChildren(el("div", { id: "officer-card", class: "officer-card", "aria-live": "polite" }), el("div", { id: "officer-map", class: "officer-map", role: "application", "aria-label": t("navigation") }));
+  view().replaceChildren(el("div", { id: "officer-card", class: "officer-card", "aria-live": "polite" }),
+    el("section", { id: "officer-directives", class: "officer-card" }),
+    el("div", { id: "officer-map", class: "officer-map", role: "application", "aria-label": t("navigation") }));
   map = createBaseMap(document.getElementById("officer-map"), { zoom: 13 });
   addRoads(map);
   overlay = L.layerGroup().addTo(map);
@@ -83,7 +98,40 @@ function statusButton(labelKey, status, unit) {
   return node;
 }
 
+// What the officer is typing survives the card being rebuilt (every update of their unit or call, their own
+// position reports included): the field note, the disposition and its feedback, the focus and the caret.
+const TYPED = ["officer-note", "officer-feedback", "officer-disposition"];
+
+function typed() {
+  const values = {};
+  for (const id of TYPED) {
+    const node = document.getElementById(id);
+    if (node) values[id] = node.value;
+  }
+  const focus = document.activeElement;
+  return { values, incidentId: current?.incident?.id, focus: TYPED.includes(focus?.id) ? focus.id : null,
+    caret: focus?.selectionStart ?? null };
+}
+
+function retype(saved) {
+  if (saved.incidentId === undefined || saved.incidentId !== current?.incident?.id) return;
+  for (const [id, value] of Object.entries(saved.values)) {
+    const node = document.getElementById(id);
+    if (node && value) node.value = value;
+  }
+  const focus = saved.focus && document.getElementById(saved.focus);
+  if (!focus) return;
+  focus.focus();
+  if (saved.caret !== null && typeof focus.setSelectionRange === "function") focus.setSelectionRange(saved.caret, saved.caret);
+}
+
 function render() {
+  const saved = typed();
+  fillCard();
+  retype(saved);
+}
+
+function fillCard() {
   const card = document.getElementById("officer-card");
   if (!card) return;
   card.replaceChildren();
@@ -92,7 +140,11 @@ function render() {
     card.append(el("p", { class: "muted", id: "officer-no-unit" }, t("no_unit")));
     return;
   }
-  if (current?.error) {
+  if (!current) { // the first load is still on its way (a language switch can come before it)
+    card.append(el("p", { class: "muted" }, t("loading")));
+    return;
+  }
+  if (current.error) {
     card.append(el("p", { class: "error" }, errorText(current.error)));
     return;
   }
@@ -141,7 +193,9 @@ function render() {
     });
     actions.append(ack);
   }
-  actions.append(statusButton("set_en_route", "en_route", unit), statusButton("set_on_scene", "on_scene", unit), statusButton("set_available", "available", unit));
+  actions.append(statusButton("set_en_route", "en_route", unit), statusButton("set_on_scene", "on_scene", unit));
+  // Clearing is offered on scene only: before that the server refuses to clear the last unit of the call.
+  if (unit.status === "on_scene") actions.append(statusButton("set_available", "available", unit));
   box.append(actions, fieldSection(incident, unit, () => refresh()));
   const route = el("p", { id: "officer-route", class: "muted" }, t("loading"));
   box.append(el("h3", {}, t("navigation")), route);
@@ -167,4 +221,42 @@ function render() {
       route.textContent = t("route_straight");
       route.dataset.kind = "straight";
     });
+}
+
+async function refreshDirectives() {
+  if (!store.me.unit_id) {
+    directives = null;
+  } else {
+    try {
+      directives = await api("/directives", { query: { for_me: true, status: OPEN_DIRECTIVES, page_size: 20 } });
+    } catch (error) {
+      directives = { error };
+    }
+  }
+  renderDirectives();
+}
+
+/** My unit's directives not yet checked: title, kind, status, deadline (and how late), each in the chosen language. */
+function renderDirectives() {
+  const box = document.getElementById("officer-directives");
+  if (!box) return;
+  box.hidden = !directives;
+  if (!directives) return;
+  const heading = el("h2", {}, t("officer_directives"));
+  if (directives.error) {
+    box.replaceChildren(heading, el("p", { class: "error" }, errorText(directives.error)));
+    return;
+  }
+  const list = el("ul", { class: "directive-list", id: "officer-directive-list" });
+  if (!directives.items.length) list.append(el("li", { class: "muted", id: "officer-no-directives" }, t("officer_no_directives")));
+  for (const d of directives.items) {
+    const item = el("li", { "data-directive-id": String(d.id), "data-status": d.status, "data-overdue": String(d.overdue) });
+    item.append(el("strong", {}, d.title), " ", badge(pair({ zh: d.kind_zh, en: d.kind_en }), "stage"),
+      badge(pair({ zh: d.status_zh, en: d.status_en }), "status", { "data-status": d.status }),
+      el("span", { class: "muted directive-deadline" }, ` ${t("directive_deadline", { at: fmtDateTime(d.deadline) })}`));
+    if (d.overdue) item.append(el("span", { class: "error directive-late" }, ` ${t("officer_directive_late", { time: fmtDuration(d.late_s) })}`));
+    list.append(item);
+  }
+  if (directives.total > directives.items.length) list.append(el("li", { class: "muted" }, t("officer_directives_more", { n: directives.total - directives.items.length })));
+  box.replaceChildren(heading, list);
 }

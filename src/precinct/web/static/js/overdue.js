@@ -1,23 +1,54 @@
 // The overdue board (警情超期): incidents near their time limit (amber) and past it (red), latest first, with
 // timers counting on the page; refreshed from the live stream. A side-panel tab, and a part of the station view.
+// Under the side tab's board, the time-limit table (time-limits.js).
+// The same board shows another source's rows (the cases' legal deadlines, case-board.js): showBoard(box, {source}).
 import { api } from "./api.js";
 import { fmtNumber, name, t } from "./i18n.js";
 import { openIncident } from "./incident.js";
 import { registerPanel, side } from "./side.js";
 import { can, on, store, typeName } from "./store.js";
 import { badge, button, el, errorText } from "./ui.js";
-import { rememberBoard, serverNow, setServerNow, timer } from "./timers.js";
+import { serverNow, setServerNow, timer } from "./timers.js";
+import { showTimeLimits } from "./time-limits.js";
 
 const REFRESH_MS = 30000;
-const boards = new Set(); // {box, stationId} of every board on the page
+const boards = new Set(); // {box, stationId, source} of every board on the page
+const heard = new Set(); // the live event kinds the boards refresh on
 let scheduled = null;
 
+/** The incidents' board: GET /supervision/overdue, its rows opening the incident card on the map. */
+const INCIDENTS = {
+  load: (stationId) => api("/supervision/overdue", { query: { station_id: stationId, limit: 200 } }),
+  events: ["incident", "escalation"], due: (item) => item.deadline_at, row: boardRow, listId: "overdue-list",
+  texts: { title: () => t("overdue_title"), counts: (vars) => t("overdue_counts", vars), none: () => t("overdue_none"),
+    truncated: (vars) => t("overdue_truncated", vars) },
+};
+
 export function initOverdue() {
-  registerPanel("overdue", () => showBoard(document.getElementById("panel-overdue"), {}));
+  registerPanel("overdue", () => {
+    const panel = document.getElementById("panel-overdue");
+    let board = document.getElementById("overdue-board");
+    let limits = document.getElementById("time-limits");
+    if (!board || !limits) {
+      board = el("div", { id: "overdue-board" });
+      limits = el("section", { id: "time-limits", class: "time-limits" });
+      panel.replaceChildren(board, limits);
+    }
+    showTimeLimits(limits).catch((error) => limits.replaceChildren(el("p", { class: "error" }, errorText(error))));
+    return showBoard(board, {});
+  });
   document.getElementById("stab-overdue").hidden = !can("see_deadlines");
-  for (const kind of ["incident", "escalation"]) on(kind, scheduleRefresh);
+  listen(INCIDENTS);
   setInterval(refreshAll, REFRESH_MS);
   if (can("see_deadlines")) loadBoard({}).then((board) => board && updateBadge(board)).catch(() => {});
+}
+
+function listen(source) {
+  for (const kind of source.events) {
+    if (heard.has(kind)) continue;
+    heard.add(kind);
+    on(kind, scheduleRefresh);
+  }
 }
 
 function scheduleRefresh() {
@@ -33,18 +64,19 @@ function refreshAll() {
   if (can("see_deadlines") && !boards.size) loadBoard({}).then((board) => board && updateBadge(board)).catch(() => {});
 }
 
-/** Show the board of the account's scope (or one station) in `box`, kept fresh from the stream. */
-export function showBoard(box, { stationId = null } = {}) {
+/** Show the board of the account's scope (or one station) in `box`, kept fresh from the stream; `source` (default:
+ * the incidents) says where its rows come from (load, events, due, row, listId, texts; `onLoad` hears each board). */
+export function showBoard(box, { stationId = null, source = INCIDENTS } = {}) {
   for (const entry of boards) if (entry.box === box) boards.delete(entry);
-  const entry = { box, stationId };
+  const entry = { box, stationId, source };
   boards.add(entry);
+  listen(source);
   return renderBoard(entry);
 }
 
-async function loadBoard({ stationId = null }) {
-  const board = await api("/supervision/overdue", { query: { station_id: stationId, limit: 200 } });
+async function loadBoard({ stationId = null, source = INCIDENTS }) {
+  const board = await source.load(stationId);
   setServerNow(board.now);
-  if (!stationId) rememberBoard(board);
   return board;
 }
 
@@ -56,30 +88,32 @@ function updateBadge(board) {
 }
 
 async function renderBoard(entry) {
-  const { box, stationId } = entry;
+  const { box, stationId, source } = entry;
+  const { texts } = source;
   let board;
   try {
-    board = await loadBoard({ stationId });
+    board = await loadBoard({ stationId, source });
   } catch (error) {
-    box.replaceChildren(el("h2", {}, t("overdue_title")), el("p", { class: "error" }, errorText(error)));
+    box.replaceChildren(el("h2", {}, texts.title()), el("p", { class: "error" }, errorText(error)));
     return;
   }
-  if (!stationId) updateBadge(board);
-  const items = [...board.items].sort(byLateness);
-  const list = el("ol", { class: "overdue-list", id: stationId ? `overdue-list-${stationId}` : "overdue-list" });
-  for (const item of items) list.append(boardRow(item));
-  box.replaceChildren(el("h2", { class: "overdue-title" }, t("overdue_title")),
+  if (!stationId && source === INCIDENTS) updateBadge(board);
+  const items = [...board.items].sort(byLateness(source.due));
+  const list = el("ol", { class: "overdue-list", id: stationId ? `${source.listId}-${stationId}` : source.listId });
+  for (const item of items) list.append(source.row(item));
+  box.replaceChildren(el("h2", { class: "overdue-title" }, texts.title()),
     el("p", { class: "overdue-counts", "data-red": String(board.red), "data-amber": String(board.amber) },
-      t("overdue_counts", { red: fmtNumber(board.red), amber: fmtNumber(board.amber) })));
-  if (!items.length) box.append(el("p", { class: "muted overdue-none" }, t("overdue_none")));
+      texts.counts({ red: fmtNumber(board.red), amber: fmtNumber(board.amber) })));
+  if (!items.length) box.append(el("p", { class: "muted overdue-none" }, texts.none()));
   box.append(list);
-  if (board.truncated) box.append(el("p", { class: "muted" }, t("overdue_truncated", { n: fmtNumber(items.length) })));
+  if (board.truncated) box.append(el("p", { class: "muted" }, texts.truncated({ n: fmtNumber(items.length) })));
+  source.onLoad?.(board, stationId);
   return board;
 }
 
-/** Latest first: the most seconds past (or the fewest to go) on the server's clock now. */
-function byLateness(a, b) {
-  return Date.parse(a.deadline_at) - Date.parse(b.deadline_at) || a.priority - b.priority;
+/** Latest first: the most seconds past (or the fewest to go) on the server's clock now; then priority, if any. */
+function byLateness(due) {
+  return (a, b) => Date.parse(due(a)) - Date.parse(due(b)) || (a.priority ?? 0) - (b.priority ?? 0);
 }
 
 function boardRow(item) {

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { fmtNumber, name } from "./i18n.js";
 import { addRoads, createBaseMap } from "./map.js";
-import { store } from "./store.js";
+import { myTier, store } from "./store.js";
 import { el, errorText, select, tableRow } from "./ui.js";
 import { at } from "./analyst-texts.js";
 
@@ -22,7 +22,10 @@ export function planningSection() {
   const hours = [...Array(24).keys()].map((h) => [h, `${String(h).padStart(2, "0")}:00`]);
   const shift = select({ id: "staffing-hour" }, hours);
   shift.value = "8";
-  const districts = select({ id: "staffing-district" }, [...store.districts.values()].map((d) => [d.id, name(d)]), { blank: "—" });
+  // the districts of the account's scope (a station's: none, its own calls; left blank: the whole scope)
+  const tier = myTier();
+  const mine = [...store.districts.values()].filter((d) => tier === "city" || (tier === "district" && d.id === store.me.org_unit_id));
+  const districts = select({ id: "staffing-district" }, mine.map((d) => [d.id, name(d)]), { blank: "—" });
   const staff = el("button", { type: "button", id: "staffing-compute" }, at("planning_staffing"));
   staff.addEventListener("click", () => loadStaffing());
   const staffing = el("div", { class: "row" });
@@ -41,8 +44,15 @@ export function planningSection() {
 }
 
 function ensureMap() {
+  const element = document.getElementById("planning-map");
+  if (map && map.getContainer() !== element) { // the view was rebuilt (a language switch): a new map on the new card
+    map.remove();
+    map = null;
+    layer = null;
+    postLayer = null;
+  }
   if (!map) {
-    map = createBaseMap(document.getElementById("planning-map"), { zoom: 11 });
+    map = createBaseMap(element, { zoom: 11 });
     addRoads(map);
   }
   setTimeout(() => map.invalidateSize(), 0);
@@ -60,6 +70,7 @@ async function loadPosts() {
     if (postLayer) map.removeLayer(postLayer);
     postLayer = L.layerGroup(r.chosen.map((site, i) => L.circleMarker([site.lat, site.lon], { radius: 8, color: "#6a1b9a", weight: 3, fillColor: "#fff", fillOpacity: 1 })
       .bindTooltip(`${i + 1}. ${at(`post_kind.${site.kind}`)} ${name(site)}`))).addTo(map);
+    map.getContainer().dataset.posts = String(r.chosen.length);
     const list = el("ol", { id: "posts-list", "data-count": String(r.chosen.length) });
     for (const site of r.chosen) list.append(el("li", { "data-kind": site.kind }, `${at(`post_kind.${site.kind}`)} · ${name(site)}`));
     out.replaceChildren(el("p", { id: "posts-summary", "data-covered": String(r.covered_share) }, at("posts_result", {
@@ -90,8 +101,7 @@ async function loadCoverage() {
   for (const station of store.stations.values()) {
     if (station.lon != null) L.circleMarker([station.lat, station.lon], { radius: 4, color: "#123", fillOpacity: 1 }).bindTooltip(name(station)).addTo(layer);
   }
-  const container = document.getElementById("planning-map");
-  container.dataset.areas = String(data.features.length);
+  map.getContainer().dataset.areas = String(data.features.length);
   const summary = data.summary;
   const lines = el("ul", { id: "planning-shares" });
   summary.thresholds_min.forEach((m, i) => {

@@ -204,7 +204,7 @@ async function renderHazards(premises, reload) {
   const list = table("hazards-table", [tp("hazards"), tp("deadline"), tp("f_status"), ""]);
   for (const hazard of rows) {
     const actions = el("span", { class: "row" });
-    if (hazard.allowed_moves.includes("reinspect") && can("inspect")) {
+    if (hazard.allowed_moves.includes("reinspect") && can("inspect") && premises.status === "open") {
       for (const passed of [true, false]) {
         actions.append(actionButton(tp(passed ? "reinspect_pass" : "reinspect_fail"), { class: "hazard-reinspect", "data-passed": String(passed) }, async () => {
           await api(`/places/hazards/${hazard.id}/reinspect`, { method: "POST", body: { passed } });
@@ -220,18 +220,22 @@ async function renderHazards(premises, reload) {
     }
     const state = [badge(tp(`hstatus.${hazard.status}`), "status", { "data-status": hazard.status })];
     if (hazard.overdue) state.push(badge(tp("overdue"), "p1"));
+    if (hazard.escalation_level > 0) state.push(badge(tp(`hlevel.${hazard.escalation_level}`), "warn", { "data-escalation-level": String(hazard.escalation_level) }));
     list.tBodies[0].append(tableRow({ "data-hazard-id": String(hazard.id) }, [hazard.description, fmtDateTime(hazard.deadline), state, actions]));
   }
   target.append(rows.length ? list : el("p", { class: "muted" }, tp("hazards_none")));
 }
 
+// The directives linked to the premises, as the server selects them (the latest 50; how many more, if any).
 async function renderDirectives(premises) {
   const target = document.getElementById("premises-directives");
-  const page = (await optional("/directives", { query: { page_size: 500 } })).data;
-  const linked = (page?.items || []).filter((d) => (d.links || []).some((link) => link.kind === "premises" && link.ref_id === premises.id));
+  const query = { link_kind: "premises", link_ref_id: premises.id, page_size: 50 };
+  const page = (await optional("/directives", { query })).data;
+  const linked = page?.items || [];
   const list = el("ul", { class: "plain-list" });
   for (const directive of linked) list.append(el("li", { "data-directive-id": String(directive.id) }, `${directive.title} · ${pair({ zh: directive.status_zh, en: directive.status_en })}`));
   target.append(linked.length ? list : el("p", { class: "muted" }, tp("directives_none")));
+  if (page && page.total > linked.length) target.append(el("p", { class: "muted", id: "directives-more" }, tp("directives_more", { n: fmtNumber(page.total - linked.length) })));
 }
 
 async function renderHistory(premises) {

@@ -1,5 +1,5 @@
-// The station view: one station's open and overdue incidents, its directives to sign, start and report on
-// (patrol minutes shown), its units, its repeat-call places and premises, and its beats.
+// The station view: one station's open and overdue incidents (and the calls of other stations its units reinforce), its
+// directives to sign, start and report on (patrol minutes shown), its units, its repeat-call places and premises, and its beats.
 import { api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, name, onLangChange, pair, t } from "./i18n.js";
 import { openIncident } from "./incident.js";
@@ -7,7 +7,9 @@ import { showBoard } from "./overdue.js";
 import { can, incidentTitle, isOpen, on, store } from "./store.js";
 import { actionButton, badge, button, el, errorText, incidentBadges, select, toast } from "./ui.js";
 import { incidentTimers, timer } from "./timers.js";
-import { directiveButton, fromPremises, fromRepeatPlace } from "./directive-form.js";
+import { directiveButton, fromPremises, fromRepeatPlace, inside } from "./directive-form.js";
+import { showStationCaseBoard } from "./case-board.js";
+import { openCase } from "./cases.js";
 
 const OPEN_DIRECTIVES = ["issued", "signed_for", "in_progress", "reported"];
 let stationId = null;
@@ -41,10 +43,11 @@ export function showStation() {
   const head = el("div", { class: "card row wrap station-head" });
   head.append(el("h2", { id: "station-name" }, name(store.stations.get(stationId))), el("label", { for: "station-pick" }, t("station_pick")), picker);
   const grid = el("div", { class: "station-grid" });
-  for (const [id, key] of [["station-incidents", "station_open"], ["station-overdue", "overdue_title"], ["station-directives", "station_directives"],
+  for (const [id, key] of [["station-incidents", "station_open"], ["station-overdue", "overdue_title"], ["station-cases", "overdue_title"], ["station-directives", "station_directives"],
     ["station-units", "station_units"], ["station-places", "station_places"], ["station-beats", "station_beats"]]) {
     const box = el("section", { class: "card station-box", id });
-    box.append(el("h3", {}, t(key)), el("div", { class: "station-body" }, t("loading")));
+    if (id !== "station-overdue" && id !== "station-cases") box.append(el("h3", {}, t(key))); // boards show their own title
+    box.append(el("div", { class: "station-body" }, t("loading")));
     grid.append(box);
   }
   root.replaceChildren(head, grid);
@@ -52,6 +55,8 @@ export function showStation() {
   renderLive();
   if (can("see_deadlines")) showBoard(body("station-overdue"), { stationId });
   else document.getElementById("station-overdue").hidden = true;
+  if (can("read_cases")) showStationCaseBoard(body("station-cases"), stationId, openCase);
+  else document.getElementById("station-cases").hidden = true;
   renderDirectives();
   renderPlaces();
   renderBeats();
@@ -61,14 +66,27 @@ function body(id) {
   return document.querySelector(`#${id} .station-body`);
 }
 
+/** Whether the station's units reinforce `incident`, a call of another station (the server lists such stations). */
+function reinforces(incident) {
+  return (incident.reinforcing_station_ids || []).includes(stationId);
+}
+
+/** "增援江汉派出所" / "Reinforcing Jianghan Station": whose call the station's units help with. */
+function reinforcingBadge(incident) {
+  const owner = store.stations.get(incident.station_id) || store.districts.get(incident.district_id);
+  return badge(owner ? t("station_reinforcing", { owner: name(owner) }) : t("station_reinforcing_any"), "reinforcing",
+    { "data-reinforcing": "true" });
+}
+
 function renderLive() {
-  const incidents = [...store.incidents.values()].filter((i) => i.station_id === stationId && isOpen(i))
+  const incidents = [...store.incidents.values()].filter((i) => (i.station_id === stationId || reinforces(i)) && isOpen(i))
     .sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
   const list = el("ul", { class: "incident-list", id: "station-incident-list" });
   for (const incident of incidents) {
     const row = button("", { class: "incident-row", "data-incident-id": String(incident.id) }, () => openOnMap(incident.id));
     row.append(...incidentBadges(incident), el("span", { class: "incident-type" }, incidentTitle(incident)),
       el("span", { class: "incident-address" }, incident.address), incidentTimers(incident));
+    if (incident.station_id !== stationId) row.append(reinforcingBadge(incident));
     const item = el("li");
     item.append(row);
     list.append(item);
@@ -103,7 +121,27 @@ async function renderDirectives() {
   const list = el("ul", { class: "directive-list", id: "station-directive-list" });
   if (!page.items.length) list.append(el("li", { class: "muted" }, t("no_data")));
   for (const d of page.items) list.append(directiveRow(d));
+  const typed = typedTexts(box);
   box.replaceChildren(list);
+  typed.restore(list);
+}
+
+/** The report and reason texts being typed in `box` (and the focus): a live update redraws the list, not them. */
+function typedTexts(box) {
+  const kept = [...box.querySelectorAll("li[data-directive-id] input")].filter((input) => input.value)
+    .map((input) => [input.closest("li").dataset.directiveId, input.className, input.value]);
+  const focused = document.activeElement?.closest?.("#station-directive-list li[data-directive-id]") ? document.activeElement : null;
+  const focus = focused && [focused.closest("li").dataset.directiveId, focused.className];
+  const find = (list, [id, cls]) => list.querySelector(`li[data-directive-id="${id}"] [class="${cls}"]`);
+  return {
+    restore(list) {
+      for (const [id, cls, value] of kept) {
+        const input = find(list, [id, cls]);
+        if (input) input.value = value;
+      }
+      if (focus) find(list, focus)?.focus();
+    },
+  };
 }
 
 function directiveRow(d) {
@@ -114,39 +152,49 @@ function directiveRow(d) {
     timer({ until: d.deadline, labelKey: "to_limit" }));
   if (d.patrol_minutes != null) item.append(el("span", { class: "patrol-minutes" }, t("directive_patrol_minutes", { m: fmtNumber(d.patrol_minutes, { maximumFractionDigits: 1 }) })));
   if (d.escalation_level) item.append(el("span", { class: "escalation" }, ` ${pair({ zh: d.escalation_zh, en: d.escalation_en })}`));
-  if (!can("work_directives")) return item;
   const actions = el("div", { class: "row wrap directive-actions" });
   const step = (path, bodyOf) => async () => {
     await api(`/directives/${d.id}/${path}`, { method: "POST", body: bodyOf() });
     toast(t("directive_done"));
     renderDirectives();
   };
-  if (d.allowed_moves.includes("signed_for")) actions.append(actionButton(t("directive_sign"), { class: "directive-sign" }, step("sign", () => ({}))));
-  if (d.allowed_moves.includes("in_progress")) {
-    const units = [...store.units.values()].filter((u) => u.home_station_id === stationId && u.status !== "off_duty").map((u) => u.id).slice(0, 3);
-    actions.append(actionButton(t("directive_start"), { class: "directive-start" }, step("start", () => ({ unit_ids: units }))));
+  const moves = new Set(d.allowed_moves); // move names: sign, start, report (the target's), accept, return (the issuer's)
+  if (worksOn(d)) {
+    if (moves.has("sign")) actions.append(actionButton(t("directive_sign"), { class: "directive-sign" }, step("sign", () => ({}))));
+    if (moves.has("start")) {
+      const units = [...store.units.values()].filter((u) => u.home_station_id === stationId && u.status !== "off_duty").map((u) => u.id).slice(0, 3);
+      actions.append(actionButton(t("directive_start"), { class: "directive-start" }, step("start", () => ({ unit_ids: units }))));
+    }
+    if (moves.has("report")) {
+      const text = el("input", { class: "directive-report-text", maxlength: "4000", "aria-label": t("directive_report_text"), placeholder: t("directive_report_text") });
+      actions.append(text, actionButton(t("directive_report"), { class: "directive-report" }, step("report", () => ({ text: text.value }))));
+    }
   }
-  if (d.allowed_moves.includes("reported")) {
-    const text = el("input", { class: "directive-report-text", maxlength: "4000", "aria-label": t("directive_report_text"), placeholder: t("directive_report_text") });
-    actions.append(text, actionButton(t("directive_report"), { class: "directive-report" }, step("report", () => ({ text: text.value }))));
+  if (checks(d) && moves.has("accept")) {
+    if (d.report_text) item.append(el("p", { class: "directive-report-shown" }, `${t("directive_report_text")}: ${d.report_text}`));
+    const reason = el("input", { class: "directive-return-reason", maxlength: "2000", "aria-label": t("directive_return_reason"), placeholder: t("directive_return_reason") });
+    actions.append(actionButton(t("directive_accept"), { class: "directive-accept" }, step("check", () => ({ outcome: "accepted" }))),
+      reason, actionButton(t("directive_return"), { class: "directive-return" }, step("check", () => ({ outcome: "returned", reason: reason.value }))));
   }
-  item.append(actions);
+  if (actions.children.length) item.append(actions);
   return item;
 }
 
-/** Whether [lon, lat] lies inside a GeoJSON Polygon or MultiPolygon (ray casting; holes honoured). */
-function inside(geometry, lon, lat) {
-  if (!geometry) return false;
-  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-  const inRing = (ring) => {
-    let hit = false;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i], [xj, yj] = ring[j];
-      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) hit = !hit;
-    }
-    return hit;
-  };
-  return polygons.some(([outer, ...holes]) => inRing(outer) && !holes.some(inRing));
+/** Whether this account is of the side that signs for, starts and reports `d` (as the server rules it). */
+function worksOn(d) {
+  const me = store.me;
+  if (!can("work_directives")) return false;
+  if (me.role === "patrol_officer") return me.unit_id != null && d.target_unit_id === me.unit_id;
+  if (me.org_unit_id == null) return false;
+  return me.org_unit_id === (d.target_org_unit_id ?? d.station_id);
+}
+
+/** Whether this account is of the issuing side that checks `d`'s report: the issuer, or its unit or one above. */
+function checks(d) {
+  const me = store.me;
+  if (!can("issue_directives")) return false;
+  if (d.issued_by === me.username || me.org_unit_id == null || me.org_unit_id === d.issuer_org_unit_id) return true;
+  return store.stations.get(d.issuer_org_unit_id)?.parent_id === me.org_unit_id;
 }
 
 async function renderPlaces() {
@@ -163,7 +211,8 @@ async function renderPlaces() {
       list.append(item);
     }
     for (const feature of premises.data?.features || []) {
-      const p = { ...feature.properties, station_id: stationId };
+      const [lon, lat] = feature.geometry?.type === "Point" ? feature.geometry.coordinates : [];
+      const p = { ...feature.properties, station_id: stationId, lon, lat };
       const item = el("li", { class: "premises" });
       item.append(el("span", {}, `${p.name} · ${p.category}`));
       const send = directiveButton(fromPremises(p));

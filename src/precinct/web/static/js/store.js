@@ -61,6 +61,14 @@ export function upsertUnit(unit) {
   emit("unit", unit);
 }
 
+/** The tier the account works at: "station", "district", or "city" (a city bureau's account, or one without a unit). */
+export function myTier() {
+  const unit = store.me?.org_unit_id;
+  if (unit == null) return "city";
+  if (store.stations.has(unit)) return "station";
+  return store.districts.has(unit) ? "district" : "city";
+}
+
 /** Whether the account's role holds a permission, by its name in the server's table (GET /meta). */
 export function can(permission) {
   return Boolean(store.me?.permissions?.includes(permission));

@@ -47,8 +47,9 @@ export function startStream() {
     const unit = parse(event);
     if (unit) upsertUnit(unit);
   });
-  // Escalations, directives' steps and new notes: told to whoever listens (alerts, boards, open cards).
-  for (const kind of ["duty_level", "escalation", "directive", "incident_note"]) {
+  // Escalations, directives' steps, new notes, cases' steps and their deadlines' reminders and breaches: told to
+  // whoever listens (alerts, boards, open cards, the cases view).
+  for (const kind of ["duty_level", "escalation", "directive", "incident_note", "case", "case_deadline"]) {
     source.addEventListener(kind, (event) => {
       const data = parse(event);
       if (data) emit(kind, data);

@@ -1,14 +1,10 @@
 // Timers that count on the page: one ticker a second updates every element timer() made, on the server's clock.
-import { api } from "./api.js";
 import { t } from "./i18n.js";
-import { can, on } from "./store.js";
+import { can, isOpen, on } from "./store.js";
 import { el } from "./ui.js";
 
 let offsetMs = 0; // the server's clock minus the browser's (from the overdue board's `now`)
-const limits = new Map(); // "priority:stage" -> seconds (the time-limit table in force)
 const statusSince = new Map(); // incident id -> ISO time it entered its current status (as far as the console saw)
-const boardDeadlines = new Map(); // incident id -> {deadline_at, warn_at} of its most pressing open deadline
-let amberFraction = 0.8; // share of a limit after which a timer turns amber (the board says the server's)
 
 /** Take the server's `now` (ISO) so that timers count on its clock. */
 export function setServerNow(iso) {
@@ -60,45 +56,22 @@ export function initTimers() {
   setInterval(tick, 1000);
   on("incident", (incident) => {
     const known = statusSince.get(incident.id);
-    if (!known || known.status !== incident.status) statusSince.set(incident.id, { status: incident.status, at: incident.updated_at });
+    if (!known || known.status !== incident.status) statusSince.set(incident.id, { status: incident.status, at: incident.status_at || incident.updated_at });
   });
-  if (can("see_deadlines")) loadLimits();
 }
 
-async function loadLimits() {
-  try {
-    const table = await api("/supervision/time-limits");
-    for (const cell of table.limits) limits.set(`${cell.priority}:${cell.stage}`, cell.limit_s);
-  } catch {
-    // without the table the calls show no time-limit timers
-  }
-}
-
-/** Remember the board's deadlines (the exact ones the server keeps) for the queue's timers. */
-export function rememberBoard(board) {
-  amberFraction = board.amber_fraction ?? amberFraction;
-  boardDeadlines.clear();
-  for (const item of board.items) {
-    const known = boardDeadlines.get(item.incident_id);
-    if (!known || item.deadline_at < known.deadline_at) boardDeadlines.set(item.incident_id, { deadline_at: item.deadline_at, warn_at: item.warn_at });
-  }
-}
-
-const STAGE_OF_STATUS = { received: "dispatch", dispatched: "arrival", en_route: "arrival", on_scene: "handling" };
-
-/** When the incident entered its current status (the console's own record, else its last change). */
+/** When the incident entered its current status (the console's own record, else the server's, else its last change). */
 export function inStatusSince(incident) {
-  return statusSince.get(incident.id)?.at || incident.updated_at;
+  return statusSince.get(incident.id)?.at || incident.status_at || incident.updated_at;
 }
 
-/** The incident's current time limit: {deadline_at, warn_at} from the board, else from the table; null without one. */
+/** The incident's current time limit, {deadline_at, warn_at}: the deadline of its open stage (dispatch, arrival or
+ * handling) as the server stored it when the stage began (from a reopening; for arrival, from the dispatch, en route
+ * or not), so the page counts to the deadline the server's sweep holds it to. Null without one, or for an account
+ * that does not see deadlines. */
 export function currentDeadline(incident) {
-  if (boardDeadlines.has(incident.id)) return boardDeadlines.get(incident.id);
-  const stage = STAGE_OF_STATUS[incident.status];
-  const limit = stage && limits.get(`${incident.priority}:${stage}`);
-  if (!limit) return null;
-  const start = Date.parse(incident.status === "received" ? incident.received_at : inStatusSince(incident));
-  return { deadline_at: new Date(start + limit * 1000).toISOString(), warn_at: new Date(start + amberFraction * limit * 1000).toISOString() };
+  if (!can("see_deadlines") || !incident.due_at || !isOpen(incident)) return null;
+  return { deadline_at: incident.due_at, warn_at: incident.due_warn_at || incident.due_at };
 }
 
 /** The three timers of a call: since received, in status, and (where a limit applies) to its limit. */

@@ -43,7 +43,7 @@ async function renderDuty() {
 function dutyRow(district, level) {
   const tr = el("tr", { "data-district-id": String(district.id) });
   tr.append(el("th", { scope: "row" }, name(district)),
-    el("td", { class: `duty-level level-${level?.level || 0}`, "data-level": String(level?.level || "") }, level ? `${dutyNumeral(level.level)} ${pair(level)}` : "—"),
+    el("td", { class: `duty-level level-${level?.level || 0}`, "data-level": String(level?.level || "") }, level ? pair(level) || dutyNumeral(level.level) : "—"),
     el("td", { class: "muted" }, level ? [
       t("duty_units", { a: fmtNumber(level.available_units ?? 0), m: fmtNumber(level.min_available_units ?? 0) }),
       level.patrol_zh ? pair({ zh: level.patrol_zh, en: level.patrol_en }) : "",

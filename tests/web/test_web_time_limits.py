@@ -1,0 +1,96 @@
+"""The time-limit table under the overdue board in headless Chromium: a city supervisor changes a cell and saves a new
+version with a reason (a refusal without one shows in words and stores nothing); a dispatcher reads the table only."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LOCALES = ["zh-CN", "en"]
+TEXTS = {"zh-CN": {"title": "时限表", "saved": "已保存为第", "reason": "修改原因", "callback": "回访", "p4": "4 级",
+                   "unchanged": "没有改动的时限", "bad": "时限须为至少 1 秒"},
+         "en": {"title": "Time-limit table", "saved": "Saved as version", "reason": "Reason for the change",
+                "callback": "Call-back", "p4": "P4", "unchanged": "No limit was changed",
+                "bad": "a limit must be a number, at least 1 second"}}
+CELL = "#time-limit-table input[data-priority='4'][data-stage='callback']"
+
+
+def _minutes(seconds: int) -> str:
+    """Seconds as the table shows them: minutes to two decimals, without a trailing .0."""
+    return f"{round(seconds / 60, 2):g}"
+
+
+def _limits(console_server) -> dict:
+    return console_server.api("supervisor", "GET", "/supervision/time-limits").json()
+
+
+def _callback_p4(table: dict) -> int:
+    return next(c["limit_s"] for c in table["limits"] if c["priority"] == 4 and c["stage"] == "callback")
+
+
+def _overdue_panel(open_console, username: str, locale: str):
+    console = open_console(username, locale=locale)
+    page = console.page
+    if locale == "en":
+        page.click("#lang-toggle")
+        page.wait_for_selector("html[lang='en']")
+    page.click("#stab-overdue")
+    page.wait_for_selector(f"#time-limits h2:has-text('{TEXTS[locale]['title']}')")
+    return console
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_city_supervisor_saves_a_new_version_of_the_table(open_console, console_server, locale) -> None:
+    before = _limits(console_server)
+    was_s = _callback_p4(before)
+    console = _overdue_panel(open_console, "supervisor", locale)
+    page = console.page
+    cell = page.locator(CELL)
+    assert cell.input_value() == _minutes(was_s)
+    label = f"{TEXTS[locale]['callback']} · {TEXTS[locale]['p4']}"
+    assert cell.get_attribute("aria-label") == label
+    page.fill("#time-limit-reason", "no real change")
+    cell.fill(f"{was_s / 60:.3f}")  # the same seconds written otherwise: nothing to save
+    page.click("#time-limit-save")
+    page.wait_for_selector(f"#time-limit-error:has-text('{TEXTS[locale]['unchanged']}')")
+    cell.fill("0.001")  # under a second
+    page.click("#time-limit-save")
+    page.wait_for_selector(f"#time-limit-error:has-text('{TEXTS[locale]['bad']}')")
+    assert label in page.locator("#time-limit-error").inner_text()
+    page.fill("#time-limit-reason", "")
+    try:
+        cell.fill(str(was_s // 60 + 30))
+        page.click("#time-limit-save")  # no reason: refused by the server, said in the console's language
+        page.wait_for_selector(f"#time-limit-error:has-text('{TEXTS[locale]['reason']}')")
+        assert _limits(console_server)["version"]["id"] == before["version"]["id"]
+        page.fill("#time-limit-reason", f"call-backs take longer ({locale})")
+        page.click("#time-limit-save")
+        page.wait_for_function("(text) => document.querySelector('#toast').textContent.includes(text)",
+                               arg=TEXTS[locale]["saved"])
+        after = _limits(console_server)
+        assert after["version"]["id"] > before["version"]["id"]
+        assert after["version"]["reason"] == f"call-backs take longer ({locale})"
+        assert _callback_p4(after) == (was_s // 60 + 30) * 60
+        assert {(c["priority"], c["stage"]): c["limit_s"] for c in after["limits"] if c["stage"] != "callback"} == {
+            (c["priority"], c["stage"]): c["limit_s"] for c in before["limits"] if c["stage"] != "callback"}
+        page.wait_for_selector(f"#time-limit-version:has-text('{after['version']['reason']}')")
+        assert page.locator(CELL).input_value() == str(was_s // 60 + 30)
+        page.click("#time-limit-versions summary")
+        assert page.locator(f"#time-limit-versions li[data-version-id='{after['version']['id']}']").is_visible()
+        console.screenshot(f"time-limits-{locale}")
+    finally:
+        if _callback_p4(_limits(console_server)) != was_s:
+            console_server.api("supervisor", "POST", "/supervision/time-limits", json={
+                "limits": [{"priority": 4, "stage": "callback", "limit_s": was_s}], "reason": "web test restores"})
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_dispatcher_reads_the_table_without_changing_it(open_console, console_server, locale) -> None:
+    table = _limits(console_server)
+    page = _overdue_panel(open_console, "dispatcher", locale).page
+    assert page.locator("#time-limit-table input").count() == 0 and page.locator("#time-limit-save").count() == 0
+    shown = page.locator("#time-limit-table tr[data-stage='dispatch'] .limit-minutes[data-priority='1']").inner_text()
+    assert float(shown) == round(next(c["limit_s"] for c in table["limits"]
+                                      if c["priority"] == 1 and c["stage"] == "dispatch") / 60, 2)
+    assert page.locator("#time-limit-table tbody tr").count() == len(table["stages"])
