@@ -58,13 +58,14 @@ def test_admin_creates_accounts_with_policy_passwords(client, auth):
     again = client.post("/api/v1/users", headers=auth(Role.ADMIN),
                         json={"username": "newbie", "password": STRONG, "role": "analyst"})
     assert again.status_code == 409
+    assert again.json()["error"]["message"] == "用户 'newbie' 已存在 / user 'newbie' already exists"
 
 
 def test_a_role_that_reads_personal_data_waits_for_a_second_person(client, auth):
     admin = auth(Role.ADMIN)
     no_reason = client.post("/api/v1/users", headers=admin,
                             json={"username": "new-chief", "password": STRONG, "role": "supervisor"})
-    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]["message"]
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["message"].startswith("reason: 请说明")
     created = client.post("/api/v1/users", headers=admin, json={
         "username": "new-chief", "password": STRONG, "role": "supervisor", "reason": "night shift supervisor"})
     assert created.status_code == 201 and created.json()["is_active"] is False
@@ -110,6 +111,7 @@ def test_nobody_decides_their_own_grant(client, auth):
                           json={"role": "supervisor", "reason": "covers the command desk"}).json()
     own = client.post(f"/api/v1/role-grants/{request['grant']['id']}/approve", headers=auth(Role.AUDITOR), json={})
     assert own.status_code == 403 and "second person" in own.json()["error"]["message"]
+    assert own.json()["error"]["message"].startswith("角色授予须由第二人决定")
 
 
 def test_disable_reset_and_revoke_end_sessions(client, auth):

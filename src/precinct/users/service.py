@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
-from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from precinct.core.passwords import check_password
 from precinct.core.permissions import Permission, Role, has
 from precinct.core.security import AccountState, Actor, hash_password
 from precinct.org.models import OrgUnit
 from precinct.units.models import Unit
+from precinct.users.messages import GRANT_STATUS_ZH, field_error, said
 from precinct.users.models import GrantStatus, RoleGrant, User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
@@ -90,7 +91,7 @@ def get_by_username(session: Session, username: str) -> User:
     """
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"user {username!r} does not exist")
+        raise NotFoundError(said("user.not_found", username=username))
     return user
 
 
@@ -101,9 +102,9 @@ def list_(session: Session) -> list[User]:
 
 def _check_links(session: Session, org_unit_id: int | None, unit_id: int | None) -> None:
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
-        raise ValidationError(f"org_unit_id {org_unit_id} does not name an organisation unit")
+        raise field_error("org_unit_id", "user.org_unit_unknown", id=org_unit_id)
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise ValidationError(f"unit_id {unit_id} does not name a unit")
+        raise field_error("unit_id", "user.unit_unknown", id=unit_id)
 
 
 def create(
@@ -123,9 +124,9 @@ def create(
         If the user name is taken.
     """
     if not USERNAME_PATTERN.match(username):
-        raise ValidationError("username must be 3-64 letters, digits, '_', '.' or '-'")
+        raise field_error("username", "user.bad_username")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ConflictError(f"user {username!r} already exists")
+        raise ConflictError(said("user.taken", username=username))
     _check_links(session, org_unit_id, unit_id)
     check_password(password, username=username)
     pending = needs_approval(role) and not direct
@@ -145,8 +146,7 @@ def create(
 def _request_grant(session: Session, user: User, role: Role, *, previous: Role | None, reason: str,
                    actor: Actor) -> RoleGrant:
     if len(reason.strip()) < 4:
-        raise ValidationError("reason: say why the account needs this role (at least 4 characters); the approver "
-                              "reads it")
+        raise field_error("reason", "user.reason_needed")
     grant = RoleGrant(user_id=user.id, role=role.value, previous_role=previous.value if previous else None,
                       status=GrantStatus.PENDING, reason=reason.strip(), requested_by=actor.username,
                       requested_at=utcnow())
@@ -171,11 +171,11 @@ def set_role(session: Session, *, username: str, role: Role, reason: str, actor:
     """
     user = get_by_username(session, username)
     if user.role == role:
-        raise ConflictError(f"{username} already has the role {role.value}")
+        raise ConflictError(said("user.has_role", username=username, role=role.value))
     if needs_approval(role) and not direct:
         if session.scalar(select(RoleGrant.id).where(RoleGrant.user_id == user.id,
                                                      RoleGrant.status == GrantStatus.PENDING)):
-            raise ConflictError(f"a role grant for {username} is already waiting for approval")
+            raise ConflictError(said("user.grant_waiting", username=username))
         return _request_grant(session, user, role, previous=user.role, reason=reason, actor=actor)
     previous, user.role = user.role, role
     user.tokens_valid_after = utcnow()
@@ -216,14 +216,14 @@ def decide_grant(session: Session, grant_id: int, *, approve: bool, note: str, a
     """
     grant = session.get(RoleGrant, grant_id)
     if grant is None:
-        raise NotFoundError(f"role grant {grant_id} does not exist")
+        raise NotFoundError(said("user.grant_not_found", id=grant_id))
     if grant.status != GrantStatus.PENDING:
-        raise ConflictError(f"role grant {grant_id} was {grant.status} by {grant.decided_by} already")
+        raise ConflictError(said("user.grant_decided", id=grant_id, status=grant.status,
+                                 status_zh=GRANT_STATUS_ZH.get(grant.status, grant.status), by=grant.decided_by))
     user = session.get(User, grant.user_id)
     assert user is not None  # a foreign key
     if actor.username in (grant.requested_by, user.username):
-        raise PermissionDeniedError("a role grant is decided by a second person: not by whoever asked for it, and "
-                                    "not by the account it is for")
+        raise PermissionDeniedError(said("user.grant_second_person"))
     now = utcnow()
     grant.status = GrantStatus.APPROVED if approve else GrantStatus.REFUSED
     grant.decided_by, grant.decided_at, grant.decision_note = actor.username, now, note.strip() or None
@@ -272,9 +272,9 @@ def set_active(session: Session, *, username: str, active: bool, actor: Actor) -
     """
     user = get_by_username(session, username)
     if not active and user.username == actor.username:
-        raise PermissionDeniedError("you cannot disable your own account")
+        raise PermissionDeniedError(said("user.disable_self"))
     if active and pending_creation(session, user):
-        raise PermissionDeniedError(f"{username} waits for its role grant to be approved; it cannot be enabled before")
+        raise PermissionDeniedError(said("user.enable_pending", username=username))
     user.is_active = active
     if not active:
         user.tokens_valid_after = utcnow()
