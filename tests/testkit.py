@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,23 @@ def token_for(role: Role) -> str:
         ttl=timedelta(hours=1), now=datetime.now(UTC),
     )
     return token
+
+
+def run_together(functions: list[Callable[[], Any]]) -> list[Any]:
+    """Run each function on a thread of its own, all released at once; each one's result or exception, in order."""
+    barrier = threading.Barrier(len(functions))
+    results: list[Any] = [None] * len(functions)
+
+    def run(i: int, fn: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[i] = fn()
+        except Exception as exc:  # collected and asserted on by the caller
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

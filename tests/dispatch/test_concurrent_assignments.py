@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from test_reliability import _incident, _run_together, _unit
+from test_reliability import _incident, _unit
 
 from precinct.app import session_factory
 from precinct.core.db import make_engine
@@ -18,7 +18,7 @@ from precinct.dispatch import assignments
 from precinct.incidents import lifecycle as incident_lifecycle
 from precinct.incidents.models import Assignment, Incident, IncidentEvent, IncidentStatus
 from precinct.units.models import Unit, UnitStatus, UnitStatusChange
-from testkit import ADMIN_ACTOR
+from testkit import ADMIN_ACTOR, run_together
 
 TRIALS = 6
 DISPATCHERS = 4
@@ -62,7 +62,7 @@ def test_different_units_sent_to_one_incident_at_once_all_land(factory):
             units = [_unit(session, f"MANY-{trial}-{i}") for i in range(DISPATCHERS)]
             session.commit()
 
-        results = _run_together([_assign(factory, incident_id, unit_id) for unit_id in units])
+        results = run_together([_assign(factory, incident_id, unit_id) for unit_id in units])
 
         assert results == units, (trial, results)
         with factory() as session:
@@ -88,7 +88,7 @@ def test_one_unit_sent_by_four_dispatchers_lands_once(factory):
             unit_id = _unit(session, f"SAME-{trial}")
             session.commit()
 
-        results = _run_together([_assign(factory, incident_id, unit_id) for _ in range(DISPATCHERS)])
+        results = run_together([_assign(factory, incident_id, unit_id) for _ in range(DISPATCHERS)])
 
         winners = [r for r in results if r == unit_id]
         losers = [r for r in results if isinstance(r, ConflictError)]
@@ -110,7 +110,7 @@ def test_one_unit_sent_to_four_incidents_names_where_it_went(factory):
             unit_id = _unit(session, f"WHERE-{trial}")
             session.commit()
 
-        results = _run_together([_assign(factory, incident_id, unit_id) for incident_id in incidents])
+        results = run_together([_assign(factory, incident_id, unit_id) for incident_id in incidents])
 
         assert sum(r == unit_id for r in results) == 1, (trial, results)
         won = incidents[results.index(unit_id)]
@@ -129,11 +129,11 @@ def test_units_of_one_incident_reporting_at_once_all_land(factory):
             incident_id = _incident(session)
             units = [_unit(session, f"REPORT-{trial}-{i}") for i in range(DISPATCHERS)]
             session.commit()
-        assert _run_together([_assign(factory, incident_id, unit_id) for unit_id in units]) == units
+        assert run_together([_assign(factory, incident_id, unit_id) for unit_id in units]) == units
 
         for status, incident_status in [(UnitStatus.EN_ROUTE, IncidentStatus.EN_ROUTE),
                                         (UnitStatus.ON_SCENE, IncidentStatus.ON_SCENE)]:
-            results = _run_together([_report(factory, unit_id, status) for unit_id in units])
+            results = run_together([_report(factory, unit_id, status) for unit_id in units])
 
             assert results == [status] * DISPATCHERS, (trial, status, results)
             with factory() as session:

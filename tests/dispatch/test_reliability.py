@@ -22,7 +22,7 @@ from precinct.incidents.models import Assignment, Disposition, Incident, Inciden
 from precinct.incidents.schemas import IncidentCreate
 from precinct.units import service as unit_service
 from precinct.units.models import Unit, UnitStatus, UnitType
-from testkit import ADMIN_ACTOR
+from testkit import ADMIN_ACTOR, run_together
 
 
 @pytest.fixture
@@ -46,25 +46,6 @@ def _unit(session, sign) -> int:
     return unit.id
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results: list[object] = [None] * len(functions)
-
-    def run(i, fn):
-        barrier.wait()
-        try:
-            results[i] = fn()
-        except Exception as exc:  # collected and asserted on by the caller
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def test_two_dispatchers_race_for_one_unit_exactly_one_wins(factory):
     for round_ in range(8):
         with factory() as session:
@@ -80,7 +61,7 @@ def test_two_dispatchers_race_for_one_unit_exactly_one_wins(factory):
                     return assignment.incident_id
             return go
 
-        results = _run_together([assign(first), assign(second)])
+        results = run_together([assign(first), assign(second)])
         winners = [r for r in results if isinstance(r, int)]
         losers = [r for r in results if isinstance(r, ConflictError)]
         assert len(winners) == 1 and len(losers) == 1, results
@@ -248,5 +229,5 @@ def test_concurrent_overlapping_position_batches_do_not_deadlock(factory):
             return True
         return go
 
-    results = _run_together([batch(seed) for seed in range(4)])
+    results = run_together([batch(seed) for seed in range(4)])
     assert results == [True] * 4, results

@@ -6,12 +6,15 @@ import pytest
 from deadline_kit import call, one
 from sqlalchemy import func, select
 
+from precinct.app import session_factory
 from precinct.audit.models import AuditEntry
-from precinct.core.errors import ValidationError
+from precinct.core.db import make_engine
+from precinct.core.errors import ConflictError, ValidationError
 from precinct.core.permissions import Role
 from precinct.core.security import Actor
 from precinct.supervision import limits
 from precinct.supervision.models import Stage, TimeLimit, TimeLimitVersion
+from testkit import run_together
 
 CHIEF = Actor(username="supervisor", role=Role.SUPERVISOR, ip="127.0.0.1")
 Change = limits.LimitChange
@@ -65,3 +68,45 @@ def test_bad_input_names_the_field_and_stores_nothing(session, changes, reason, 
         limits.update(session, changes, reason=reason, actor=CHIEF)
     assert session.scalar(select(func.count()).select_from(TimeLimitVersion)) == versions
     assert session.scalar(select(func.count()).select_from(TimeLimit)) == cells
+
+
+def test_a_change_made_on_an_older_version_is_refused_and_stores_nothing(session):
+    first, _ = limits.update(session, [Change(1, "dispatch", 90)], reason="first editor", actor=CHIEF,
+                             base_version_id=1)
+    with pytest.raises(ConflictError, match=rf"第 {first.id} 版，你修改的是第 1 版.* / .*newer version \({first.id};"):
+        limits.update(session, [Change(2, "dispatch", 200)], reason="second editor", actor=CHIEF, base_version_id=1)
+    assert [v.id for v in limits.list_versions(session)] == [first.id, 1]
+    assert limits.current(session).limit_s(2, Stage.DISPATCH) == limits.DEFAULT_LIMITS_S[Stage.DISPATCH][1]
+    _, table = limits.update(session, [Change(2, "dispatch", 200)], reason="second editor", actor=CHIEF,
+                                 base_version_id=first.id)
+    assert table.limit_s(1, Stage.DISPATCH) == 90 and table.limit_s(2, Stage.DISPATCH) == 200  # built on the first
+
+
+@pytest.fixture
+def factory(fresh_database_url):
+    engine = make_engine(fresh_database_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def test_two_supervisors_saving_at_once_on_one_version_one_lands(factory):
+    """Real threads, each with its own session: never two versions built on the same one."""
+    def save(seconds: int):
+        def go() -> int:
+            with factory() as session:
+                version, _ = limits.update(session, [Change(1, "dispatch", seconds)], reason=f"editor {seconds}",
+                                           actor=CHIEF, base_version_id=base)
+                session.commit()
+                return version.id
+        return go
+
+    for trial in range(4):
+        with factory() as session:
+            base = limits.current(session).version_id
+            session.commit()
+        results = run_together([save(100 + trial * 10 + k) for k in range(3)])
+        landed = [r for r in results if isinstance(r, int)]
+        assert len(landed) == 1, results
+        assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, int)), results
+        with factory() as session:
+            assert limits._latest(session) == landed[0]

@@ -94,3 +94,32 @@ def test_a_dispatcher_reads_the_table_without_changing_it(open_console, console_
     assert float(shown) == round(next(c["limit_s"] for c in table["limits"]
                                       if c["priority"] == 1 and c["stage"] == "dispatch") / 60, 2)
     assert page.locator("#time-limit-table tbody tr").count() == len(table["stages"])
+
+
+STALE = {"zh-CN": "时限表已有更新的版本", "en": "the time-limit table has a newer version"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_save_on_a_version_changed_since_is_refused_and_the_edit_kept(open_console, console_server, locale) -> None:
+    before = _limits(console_server)
+    was_s = _callback_p4(before)
+    page = _overdue_panel(open_console, "supervisor", locale).page
+    try:
+        # another supervisor saves a version while this table is open
+        other = console_server.api("supervisor", "POST", "/supervision/time-limits", json={
+            "limits": [{"priority": 4, "stage": "callback", "limit_s": was_s + 600}], "reason": "another desk",
+            "base_version_id": before["version"]["id"]})
+        assert other.status_code == 201, other.text
+        page.locator(CELL).fill(str(was_s // 60 + 45))
+        page.fill("#time-limit-reason", f"stale edit ({locale})")
+        page.click("#time-limit-save")
+        page.wait_for_selector(f"#time-limit-error:has-text('{STALE[locale]}')")
+        assert (STALE["en"] in page.locator("#time-limit-error").inner_text()) == (locale == "en")  # one language
+        after = _limits(console_server)
+        assert after["version"]["id"] == other.json()["version"]["id"]  # nothing stored over the other's version
+        assert _callback_p4(after) == was_s + 600
+        assert page.locator(CELL).input_value() == str(was_s // 60 + 45)  # the edit is still there to redo
+    finally:
+        if _callback_p4(_limits(console_server)) != was_s:
+            console_server.api("supervisor", "POST", "/supervision/time-limits", json={
+                "limits": [{"priority": 4, "stage": "callback", "limit_s": was_s}], "reason": "web test restores"})

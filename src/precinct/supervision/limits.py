@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from precinct.audit import service as audit_service
 from precinct.core.cache import TTLCache
 from precinct.core.db import utcnow
-from precinct.core.errors import NotFoundError, ValidationError
+from precinct.core.errors import ConflictError, NotFoundError, ValidationError
 from precinct.core.security import Actor
 from precinct.org import service as org_service
 from precinct.supervision.messages import said
@@ -86,10 +86,16 @@ def in_force(session: Session) -> LimitTable | None:
     table = _current.peek(key)
     if table is not None:
         return table
-    latest = session.scalar(select(TimeLimitVersion.id).order_by(TimeLimitVersion.id.desc()).limit(1))
+    latest = _latest(session)
     if latest is None:
         return None
     return _current.get_or_load(key, lambda: _load(session, latest))
+
+
+def _latest(session: Session, *, lock: bool = False) -> int | None:
+    """The id of the version in force, read from the database (``lock``: held until the transaction ends)."""
+    query = select(TimeLimitVersion.id).order_by(TimeLimitVersion.id.desc()).limit(1)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _defaults() -> dict[tuple[int, Stage], int]:
@@ -145,13 +151,18 @@ def check_change(index: int, change: LimitChange) -> tuple[int, Stage]:
     return change.priority, stage
 
 
-def update(session: Session, changes: list[LimitChange], *, reason: str, actor: Actor) -> tuple[TimeLimitVersion,
-                                                                                                 LimitTable]:
+def update(session: Session, changes: list[LimitChange], *, reason: str, actor: Actor,
+           base_version_id: int | None = None) -> tuple[TimeLimitVersion, LimitTable]:
     """Store a new version: the one in force with ``changes`` applied; audited.
 
     The table holds for every incident of the city, so only an account acting at the city tier
     (a city bureau's, or one without an organisation unit) changes it. Nothing is stored when any
     change is bad (checked all before anything is written).
+
+    ``base_version_id`` is the version the editor changed: when another version was stored since,
+    the change is refused rather than stored over it. The version in force is read from the
+    database, not the cache, and locked (PostgreSQL) so that two saves at once cannot both build on
+    it: the second waits, then finds the first's version and is refused.
 
     Raises
     ------
@@ -159,6 +170,8 @@ def update(session: Session, changes: list[LimitChange], *, reason: str, actor: 
         For an account of a district branch or a station.
     ValidationError
         No change, a bad change (:func:`check_change`), a cell named twice, or no reason.
+    ConflictError
+        When a version newer than ``base_version_id`` is in force, or one was stored meanwhile.
     """
     org_service.require_citywide(session, actor, said("supervision.limits_city_only"))
     if not changes:
@@ -173,12 +186,19 @@ def update(session: Session, changes: list[LimitChange], *, reason: str, actor: 
             raise ValidationError(f"limits[{index}]: " + said("supervision.cell_twice", priority=cell[0],
                                                               stage=cell[1].value))
         cells[cell] = change.limit_s
-    in_force = current(session)
-    previous = dict(in_force.limits) or _defaults()
+    latest = _latest(session, lock=True)
+    if latest is None:  # a database the migration did not fill: the defaults become version 1
+        latest = current(session).version_id
+    if base_version_id is not None and base_version_id != latest:
+        raise ConflictError(said("supervision.limits_stale", base=base_version_id, latest=latest))
+    previous = dict(_load(session, latest).limits) or _defaults()
     version_id = _store(session, previous | cells, created_by=actor.username, reason=reason)
+    before = session.scalar(select(func.max(TimeLimitVersion.id)).where(TimeLimitVersion.id < version_id))
+    if before != latest:  # another save was committed between the read and this one's
+        raise ConflictError(said("supervision.limits_stale", base=latest, latest=before))
     audit_service.record(session, actor=actor, action="time_limits.update", resource_type="time_limit_version",
                          resource_id=version_id, detail={
-                             "previous_version_id": in_force.version_id, "reason": reason,
+                             "previous_version_id": latest, "reason": reason,
                              "changes": [{"priority": p, "stage": s.value, "from_s": previous.get((p, s)),
                                           "to_s": v} for (p, s), v in cells.items()]})
     return get_version(session, version_id)

@@ -65,10 +65,12 @@ def update_time_limits(body: TimeLimitUpdate, session: SessionDep,
                        actor: Annotated[Actor, require(Permission.SET_TIME_LIMITS)]) -> TimeLimitTableRead:
     """Store a new version of the table: the one in force with the given cells changed (audited).
 
-    Deadlines already set keep their limits; stages entered from now on get the new ones.
+    Deadlines already set keep their limits; stages entered from now on get the new ones. With
+    ``base_version_id``, a table changed since by someone else answers 409 and stores nothing.
     """
     changes = [limits.LimitChange(cell.priority, cell.stage, cell.limit_s) for cell in body.limits]
-    version, table = limits.update(session, changes, reason=body.reason, actor=actor)
+    version, table = limits.update(session, changes, reason=body.reason, actor=actor,
+                                   base_version_id=body.base_version_id)
     session.commit()
     return _table(version, table)
 

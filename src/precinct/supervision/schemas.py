@@ -26,6 +26,9 @@ class TimeLimitUpdate(RequestModel):
 
     limits: list[TimeLimitCell] = Field(min_length=1, max_length=40)
     reason: str = Field(min_length=2, max_length=500, description="why the limits change, kept with the version")
+    base_version_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1,
+        description="the version these changes were made on: refused with 409 when a newer one is in force")
 
 
 class StageName(BaseModel):

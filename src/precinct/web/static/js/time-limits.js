@@ -54,11 +54,13 @@ export async function showTimeLimits(box) {
     el("p", { class: "muted", id: "time-limit-version" }, t("limits_version", { id: version.id, by: version.created_by,
       at: fmtDateTime(version.created_at), reason: version.reason })),
     el("p", { class: "muted" }, t(editable ? "limits_hint_edit" : "limits_hint_read")), grid);
-  if (editable) box.append(editForm(box, grid));
+  if (editable) box.append(editForm(box, grid, version.id));
   box.append(versionList(versions));
 }
 
-function editForm(box, grid) {
+// The save names the version it was made on: when another supervisor saved one since, the server refuses it (409)
+// and the refusal is shown with the edits kept, to be made again on the version in force.
+function editForm(box, grid, baseVersionId) {
   const form = el("div", { class: "limits-form" });
   const reason = el("input", { id: "time-limit-reason", type: "text", maxlength: "500", placeholder: t("limits_reason") });
   const line = alertLine("time-limit-error");
@@ -77,7 +79,8 @@ function editForm(box, grid) {
     }
     const limits = changed.map((input) => ({ priority: Number(input.dataset.priority), stage: input.dataset.stage,
       limit_s: secondsOf(input) }));
-    const saved = await api("/supervision/time-limits", { method: "POST", body: { limits, reason: reason.value } });
+    const saved = await api("/supervision/time-limits", { method: "POST", body: { limits, reason: reason.value,
+      base_version_id: baseVersionId } });
     toast(t("limits_saved", { id: saved.version.id, n: limits.length }));
     await showTimeLimits(box);
   }, { reason: t("limits_reason"), limits: t("limits_title"), limit_s: t("limits_title") }));
