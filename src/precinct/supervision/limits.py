@@ -93,7 +93,7 @@ def in_force(session: Session) -> LimitTable | None:
 
 
 def _latest(session: Session, *, lock: bool = False) -> int | None:
-    """The id of the version in force, read from the database (``lock``: held until the transaction ends)."""
+    """Return the id of the version in force, read from the database (``lock``: held until the transaction ends)."""
     query = select(TimeLimitVersion.id).order_by(TimeLimitVersion.id.desc()).limit(1)
     return session.scalar(query.with_for_update() if lock else query)
 

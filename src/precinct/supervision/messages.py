@@ -14,7 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the incident time-limit table holds for the whole city: only a supervisor of the city bureau may "
               "change it"},
     "supervision.limits_stale": {
-        "zh-CN": "时限表已有更新的版本（第 {latest} 版，你修改的是第 {base} 版）：请在最新版本上重新修改后保存，未保存任何改动",
+        "zh-CN": "时限表已有更新的版本（第 {latest} 版，你修改的是第 {base} 版）："
+                 "请在最新版本上重新修改后保存，未保存任何改动",
         "en": "the time-limit table has a newer version ({latest}; you edited version {base}): make your changes "
               "on the latest version and save again; nothing was stored"},
 }
