@@ -90,8 +90,10 @@ def test_stations_csv(tmp_path):
 def test_bad_station_files_name_the_line(tmp_path, text, message):
     path = tmp_path / "s.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError, match=message) as refused:
         read_stations_csv(path)
+    zh, _, en = str(refused.value).partition(" / stations file ")
+    assert zh.startswith("派出所文件 ") and en  # said in Chinese, then in English
 
 
 def test_a_single_boundary_may_come_without_a_name(tmp_path):

@@ -26,6 +26,15 @@ from precinct.geo.edges import require_geopackage_header, require_readable_file
 from precinct.geo.projection import WGS84, geometry_to_lonlat
 
 #: name columns tried in this order when none is given
+#: what a file is, in Chinese, for the first half of each message (the English names it as the caller does)
+WHAT_ZH = {"boundary file": "边界文件", "districts file": "分局辖区文件", "beats file": "警务区文件",
+           "stations file": "派出所文件"}
+
+
+def _zh(what: str) -> str:
+    return WHAT_ZH.get(what, what)
+
+
 NAME_FIELDS = ("name", "name_zh", "name_en", "NAME", "Name", "district", "beat")
 AREA_SUFFIXES = (".geojson", ".json", ".gpkg")
 
@@ -82,10 +91,12 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     suffix = path.suffix.lower()
     if suffix not in AREA_SUFFIXES:
         kind = repr(suffix) if suffix else "a file without extension"
-        raise ValidationError(f"{what} {path}: use GeoJSON (.geojson) or GeoPackage (.gpkg), not {kind}")
+        raise ValidationError(f"{_zh(what)} {path}：请用 GeoJSON（.geojson）或 GeoPackage（.gpkg），不能用 {kind} / "
+                              f"{what} {path}: use GeoJSON (.geojson) or GeoPackage (.gpkg), not {kind}")
     features = _geopackage_features(path, what) if suffix == ".gpkg" else _geojson_features(path, what)
     if not features:
-        raise ValidationError(f"{what} {path} holds no features; it needs one polygon per area")
+        raise ValidationError(f"{_zh(what)} {path} 没有要素：每个区域需要一个多边形 / "
+                              f"{what} {path} holds no features; it needs one polygon per area")
     present = set().union(*(props.keys() for props, _ in features))
     if not names_required and not name_field and not present & set(NAME_FIELDS):
         features = [({**props, "name": f"feature {n}"}, g) for n, (props, g) in enumerate(features, start=1)]
@@ -95,17 +106,22 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     code_key = code_field or ("code" if "code" in present else None)
     for given in (name_en_field, code_field):
         if given and given not in present:
-            raise ValidationError(f"{what} {path} has no property {given!r}; it has {sorted(present)}")
+            raise ValidationError(f"{_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
+                                  f"{what} {path} has no property {given!r}; it has {sorted(present)}")
     areas, seen = [], set()
     for number, (props, polygon) in enumerate(features, start=1):
         label = _text(props.get(name_key))
         if not label:
-            raise ValidationError(f"{what} {path}: feature {number} has no {name_key!r}; give every area a name")
+            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素没有 {name_key!r}，请给每个区域命名 / "
+                                  f"{what} {path}: feature {number} has no {name_key!r}; give every area a name")
         if label in seen:
-            raise ValidationError(f"{what} {path}: two areas are named {label!r}; names must be unique")
+            raise ValidationError(f"{_zh(what)} {path}：有两个区域都叫 {label!r}，名称须唯一 / "
+                                  f"{what} {path}: two areas are named {label!r}; names must be unique")
         seen.add(label)
         if polygon.geom_type not in {"Polygon", "MultiPolygon"} or polygon.is_empty:
-            raise ValidationError(f"{what} {path}: feature {number} ({label}) is a {polygon.geom_type}, not a polygon")
+            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素（{label}）是 {polygon.geom_type}，"
+                                  "不是多边形 / "
+                                  f"{what} {path}: feature {number} ({label}) is a {polygon.geom_type}, not a polygon")
         if not polygon.is_valid:
             polygon = shapely.make_valid(polygon)
             polygon = shapely.union_all([g for g in getattr(polygon, "geoms", [polygon])
@@ -120,20 +136,24 @@ def _geojson_features(path: Path, what: str) -> list[tuple[dict[str, Any], shape
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(f"{what} {path} is not valid GeoJSON ({exc}); export it again as GeoJSON") from exc
+        raise ValidationError(f"{_zh(what)} {path} 不是有效的 GeoJSON（{exc}），请重新导出为 GeoJSON / "
+                              f"{what} {path} is not valid GeoJSON ({exc}); export it again as GeoJSON") from exc
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = {"type": "FeatureCollection", "features": [data]}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ValidationError(f"{what} {path} is not a GeoJSON FeatureCollection")
+        raise ValidationError(f"{_zh(what)} {path} 不是 GeoJSON 要素集合（FeatureCollection） / "
+                              f"{what} {path} is not a GeoJSON FeatureCollection")
     features = []
     for number, feature in enumerate(data.get("features") or [], start=1):
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if not geometry:
-            raise ValidationError(f"{what} {path}: feature {number} has no geometry")
+            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素没有几何图形 / "
+                                  f"{what} {path}: feature {number} has no geometry")
         try:
             polygon = shape(geometry)
         except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
-            raise ValidationError(f"{what} {path}: feature {number} has a geometry that cannot be read "
+            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素的几何图形无法读取（{exc}） / "
+                                  f"{what} {path}: feature {number} has a geometry that cannot be read "
                                   f"({exc})") from exc
         features.append((dict(feature.get("properties") or {}), polygon))
     return features
@@ -146,12 +166,14 @@ def _geopackage_features(path: Path, what: str) -> list[tuple[dict[str, Any], sh
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises its own DataSourceError family
-        raise ValidationError(f"{what} {path} is not a readable GeoPackage: {exc}") from exc
+        raise ValidationError(f"{_zh(what)} {path} 不是可读的 GeoPackage：{exc} / "
+                              f"{what} {path} is not a readable GeoPackage: {exc}") from exc
     column = meta.get("geometry_name") or "geom"
     if column not in table.column_names:
-        raise ValidationError(f"{what} {path} has no geometry column")
+        raise ValidationError(f"{_zh(what)} {path} 没有几何列 / {what} {path} has no geometry column")
     if not meta.get("crs"):
-        raise ValidationError(f"{what} {path} has no CRS; set one (e.g. EPSG:4326) and write it again")
+        raise ValidationError(f"{_zh(what)} {path} 没有坐标参考系，请设置（如 EPSG:4326）后重新写出 / "
+                              f"{what} {path} has no CRS; set one (e.g. EPSG:4326) and write it again")
     crs = CRS.from_user_input(meta["crs"])
     geometries = shapely.from_wkb(table.column(column).to_numpy(zero_copy_only=False))
     if not crs.equals(WGS84, ignore_axis_order=True):
@@ -163,19 +185,24 @@ def _geopackage_features(path: Path, what: str) -> list[tuple[dict[str, Any], sh
 def _pick_field(given: str | None, candidates: tuple[str, ...], present: set[str], path: Path, what: str) -> str:
     if given:
         if given not in present:
-            raise ValidationError(f"{what} {path} has no property {given!r}; it has {sorted(present)}")
+            raise ValidationError(f"{_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
+                                  f"{what} {path} has no property {given!r}; it has {sorted(present)}")
         return given
     for name in candidates:
         if name in present:
             return name
-    raise ValidationError(f"{what} {path} has no name property ({', '.join(candidates)}); name the one to use with "
+    raise ValidationError(f"{_zh(what)} {path} 没有名称属性（{', '.join(candidates)}），请用 --name-field 指定"
+                          f"（已有 {sorted(present)}） / "
+                          f"{what} {path} has no name property ({', '.join(candidates)}); name the one to use with "
                           f"--name-field (it has {sorted(present)})")
 
 
 def _require_lonlat(polygon: shapely.Geometry, path: Path, what: str, number: int) -> None:
     west, south, east, north = polygon.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise ValidationError(f"{what} {path}: feature {number} has coordinates ({west:.1f}, {south:.1f}) that are "
+        raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素的坐标（{west:.1f}, {south:.1f}）不是经纬度；"
+                              "GeoJSON 须为 WGS84 经纬度（其他坐标系请用 GeoPackage） / "
+                              f"{what} {path}: feature {number} has coordinates ({west:.1f}, {south:.1f}) that are "
                               "not lon/lat degrees; GeoJSON must be WGS84 lon/lat (use a GeoPackage for other CRSs)")
 
 
@@ -201,24 +228,30 @@ def read_stations_csv(path: str | Path) -> list[StationSite]:
             rows = list(csv.DictReader(handle))
             header = set(rows[0].keys()) if rows else set()
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise ValidationError(f"stations file {path} is not a UTF-8 CSV file: {exc}") from exc
+        raise ValidationError(f"派出所文件 {path} 不是 UTF-8 编码的 CSV 文件：{exc} / "
+                              f"stations file {path} is not a UTF-8 CSV file: {exc}") from exc
     if not rows:
-        raise ValidationError(f"stations file {path} holds no stations (a header line and one line per station)")
+        raise ValidationError(f"派出所文件 {path} 没有派出所（需要一行表头，每个派出所一行） / "
+                              f"stations file {path} holds no stations (a header line and one line per station)")
     missing = [c for c in ("lon", "lat") if c not in header]
     if missing or not header & {"name", "name_zh", "name_en"}:
-        raise ValidationError(f"stations file {path} needs the columns name (or name_zh, name_en), lon and lat; "
+        raise ValidationError(f"派出所文件 {path} 需要 name（或 name_zh、name_en）、lon 和 lat 列；"
+                              f"已有 {sorted(k for k in header if k)} / "
+                              f"stations file {path} needs the columns name (or name_zh, name_en), lon and lat; "
                               f"it has {sorted(k for k in header if k)}")
     stations, codes = [], set()
     for line, row in enumerate(rows, start=2):
         zh = _text(row.get("name_zh")) or _text(row.get("name")) or _text(row.get("name_en"))
         en = _text(row.get("name_en")) or _text(row.get("name")) or zh
         if not zh:
-            raise ValidationError(f"stations file {path}, line {line}: the station has no name")
+            raise ValidationError(f"派出所文件 {path} 第 {line} 行：派出所没有名称 / "
+                                  f"stations file {path}, line {line}: the station has no name")
         lon = _coordinate(row.get("lon"), 180, "lon", path, line)
         lat = _coordinate(row.get("lat"), 90, "lat", path, line)
         code = _text(row.get("code")) or None
         if code is not None and code in codes:
-            raise ValidationError(f"stations file {path}, line {line}: code {code!r} is used twice")
+            raise ValidationError(f"派出所文件 {path} 第 {line} 行：编码 {code!r} 重复 / "
+                                  f"stations file {path}, line {line}: code {code!r} is used twice")
         codes.add(code)
         stations.append(StationSite(zh, en, code, lon, lat))
     return stations
@@ -230,6 +263,8 @@ def _coordinate(value: str | None, limit: float, column: str, path: Path, line: 
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or abs(number) > limit:
-        raise ValidationError(f"stations file {path}, line {line}: {column} {value!r} is not a number of degrees "
+        raise ValidationError(f"派出所文件 {path} 第 {line} 行：{column} {value!r} 不是 -{limit:g} 到 {limit:g} "
+                              "之间的度数 / "
+                              f"stations file {path}, line {line}: {column} {value!r} is not a number of degrees "
                               f"between -{limit:g} and {limit:g}")
     return number
