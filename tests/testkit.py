@@ -75,7 +75,7 @@ def _square(lon0: float, lat0: float, size: float) -> dict:
 
 
 def seed(session: Session) -> dict:
-    """A tiny city: 1 bureau, 2 districts, 2 stations (one per district), 2 beats, one user per role."""
+    """A tiny city: 1 bureau, 2 districts, 2 stations (one per district), 2 beats, one user per role (at the bureau)."""
     from precinct.incidents import service as incident_service
     from precinct.org import service as org_service
     from precinct.org.models import OrgTier
@@ -98,7 +98,7 @@ def seed(session: Session) -> dict:
                                    station_id=west_station.id, boundary_geojson=_square(114.0, 30.5, 0.05))
     for role in Role:
         user_service.create(session, username=role.value.replace("_", "-"), password=PASSWORD, role=role,
-                            actor=ADMIN_ACTOR, direct=True)
+                            actor=ADMIN_ACTOR, org_unit_id=city.id, direct=True)
     session.commit()
     return {"city": city.id, "west": west.id, "east": east.id, "west_station": west_station.id,
             "east_station": east_station.id, "beat": beat.id}

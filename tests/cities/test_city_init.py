@@ -123,7 +123,8 @@ def test_org_add_and_list(fresh_database_url, cli, tmp_path):
     assert station.exit_code == 0, station.output
     assert _counts(fresh_database_url)[0] == {"city": 1, "district": 1, "station": 1}
     unknown = cli("org", "add", "station", "X-1-2", "--name-zh", "二所", "--name-en", "Second", "--parent", "NOPE")
-    assert unknown.exit_code == 2 and "--parent 'NOPE': no organisation unit has this code" in unknown.output
+    assert unknown.exit_code == 2 and "--parent 'NOPE': 没有该编码的组织机构" in unknown.output
+    assert "no organisation unit has this code" in unknown.output
     taken = cli("org", "add", "station", "X-1-1", "--name-zh", "二所", "--name-en", "Second", "--parent", "X-1")
     assert taken.exit_code == 1 and "code 'X-1-1' is taken already" in taken.output
     wrong_parent = cli("org", "add", "station", "X-1-3", "--name-zh", "三所", "--name-en", "Third", "--parent", "X")

@@ -48,26 +48,33 @@ def test_the_password_policy_accepts_phrases_and_random_strings():
         check_password(password, username="newbie")
 
 
-def test_admin_creates_accounts_with_policy_passwords(client, auth):
+def test_admin_creates_accounts_with_policy_passwords(client, auth, ids):
+    nowhere = client.post("/api/v1/users", headers=auth(Role.ADMIN),
+                          json={"username": "newbie", "password": STRONG, "role": "analyst"})
+    assert nowhere.status_code == 422 and nowhere.json()["error"]["fields"][0]["field"] == "org_unit_id"
+    assert nowhere.json()["error"]["message"].startswith("org_unit_id: 请指定账户所属的组织单位")  # never city-wide
+    bureau = {"org_unit_id": ids["city"]}
     weak = client.post("/api/v1/users", headers=auth(Role.ADMIN),
-                       json={"username": "newbie", "password": "password1234", "role": "analyst"})
+                       json={"username": "newbie", "password": "password1234", "role": "analyst", **bureau})
     assert weak.status_code == 422 and "too easy to guess" in weak.json()["error"]["message"]
     created = client.post("/api/v1/users", headers=auth(Role.ADMIN),
-                          json={"username": "newbie", "password": STRONG, "role": "analyst"})
+                          json={"username": "newbie", "password": STRONG, "role": "analyst", **bureau})
     assert created.status_code == 201 and "password" not in created.text and created.json()["is_active"]
+    assert created.json()["org_unit_id"] == ids["city"]
     again = client.post("/api/v1/users", headers=auth(Role.ADMIN),
-                        json={"username": "newbie", "password": STRONG, "role": "analyst"})
+                        json={"username": "newbie", "password": STRONG, "role": "analyst", **bureau})
     assert again.status_code == 409
     assert again.json()["error"]["message"] == "用户 'newbie' 已存在 / user 'newbie' already exists"
 
 
-def test_a_role_that_reads_personal_data_waits_for_a_second_person(client, auth):
+def test_a_role_that_reads_personal_data_waits_for_a_second_person(client, auth, ids):
     admin = auth(Role.ADMIN)
-    no_reason = client.post("/api/v1/users", headers=admin,
-                            json={"username": "new-chief", "password": STRONG, "role": "supervisor"})
+    no_reason = client.post("/api/v1/users", headers=admin, json={
+        "username": "new-chief", "password": STRONG, "role": "supervisor", "org_unit_id": ids["city"]})
     assert no_reason.status_code == 422 and no_reason.json()["error"]["message"].startswith("reason: 请说明")
     created = client.post("/api/v1/users", headers=admin, json={
-        "username": "new-chief", "password": STRONG, "role": "supervisor", "reason": "night shift supervisor"})
+        "username": "new-chief", "password": STRONG, "role": "supervisor", "reason": "night shift supervisor",
+        "org_unit_id": ids["west_station"]})
     assert created.status_code == 201 and created.json()["is_active"] is False
     waiting = login(client, "new-chief", STRONG)
     assert waiting.status_code == 401 and "approve" in waiting.json()["error"]["message"]

@@ -133,8 +133,13 @@ def free_unit(server: ConsoleServer, unit_id: int) -> None:
 
 
 def new_account(server: ConsoleServer, username: str, role: str, **fields: object) -> dict:
-    """Create an account through the API as the demo admin (its password kept in ``server.passwords``)."""
+    """Create an account through the API as the demo admin (its password kept in ``server.passwords``).
+
+    Without an ``org_unit_id`` the account is placed at the city bureau.
+    """
     password = "amber lantern rivers quietly 9274"
+    if "org_unit_id" not in fields:
+        fields["org_unit_id"] = server.api("admin", "GET", "/org/units", params={"tier": "city"}).json()[0]["id"]
     user = server.api("admin", "POST", "/users", json={"username": username, "password": password, "role": role,
                                                         **fields}).json()
     server.passwords[username] = password
@@ -218,13 +223,22 @@ def serving(url: str, root: Path) -> Iterator[tuple[str, Path]]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base_url}/api/v1/health", timeout=2).status_code == 200:
+                health = httpx.get(f"{base_url}/api/v1/health", timeout=2)
+                if health.status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start: {log_file.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
+        # The road graph and the address index load in the background: a test's first recommendation or
+        # search should not wait for them on a busy machine, so the tests start once they are loaded.
+        deadline = time.monotonic() + 240
+        while any(name.endswith("-preload") and state == "running" for name, state in health.json()["jobs"].items()):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not load its roads: {log_file.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.5)
+            health = httpx.get(f"{base_url}/api/v1/health", timeout=10)
         yield base_url, log_file
     finally:
         process.terminate()

@@ -48,6 +48,11 @@ def test_admin_disables_an_account_and_creates_one_that_waits_for_approval(open_
     page.fill("#new-password", "short")
     page.select_option("#new-role", "dispatcher")
     page.fill("#new-reason", "夜班调度席位 / night shift dispatch desk")
+    page.click("#account-create-submit")  # no organisation unit: refused, never city-wide by omission
+    page.wait_for_selector("#account-create-error:has-text('请指定账户所属的组织单位')")
+    [bureau] = console_server.api("admin", "GET", "/org/units", params={"tier": "city"}).json()
+    assert page.locator("#new-org-unit option").nth(1).get_attribute("value") == str(bureau["id"])
+    page.select_option("#new-org-unit", str(bureau["id"]))
     page.click("#account-create-submit")
     page.wait_for_selector("#account-create-error:has-text('密码至少需要 10 个字符')")
     page.fill("#new-password", "harbour violet compass 3921")

@@ -12,6 +12,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "city.step.write": {"zh-CN": "写入道路与底图文件", "en": "writing the roads and base map files"},
     "city.step.store": {"zh-CN": "写入数据库", "en": "storing the organisation"},
     "city.done": {"zh-CN": "城市已建立", "en": "city set up"},
+    "city.accounts_placed": {"zh-CN": "未指定组织单位的账户已归入市局（全市范围）：{names}",
+                             "en": "accounts without an organisation unit are now at the city bureau (city-wide): "
+                                   "{names}"},
     "city.summary": {
         "zh-CN": "{districts} 个分局、{stations} 个派出所、{beats} 个警务区、{units} 个警力；道路 {edges} 段，"
                  "{named} 段有路名；水系 {water} 处、公园 {parks} 处；时区 {zone}",

@@ -30,6 +30,7 @@ from precinct.org.models import Beat, OrgTier, OrgUnit
 from precinct.roads.layer import road_extent
 from precinct.units import service as unit_service
 from precinct.units.models import UnitStatus, UnitType
+from precinct.users import service as user_service
 
 logger = logging.getLogger(__name__)
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
@@ -45,6 +46,7 @@ class CreatedCity:
     stations: int
     beats: int
     units: int
+    accounts_placed: tuple[str, ...] = ()  # accounts made before the city, now at its bureau
 
 
 def get(session: Session) -> CityProfile | None:
@@ -97,6 +99,7 @@ def create(
     for beat in plan.beats:
         org_service.create_beat(session, code=beat.code, name_zh=beat.name_zh, name_en=beat.name_en,
                                 station_id=stations[beat.station].id, boundary_geojson=mapping(beat.polygon))
+    placed = user_service.place_without_unit(session, city.id, actor=actor)
     units = 0
     for station in stations:
         for number in range(1, units_per_station + 1):
@@ -114,8 +117,9 @@ def create(
     audit_service.record(session, actor=actor, action="city.create", resource_type="city", resource_id=profile.id,
                          detail={"code": plan.city.code, "districts": len(districts), "stations": len(stations),
                                  "beats": len(plan.beats), "units": units, "local_timezone": local_timezone,
+                                 "accounts_placed": placed,
                                  "roads_file": roads_file})
-    return CreatedCity(profile.id, city.id, len(districts), len(stations), len(plan.beats), units)
+    return CreatedCity(profile.id, city.id, len(districts), len(stations), len(plan.beats), units, tuple(placed))
 
 
 def describe(session: Session, settings: Settings) -> CityRead:

@@ -6,11 +6,14 @@ import sys
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from precinct.cli.common import cli_actor, console, handle_errors, load_settings, open_session
 from precinct.core.errors import ValidationError
 from precinct.core.i18n import both
 from precinct.core.permissions import Role
+from precinct.org.models import OrgUnit
 from precinct.users import login
 from precinct.users import service as user_service
 
@@ -24,7 +27,9 @@ def user_add(
     role: Annotated[str, typer.Option(help="call_taker, dispatcher, patrol_officer, analyst, supervisor, auditor, "
                                            "admin")],
     display_name: str = "",
-    org_unit: Annotated[int | None, typer.Option(help="id of the account's organisation unit (its scope)")] = None,
+    org_unit: Annotated[str | None, typer.Option(
+        help="the account's organisation unit, its scope: a code (precinct org list) or an id; required once the "
+             "city has organisation units (the city bureau's for city-wide work)")] = None,
     unit: Annotated[int | None, typer.Option(help="id of the unit a patrol officer crews")] = None,
 ) -> None:
     """创建用户，密码从标准输入读取 / create an account; the password is read from stdin.
@@ -35,9 +40,23 @@ def user_add(
     role_value, password = _role(role), _password_from_stdin()
     with open_session(load_settings()) as session:
         user_service.create(session, username=name, password=password, role=role_value, actor=cli_actor(),
-                            display_name=display_name, org_unit_id=org_unit, unit_id=unit, direct=True)
+                            display_name=display_name, org_unit_id=_org_unit(session, org_unit), unit_id=unit,
+                            direct=True)
         session.commit()
     console.print(f"{both('cli.user_added')}: {name} ({role_value.value})")
+
+
+def _org_unit(session: Session, given: str | None) -> int | None:
+    """Return the id of the organisation unit ``--org-unit`` names by its code or id (``None``: not given)."""
+    if given is None:
+        return None
+    found = session.scalar(select(OrgUnit.id).where(OrgUnit.code == given))
+    if found is None and given.isdigit():
+        found = session.scalar(select(OrgUnit.id).where(OrgUnit.id == int(given)))
+    if found is None:
+        raise ValidationError(f"--org-unit {given!r}: 没有该编码或编号的组织机构（见 precinct org list）/ no "
+                              "organisation unit has this code or id (precinct org list)")
+    return found
 
 
 @app.command("unlock")

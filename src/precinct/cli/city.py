@@ -108,6 +108,8 @@ def init(
     console.print(said("city.summary", districts=created.districts, stations=created.stations, beats=created.beats,
                        units=created.units, edges=len(roads), named=named, water=kinds.count("water"),
                        parks=kinds.count("park"), zone=zone), highlight=False)
+    if created.accounts_placed:
+        console.print(said("city.accounts_placed", names=", ".join(created.accounts_placed)), highlight=False)
     for note in planned.notes:
         console.print(f"  · {note}", highlight=False)
     console.print(f"  roads: {roads_file} ({roads.crs.to_string()})\n  base map: {basemap_file}", highlight=False)
@@ -184,7 +186,8 @@ def _tier(value: str) -> Any:  # noqa: ANN401  (an OrgTier; the import waits for
     try:
         return OrgTier(value)
     except ValueError as exc:
-        raise ValidationError(f"--tier {value!r}: use city, district or station") from exc
+        raise ValidationError(f"--tier {value!r}: 请用 city、district 或 station / use city, district or "
+                              "station") from exc
 
 
 @org_app.command("add")
@@ -204,20 +207,23 @@ def org_add(
     from shapely.geometry import mapping
 
     from precinct.audit import service as audit_service
+    from precinct.cities.messages import said
     from precinct.cities.sources import read_areas
     from precinct.org import service as org_service
-    from precinct.org.models import OrgUnit
+    from precinct.org.models import OrgTier, OrgUnit
+    from precinct.users import service as user_service
 
     settings = load_settings()
     area = read_areas(boundary, what="boundary file", names_required=False)[0].polygon if boundary else None
     with open_session(settings) as session:
         if session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
-            raise ConflictError(f"code {code!r} is taken already; choose another")
+            raise ConflictError(f"编码 {code!r} 已被使用，请另选 / code {code!r} is taken already; choose another")
         parent_id = None
         if parent is not None:
             parent_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == parent))
             if parent_id is None:
-                raise NotFoundError(f"--parent {parent!r}: no organisation unit has this code (precinct org list)")
+                raise NotFoundError(f"--parent {parent!r}: 没有该编码的组织机构（见 precinct org list）/ "
+                                    "no organisation unit has this code (precinct org list)")
         if area is not None and (lon is None or lat is None):
             lon, lat = area.representative_point().x, area.representative_point().y
         unit = org_service.create_unit(session, code=code, name_zh=name_zh, name_en=name_en, tier=_tier(tier),
@@ -225,5 +231,9 @@ def org_add(
                                        lon=lon, lat=lat)
         audit_service.record(session, actor=cli_actor(), action="org.create", resource_type="org_unit",
                              resource_id=unit.id, detail={"code": code, "tier": tier, "parent": parent})
+        placed = user_service.place_without_unit(session, unit.id, actor=cli_actor()) if (
+            unit.tier == OrgTier.CITY) else []
         session.commit()
         console.print(f"{unit.tier.value} {unit.code} (id {unit.id}): {unit.name_zh} / {unit.name_en}", highlight=False)
+        if placed:
+            console.print(said("city.accounts_placed", names=", ".join(placed)), highlight=False)

@@ -124,6 +124,7 @@ def _build_city(session: Session, *, actor: Actor, summary: LoadSummary) -> None
         tier=OrgTier.CITY, boundary_geojson=mapping(city_polygon),
         lon=city_polygon.representative_point().x, lat=city_polygon.representative_point().y,
     )
+    user_service.place_without_unit(session, city.id, actor=actor)  # accounts made before the city: its bureau's
     points = road_points()
     rng = np.random.default_rng(SEED)
     crs = points.crs
@@ -241,6 +242,7 @@ def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path,
         known = {a["username"]: a for a in json.loads(credentials_file.read_text(encoding="utf-8"))}
     accounts = []
     first_station = session.scalar(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.STATION).order_by(OrgUnit.id))
+    bureau = session.scalar(select(OrgUnit.id).where(OrgUnit.tier == OrgTier.CITY).order_by(OrgUnit.id))
     officer_unit = session.scalar(select(Unit.id).where(Unit.home_station_id == first_station).order_by(Unit.id))
     for username, role in DEMO_ACCOUNTS:
         user = session.scalar(select(User).where(User.username == username))
@@ -250,7 +252,7 @@ def _ensure_accounts(session: Session, *, actor: Actor, credentials_file: Path,
             password = password or generate_password()
             officer = role == Role.PATROL_OFFICER
             user = user_service.create(session, username=username, password=password, role=role, actor=actor,
-                                       org_unit_id=first_station if officer else None,
+                                       org_unit_id=first_station if officer else bureau,
                                        unit_id=officer_unit if officer else None, direct=True)
             entry = {}
             if role in settings.mfa_roles:  # the demo's second factors: their secrets go to the credentials file

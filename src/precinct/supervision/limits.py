@@ -156,7 +156,7 @@ def update(session: Session, changes: list[LimitChange], *, reason: str, actor: 
     """Store a new version: the one in force with ``changes`` applied; audited.
 
     The table holds for every incident of the city, so only an account acting at the city tier
-    (a city bureau's, or one without an organisation unit) changes it. Nothing is stored when any
+    (a city bureau's, or the command line's) changes it. Nothing is stored when any
     change is bad (checked all before anything is written).
 
     ``base_version_id`` is the version the editor changed: when another version was stored since,

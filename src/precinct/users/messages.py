@@ -8,6 +8,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "user.not_found": {"zh-CN": "用户 {username!r} 不存在", "en": "user {username!r} does not exist"},
     "user.org_unit_unknown": {"zh-CN": "org_unit_id {id} 不是已有的组织单位",
                               "en": "org_unit_id {id} does not name an organisation unit"},
+    "user.org_unit_needed": {
+        "zh-CN": "请指定账户所属的组织单位：它决定账户能看到和处理的范围（全市工作选市局）",
+        "en": "name the organisation unit the account works in: it is the account's scope (the city bureau's for "
+              "city-wide work)"},
     "user.unit_unknown": {"zh-CN": "unit_id {id} 不是已有的警力单元", "en": "unit_id {id} does not name a unit"},
     "user.bad_username": {"zh-CN": "用户名须为 3–64 个字母、数字、“_”、“.”或“-”",
                           "en": "username must be 3-64 letters, digits, '_', '.' or '-'"},

@@ -101,6 +101,8 @@ def list_(session: Session) -> list[User]:
 
 
 def _check_links(session: Session, org_unit_id: int | None, unit_id: int | None) -> None:
+    if org_unit_id is None and session.scalar(select(OrgUnit.id).limit(1)) is not None:
+        raise field_error("org_unit_id", "user.org_unit_needed")  # no account works city-wide by omission
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
         raise field_error("org_unit_id", "user.org_unit_unknown", id=org_unit_id)
     if unit_id is not None and session.get(Unit, unit_id) is None:
@@ -119,7 +121,8 @@ def create(
     Raises
     ------
     ValidationError
-        For a malformed user name, a password the policy refuses, or a unit that does not exist.
+        For a malformed user name, a password the policy refuses, a unit that does not exist, or no
+        ``org_unit_id`` where organisation units exist (every account belongs to one: its scope).
     ConflictError
         If the user name is taken.
     """
@@ -141,6 +144,21 @@ def create(
     if pending:
         _request_grant(session, user, role, previous=None, reason=reason, actor=actor)
     return user
+
+
+def place_without_unit(session: Session, org_unit_id: int, *, actor: Actor) -> list[str]:
+    """Place every account without an organisation unit at ``org_unit_id`` (audited); their user names.
+
+    Accounts made before the city existed (the first admin of a fresh database) are placed at its
+    bureau when the city is set up: the city-wide scope they worked in, now written on them.
+    """
+    users = list(session.scalars(select(User).where(User.org_unit_id.is_(None)).order_by(User.username)))
+    for user in users:
+        user.org_unit_id = org_unit_id
+    if users:
+        audit_service.record(session, actor=actor, action="user.placed", resource_type="org_unit",
+                             resource_id=org_unit_id, detail={"usernames": [user.username for user in users]})
+    return [user.username for user in users]
 
 
 def _request_grant(session: Session, user: User, role: Role, *, previous: Role | None, reason: str,

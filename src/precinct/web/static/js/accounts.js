@@ -114,14 +114,16 @@ function roleForm(user, grant) {
 
 function createForm() {
   const form = el("form", { id: "account-create", class: "account-create", novalidate: "" });
-  const orgUnits = [...store.districts.values(), ...store.stations.values()].map((unit) => [unit.id, name(unit)]);
+  // every account belongs to a unit, its scope: the city bureau's works city-wide (the server refuses none)
+  const orgUnits = [...store.bureaus.values(), ...store.districts.values(), ...store.stations.values()]
+    .map((unit) => [unit.id, name(unit)]);
   const units = [...store.units.values()].sort((a, b) => a.call_sign.localeCompare(b.call_sign)).map((u) => [u.id, u.call_sign]);
   const controls = {
     username: el("input", { id: "new-username", autocomplete: "off", maxlength: "64", required: "" }),
     display_name: el("input", { id: "new-display-name", maxlength: "128" }),
     password: el("input", { id: "new-password", type: "password", autocomplete: "new-password", maxlength: "256", required: "" }),
     role: select({ id: "new-role", required: "" }, choices(store.meta.roles, "role"), { blank: "" }),
-    org_unit_id: select({ id: "new-org-unit" }, orgUnits, { blank: t("none") }),
+    org_unit_id: select({ id: "new-org-unit", required: "" }, orgUnits, { blank: t("org_unit_choose") }),
     unit_id: select({ id: "new-unit" }, units, { blank: t("none") }),
     reason: el("textarea", { id: "new-reason", rows: "2", maxlength: "1000" }),
   };

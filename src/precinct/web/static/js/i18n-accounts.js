@@ -66,6 +66,7 @@ export const ACCOUNT_TEXTS = {
   role_changed: ["角色已更改", "Role changed"],
   create_account: ["新建账户", "New account"],
   org_unit: ["所属单位", "Organisation unit"],
+  org_unit_choose: ["请选择（决定账户的工作范围）", "Choose (it is the account's scope)"],
   unit: ["警组", "Unit"],
   none: ["无", "None"],
   grant_reason: ["申请理由（审批人可见）", "Reason (the approver reads it)"],

@@ -94,13 +94,15 @@ async function boot() {
   $("enrol-screen").hidden = true;
   $("app").hidden = false;
   renderWho();
-  const [types, districts, stations] = await Promise.all([
+  const [types, bureaus, districts, stations] = await Promise.all([
     api("/incident-types"),
+    api("/org/units", { query: { tier: "city" } }),
     api("/org/units", { query: { tier: "district", boundaries: true } }),
     api("/org/units", { query: { tier: "station", boundaries: true } }),
     loadCity(), // the map opens on the city (GET /city)
   ]);
   for (const type of types) store.types.set(type.code, type);
+  for (const b of bureaus) store.bureaus.set(b.id, b);
   for (const d of districts) store.districts.set(d.id, d);
   for (const s of stations) store.stations.set(s.id, s);
 

@@ -4,7 +4,7 @@ import { api, optional } from "./api.js";
 import { fmtDateTime, fmtNumber, name, onLangChange, pair, t } from "./i18n.js";
 import { openIncident } from "./incident.js";
 import { showBoard } from "./overdue.js";
-import { can, incidentTitle, isOpen, on, store } from "./store.js";
+import { can, incidentTitle, isOpen, myTier, on, store } from "./store.js";
 import { actionButton, badge, button, el, errorText, incidentBadges, select, toast } from "./ui.js";
 import { incidentTimers, timer } from "./timers.js";
 import { directiveButton, fromPremises, fromRepeatPlace, inside } from "./directive-form.js";
@@ -193,7 +193,7 @@ function worksOn(d) {
 function checks(d) {
   const me = store.me;
   if (!can("issue_directives")) return false;
-  if (d.issued_by === me.username || me.org_unit_id == null || me.org_unit_id === d.issuer_org_unit_id) return true;
+  if (d.issued_by === me.username || myTier() === "city" || me.org_unit_id === d.issuer_org_unit_id) return true;
   return store.stations.get(d.issuer_org_unit_id)?.parent_id === me.org_unit_id;
 }
 

@@ -5,6 +5,7 @@ export const store = {
   me: null, // GET /auth/me, with the role's permissions
   meta: null, // GET /meta: permissions, status machines, code lists, local_timezone
   types: new Map(), // code -> type
+  bureaus: new Map(), // id -> org unit of the city tier
   districts: new Map(), // id -> org unit
   stations: new Map(),
   incidents: new Map(), // id -> IncidentRead (open ones, plus any the user opened)
@@ -61,7 +62,7 @@ export function upsertUnit(unit) {
   emit("unit", unit);
 }
 
-/** The tier the account works at: "station", "district", or "city" (a city bureau's account, or one without a unit). */
+/** The tier the account works at: "station", "district", or "city" (a city bureau's account). */
 export function myTier() {
   const unit = store.me?.org_unit_id;
   if (unit == null) return "city";
