@@ -81,7 +81,7 @@ def test_missing_column_is_named(tmp_path):
 
 
 def test_bad_files_give_clear_errors(tmp_path):
-    with pytest.raises(NotFoundError, match="does not exist"):
+    with pytest.raises(NotFoundError, match=r"^道路文件 .*missing\.parquet 不存在 / roads file .* does not exist$"):
         graph_from_edges_file(tmp_path / "missing.parquet")
     text = tmp_path / "roads.csv"
     text.write_text("u,v\n")

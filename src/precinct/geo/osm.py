@@ -63,9 +63,10 @@ def read_osm(path: str | Path) -> EdgeTable:
             if record is not None:
                 ways.append(record)
     except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:  # parse errors, bad coordinates
-        raise ValidationError(f"OSM file {path} could not be read: {exc}") from exc
+        raise ValidationError(f"OSM 文件 {path} 无法读取：{exc} / OSM file {path} could not be read: {exc}") from exc
     if not ways:
-        raise ValidationError(f"OSM file {path} holds no drivable ways (highway=residential, primary, ...)")
+        raise ValidationError(f"OSM 文件 {path} 没有可通车的道路（highway=residential、primary 等） / "
+                              f"OSM file {path} holds no drivable ways (highway=residential, primary, ...)")
     return _split_ways(ways, source=f"OSM file {path}")
 
 
