@@ -123,3 +123,18 @@ def test_a_save_on_a_version_changed_since_is_refused_and_the_edit_kept(open_con
         if _callback_p4(_limits(console_server)) != was_s:
             console_server.api("supervisor", "POST", "/supervision/time-limits", json={
                 "limits": [{"priority": 4, "stage": "callback", "limit_s": was_s}], "reason": "web test restores"})
+
+
+def test_switching_language_while_editing_keeps_the_edits(open_console, console_server) -> None:
+    was_s = _callback_p4(_limits(console_server))
+    page = _overdue_panel(open_console, "supervisor", "zh-CN").page
+    page.locator(CELL).fill(str(was_s // 60 + 15))
+    page.fill("#time-limit-reason", "换班前改 / before the shift change")
+    page.click("#lang-toggle")
+    page.wait_for_selector(f"#time-limits h2:has-text('{TEXTS['en']['title']}')")
+    assert page.locator(CELL).input_value() == str(was_s // 60 + 15)
+    assert page.locator("#time-limit-reason").input_value() == "换班前改 / before the shift change"
+    untouched = "#time-limit-table input[data-priority='1'][data-stage='dispatch']"
+    assert round(float(page.locator(untouched).input_value()) * 60) == int(
+        page.locator(untouched).get_attribute("data-was-s"))  # the cells not edited show the version's values
+    assert _callback_p4(_limits(console_server)) == was_s  # nothing saved by the switch

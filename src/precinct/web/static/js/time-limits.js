@@ -50,12 +50,34 @@ export async function showTimeLimits(box) {
     grid.tBodies[0].append(tableRow({ "data-stage": stage.code }, [label, ...cells]));
   }
   const version = table.version;
+  const kept = keptEdits(box, version.id); // a redraw of the same version (language, panel) keeps what was typed
+  box.dataset.versionId = String(version.id);
   box.replaceChildren(el("h2", { class: "limits-title" }, t("limits_title")),
     el("p", { class: "muted", id: "time-limit-version" }, t("limits_version", { id: version.id, by: version.created_by,
       at: fmtDateTime(version.created_at), reason: version.reason })),
     el("p", { class: "muted" }, t(editable ? "limits_hint_edit" : "limits_hint_read")), grid);
   if (editable) box.append(editForm(box, grid, version.id));
   box.append(versionList(versions));
+  if (kept) restoreEdits(box, kept);
+}
+
+/** The cells changed and the reason typed in `box`, while it still shows version `versionId` (else null). */
+function keptEdits(box, versionId) {
+  if (box.dataset.versionId !== String(versionId)) return null;
+  const cells = new Map([...box.querySelectorAll("input.limit-input")]
+    .filter((input) => input.value !== minutesOf(Number(input.dataset.wasS)))
+    .map((input) => [`${input.dataset.priority}:${input.dataset.stage}`, input.value]));
+  const reason = box.querySelector("#time-limit-reason")?.value ?? "";
+  return cells.size || reason ? { cells, reason } : null;
+}
+
+function restoreEdits(box, { cells, reason }) {
+  for (const input of box.querySelectorAll("input.limit-input")) {
+    const typed = cells.get(`${input.dataset.priority}:${input.dataset.stage}`);
+    if (typed !== undefined) input.value = typed;
+  }
+  const field = box.querySelector("#time-limit-reason");
+  if (field) field.value = reason;
 }
 
 // The save names the version it was made on: when another supervisor saved one since, the server refuses it (409)
