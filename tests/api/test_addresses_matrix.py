@@ -15,13 +15,13 @@ from precinct.core.permissions import Role
 from precinct.users import service as user_service
 from testkit import ADMIN_ACTOR, PASSWORD, bearer_for
 
-ACCOUNTS = {  # name -> (role, organisation unit key in ids, or None for the city)
+ACCOUNTS = {  # name -> (role, organisation unit key in ids)
     "west-desk": (Role.CALL_TAKER, "west_station"),
     "east-desk": (Role.CALL_TAKER, "east_station"),
     "west-branch-officer": (Role.PATROL_OFFICER, "west"),
-    "city-desk": (Role.DISPATCHER, None),
+    "city-desk": (Role.DISPATCHER, "city"),
     "west-chief": (Role.SUPERVISOR, "west_station"),
-    "auditor": (Role.AUDITOR, None),
+    "auditor": (Role.AUDITOR, "city"),
 }
 # account -> the codes it finds and reads (every address of the register holds 号), or the status of each route
 WEST, EAST = {"A1", "A2", "A3"}, {"A4", "A5"}
@@ -40,7 +40,7 @@ def world(session, ids):
     for username, (role, unit) in ACCOUNTS.items():
         if username != "auditor":
             user_service.create(session, username=username, password=PASSWORD, role=role, actor=ADMIN_ACTOR,
-                                org_unit_id=ids[unit] if unit else None, direct=True)
+                                org_unit_id=ids[unit], direct=True)
     session.commit()
     load_register(session)
     from sqlalchemy import select

@@ -24,17 +24,9 @@ from shapely.geometry import shape
 from precinct.core.errors import ValidationError
 from precinct.geo.edges import require_geopackage_header, require_readable_file
 from precinct.geo.projection import WGS84, geometry_to_lonlat
+from precinct.geo.wording import what_zh
 
 #: name columns tried in this order when none is given
-#: what a file is, in Chinese, for the first half of each message (the English names it as the caller does)
-WHAT_ZH = {"boundary file": "边界文件", "districts file": "分局辖区文件", "beats file": "警务区文件",
-           "stations file": "派出所文件"}
-
-
-def _zh(what: str) -> str:
-    return WHAT_ZH.get(what, what)
-
-
 NAME_FIELDS = ("name", "name_zh", "name_en", "NAME", "Name", "district", "beat")
 AREA_SUFFIXES = (".geojson", ".json", ".gpkg")
 
@@ -91,11 +83,12 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     suffix = path.suffix.lower()
     if suffix not in AREA_SUFFIXES:
         kind = repr(suffix) if suffix else "a file without extension"
-        raise ValidationError(f"{_zh(what)} {path}：请用 GeoJSON（.geojson）或 GeoPackage（.gpkg），不能用 {kind} / "
+        raise ValidationError(f"{what_zh(what)} {path}：请用 GeoJSON（.geojson）或 GeoPackage（.gpkg），"
+                              f"不能用 {kind} / "
                               f"{what} {path}: use GeoJSON (.geojson) or GeoPackage (.gpkg), not {kind}")
     features = _geopackage_features(path, what) if suffix == ".gpkg" else _geojson_features(path, what)
     if not features:
-        raise ValidationError(f"{_zh(what)} {path} 没有要素：每个区域需要一个多边形 / "
+        raise ValidationError(f"{what_zh(what)} {path} 没有要素：每个区域需要一个多边形 / "
                               f"{what} {path} holds no features; it needs one polygon per area")
     present = set().union(*(props.keys() for props, _ in features))
     if not names_required and not name_field and not present & set(NAME_FIELDS):
@@ -106,20 +99,20 @@ def read_areas(path: str | Path, *, what: str, name_field: str | None = None,
     code_key = code_field or ("code" if "code" in present else None)
     for given in (name_en_field, code_field):
         if given and given not in present:
-            raise ValidationError(f"{_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
+            raise ValidationError(f"{what_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
                                   f"{what} {path} has no property {given!r}; it has {sorted(present)}")
     areas, seen = [], set()
     for number, (props, polygon) in enumerate(features, start=1):
         label = _text(props.get(name_key))
         if not label:
-            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素没有 {name_key!r}，请给每个区域命名 / "
+            raise ValidationError(f"{what_zh(what)} {path}：第 {number} 个要素没有 {name_key!r}，请给每个区域命名 / "
                                   f"{what} {path}: feature {number} has no {name_key!r}; give every area a name")
         if label in seen:
-            raise ValidationError(f"{_zh(what)} {path}：有两个区域都叫 {label!r}，名称须唯一 / "
+            raise ValidationError(f"{what_zh(what)} {path}：有两个区域都叫 {label!r}，名称须唯一 / "
                                   f"{what} {path}: two areas are named {label!r}; names must be unique")
         seen.add(label)
         if polygon.geom_type not in {"Polygon", "MultiPolygon"} or polygon.is_empty:
-            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素（{label}）是 {polygon.geom_type}，"
+            raise ValidationError(f"{what_zh(what)} {path}：第 {number} 个要素（{label}）是 {polygon.geom_type}，"
                                   "不是多边形 / "
                                   f"{what} {path}: feature {number} ({label}) is a {polygon.geom_type}, not a polygon")
         if not polygon.is_valid:
@@ -136,23 +129,23 @@ def _geojson_features(path: Path, what: str) -> list[tuple[dict[str, Any], shape
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(f"{_zh(what)} {path} 不是有效的 GeoJSON（{exc}），请重新导出为 GeoJSON / "
+        raise ValidationError(f"{what_zh(what)} {path} 不是有效的 GeoJSON（{exc}），请重新导出为 GeoJSON / "
                               f"{what} {path} is not valid GeoJSON ({exc}); export it again as GeoJSON") from exc
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = {"type": "FeatureCollection", "features": [data]}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ValidationError(f"{_zh(what)} {path} 不是 GeoJSON 要素集合（FeatureCollection） / "
+        raise ValidationError(f"{what_zh(what)} {path} 不是 GeoJSON 要素集合（FeatureCollection） / "
                               f"{what} {path} is not a GeoJSON FeatureCollection")
     features = []
     for number, feature in enumerate(data.get("features") or [], start=1):
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if not geometry:
-            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素没有几何图形 / "
+            raise ValidationError(f"{what_zh(what)} {path}：第 {number} 个要素没有几何图形 / "
                                   f"{what} {path}: feature {number} has no geometry")
         try:
             polygon = shape(geometry)
         except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
-            raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素的几何图形无法读取（{exc}） / "
+            raise ValidationError(f"{what_zh(what)} {path}：第 {number} 个要素的几何图形无法读取（{exc}） / "
                                   f"{what} {path}: feature {number} has a geometry that cannot be read "
                                   f"({exc})") from exc
         features.append((dict(feature.get("properties") or {}), polygon))
@@ -166,13 +159,13 @@ def _geopackage_features(path: Path, what: str) -> list[tuple[dict[str, Any], sh
     try:
         meta, table = pyogrio.read_arrow(path)
     except Exception as exc:  # pyogrio raises its own DataSourceError family
-        raise ValidationError(f"{_zh(what)} {path} 不是可读的 GeoPackage：{exc} / "
+        raise ValidationError(f"{what_zh(what)} {path} 不是可读的 GeoPackage：{exc} / "
                               f"{what} {path} is not a readable GeoPackage: {exc}") from exc
     column = meta.get("geometry_name") or "geom"
     if column not in table.column_names:
-        raise ValidationError(f"{_zh(what)} {path} 没有几何列 / {what} {path} has no geometry column")
+        raise ValidationError(f"{what_zh(what)} {path} 没有几何列 / {what} {path} has no geometry column")
     if not meta.get("crs"):
-        raise ValidationError(f"{_zh(what)} {path} 没有坐标参考系，请设置（如 EPSG:4326）后重新写出 / "
+        raise ValidationError(f"{what_zh(what)} {path} 没有坐标参考系，请设置（如 EPSG:4326）后重新写出 / "
                               f"{what} {path} has no CRS; set one (e.g. EPSG:4326) and write it again")
     crs = CRS.from_user_input(meta["crs"])
     geometries = shapely.from_wkb(table.column(column).to_numpy(zero_copy_only=False))
@@ -185,13 +178,13 @@ def _geopackage_features(path: Path, what: str) -> list[tuple[dict[str, Any], sh
 def _pick_field(given: str | None, candidates: tuple[str, ...], present: set[str], path: Path, what: str) -> str:
     if given:
         if given not in present:
-            raise ValidationError(f"{_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
+            raise ValidationError(f"{what_zh(what)} {path} 没有属性 {given!r}；已有 {sorted(present)} / "
                                   f"{what} {path} has no property {given!r}; it has {sorted(present)}")
         return given
     for name in candidates:
         if name in present:
             return name
-    raise ValidationError(f"{_zh(what)} {path} 没有名称属性（{', '.join(candidates)}），请用 --name-field 指定"
+    raise ValidationError(f"{what_zh(what)} {path} 没有名称属性（{', '.join(candidates)}），请用 --name-field 指定"
                           f"（已有 {sorted(present)}） / "
                           f"{what} {path} has no name property ({', '.join(candidates)}); name the one to use with "
                           f"--name-field (it has {sorted(present)})")
@@ -200,7 +193,7 @@ def _pick_field(given: str | None, candidates: tuple[str, ...], present: set[str
 def _require_lonlat(polygon: shapely.Geometry, path: Path, what: str, number: int) -> None:
     west, south, east, north = polygon.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise ValidationError(f"{_zh(what)} {path}：第 {number} 个要素的坐标（{west:.1f}, {south:.1f}）不是经纬度；"
+        raise ValidationError(f"{what_zh(what)} {path}：第 {number} 个要素的坐标（{west:.1f}, {south:.1f}）不是经纬度；"
                               "GeoJSON 须为 WGS84 经纬度（其他坐标系请用 GeoPackage） / "
                               f"{what} {path}: feature {number} has coordinates ({west:.1f}, {south:.1f}) that are "
                               "not lon/lat degrees; GeoJSON must be WGS84 lon/lat (use a GeoPackage for other CRSs)")

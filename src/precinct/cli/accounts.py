@@ -54,7 +54,7 @@ def _org_unit(session: Session, given: str | None) -> int | None:
     if found is None and given.isdigit():
         found = session.scalar(select(OrgUnit.id).where(OrgUnit.id == int(given)))
     if found is None:
-        raise ValidationError(f"--org-unit {given!r}: 没有该编码或编号的组织机构（见 precinct org list）/ no "
+        raise ValidationError(f"--org-unit {given!r}: 没有该编码或编号的组织机构（见 precinct org list） / no "
                               "organisation unit has this code or id (precinct org list)")
     return found
 

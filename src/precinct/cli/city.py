@@ -128,7 +128,8 @@ def _timezone(given: str | None, centre: tuple[float, float]) -> str:
     try:
         ZoneInfo(given)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"--timezone {given!r} is not an IANA time zone such as Europe/Helsinki") from exc
+        raise ValidationError(f"--timezone {given!r} 不是 IANA 时区（如 Asia/Shanghai） / "
+                              f"--timezone {given!r} is not an IANA time zone such as Europe/Helsinki") from exc
     return given
 
 
@@ -222,7 +223,7 @@ def org_add(
         if parent is not None:
             parent_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == parent))
             if parent_id is None:
-                raise NotFoundError(f"--parent {parent!r}: 没有该编码的组织机构（见 precinct org list）/ "
+                raise NotFoundError(f"--parent {parent!r}: 没有该编码的组织机构（见 precinct org list） / "
                                     "no organisation unit has this code (precinct org list)")
         if area is not None and (lon is None or lat is None):
             lon, lat = area.representative_point().x, area.representative_point().y

@@ -23,21 +23,10 @@ from pyproj.exceptions import CRSError
 from precinct.core.errors import NotFoundError, ValidationError
 from precinct.geo.projection import project_lonlat_geometries, require_metric_crs, utm_crs_for
 from precinct.geo.speeds import first_highway_class, parse_maxspeed_kph, parse_oneway
+from precinct.geo.wording import what_zh
 
 REQUIRED_COLUMNS = ("u", "v", "highway")
 OPTIONAL_COLUMNS = ("oneway", "maxspeed", "name")
-#: what a file is, in Chinese: each refusal says it in Chinese, then in English ("中文 / English")
-_WHAT_ZH = (("roads file", "道路文件"), ("OSM file", "OSM 文件"), ("boundary file", "边界文件"),
-            ("districts file", "分局辖区文件"), ("beats file", "警务区文件"), ("stations file", "派出所文件"),
-            ("edge table", "道路段表"))
-
-
-def _zh(what: str) -> str:
-    """Return ``what`` ("roads file x.parquet") with its leading kind of file in Chinese."""
-    for english, chinese in _WHAT_ZH:
-        if what.startswith(english):
-            return chinese + what[len(english):]
-    return what
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,14 +94,14 @@ def edge_table(
     columns = {"u": u, "v": v, "highway": highway}
     for column, values in columns.items():
         if len(values) != n:
-            raise ValidationError(f"{_zh(source)}：{column!r} 列有 {len(values)} 个值，几何图形却有 {n} 个 / "
+            raise ValidationError(f"{what_zh(source)}：{column!r} 列有 {len(values)} 个值，几何图形却有 {n} 个 / "
                                   f"{source}: column {column!r} has {len(values)} values for {n} geometries")
     if n == 0:
-        raise ValidationError(f"{_zh(source)} 没有道路段 / {source} has no edges")
+        raise ValidationError(f"{what_zh(source)} 没有道路段 / {source} has no edges")
     geometry = np.asarray(geometry, dtype=object)
     missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if missing.any():
-        raise ValidationError(f"{_zh(source)} 有 {int(missing.sum())} 段道路没有几何图形 / "
+        raise ValidationError(f"{what_zh(source)} 有 {int(missing.sum())} 段道路没有几何图形 / "
                               f"{source} has {int(missing.sum())} edges without geometry")
     _require_finite_coordinates(geometry, source)
     geometry = _as_linestrings(geometry, source)
@@ -125,14 +114,14 @@ def edge_table(
         require_metric_crs(crs, source)
     u_ids, v_ids = _node_ids(u, source), _node_ids(v, source)
     if not (u_ids != v_ids).any():
-        raise ValidationError(f"{_zh(source)} 没有连接两个不同节点的道路段（每段都起止于同一节点）："
+        raise ValidationError(f"{what_zh(source)} 没有连接两个不同节点的道路段（每段都起止于同一节点）："
                               "路网需要连接至少两个节点的道路 / "
                               f"{source} has no edge between two different nodes (each starts and ends at one node): "
                               "a road network needs roads that join at least two nodes")
     classes = np.array([first_highway_class(h) for h in highway], dtype=object)
     blank = np.array([_is_blank(h) or c in ("", "None", "nan") for h, c in zip(highway, classes, strict=True)])
     if blank.any():
-        raise ValidationError(f"{_zh(source)}：{int(blank.sum())} 段道路没有 'highway' 等级，第一段在第 "
+        raise ValidationError(f"{what_zh(source)}：{int(blank.sum())} 段道路没有 'highway' 等级，第一段在第 "
                               f"{int(np.argmax(blank))} 行；请给每段道路一个等级，如 residential 或 primary / "
                               f"{source}: edges without a 'highway' class: {int(blank.sum())}, the first at row "
                               f"{int(np.argmax(blank))}; give every edge one, e.g. residential or primary")
@@ -148,7 +137,7 @@ def _names(name: np.ndarray | None, n: int, source: str) -> np.ndarray | None:
     if name is None:
         return None
     if len(name) != n:
-        raise ValidationError(f"{_zh(source)}：'name' 列有 {len(name)} 个值，几何图形却有 {n} 个 / "
+        raise ValidationError(f"{what_zh(source)}：'name' 列有 {len(name)} 个值，几何图形却有 {n} 个 / "
                               f"{source}: column 'name' has {len(name)} values for {n} geometries")
     return np.array(["" if _is_blank(x) else str(x).strip() for x in name], dtype=object)
 
@@ -158,7 +147,7 @@ def _require_finite_coordinates(geometry: np.ndarray, source: str) -> None:
     bad = ~np.isfinite(coords).all(axis=1)
     if bad.any():
         rows = np.unique(index[bad])
-        raise ValidationError(f"{_zh(source)}：{len(rows)} 段道路的坐标不是数字（NaN 或无穷大），第一段在第 "
+        raise ValidationError(f"{what_zh(source)}：{len(rows)} 段道路的坐标不是数字（NaN 或无穷大），第一段在第 "
                               f"{int(rows[0])} 行；请修正或删除 / "
                               f"{source}: edges with coordinates that are not numbers (NaN or infinite): {len(rows)}, "
                               f"the first at row {int(rows[0])}; fix or drop them")
@@ -169,7 +158,7 @@ def _require_degrees(coords: np.ndarray, crs: CRS, source: str) -> None:
     if outside.any():
         x, y = coords[int(np.argmax(outside))]
         raise ValidationError(
-            f"{_zh(source)}：坐标参考系 {crs.name!r} 是经纬度，但其中有点 ({x:.1f}, {y:.1f})，不是经纬度；"
+            f"{what_zh(source)}：坐标参考系 {crs.name!r} 是经纬度，但其中有点 ({x:.1f}, {y:.1f})，不是经纬度；"
             "请声明坐标实际所用的参考系（米制请用投影坐标系，如 UTM 带） / "
             f"{source}: its CRS {crs.name!r} is lon/lat in degrees, but it holds the point ({x:.1f}, {y:.1f}), "
             "which is no lon/lat; declare the CRS the coordinates are in (for metres, a projected CRS such as "
@@ -179,13 +168,13 @@ def _require_degrees(coords: np.ndarray, crs: CRS, source: str) -> None:
 def _node_ids(values: np.ndarray, source: str) -> np.ndarray:
     array = np.asarray(values)
     if array.dtype.kind == "f" and not (np.isfinite(array) & (array == np.round(array))).all():
-        raise ValidationError(f"{_zh(source)}：'u' 和 'v' 列须为整数节点编号，其中有空值或小数 / "
+        raise ValidationError(f"{what_zh(source)}：'u' 和 'v' 列须为整数节点编号，其中有空值或小数 / "
                               f"{source}: columns 'u' and 'v' must hold integer node ids; some are empty or "
                               "fractional")
     try:
         return np.asarray(array, dtype=np.int64)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise ValidationError(f"{_zh(source)}：'u' 和 'v' 列须为整数节点编号 / "
+        raise ValidationError(f"{what_zh(source)}：'u' 和 'v' 列须为整数节点编号 / "
                               f"{source}: columns 'u' and 'v' must hold integer node ids") from exc
 
 
@@ -206,25 +195,25 @@ def require_readable_file(path: Path, what: str = "roads file") -> None:
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
-            raise ValidationError(f"{_zh(what)} {path} 是目录而不是文件；请指定其中的道路文件"
+            raise ValidationError(f"{what_zh(what)} {path} 是目录而不是文件；请指定其中的道路文件"
                                   "（.parquet、.gpkg、.osm 或 .osm.pbf） / "
                                   f"{what} {path} is a directory, not a file; name the roads file in it "
                                   "(.parquet, .gpkg, .osm or .osm.pbf)")
         if not stat.S_ISREG(status.st_mode):
-            raise ValidationError(f"{_zh(what)} {path} 不是普通文件 / {what} {path} is not a regular file")
+            raise ValidationError(f"{what_zh(what)} {path} 不是普通文件 / {what} {path} is not a regular file")
         with path.open("rb") as handle:
             handle.read(1)
     except FileNotFoundError:
-        raise NotFoundError(f"{_zh(what)} {path} 不存在 / {what} {path} does not exist") from None
+        raise NotFoundError(f"{what_zh(what)} {path} 不存在 / {what} {path} does not exist") from None
     except PermissionError:
-        raise ValidationError(f"{_zh(what)} {path} 无法读取：没有权限；请让运行 Precinct 的用户可以读取它 / "
+        raise ValidationError(f"{what_zh(what)} {path} 无法读取：没有权限；请让运行 Precinct 的用户可以读取它 / "
                               f"{what} {path} cannot be read: permission denied; give the user that runs Precinct "
                               "read access to it") from None
     except OSError as exc:
-        raise ValidationError(f"{_zh(what)} {path} 无法读取：{exc.strerror or exc} / "
+        raise ValidationError(f"{what_zh(what)} {path} 无法读取：{exc.strerror or exc} / "
                               f"{what} {path} cannot be read: {exc.strerror or exc}") from None
     if status.st_size == 0:
-        raise ValidationError(f"{_zh(what)} {path} 是空文件（0 字节）；请重新写出道路或指定其他文件 / "
+        raise ValidationError(f"{what_zh(what)} {path} 是空文件（0 字节）；请重新写出道路或指定其他文件 / "
                               f"{what} {path} is empty (0 bytes); write the roads again or name another file")
 
 
@@ -360,12 +349,12 @@ def require_geopackage_header(path: Path, what: str = "roads file") -> None:
     with path.open("rb") as handle:
         header = handle.read(72)
     if not header.startswith(SQLITE_HEADER):
-        raise ValidationError(f"{_zh(what)} {path} 不是可读的 GeoPackage：它不是 SQLite 数据库，请重新写出"
+        raise ValidationError(f"{what_zh(what)} {path} 不是可读的 GeoPackage：它不是 SQLite 数据库，请重新写出"
                               "（如 GeoPandas to_file(..., driver='GPKG')） / "
                               f"{what} {path} is not a readable GeoPackage: it is not an SQLite database, as a "
                               "GeoPackage is; write it again (e.g. GeoPandas to_file(..., driver='GPKG'))")
     if header[68:72] not in GEOPACKAGE_APPLICATION_IDS:
-        raise ValidationError(f"{_zh(what)} {path} 不是可读的 GeoPackage：它是没有 GeoPackage 应用标识的 SQLite "
+        raise ValidationError(f"{what_zh(what)} {path} 不是可读的 GeoPackage：它是没有 GeoPackage 应用标识的 SQLite "
                               "数据库，请用 GeoPandas 或 ogr2ogr 重新写出 / "
                               f"{what} {path} is not a readable GeoPackage: it is an SQLite database without "
                               "the GeoPackage application id; write it again with GeoPandas or ogr2ogr")
@@ -396,7 +385,8 @@ def _from_columns(path: Path, columns: dict[str, np.ndarray], geometry: np.ndarr
 def _require_columns(path: Path, present: set[str], required: list[str]) -> None:
     for name in required:
         if name not in present:
-            raise ValidationError(f"roads file {path} has no column {name!r} (needs {', '.join(required)})")
+            raise ValidationError(f"道路文件 {path} 没有 {name!r} 列（需要 {', '.join(required)}） / "
+                                  f"roads file {path} has no column {name!r} (needs {', '.join(required)})")
 
 
 def _as_linestrings(geometry: np.ndarray, source: str) -> np.ndarray:
@@ -409,6 +399,8 @@ def _as_linestrings(geometry: np.ndarray, source: str) -> np.ndarray:
     bad = kinds != shapely.GeometryType.LINESTRING
     if bad.any():
         raise ValidationError(
+            f"{what_zh(source)}：{int(bad.sum())} 个几何图形不是线（LineString），"
+            f"第一个在第 {int(np.argmax(bad))} 行 / "
             f"{source}: {int(bad.sum())} geometries are not LineStrings (first at row {int(np.argmax(bad))})"
         )
     return geometry

@@ -15,6 +15,7 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from precinct.core.errors import ValidationError
+from precinct.geo.wording import what_zh
 
 WGS84 = CRS.from_epsg(4326)
 
@@ -52,7 +53,8 @@ def require_metric_crs(crs: CRS, source: str) -> None:
     """Raise ValidationError unless ``crs`` is projected with metre units."""
     units = {axis.unit_name for axis in crs.axis_info}
     if not crs.is_projected or not units <= {"metre", "meter", "m"}:
-        raise ValidationError(f"{source}: CRS {crs.name!r} is not projected in metres; reproject it (e.g. to UTM)")
+        raise ValidationError(f"{what_zh(source)}：坐标参考系 {crs.name!r} 不是米制投影，请重新投影（如 UTM） / "
+                              f"{source}: CRS {crs.name!r} is not projected in metres; reproject it (e.g. to UTM)")
 
 
 def _transformer(source: CRS | str, target: CRS | str) -> Transformer:

@@ -307,7 +307,7 @@ def require_citywide(session: Session, actor: Actor, refusal: str) -> None:
     """Refuse an account below the city tier with ``refusal`` (a text in both languages).
 
     What holds for the whole city (the time-limit table, checklists, the inspection schedule, the
-    address register) is changed by an account of the city bureau or one without a unit only.
+    address register) is changed by an account of the city bureau (or the command line) only.
 
     Raises
     ------
@@ -324,7 +324,8 @@ _scopes = TTLCache[Scope](ttl_s=30.0, max_items=1000)
 def scope_for(session: Session, actor: Actor) -> Scope:
     """Return the actor's scope (its organisation unit's subtree), kept a few seconds per database and unit.
 
-    Accounts without an organisation unit, the CLI and the simulator work city-wide.
+    The command line and the simulator (actors without an organisation unit) work city-wide, as do
+    accounts made before any unit existed until the city is set up and places them at its bureau.
     """
     if actor.org_unit_id is None:
         return CITYWIDE

@@ -95,7 +95,8 @@ def in_force(session: Session) -> LimitTable | None:
 def _latest(session: Session, *, lock: bool = False) -> int | None:
     """Return the id of the version in force, read from the database (``lock``: held until the transaction ends)."""
     query = select(TimeLimitVersion.id).order_by(TimeLimitVersion.id.desc()).limit(1)
-    return session.scalar(query.with_for_update() if lock else query)
+    # FOR NO KEY UPDATE: serialises saves without blocking the foreign-key checks of deadlines set meanwhile
+    return session.scalar(query.with_for_update(key_share=True) if lock else query)
 
 
 def _defaults() -> dict[tuple[int, Stage], int]:

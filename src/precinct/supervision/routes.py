@@ -66,7 +66,8 @@ def update_time_limits(body: TimeLimitUpdate, session: SessionDep,
     """Store a new version of the table: the one in force with the given cells changed (audited).
 
     Deadlines already set keep their limits; stages entered from now on get the new ones. With
-    ``base_version_id``, a table changed since by someone else answers 409 and stores nothing.
+    ``base_version_id``, a table changed since by someone else answers 409 and stores nothing; a
+    save that meets another at the same moment answers 409 too, with or without it.
     """
     changes = [limits.LimitChange(cell.priority, cell.stage, cell.limit_s) for cell in body.limits]
     version, table = limits.update(session, changes, reason=body.reason, actor=actor,

@@ -28,7 +28,8 @@ class TimeLimitUpdate(RequestModel):
     reason: str = Field(min_length=2, max_length=500, description="why the limits change, kept with the version")
     base_version_id: int | None = Field(
         default=None, ge=1, le=2**31 - 1,
-        description="the version these changes were made on: refused with 409 when a newer one is in force")
+        description="the version these changes were made on: refused with 409 when a newer one is in force (a "
+                    "save that meets another at the same moment is refused with 409 either way)")
 
 
 class StageName(BaseModel):

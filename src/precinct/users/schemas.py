@@ -46,7 +46,9 @@ class UserCreate(RequestModel):
     password: str = Field(min_length=1, max_length=256, description="checked against the password policy")
     role: Role
     display_name: str = Field(default="", max_length=128)
-    org_unit_id: Id | None = None
+    org_unit_id: Id | None = Field(
+        default=None, description="the organisation unit the account works in, its scope (the city bureau's for "
+                                  "city-wide work); required once the city has organisation units")
     unit_id: Id | None = None
     reason: str = Field(default="", max_length=1000,
                         description="why the account needs its role (required for roles that read personal data, "
