@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, column, or_, select, table, text, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
 from precinct.audit import service as audit_service
 from precinct.core.db import Base, array_insert_sql, utcnow
@@ -102,19 +101,15 @@ _ASSIGNMENTS = table("assignments", column("unit_id"), column("incident_id"), co
 _INCIDENTS = table("incidents", column("id"), column("station_id"), column("district_id"))
 
 
-def _helping(scope: org_service.Scope) -> Select[tuple[int]]:
-    """Select the ids of the units on an open assignment to an incident of ``scope`` (by its place)."""
+def _helping_in(session: Session, scope: org_service.Scope, unit_ids: list[int]) -> set[int]:
+    """Return the units of ``unit_ids`` on an open assignment to an incident of ``scope`` (by its place)."""
     assert scope.units is not None  # a city-wide scope changes every unit
     units = sorted(scope.units)
     in_scope = or_(_INCIDENTS.c.station_id.in_(units),
                    and_(_INCIDENTS.c.station_id.is_(None), _INCIDENTS.c.district_id.in_(units)))
-    return (select(_ASSIGNMENTS.c.unit_id).join(_INCIDENTS, _INCIDENTS.c.id == _ASSIGNMENTS.c.incident_id)
-            .where(_ASSIGNMENTS.c.cleared_at.is_(None), in_scope))
-
-
-def _helping_in(session: Session, scope: org_service.Scope, unit_ids: list[int]) -> set[int]:
-    """Return the units of ``unit_ids`` on an open assignment to an incident of ``scope`` (by its place)."""
-    return set(session.scalars(_helping(scope).where(_ASSIGNMENTS.c.unit_id.in_(unit_ids))))
+    return set(session.scalars(
+        select(_ASSIGNMENTS.c.unit_id).join(_INCIDENTS, _INCIDENTS.c.id == _ASSIGNMENTS.c.incident_id)
+        .where(_ASSIGNMENTS.c.unit_id.in_(unit_ids), _ASSIGNMENTS.c.cleared_at.is_(None), in_scope)))
 
 
 def check_in_scope(session: Session, actor: Actor, unit_ids: Iterable[int]) -> None:
@@ -156,14 +151,10 @@ def list_(
     unit_type: UnitType | None = None,
     scope: org_service.Scope = org_service.CITYWIDE,
 ) -> list[Unit]:
-    """Return the units of ``scope``, filtered by status, home station and type, by call sign.
-
-    The scope's units are those of its stations and those sent to one of its incidents from
-    elsewhere, while they are on it (as :func:`visible_to` sees them).
-    """
+    """Return the units of ``scope``, filtered by status, home station and type, by call sign."""
     query = select(Unit).order_by(Unit.call_sign)
     if (in_scope := org_service.where_in_scope(scope, Unit.home_station_id)) is not None:
-        query = query.where(or_(in_scope, Unit.id.in_(_helping(scope))))
+        query = query.where(in_scope)
     if status:
         query = query.where(Unit.status.in_(status))
     if station_id is not None:
