@@ -16,6 +16,7 @@ from precinct.geo import graph_from_file, route
 from precinct.org import service as org_service
 from precinct.org.models import Beat, OrgTier, OrgUnit
 from precinct.units.models import Unit
+from precinct.users.models import User
 
 NAMES = ("--code", "HEL", "--name-zh", "赫尔辛基警察局", "--name-en", "Helsinki Police")
 
@@ -70,6 +71,8 @@ def test_init_sets_up_helsinki_from_its_extract(fresh_database_url, cli, tmp_pat
 
 
 def test_districts_and_stations_from_files_and_the_extract_police(fresh_database_url, cli, tmp_path):
+    # the first admin, made before the city: city init places it at the bureau (it worked city-wide)
+    assert cli("user", "add", "first-admin", "--role", "admin", input="the-real-chief-passphrase\n").exit_code == 0
     extract = tiny_extract(tmp_path / "tiny.osm")
     districts = halves_geojson(tmp_path / "d.geojson", 9.999, 49.999, 10.0095, 50.0065)
     result = cli("city", "init", str(extract), "--code", "T", "--name-zh", "测试市", "--name-en", "Test City",
@@ -85,9 +88,14 @@ def test_districts_and_stations_from_files_and_the_extract_police(fresh_database
         with factory() as session:
             stations = session.execute(select(OrgUnit.code, OrgUnit.name_en).where(OrgUnit.tier == OrgTier.STATION)
                                        .order_by(OrgUnit.id)).all()
+            placed = session.execute(select(OrgUnit.code).join(User, User.org_unit_id == OrgUnit.id)
+                                     .where(User.username == "first-admin")).scalar_one()
+            entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "city.create")).one()
     finally:
         factory.kw["bind"].dispose()
     assert [tuple(s) for s in stations] == [("T-W-01", "Polizei Mitte"), ("T-E-01", "East Station")]
+    assert placed == "T" and entry.detail["accounts_placed"] == ["first-admin"]
+    assert "first-admin" in result.output  # listed by name in the summary
 
 
 @pytest.mark.parametrize(("make", "options", "code", "message"), [
