@@ -36,7 +36,8 @@ def test_a_language_switch_says_the_map_again(open_console, console_server) -> N
     assert not any("空闲" in tip for tip in page.evaluate(UNIT_TIPS))
     assert any("Available" in tip for tip in page.evaluate(UNIT_TIPS))
     page.wait_for_function(f"() => ({PREMISES_POPUP})() === 'Send as directive'")
-    assert page.locator(".leaflet-popup").count() == 0  # closed, not left in Chinese
+    # closed, not left in Chinese (Leaflet fades a closed popup out and removes it 200 ms later)
+    page.wait_for_selector(".leaflet-popup", state="detached", timeout=5_000)
     assert not page.locator("#toast").evaluate("(box) => box.classList.contains('show')")
     assert page.locator("#layer-premises").is_checked()
     console.screenshot("language-switch-map-en")
